@@ -1,0 +1,120 @@
+/**
+ * The cluster contract: everything the platform layer may know about a cluster, whatever cloud it
+ * runs on. Each cluster component (components/aws, gcp, azure, existing) builds one; the platform
+ * component (components/platform) takes one and never branches on the cloud except through what
+ * this interface says.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The kinds of object store a cluster can offer for backups, logs and traces. */
+export type ObjectStoreKind = "s3" | "gcs" | "azureBlob" | "s3Compatible";
+
+/**
+ * A bucket (or container) for backups, logs and traces, encrypted at rest and not public.
+ * Workloads reach it through their cloud identity (`WorkloadIdentityBinder`) or, for an
+ * S3-compatible store on an existing cluster, through `staticCredentials`.
+ */
+export interface ObjectStore {
+    kind: ObjectStoreKind;
+    /** Bucket name (S3, GCS, S3-compatible) or blob container name (Azure). */
+    bucket: pulumi.Output<string>;
+    /** Region of the bucket (S3 and S3-compatible). */
+    region?: pulumi.Input<string>;
+    /** HTTPS endpoint (S3-compatible stores). */
+    endpoint?: pulumi.Input<string>;
+    /** Storage account name (Azure). */
+    storageAccount?: pulumi.Output<string>;
+    /** Static credentials (S3-compatible stores only); secret outputs. */
+    staticCredentials?: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> };
+    /**
+     * A URL-style destination for a component's data, e.g. `s3://bucket/postgres`,
+     * `gs://bucket/postgres`, `https://account.blob.core.windows.net/container/postgres`.
+     */
+    url(prefix: string): pulumi.Output<string>;
+}
+
+/** What a workload needs to act as a cloud identity: annotations on its ServiceAccount, labels on its pods. */
+export interface WorkloadIdentity {
+    /** Annotations to put on the Kubernetes ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
+    serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+    /** Labels to put on the pod template (e.g. `azure.workload.identity/use: "true"`). */
+    podLabels: Record<string, string>;
+}
+
+/** Access a bound identity gets to the cluster's object store. */
+export type ObjectStoreAccess = "none" | "readWrite";
+
+/** Binds a Kubernetes ServiceAccount to a cloud identity (IRSA, GKE Workload Identity, Azure Workload Identity). */
+export interface WorkloadIdentityBinder {
+    /**
+     * Creates the cloud identity and its trust for `namespace/serviceAccount`, granting it
+     * `objectStoreAccess` to the cluster's object store. `name` names the cloud resources.
+     */
+    bind(
+        name: string,
+        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
+        opts?: pulumi.CustomResourceOptions,
+    ): WorkloadIdentity;
+}
+
+/** What the platform layer needs from any cluster. */
+export interface ClusterTarget {
+    /** Which implementation built this (for reports only; the platform must not branch on it). */
+    cloud: "aws" | "gcp" | "azure" | "existing";
+    /** Cluster name as the cloud knows it. */
+    clusterName: pulumi.Output<string>;
+    /** Kubernetes provider for everything installed into the cluster. */
+    provider: k8s.Provider;
+    /** Admin kubeconfig; always a Pulumi secret. */
+    kubeconfig: pulumi.Output<string>;
+    /** Zones the nodes span (values of the `topology.kubernetes.io/zone` label). */
+    zones: string[];
+    /** Name of the StorageClass that provisions encrypted SSD volumes. */
+    ssdStorageClass: pulumi.Output<string>;
+    /** Object store for backups, logs and traces; undefined when the cluster has none (backups off, reported). */
+    objectStore?: ObjectStore;
+    /** Binds Kubernetes ServiceAccounts to cloud identities. */
+    workloadIdentity: WorkloadIdentityBinder;
+    /** Node label key that names a node's workload role (value: system, agents, data, monitoring). */
+    nodeRoleLabel: string;
+    /** Resources the platform must wait for (node pools, CNI, CSI driver, storage class). */
+    readyResources: pulumi.Resource[];
+    /** Warnings the offline preview should show (e.g. "no object store: backups disabled"). */
+    warnings: string[];
+}
+
+/** Node label every cluster puts on its nodes to say which workload role they serve. */
+export const NODE_ROLE_LABEL = "platform.agents.io/role";
+
+/** Taint key on non-system pools; workloads of that role tolerate it. */
+export const NODE_ROLE_TAINT = "platform.agents.io/dedicated";
+
+/**
+ * Arguments every cloud's cluster component shares. Each component extends this with its own
+ * cloud-specific arguments; all of them are plain values (they decide how many resources exist).
+ */
+export interface ClusterArgsBase {
+    /** Zones to spread nodes over; at least 3 for production. */
+    zones: string[];
+    /** Kubernetes minor version, e.g. "1.33". */
+    kubernetesVersion: string;
+    /** Node pools, one per workload role. */
+    nodePools: import("../config/types").NodePoolSpec[];
+    /** VPC / VNet addressing and NAT layout. */
+    network: import("../config/types").NetworkConfig;
+    /** API server access. */
+    endpoint: import("../config/types").EndpointConfig;
+    /** Retention figures (object-store lifecycle, log retention). */
+    retention: import("../config/types").RetentionConfig;
+    /**
+     * Protect stateful resources (keys, buckets) from `pulumi destroy`.
+     * @default true
+     */
+    protectStateful?: boolean;
+    /**
+     * Tags / labels for every cloud resource.
+     * @default {}
+     */
+    tags?: Record<string, string>;
+}

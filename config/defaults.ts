@@ -1,0 +1,100 @@
+/**
+ * Defaults for every optional stack-config key, per cloud and environment. The figures come from
+ * ../shared/REQUIREMENTS.md: production nodes have at least 4 vCPU, 16 GiB and 100 GB SSD, at least
+ * 3 nodes over 3 zones; the dev environment is the seed's minimum viable one (2 nodes of
+ * 2 vCPU / 8 GiB).
+ */
+import type { Cloud, Environment, NodePoolSpec, NodeRole, RetentionConfig } from "./types";
+
+/** Kubernetes minor version pinned per cloud: supported in standard support on each in 2026. */
+export const DEFAULT_KUBERNETES_VERSION: Record<Cloud, string> = {
+    aws: "1.33",
+    gcp: "1.33",
+    azure: "1.33",
+    existing: "1.33",
+};
+
+/** Oldest minor version the platform supports (REQUIREMENTS.md: v1.25 or newer; pin supported). */
+export const MIN_KUBERNETES_MINOR = 31;
+
+type PoolDefaults = Record<NodeRole, Omit<NodePoolSpec, "role">>;
+
+/**
+ * Production pools. Per-workload budgets (Jamie 2/8/50, Scarlet 4/16/100, monitoring 4/16/200,
+ * databases 2/8/100) become requests/limits; the pools hold them with headroom and never go below
+ * the production node floor. Agents share a larger pool (Jamie + Scarlet + Ollama per node).
+ */
+const PROD_POOLS: Record<Exclude<Cloud, "existing">, PoolDefaults> = {
+    aws: {
+        system: { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        agents: { instanceType: "m6i.2xlarge", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 100 },
+        data: { instanceType: "r6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        monitoring: { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
+    },
+    gcp: {
+        system: { instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        agents: { instanceType: "n2-standard-8", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 100 },
+        data: { instanceType: "n2-highmem-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        monitoring: { instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
+    },
+    azure: {
+        system: { instanceType: "Standard_D4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
+        agents: { instanceType: "Standard_D8s_v5", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 128 },
+        data: { instanceType: "Standard_E4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
+        monitoring: { instanceType: "Standard_D4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 256 },
+    },
+};
+
+/** Dev: the seed's minimum viable environment, one pool of two 2 vCPU / 8 GiB nodes. */
+const DEV_SYSTEM: Record<Exclude<Cloud, "existing">, string> = {
+    aws: "t3.large",
+    gcp: "e2-standard-2",
+    azure: "Standard_D2s_v5",
+};
+
+/** Default node pools for a cloud and environment; an existing cluster brings its own nodes. */
+export function defaultNodePools(cloud: Cloud, environment: Environment): NodePoolSpec[] {
+    if (cloud === "existing") {
+        return [];
+    }
+    if (environment === "dev") {
+        return [{ role: "system", instanceType: DEV_SYSTEM[cloud], minNodes: 2, maxNodes: 3, desiredNodes: 2, diskSizeGb: 50 }];
+    }
+    const pools = PROD_POOLS[cloud];
+    return (Object.keys(pools) as NodeRole[]).map((role) => ({ role, ...pools[role] }));
+}
+
+/** Default per-role pool for a role named in config but not fully specified. */
+export function defaultPoolFor(cloud: Cloud, environment: Environment, role: NodeRole): Omit<NodePoolSpec, "role"> | undefined {
+    if (cloud === "existing") {
+        return undefined;
+    }
+    if (environment === "dev") {
+        return { instanceType: DEV_SYSTEM[cloud], minNodes: 2, maxNodes: 3, desiredNodes: 2, diskSizeGb: 50 };
+    }
+    return PROD_POOLS[cloud][role];
+}
+
+export const DEFAULT_RETENTION: RetentionConfig = {
+    backupDays: 30,
+    configBackupWeeks: 12,
+    metricsDays: 30,
+    logsDays: 90,
+    tracesDays: 30,
+    auditLogDays: 730,
+    conversationDays: 365,
+};
+
+export const DEFAULT_NETWORK = {
+    cidr: "10.40.0.0/16",
+    podCidr: "10.244.0.0/14",
+    serviceCidr: "10.96.0.0/16",
+};
+
+/** Zones used when none are configured (Azure names zones 1-3 in every region). */
+export const DEFAULT_ZONES: Partial<Record<Cloud, string[]>> = {
+    azure: ["1", "2", "3"],
+};
+
+/** Production floors the config validator and the sizing policies share. */
+export const PROD_FLOOR = { nodes: 3, zones: 3, vcpu: 4, memoryGib: 16, diskGb: 100 };

@@ -1,0 +1,417 @@
+/**
+ * Pure parsing and validation of a stack's configuration. No Pulumi calls: `config/index.ts`
+ * reads the values, this module judges them. Every problem is collected; if there is any, one
+ * `StackConfigError` lists them all, before any resource is registered.
+ */
+import { resolveMachineSize } from "../policy/catalog";
+import {
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_NETWORK,
+    DEFAULT_RETENTION,
+    DEFAULT_ZONES,
+    MIN_KUBERNETES_MINOR,
+    PROD_FLOOR,
+    defaultNodePools,
+    defaultPoolFor,
+} from "./defaults";
+import { Reader, StackConfigError, show } from "./reader";
+import {
+    CLOUDS,
+    Cloud,
+    ENVIRONMENTS,
+    Environment,
+    ISSUERS,
+    NODE_ROLES,
+    NodePoolSpec,
+    NodeRole,
+    PlatformConfig,
+    RetentionConfig,
+    StackConfig,
+} from "./types";
+
+/** Every top-level key the program reads (in the project's config namespace). */
+export const TOP_LEVEL_KEYS = [
+    "cloud",
+    "environment",
+    "region",
+    "zones",
+    "kubernetesVersion",
+    "nodePools",
+    "network",
+    "endpoint",
+    "retention",
+    "protectStateful",
+    "tags",
+    "platform",
+    "aws",
+    "gcp",
+    "azure",
+    "existing",
+] as const;
+
+const POOL_KEYS = ["instanceType", "minNodes", "maxNodes", "desiredNodes", "diskSizeGb"] as const;
+const NETWORK_KEYS = ["cidr", "podCidr", "serviceCidr", "natGateways"] as const;
+const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
+const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts"] as const;
+const IMAGE_KEYS = ["repository", "tag"] as const;
+const ADDON_KEYS = ["argocd", "istio", "falco", "externalSecrets"] as const;
+const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
+const STORE_KEYS = ["endpoint", "bucket", "region", "accessKeyId", "secretAccessKey"] as const;
+
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const K8S_VERSION = /^1\.(\d{2})$/;
+const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_REPO = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const GCP_REGION = /^[a-z]+-[a-z]+\d$/;
+const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
+const ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
+const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Validates raw config values (already JSON-decoded, keyed without the project namespace) into a
+ * `StackConfig`. `secretKeys` names keys whose values must never be echoed in messages.
+ * Throws `StackConfigError` listing every problem.
+ */
+export function parseStackConfig(stack: string, given: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): StackConfig {
+    const r = new Reader();
+    // The CLI fills declared defaults ("", {}, []) for keys a stack leaves out: treat them as absent.
+    const raw = Object.fromEntries(Object.entries(given).filter(([, v]) => !isEmptyDefault(v)));
+    r.noUnknownKeys("", raw, TOP_LEVEL_KEYS);
+
+    const cloud = raw.cloud === undefined ? r.fail("cloud", `missing required key; allowed: ${CLOUDS.join(", ")}`) : r.oneOf<Cloud>("cloud", raw.cloud, CLOUDS);
+    const environment =
+        raw.environment === undefined
+            ? r.fail("environment", `missing required key; allowed: ${ENVIRONMENTS.join(", ")}`)
+            : r.oneOf<Environment>("environment", raw.environment, ENVIRONMENTS);
+    const prod = environment === "prod";
+
+    // Region: required and shaped per cloud; meaningless for an existing cluster.
+    let region = "";
+    if (cloud && cloud !== "existing") {
+        const pattern = { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION }[cloud];
+        const example = { aws: "eu-west-1", gcp: "europe-west4", azure: "westeurope" }[cloud];
+        region = raw.region === undefined ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "") : (r.string("region", raw.region, { pattern, describe: `a ${cloud} region name such as ${example}` }) ?? "");
+    } else if (cloud === "existing" && raw.region !== undefined) {
+        r.fail("region", `found ${show(raw.region)}; not used with cloud existing, remove it`);
+    }
+
+    // Zones: at least 3 in prod; AWS/GCP zone names must belong to the region.
+    const minZones = prod ? PROD_FLOOR.zones : 1;
+    let zones = r.stringArray("zones", raw.zones, { minItems: minZones }) ?? (raw.zones === undefined && cloud ? DEFAULT_ZONES[cloud] : undefined);
+    if (raw.zones === undefined && cloud && !DEFAULT_ZONES[cloud]) {
+        if (cloud === "existing" && !prod) {
+            zones = ["zone-a"];
+        } else {
+            r.fail("zones", `missing required key for cloud ${cloud}; list at least ${minZones} zone${minZones === 1 ? "" : "s"}${cloud === "aws" ? " such as eu-west-1a" : cloud === "gcp" ? " such as europe-west4-a" : ""}`);
+        }
+    }
+    if (zones && region && (cloud === "aws" || cloud === "gcp")) {
+        zones.forEach((z, i) => {
+            if (!z.startsWith(region)) {
+                r.fail(`zones[${i}]`, `found ${show(z)}; must be a zone of region ${region} (e.g. ${region}${cloud === "aws" ? "a" : "-a"})`);
+            }
+        });
+    }
+    if (zones && new Set(zones).size !== zones.length) {
+        r.fail("zones", `found ${show(zones)}; zones must be distinct`);
+    }
+
+    // Kubernetes version.
+    let kubernetesVersion = cloud ? DEFAULT_KUBERNETES_VERSION[cloud] : "";
+    if (raw.kubernetesVersion !== undefined) {
+        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.33" (quoted)' });
+        if (v !== undefined) {
+            const minor = Number(K8S_VERSION.exec(v)![1]);
+            if (minor < MIN_KUBERNETES_MINOR) {
+                r.fail("kubernetesVersion", `found ${show(v)}; out of range, allowed 1.${MIN_KUBERNETES_MINOR} or newer (older minors are out of standard support)`);
+            } else {
+                kubernetesVersion = v;
+            }
+        }
+    }
+
+    const nodePools = cloud && environment ? parseNodePools(r, raw.nodePools, cloud, environment, zones?.length ?? 0) : [];
+    const network = parseNetwork(r, raw.network, prod);
+    const endpoint = parseEndpoint(r, raw.endpoint, prod);
+    const retention = parseRetention(r, raw.retention);
+    const protectStateful = r.boolean("protectStateful", raw.protectStateful) ?? true;
+    if (prod && protectStateful === false) {
+        r.fail("protectStateful", "found false; production stacks must protect stateful resources, allowed: true");
+    }
+    const tags = parseTags(r, raw.tags);
+    const platform = parsePlatform(r, raw.platform);
+
+    const cfg: Partial<StackConfig> = {
+        stack,
+        cloud,
+        environment,
+        region,
+        zones: zones ?? [],
+        kubernetesVersion,
+        nodePools,
+        network,
+        endpoint,
+        retention,
+        protectStateful,
+        tags,
+        platform,
+    };
+
+    // Cloud-specific sections: only the chosen cloud's section may be present.
+    for (const section of ["aws", "gcp", "azure", "existing"] as const) {
+        if (raw[section] !== undefined && section !== cloud) {
+            r.fail(section, `found a ${section} section but cloud is ${show(cloud)}; remove it or set cloud: ${section}`);
+        }
+    }
+    if (cloud === "aws") {
+        const o = r.object("aws", raw.aws) ?? {};
+        r.noUnknownKeys("aws", o, ["adminPrincipalArns"]);
+        cfg.aws = {
+            adminPrincipalArns:
+                r.stringArray("aws.adminPrincipalArns", o.adminPrincipalArns, {
+                    item: (k, v) => ARN.test(v) || r.fail(k, `found ${show(v)}; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`) !== undefined,
+                }) ?? [],
+        };
+    }
+    if (cloud === "gcp") {
+        const o = r.object("gcp", raw.gcp) ?? {};
+        r.noUnknownKeys("gcp", o, ["project"]);
+        const project = o.project === undefined ? r.fail("gcp.project", "missing required key for cloud gcp; the Google Cloud project ID") : r.string("gcp.project", o.project, { pattern: GCP_PROJECT, describe: "a project ID: 6-30 lower-case letters, digits and hyphens" });
+        cfg.gcp = { project: project ?? "" };
+    }
+    if (cloud === "azure") {
+        const o = r.object("azure", raw.azure) ?? {};
+        r.noUnknownKeys("azure", o, ["adminGroupObjectIds", "tier"]);
+        cfg.azure = {
+            adminGroupObjectIds:
+                r.stringArray("azure.adminGroupObjectIds", o.adminGroupObjectIds, {
+                    item: (k, v) => UUID.test(v) || r.fail(k, `found ${show(v)}; must be an Entra ID group object ID (a GUID)`) !== undefined,
+                }) ?? [],
+            tier: r.oneOf("azure.tier", o.tier, ["Standard", "Premium"] as const) ?? "Standard",
+        };
+    }
+    if (cloud === "existing") {
+        cfg.existing = parseExisting(r, raw.existing, secretKeys);
+    }
+
+    if (r.problems.length > 0) {
+        throw new StackConfigError(stack, r.problems);
+    }
+    return cfg as StackConfig;
+}
+
+function isEmptyDefault(v: unknown): boolean {
+    return v === "" || (Array.isArray(v) && v.length === 0) || (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0);
+}
+
+function parseNodePools(r: Reader, value: unknown, cloud: Cloud, environment: Environment, zoneCount: number): NodePoolSpec[] {
+    const prod = environment === "prod";
+    if (cloud === "existing") {
+        if (value !== undefined) {
+            r.fail("nodePools", "found node pools but cloud is existing; an existing cluster brings its own nodes, remove nodePools");
+        }
+        return [];
+    }
+    const o = r.object("nodePools", value);
+    const pools = o === undefined ? defaultNodePools(cloud, environment) : [];
+    if (o !== undefined) {
+        r.noUnknownKeys("nodePools", o, NODE_ROLES);
+        for (const role of NODE_ROLES) {
+            if (o[role] === undefined) {
+                continue;
+            }
+            const p = r.object(`nodePools.${role}`, o[role]);
+            if (!p) {
+                continue;
+            }
+            r.noUnknownKeys(`nodePools.${role}`, p, POOL_KEYS);
+            const d = defaultPoolFor(cloud, environment, role)!;
+            const key = (k: string): string => `nodePools.${role}.${k}`;
+            const instanceType = r.string(key("instanceType"), p.instanceType) ?? d.instanceType;
+            const minNodes = r.integer(key("minNodes"), p.minNodes, prod ? PROD_FLOOR.nodes : 1, 1000) ?? d.minNodes;
+            const maxNodes = r.integer(key("maxNodes"), p.maxNodes, 1, 1000) ?? Math.max(d.maxNodes, minNodes);
+            const desiredNodes = r.integer(key("desiredNodes"), p.desiredNodes, 1, 1000) ?? Math.min(Math.max(d.desiredNodes, minNodes), maxNodes);
+            const diskSizeGb = r.integer(key("diskSizeGb"), p.diskSizeGb, prod ? PROD_FLOOR.diskGb : 20, 16384) ?? d.diskSizeGb;
+            if (maxNodes < minNodes) {
+                r.fail(key("maxNodes"), `found ${maxNodes}; must be at least minNodes (${minNodes})`);
+            }
+            if (desiredNodes < minNodes || desiredNodes > maxNodes) {
+                r.fail(key("desiredNodes"), `found ${desiredNodes}; must be between minNodes (${minNodes}) and maxNodes (${maxNodes})`);
+            }
+            pools.push({ role: role as NodeRole, instanceType, minNodes, maxNodes, desiredNodes, diskSizeGb });
+        }
+        if (!pools.some((p) => p.role === "system")) {
+            r.fail("nodePools.system", "missing; every cluster needs a system pool for cluster add-ons");
+        }
+    }
+    for (const pool of pools) {
+        const key = `nodePools.${pool.role}.instanceType`;
+        const size = resolveMachineSize(cloud, pool.instanceType);
+        if (size === undefined) {
+            if (prod) {
+                r.fail(key, `found ${show(pool.instanceType)}; unknown ${cloud} machine type, allowed: a type in the size catalogue (policy/catalog/${cloud}.ts)${cloud === "gcp" ? " or a custom type such as custom-4-16384" : ""}`);
+            }
+        } else if (prod && (size.vcpu < PROD_FLOOR.vcpu || size.memoryGib < PROD_FLOOR.memoryGib)) {
+            r.fail(key, `found ${show(pool.instanceType)} (${size.vcpu} vCPU, ${size.memoryGib} GiB); too small for prod, allowed: at least ${PROD_FLOOR.vcpu} vCPU and ${PROD_FLOOR.memoryGib} GiB`);
+        }
+        if (prod && zoneCount > 0 && pool.minNodes < zoneCount) {
+            r.fail(`nodePools.${pool.role}.minNodes`, `found ${pool.minNodes}; must be at least the number of zones (${zoneCount}) so every zone keeps a node`);
+        }
+    }
+    return pools;
+}
+
+function parseNetwork(r: Reader, value: unknown, prod: boolean) {
+    const o = r.object("network", value) ?? {};
+    r.noUnknownKeys("network", o, NETWORK_KEYS);
+    const natGateways = r.oneOf("network.natGateways", o.natGateways, ["perZone", "single"] as const) ?? (prod ? "perZone" : "single");
+    if (prod && natGateways === "single") {
+        r.fail("network.natGateways", 'found "single"; production needs a NAT gateway per zone, allowed: perZone');
+    }
+    return {
+        cidr: r.cidr("network.cidr", o.cidr) ?? DEFAULT_NETWORK.cidr,
+        podCidr: r.cidr("network.podCidr", o.podCidr) ?? DEFAULT_NETWORK.podCidr,
+        serviceCidr: r.cidr("network.serviceCidr", o.serviceCidr) ?? DEFAULT_NETWORK.serviceCidr,
+        natGateways,
+    };
+}
+
+function parseEndpoint(r: Reader, value: unknown, prod: boolean) {
+    const o = r.object("endpoint", value) ?? {};
+    r.noUnknownKeys("endpoint", o, ENDPOINT_KEYS);
+    const publicAccess = r.boolean("endpoint.publicAccess", o.publicAccess) ?? false;
+    const publicAccessCidrs =
+        r.stringArray("endpoint.publicAccessCidrs", o.publicAccessCidrs, {
+            item: (k, v) => r.cidr(k, v) !== undefined,
+        }) ?? [];
+    if (prod && publicAccess) {
+        r.fail("endpoint.publicAccess", "found true; the API server has no public endpoint in prod, allowed: false");
+    }
+    if (publicAccess && publicAccessCidrs.length === 0) {
+        r.fail("endpoint.publicAccessCidrs", "found nothing; a public endpoint must be restricted to named CIDRs, e.g. [203.0.113.0/24]");
+    }
+    if (publicAccessCidrs.includes("0.0.0.0/0")) {
+        r.fail("endpoint.publicAccessCidrs", 'found "0.0.0.0/0"; the whole internet is not allowed, list your office or VPN ranges');
+    }
+    return { publicAccess, publicAccessCidrs };
+}
+
+function parseRetention(r: Reader, value: unknown): RetentionConfig {
+    const o = r.object("retention", value) ?? {};
+    const keys = Object.keys(DEFAULT_RETENTION) as (keyof RetentionConfig)[];
+    r.noUnknownKeys("retention", o, keys);
+    const out = { ...DEFAULT_RETENTION };
+    for (const k of keys) {
+        out[k] = r.integer(`retention.${k}`, o[k], 1, 3650) ?? DEFAULT_RETENTION[k];
+    }
+    return out;
+}
+
+function parseTags(r: Reader, value: unknown): Record<string, string> {
+    const o = r.object("tags", value) ?? {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o)) {
+        const s = r.string(`tags.${k}`, v);
+        if (s !== undefined) {
+            out[k] = s;
+        }
+    }
+    return out;
+}
+
+function parseImage(r: Reader, key: string, value: unknown) {
+    const o = r.object(key, value);
+    if (o === undefined) {
+        r.fail(key, "missing required key; an object with repository and tag (not latest)");
+        return { repository: "", tag: "" };
+    }
+    r.noUnknownKeys(key, o, IMAGE_KEYS);
+    const repository =
+        o.repository === undefined
+            ? r.fail(`${key}.repository`, "missing required key; an image repository such as ghcr.io/acme/jamie")
+            : r.string(`${key}.repository`, o.repository, { pattern: IMAGE_REPO, describe: "an image repository such as ghcr.io/acme/jamie (no tag)" });
+    const tag =
+        o.tag === undefined
+            ? r.fail(`${key}.tag`, "missing required key; a pinned image tag such as 1.4.2")
+            : r.string(`${key}.tag`, o.tag, { pattern: IMAGE_TAG, describe: "a pinned image tag such as 1.4.2 (latest is not allowed)" });
+    return { repository: repository ?? "", tag: tag ?? "" };
+}
+
+function parsePlatform(r: Reader, value: unknown): PlatformConfig {
+    const o = r.object("platform", value);
+    if (o === undefined) {
+        r.fail("platform", "missing required key; an object with domain, acmeEmail, jamie and scarlet");
+    }
+    const p = o ?? {};
+    r.noUnknownKeys("platform", p, PLATFORM_KEYS);
+    const domain =
+        p.domain === undefined
+            ? r.fail("platform.domain", "missing required key; the DNS domain for public hostnames, e.g. agents.example.com")
+            : r.string("platform.domain", p.domain, { pattern: DNS_NAME, describe: "a lower-case DNS name such as agents.example.com" });
+    const acmeEmail =
+        p.acmeEmail === undefined
+            ? r.fail("platform.acmeEmail", "missing required key; the contact e-mail for Let's Encrypt")
+            : r.string("platform.acmeEmail", p.acmeEmail, { pattern: EMAIL, describe: "an e-mail address" });
+    const addonsRaw = r.object("platform.addons", p.addons) ?? {};
+    r.noUnknownKeys("platform.addons", addonsRaw, ADDON_KEYS);
+    const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
+    return {
+        domain: domain ?? "",
+        acmeEmail: acmeEmail ?? "",
+        issuer: r.oneOf("platform.issuer", p.issuer, ISSUERS) ?? "letsencrypt-prod",
+        jamie: parseImage(r, "platform.jamie", p.jamie),
+        scarlet: parseImage(r, "platform.scarlet", p.scarlet),
+        addons: { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") },
+        thirdPartyCharts: r.boolean("platform.thirdPartyCharts", p.thirdPartyCharts) ?? true,
+    };
+}
+
+function parseExisting(r: Reader, value: unknown, secretKeys: ReadonlySet<string>) {
+    const o = r.object("existing", value);
+    if (o === undefined) {
+        r.fail("existing", "missing required key for cloud existing; an object with kubeconfig or kubeconfigPath, and storageClass");
+    }
+    const e = o ?? {};
+    r.noUnknownKeys("existing", e, EXISTING_KEYS);
+    const kubeconfig = r.string("existing.kubeconfig", e.kubeconfig, { secret: true });
+    if (kubeconfig !== undefined && !secretKeys.has("existing")) {
+        r.fail("existing.kubeconfig", "found a plain value; a kubeconfig holds credentials, set it with `pulumi config set --secret --path existing.kubeconfig`");
+    }
+    const kubeconfigPath = r.string("existing.kubeconfigPath", e.kubeconfigPath);
+    if (kubeconfig === undefined && kubeconfigPath === undefined && e.kubeconfig === undefined && e.kubeconfigPath === undefined) {
+        r.fail("existing.kubeconfig", "missing; set existing.kubeconfig (secret) or existing.kubeconfigPath");
+    }
+    if (e.kubeconfig !== undefined && e.kubeconfigPath !== undefined) {
+        r.fail("existing.kubeconfigPath", "found both kubeconfig and kubeconfigPath; set only one");
+    }
+    const storageClass =
+        e.storageClass === undefined
+            ? r.fail("existing.storageClass", "missing required key; the name of an encrypted SSD StorageClass on the cluster")
+            : r.string("existing.storageClass", e.storageClass);
+    let objectStore;
+    const s = r.object("existing.objectStore", e.objectStore);
+    if (s) {
+        r.noUnknownKeys("existing.objectStore", s, STORE_KEYS);
+        const need = (k: (typeof STORE_KEYS)[number], secret = false): string =>
+            (s[k] === undefined ? r.fail(`existing.objectStore.${k}`, "missing required key") : r.string(`existing.objectStore.${k}`, s[k], { secret })) ?? "";
+        const endpoint = need("endpoint");
+        if (endpoint && !/^https:\/\//.test(endpoint)) {
+            r.fail("existing.objectStore.endpoint", `found ${show(endpoint)}; must be an https:// URL (backups travel over TLS)`);
+        }
+        objectStore = { endpoint, bucket: need("bucket"), region: need("region"), accessKeyId: need("accessKeyId", true), secretAccessKey: need("secretAccessKey", true) };
+        if (s.secretAccessKey !== undefined && !secretKeys.has("existing")) {
+            r.fail("existing.objectStore.secretAccessKey", "found a plain value; set it with `pulumi config set --secret --path existing.objectStore.secretAccessKey`");
+        }
+    }
+    return {
+        kubeconfig,
+        kubeconfigPath,
+        context: r.string("existing.context", e.context),
+        storageClass: storageClass ?? "",
+        objectStore,
+        renderYamlToDirectory: r.string("existing.renderYamlToDirectory", e.renderYamlToDirectory),
+    };
+}

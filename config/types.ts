@@ -1,0 +1,189 @@
+/**
+ * The typed, validated shape of one stack's configuration.
+ *
+ * `config/index.ts` is the only module that reads `pulumi.Config`; it hands the raw values to
+ * `parseStackConfig` (config/parse.ts), which returns a `StackConfig` or throws one
+ * `StackConfigError` listing every problem at once. Components never see raw config.
+ */
+
+/** Where the cluster runs. `existing` is any conformant cluster reached by kubeconfig. */
+export type Cloud = "aws" | "gcp" | "azure" | "existing";
+export const CLOUDS: readonly Cloud[] = ["aws", "gcp", "azure", "existing"];
+
+/** `prod` gets the full production sizes and mandatory sizing policies; `dev` may be smaller. */
+export type Environment = "prod" | "dev";
+export const ENVIRONMENTS: readonly Environment[] = ["prod", "dev"];
+
+/** The workload roles a node pool can serve (REQUIREMENTS.md "Workload pools sized per role"). */
+export type NodeRole = "system" | "agents" | "data" | "monitoring";
+export const NODE_ROLES: readonly NodeRole[] = ["system", "agents", "data", "monitoring"];
+
+/** One node pool: a machine type, autoscaler bounds and a root disk. */
+export interface NodePoolSpec {
+    /** Workload role; becomes the `platform.agents.io/role` node label (and a taint for non-system roles). */
+    role: NodeRole;
+    /** Cloud machine type: `m6i.xlarge`, `e2-standard-4`, `custom-4-16384`, `Standard_D4s_v5`. */
+    instanceType: string;
+    /** Autoscaler minimum for the whole pool (all zones together). */
+    minNodes: number;
+    /** Autoscaler maximum for the whole pool. */
+    maxNodes: number;
+    /** Initial size; between min and max. */
+    desiredNodes: number;
+    /** Root/OS disk size in GB (SSD). */
+    diskSizeGb: number;
+}
+
+/** The cluster's network. */
+export interface NetworkConfig {
+    /** Address space of the VPC / VNet, e.g. `10.40.0.0/16`. */
+    cidr: string;
+    /** Pod address range (GKE secondary range, AKS overlay pod CIDR). */
+    podCidr: string;
+    /** Service address range. */
+    serviceCidr: string;
+    /** One NAT gateway per zone (prod) or a single shared one (dev, cheaper, not zone-redundant). */
+    natGateways: "perZone" | "single";
+}
+
+/** Access to the Kubernetes API server. */
+export interface EndpointConfig {
+    /** Whether the API server has a public endpoint. Must be false in prod. */
+    publicAccess: boolean;
+    /** CIDRs allowed to reach the public endpoint (required when publicAccess is true). */
+    publicAccessCidrs: string[];
+}
+
+/** Retention figures (REQUIREMENTS.md "Retention"), in days unless named otherwise. */
+export interface RetentionConfig {
+    /** Database backups (daily), days. */
+    backupDays: number;
+    /** Configuration backups (weekly), weeks. */
+    configBackupWeeks: number;
+    /** Prometheus metrics, days. */
+    metricsDays: number;
+    /** Operation logs (Loki), days. */
+    logsDays: number;
+    /** Traces (Tempo), days. */
+    tracesDays: number;
+    /** Control-plane audit logs, days. */
+    auditLogDays: number;
+    /** Agent conversation history, days. */
+    conversationDays: number;
+}
+
+/** An image reference for an in-house agent. */
+export interface AgentImage {
+    /** Repository, e.g. `ghcr.io/acme/jamie`. */
+    repository: string;
+    /** Tag; never `latest`. */
+    tag: string;
+}
+
+/** Which certificate issuer public hostnames use. */
+export type IssuerName = "letsencrypt-prod" | "letsencrypt-staging" | "private-ca";
+export const ISSUERS: readonly IssuerName[] = ["letsencrypt-prod", "letsencrypt-staging", "private-ca"];
+
+/** Optional add-ons, each off by default. */
+export interface OptionalAddons {
+    argocd: boolean;
+    istio: boolean;
+    falco: boolean;
+    externalSecrets: boolean;
+}
+
+/** Settings of the platform layer (components/platform). */
+export interface PlatformConfig {
+    /** Base DNS domain; Jamie is `jamie.<domain>`, Grafana `grafana.<domain>`. */
+    domain: string;
+    /** Contact e-mail for Let's Encrypt. */
+    acmeEmail: string;
+    /** Issuer for the public hostnames. */
+    issuer: IssuerName;
+    jamie: AgentImage;
+    scarlet: AgentImage;
+    /** Optional add-ons. */
+    addons: OptionalAddons;
+    /**
+     * Install third-party charts (cert-manager, the gateway, databases, observability). Off only for
+     * runs that cannot fetch charts (the offline end-to-end run); the local charts always install.
+     */
+    thirdPartyCharts: boolean;
+}
+
+/** AWS specifics. */
+export interface AwsConfig {
+    /** IAM principals (role/user ARNs) given cluster-admin through EKS access entries. */
+    adminPrincipalArns: string[];
+}
+
+/** Google Cloud specifics. */
+export interface GcpConfig {
+    /** Project ID. */
+    project: string;
+}
+
+/** Azure specifics. */
+export interface AzureConfig {
+    /** Entra ID group object IDs that get cluster-admin through Azure RBAC. */
+    adminGroupObjectIds: string[];
+    /** AKS pricing tier: Standard (financially backed SLA) or Premium (LTS). */
+    tier: "Standard" | "Premium";
+}
+
+/** An S3-compatible object store for an existing cluster. */
+export interface S3CompatibleStore {
+    endpoint: string;
+    bucket: string;
+    region: string;
+    /** Access key ID (secret). */
+    accessKeyId: string;
+    /** Secret access key (secret). */
+    secretAccessKey: string;
+}
+
+/** An existing cluster reached by kubeconfig. */
+export interface ExistingClusterConfig {
+    /** Inline kubeconfig (a secret config value); or use kubeconfigPath. */
+    kubeconfig?: string;
+    /** Path to a kubeconfig file; or use kubeconfig. */
+    kubeconfigPath?: string;
+    /** Context inside the kubeconfig; default: its current context. */
+    context?: string;
+    /** Name of an existing StorageClass on that cluster that provisions encrypted SSD volumes. */
+    storageClass: string;
+    /** Object store for backups, logs and traces; absent means backups are disabled (with a warning). */
+    objectStore?: S3CompatibleStore;
+    /**
+     * Write manifests to this directory instead of applying them (`renderYamlToDirectory`), for
+     * offline end-to-end runs. No cluster is contacted.
+     */
+    renderYamlToDirectory?: string;
+}
+
+/** The whole, validated stack configuration. */
+export interface StackConfig {
+    /** The Pulumi stack name. */
+    stack: string;
+    cloud: Cloud;
+    environment: Environment;
+    /** Cloud region / location (empty for `existing`). */
+    region: string;
+    /** Zones the cluster spans. */
+    zones: string[];
+    /** Kubernetes minor version, e.g. `1.33`. */
+    kubernetesVersion: string;
+    nodePools: NodePoolSpec[];
+    network: NetworkConfig;
+    endpoint: EndpointConfig;
+    retention: RetentionConfig;
+    /** Protect stateful resources (keys, buckets, volumes) from `pulumi destroy`. */
+    protectStateful: boolean;
+    /** Tags / labels put on every cloud resource. */
+    tags: Record<string, string>;
+    platform: PlatformConfig;
+    aws?: AwsConfig;
+    gcp?: GcpConfig;
+    azure?: AzureConfig;
+    existing?: ExistingClusterConfig;
+}

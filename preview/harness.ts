@@ -1,0 +1,304 @@
+/**
+ * The harness: runs the stack program (index.ts) under Pulumi's mocks with one stack's
+ * configuration and returns every resource it registered, as the engine would record it (type,
+ * name, URN, parent, inputs, options), plus the stack outputs. The offline preview and the tests
+ * both use it, so what the tests prove is what the preview shows.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { ResourceRecord } from "../policy/runner";
+import { callMock, computedState, mockId } from "./mocks";
+import { decodeWire, secretStrings } from "./secrets";
+import { PROJECT_ROOT, projectName, readStackFile, toCliConfig } from "./stackFile";
+
+export type { ResourceRecord };
+
+/** A resource record with its redacted twin for reports. */
+export interface RecordedResource extends ResourceRecord {
+    /** Inputs with every secret replaced by `[secret]`. */
+    redactedInputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Stack name (reads stacks/Pulumi.<stack>.yaml) or a path to a stack file. */
+    stack: string;
+    /**
+     * Changes to the stack file's config before the run, by dotted path in the project namespace
+     * (`"nodePools.system.instanceType": "t3.large"`); `undefined` deletes the key. Keys with a
+     * namespace (`"aws:region"`) address provider config.
+     */
+    overrides?: Record<string, unknown>;
+    /** Replace the whole config mapping (tests of config validation). */
+    config?: Record<string, unknown>;
+    /** The program module to run; default the project's index.ts. */
+    program?: string;
+}
+
+export interface RunResult {
+    stack: string;
+    project: string;
+    resources: RecordedResource[];
+    /** Stack outputs, plain (secrets included). */
+    outputs: Record<string, unknown>;
+    /** Stack outputs with secrets redacted. */
+    redactedOutputs: Record<string, unknown>;
+    /** Every string that was secret anywhere (inputs or outputs), to scrub reports with. */
+    secrets: Set<string>;
+    /** Stack config as given to the program (CLI form). */
+    config: Record<string, string>;
+}
+
+/** Sets `value` at dotted `pathKey` inside `obj` (creating objects), or deletes it when undefined. */
+export function setPath(obj: Record<string, unknown>, pathKey: string, value: unknown): void {
+    const parts = pathKey.split(".");
+    let cur = obj;
+    for (const p of parts.slice(0, -1)) {
+        const next = cur[p];
+        if (next === null || typeof next !== "object" || Array.isArray(next)) {
+            cur[p] = {};
+        }
+        cur = cur[p] as Record<string, unknown>;
+    }
+    const last = parts[parts.length - 1];
+    if (value === undefined) {
+        delete cur[last];
+    } else {
+        cur[last] = value;
+    }
+}
+
+/** Applies overrides to a stack file's config mapping (project keys may be written without namespace). */
+export function applyOverrides(config: Record<string, unknown>, overrides: Record<string, unknown>, project: string): Record<string, unknown> {
+    const out = structuredClone(config);
+    // Normalise: strip our namespace so paths address the same mapping either way.
+    for (const k of Object.keys(out)) {
+        if (k.startsWith(`${project}:`)) {
+            out[k.slice(project.length + 1)] = out[k];
+            delete out[k];
+        }
+    }
+    for (const [k, v] of Object.entries(overrides)) {
+        const colon = k.indexOf(":");
+        if (colon > 0 && !k.slice(0, colon).includes(".") && k.slice(0, colon) !== project) {
+            // Provider namespace: `aws:region`, or a path inside one key: `kubernetes:foo.bar`.
+            const [head, ...tail] = k.split(".");
+            if (tail.length === 0) {
+                if (v === undefined) {
+                    delete out[head];
+                } else {
+                    out[head] = structuredClone(v);
+                }
+            } else {
+                const holder = (out[head] ?? {}) as Record<string, unknown>;
+                setPath(holder, tail.join("."), structuredClone(v));
+                out[head] = holder;
+            }
+        } else {
+            setPath(out, colon > 0 && k.slice(0, colon) === project ? k.slice(colon + 1) : k, structuredClone(v));
+        }
+    }
+    return out;
+}
+
+function clearProjectModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(PROJECT_ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}preview${path.sep}`) && !id.includes(`${path.sep}policy${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+interface MonitorLike {
+    registerResource(req: RegisterRequest, cb: (err: unknown, resp?: unknown) => void): Promise<void> | void;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): Struct | undefined;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
+    getProvider(): string;
+}
+
+/** Runs the program for one stack under mocks and returns what it registered. */
+export async function runProgram(opts: RunOptions): Promise<RunResult> {
+    const project = projectName();
+    const file = readStackFile(opts.stack);
+    const rawConfig = applyOverrides(opts.config ?? file.config, opts.overrides ?? {}, project);
+    const cli = toCliConfig(rawConfig, project);
+    const programPath = opts.program ?? path.join(PROJECT_ROOT, "index.ts");
+    return runWithMocks(
+        () => {
+            clearProjectModules();
+            return require(programPath);
+        },
+        { stack: file.stack, project, config: cli.values, secretKeys: cli.secretKeys },
+    );
+}
+
+/** Options for `runWithMocks`. */
+export interface MockRunOptions {
+    /** Stack name the program sees. @default "test" */
+    stack?: string;
+    /** Project name the program sees. @default the project's */
+    project?: string;
+    /** Config in CLI form (`namespace:key` -> text). @default {} */
+    config?: Record<string, string>;
+    /** Secret config keys. @default [] */
+    secretKeys?: string[];
+}
+
+/**
+ * Runs `build` (a program, or a function that creates components) inside a mocked stack and
+ * returns every resource registered and the outputs `build` returned. Component tests use this
+ * directly; `runProgram` uses it for index.ts.
+ */
+export async function runWithMocks(build: () => unknown, opts: MockRunOptions = {}): Promise<RunResult> {
+    const project = opts.project ?? projectName();
+    const stack = opts.stack ?? "test";
+    const config = opts.config ?? {};
+    const secretKeys = opts.secretKeys ?? [];
+    const resources: RecordedResource[] = [];
+    const secrets = new Set<string>();
+    const pending: Promise<void>[] = [];
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({
+                id: args.custom === false ? undefined : mockId(args.type, args.name, args.inputs),
+                state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, { stack, project }) },
+            }),
+            call: (args: pulumi.runtime.MockCallArgs) => callMock(args.token, args.inputs, { stack, project }),
+        },
+        project,
+        stack,
+        // Not a dry run: every output the mocks return is known, so no apply() callback is skipped.
+        false,
+    );
+    pulumi.runtime.setAllConfig(config, secretKeys);
+
+    // Observe each registration on the wire, where secrets are still marked.
+    const monitor = (settings as unknown as { getMonitor(): MonitorLike }).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, cb: (err: unknown, resp?: unknown) => void) => {
+        const wire = req.getObject()?.toJavaScript() ?? {};
+        const decoded = decodeWire(wire);
+        const done = new Promise<void>((resolve) => {
+            register(req, (err: unknown, resp?: unknown) => {
+                resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: (resp as { getUrn?: () => string } | undefined)?.getUrn?.() ?? "",
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    inputs: decoded.plain as Record<string, unknown>,
+                    redactedInputs: decoded.redacted as Record<string, unknown>,
+                    opts: {
+                        protect: req.getProtect() === true,
+                        retainOnDelete: req.getRetainondelete() === true,
+                        ignoreChanges: req.getIgnorechangesList(),
+                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                        dependsOn: req.getDependenciesList(),
+                        provider: req.getProvider() || undefined,
+                    },
+                });
+                secretStrings(decoded.plain, decoded.redacted, secrets);
+                cb(err, resp);
+                resolve();
+            });
+        });
+        pending.push(done);
+        return done;
+    };
+
+    // An exception inside an apply() callback surfaces as an unhandled rejection: collect them so
+    // a broken code path fails the run instead of printing a line and passing.
+    const asyncErrors: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+        asyncErrors.push(reason);
+    };
+    process.on("unhandledRejection", onRejection);
+    let buildError: unknown;
+    let outputs: Record<string, unknown> = {};
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                const result = await build();
+                outputs = result && typeof result === "object" ? { ...(result as object) } : {};
+            } catch (e) {
+                buildError = e;
+            }
+            return {};
+        });
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        await Promise.all(pending);
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (buildError) {
+        throw buildError;
+    }
+    if (asyncErrors.length > 0) {
+        const first = asyncErrors[0];
+        const err = new Error(
+            `${asyncErrors.length} error(s) inside apply() callbacks; first: ${first instanceof Error ? first.stack ?? first.message : String(first)}`,
+        );
+        throw err;
+    }
+
+    const plainOutputs: Record<string, unknown> = {};
+    const redactedOutputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(outputs)) {
+        if (k === "__esModule") {
+            continue;
+        }
+        const { plain, redacted } = await unwrapOutput(v);
+        plainOutputs[k] = plain;
+        redactedOutputs[k] = redacted;
+    }
+    secretStrings(plainOutputs, redactedOutputs, secrets);
+    for (const [k, v] of Object.entries(config)) {
+        if (secretKeys.includes(k)) {
+            secretStrings(v, "[secret]", secrets);
+        }
+    }
+
+    resources.sort((a, b) => a.urn.localeCompare(b.urn));
+    return { stack, project, resources, outputs: plainOutputs, redactedOutputs, secrets, config };
+}
+
+/** Resolves an output value (possibly nested, possibly secret) into plain and redacted forms. */
+async function unwrapOutput(v: unknown): Promise<{ plain: unknown; redacted: unknown }> {
+    if (pulumi.Output.isInstance(v)) {
+        const out = v as pulumi.Output<unknown>;
+        const internal = out as unknown as { isSecret: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
+        const isSecret = await internal.isSecret;
+        const value = await internal.promise(true);
+        const inner = await unwrapOutput(value);
+        return isSecret ? { plain: inner.plain, redacted: "[secret]" } : inner;
+    }
+    if (Array.isArray(v)) {
+        const items = await Promise.all(v.map(unwrapOutput));
+        return { plain: items.map((i) => i.plain), redacted: items.map((i) => i.redacted) };
+    }
+    if (v && typeof v === "object" && !(v instanceof pulumi.Resource)) {
+        const plain: Record<string, unknown> = {};
+        const redacted: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) {
+            const d = await unwrapOutput(x);
+            plain[k] = d.plain;
+            redacted[k] = d.redacted;
+        }
+        return { plain, redacted };
+    }
+    return { plain: v, redacted: v };
+}
