@@ -93,7 +93,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     if (cloud && cloud !== "existing") {
         const pattern = { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION }[cloud];
         const example = { aws: "eu-west-1", gcp: "europe-west4", azure: "westeurope" }[cloud];
-        region = raw.region === undefined ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "") : (r.string("region", raw.region, { pattern, describe: `a ${cloud} region name such as ${example}` }) ?? "");
+        region = raw.region === undefined ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "") : (r.string("region", raw.region, { pattern, describe: `a region name such as ${example}` }) ?? "");
     } else if (cloud === "existing" && raw.region !== undefined) {
         r.fail("region", `found ${show(raw.region)}; not used with cloud existing, remove it`);
     }
