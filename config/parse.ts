@@ -62,7 +62,7 @@ const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const K8S_VERSION = /^1\.(\d{2})$/;
 const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const IMAGE_REPO = /^[a-z0-9]+([._\/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const IMAGE_REPO = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const GCP_REGION = /^[a-z]+-[a-z]+\d$/;
 const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;

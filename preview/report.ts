@@ -1,0 +1,181 @@
+/**
+ * The offline preview's report: one document built from a harness run and the policy results,
+ * rendered as JSON or as text. Every value in it comes from the redacted views, and the final text
+ * is scrubbed of every string that was secret anywhere, so no secret can reach a terminal or file.
+ */
+import type { Violation } from "../policy/runner";
+import type { RecordedResource, RunResult } from "./harness";
+import { scrub } from "./secrets";
+
+/** The JSON document `--json` prints (issue 2's contract). */
+export interface PreviewReport {
+    stack: string;
+    cloud: string;
+    resources: { type: string; name: string; urn: string; parent?: string; inputs: Record<string, unknown> }[];
+    outputs: Record<string, unknown>;
+    violations: Violation[];
+    /** Things the preview wants a human to know (e.g. backups disabled). */
+    warnings: string[];
+    /** What the offline preview could not see, per Helm chart. */
+    notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
+    summary: { resources: number; byType: Record<string, number>; mandatory: number; advisory: number };
+}
+
+const CHART_V4 = "kubernetes:helm.sh/v4:Chart";
+const RELEASE_V3 = "kubernetes:helm.sh/v3:Release";
+
+function chartLabel(r: RecordedResource): string {
+    const chart = String(r.inputs.chart ?? r.name);
+    const version = r.inputs.version ? `@${String(r.inputs.version)}` : "";
+    return `${chart}${version}`;
+}
+
+/** Builds the report from a run and the violations the pack found. */
+export function buildReport(run: RunResult, violations: Violation[]): PreviewReport {
+    const byType: Record<string, number> = {};
+    for (const r of run.resources) {
+        byType[r.type] = (byType[r.type] ?? 0) + 1;
+    }
+    const notVisible: PreviewReport["notVisible"] = [];
+    for (const r of run.resources) {
+        if (r.type === CHART_V4) {
+            notVisible.push({
+                chart: chartLabel(r),
+                urn: r.urn,
+                kind: "helm.v4.Chart",
+                reason: "rendered objects are not visible offline (no chart fetch, no rendering); values were checked. A real `pulumi preview` shows every rendered object to the pack.",
+            });
+        } else if (r.type === RELEASE_V3) {
+            notVisible.push({
+                chart: chartLabel(r),
+                urn: r.urn,
+                kind: "helm.v3.Release",
+                reason: "only the values are visible, offline and in a real preview; the rendered objects never reach the pack.",
+            });
+        }
+    }
+    const warnings = Array.isArray(run.redactedOutputs.warnings) ? (run.redactedOutputs.warnings as unknown[]).map(String) : [];
+    return {
+        stack: run.stack,
+        cloud: String(run.outputs.cloud ?? "unknown"),
+        resources: run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, inputs: r.redactedInputs })),
+        outputs: run.redactedOutputs,
+        violations,
+        warnings,
+        notVisible,
+        summary: {
+            resources: run.resources.length,
+            byType,
+            mandatory: violations.filter((v) => v.enforcement === "mandatory").length,
+            advisory: violations.filter((v) => v.enforcement === "advisory").length,
+        },
+    };
+}
+
+/** The report as one JSON document, scrubbed of secrets. */
+export function renderJson(report: PreviewReport, secrets: ReadonlySet<string>): string {
+    return scrub(JSON.stringify(report, null, 2), secrets);
+}
+
+function shortUrn(urn: string | undefined): string {
+    if (!urn) {
+        return "(stack)";
+    }
+    const parts = urn.split("::");
+    const type = (parts[2] ?? "").split("$").pop();
+    return `${type}::${parts[3] ?? ""}`;
+}
+
+function tree(report: PreviewReport, maxDepth = 3): string[] {
+    const children = new Map<string, PreviewReport["resources"]>();
+    const root = report.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    for (const r of report.resources) {
+        const key = r.parent ?? "";
+        children.set(key, [...(children.get(key) ?? []), r]);
+    }
+    const lines: string[] = [];
+    const walk = (urn: string, depth: number): void => {
+        const kids = children.get(urn) ?? [];
+        const components = kids.filter((k) => !k.type.includes(":") || /^agent-platform:|^kubernetes:helm|^pulumi:/.test(k.type));
+        const leaves = kids.length - components.length;
+        for (const c of components) {
+            const own = children.get(c.urn)?.length ?? 0;
+            lines.push(`${"  ".repeat(depth)}${c.type} ${c.name}${own ? ` (${own} children)` : ""}`);
+            if (depth < maxDepth) {
+                walk(c.urn, depth + 1);
+            }
+        }
+        if (leaves > 0 && depth > 0) {
+            const types = new Map<string, number>();
+            for (const k of kids) {
+                if (!components.includes(k)) {
+                    types.set(k.type, (types.get(k.type) ?? 0) + 1);
+                }
+            }
+            const summary = [...types.entries()].map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ");
+            lines.push(`${"  ".repeat(depth)}+ ${summary}`);
+        }
+    };
+    if (root) {
+        lines.push(`${root.type} ${root.name}`);
+        walk(root.urn, 1);
+    }
+    return lines;
+}
+
+function formatValue(v: unknown): string {
+    if (typeof v === "string") {
+        return v;
+    }
+    const text = JSON.stringify(v);
+    return text === undefined ? "undefined" : text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** The report as text for a terminal, scrubbed of secrets. */
+export function renderText(report: PreviewReport, secrets: ReadonlySet<string>): string {
+    const out: string[] = [];
+    out.push(`Offline preview of stack "${report.stack}" (cloud: ${report.cloud}): ${report.summary.resources} resources`);
+    out.push("");
+    out.push("Resources by type:");
+    const types = Object.entries(report.summary.byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    for (const [t, n] of types) {
+        out.push(`  ${String(n).padStart(4)}  ${t}`);
+    }
+    out.push("");
+    out.push("Component tree:");
+    for (const l of tree(report)) {
+        out.push(`  ${l}`);
+    }
+    out.push("");
+    out.push("Outputs:");
+    for (const [k, v] of Object.entries(report.outputs)) {
+        if (k !== "warnings") {
+            out.push(`  ${k}: ${formatValue(v)}`);
+        }
+    }
+    if (report.warnings.length > 0) {
+        out.push("");
+        out.push("Warnings:");
+        for (const w of report.warnings) {
+            out.push(`  ! ${w}`);
+        }
+    }
+    if (report.notVisible.length > 0) {
+        out.push("");
+        out.push("Not visible to the offline policy check:");
+        for (const n of report.notVisible) {
+            out.push(`  - ${n.chart} (${n.kind}): ${n.reason}`);
+        }
+    }
+    out.push("");
+    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
+    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
+    out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    for (const v of [...mandatory, ...advisory]) {
+        out.push(`  [${v.enforcement}] ${v.policy}: ${shortUrn(v.urn)}`);
+        out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
+    }
+    out.push("");
+    out.push(mandatory.length > 0 ? "Result: REJECTED (mandatory policy violations)" : "Result: OK (no mandatory policy violations)");
+    return scrub(out.join("\n"), secrets);
+}
