@@ -1,0 +1,127 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { RecordedResource, RunResult } from "../../preview/harness";
+import { buildReport, renderJson, renderText } from "../../preview/report";
+import { writeArtifacts } from "../../preview/render";
+import { decodeWire, REDACTED, scrub, secretStrings } from "../../preview/secrets";
+
+const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const STACK_URN = "urn:pulumi:t::agent-platform::pulumi:pulumi:Stack::agent-platform-t";
+
+function resource(type: string, name: string, wire: Record<string, unknown>, parent = STACK_URN): RecordedResource {
+    const d = decodeWire(wire);
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:t::agent-platform::${type}::${name}`,
+        parent,
+        custom: true,
+        inputs: d.plain as Record<string, unknown>,
+        redactedInputs: d.redacted as Record<string, unknown>,
+        opts: { protect: false, retainOnDelete: false, ignoreChanges: [], additionalSecretOutputs: [], dependsOn: [] },
+    };
+}
+
+function fakeRun(): RunResult {
+    const secretWire = {
+        metadata: { name: "db", namespace: "data-postgres" },
+        stringData: { password: { ...SECRET_SIG, value: "s3cr3t-pa55word" } },
+    };
+    const resources = [
+        { ...resource("pulumi:pulumi:Stack", "agent-platform-t", {}), parent: undefined, urn: STACK_URN, custom: false },
+        resource("kubernetes:core/v1:Secret", "db", secretWire),
+        resource("kubernetes:helm.sh/v4:Chart", "cert-manager", { chart: "cert-manager", version: "v1.19.1", values: { crds: { enabled: true } } }),
+        resource("kubernetes:helm.sh/v3:Release", "legacy", { chart: "legacy", version: "1.0.0", values: {} }),
+    ];
+    const secrets = new Set<string>();
+    for (const r of resources) {
+        secretStrings(r.inputs, r.redactedInputs, secrets);
+    }
+    secretStrings({ kubeconfig: "apiVersion: v1 token-abcdef" }, { kubeconfig: REDACTED }, secrets);
+    return {
+        stack: "t",
+        project: "agent-platform",
+        resources,
+        outputs: { cloud: "existing", kubeconfig: "apiVersion: v1 token-abcdef", warnings: ["no object store: backups disabled"] },
+        redactedOutputs: { cloud: "existing", kubeconfig: REDACTED, warnings: ["no object store: backups disabled"] },
+        secrets,
+        config: {},
+    };
+}
+
+describe("preview: secrets on the wire", () => {
+    it("decodes a secret into its plain value and [secret], nested at any depth", () => {
+        const d = decodeWire({ a: [{ b: { ...SECRET_SIG, value: { c: "x1y2z3w4" } } }], plain: "visible" });
+        assert.deepStrictEqual(d.plain, { a: [{ b: { c: "x1y2z3w4" } }], plain: "visible" });
+        assert.deepStrictEqual(d.redacted, { a: [{ b: REDACTED }], plain: "visible" });
+        assert.deepStrictEqual([...secretStrings(d.plain, d.redacted)], ["x1y2z3w4"]);
+    });
+
+    it("scrubs every occurrence of a secret from free text", () => {
+        assert.strictEqual(scrub("pw=abcdefgh; again abcdefgh", new Set(["abcdefgh"])), "pw=[secret]; again [secret]");
+    });
+});
+
+describe("preview: report", () => {
+    it("has the JSON shape {stack, cloud, resources, outputs, violations} with secrets as [secret]", () => {
+        const run = fakeRun();
+        const violations = [{ policy: "secrets-secret-disallow-plaintext", enforcement: "mandatory" as const, urn: run.resources[1].urn, message: "bad" }];
+        const json = JSON.parse(renderJson(buildReport(run, violations), run.secrets));
+        assert.strictEqual(json.stack, "t");
+        assert.strictEqual(json.cloud, "existing");
+        assert.deepStrictEqual(Object.keys(json.resources[1]).sort(), ["inputs", "name", "parent", "type", "urn"]);
+        assert.strictEqual(json.resources[1].inputs.stringData.password, "[secret]");
+        assert.strictEqual(json.outputs.kubeconfig, "[secret]");
+        assert.deepStrictEqual(json.violations, violations);
+        assert.strictEqual(json.summary.mandatory, 1);
+        const text = renderJson(buildReport(run, violations), run.secrets);
+        assert.ok(!text.includes("s3cr3t-pa55word") && !text.includes("token-abcdef"));
+    });
+
+    it("lists per chart what the offline check cannot see", () => {
+        const run = fakeRun();
+        const report = buildReport(run, []);
+        assert.deepStrictEqual(
+            report.notVisible.map((n) => [n.chart, n.kind]),
+            [
+                ["cert-manager@v1.19.1", "helm.v4.Chart"],
+                ["legacy@1.0.0", "helm.v3.Release"],
+            ],
+        );
+        assert.match(report.notVisible[1].reason, /only the values are visible/);
+    });
+
+    it("renders text with warnings, violations and the verdict, and never a secret", () => {
+        const run = fakeRun();
+        const ok = renderText(buildReport(run, [{ policy: "p-advisory", enforcement: "advisory", message: "hmm" }]), run.secrets);
+        assert.match(ok, /Warnings:\n {2}! no object store: backups disabled/);
+        assert.match(ok, /Policy violations: 0 mandatory, 1 advisory/);
+        assert.match(ok, /Result: OK/);
+        const bad = renderText(buildReport(run, [{ policy: "p-mandatory", enforcement: "mandatory", urn: run.resources[1].urn, message: "found s3cr3t-pa55word" }]), run.secrets);
+        assert.match(bad, /\[mandatory\] p-mandatory: kubernetes:core\/v1:Secret::db/);
+        assert.match(bad, /Result: REJECTED/);
+        assert.ok(!bad.includes("s3cr3t-pa55word"), "a secret echoed by a policy message must be scrubbed");
+    });
+
+    it("writes the report, manifests and Helm values to --out without secrets", () => {
+        const run = fakeRun();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-out-"));
+        const files = writeArtifacts(dir, run, buildReport(run, []));
+        assert.deepStrictEqual(files.sort(), [
+            "helm-values/cert-manager.yaml",
+            "helm-values/legacy.yaml",
+            "manifests/data-postgres/Secret-db.yaml",
+            "report.json",
+            "report.txt",
+        ]);
+        const secretYaml = fs.readFileSync(path.join(dir, "manifests/data-postgres/Secret-db.yaml"), "utf8");
+        assert.match(secretYaml, /apiVersion: v1\nkind: Secret/);
+        assert.match(secretYaml, /password: "\[secret\]"/);
+        for (const f of files) {
+            assert.ok(!fs.readFileSync(path.join(dir, f), "utf8").includes("s3cr3t-pa55word"), f);
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});
