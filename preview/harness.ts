@@ -48,6 +48,8 @@ export interface RunResult {
     secrets: Set<string>;
     /** Stack config as given to the program (CLI form). */
     config: Record<string, string>;
+    /** What the program logged through pulumi.log (severity and message), in order. */
+    log: { severity: "debug" | "info" | "warning" | "error"; message: string }[];
 }
 
 /** Sets `value` at dotted `pathKey` inside `obj` (creating objects), or deletes it when undefined. */
@@ -226,6 +228,23 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
         asyncErrors.push(reason);
     };
     process.on("unhandledRejection", onRejection);
+    // Without an engine the SDK prints pulumi.log messages to the console: collect them instead.
+    const log: RunResult["log"] = [];
+    const consoleFns = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+    const capture =
+        (original: (...a: unknown[]) => void) =>
+        (...a: unknown[]): void => {
+            const m = typeof a[0] === "string" ? /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/.exec(a[0]) : null;
+            if (m && a.length === 1) {
+                log.push({ severity: m[1] as RunResult["log"][number]["severity"], message: m[2] });
+            } else {
+                original(...a);
+            }
+        };
+    console.log = capture(consoleFns.log);
+    console.info = capture(consoleFns.info);
+    console.warn = capture(consoleFns.warn);
+    console.error = capture(consoleFns.error);
     let buildError: unknown;
     let outputs: Record<string, unknown> = {};
     try {
@@ -243,9 +262,14 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onRejection);
+        Object.assign(console, consoleFns);
     }
     if (buildError) {
         throw buildError;
+    }
+    const logged = log.filter((l) => l.severity === "error");
+    if (logged.length > 0) {
+        throw new Error(`the program logged ${logged.length} error(s); first: ${logged[0].message}`);
     }
     if (asyncErrors.length > 0) {
         const first = asyncErrors[0];
@@ -273,7 +297,7 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
     }
 
     resources.sort((a, b) => a.urn.localeCompare(b.urn));
-    return { stack, project, resources, outputs: plainOutputs, redactedOutputs, secrets, config };
+    return { stack, project, resources, outputs: plainOutputs, redactedOutputs, secrets, config, log };
 }
 
 /** Resolves an output value (possibly nested, possibly secret) into plain and redacted forms. */

@@ -16,6 +16,8 @@ export interface PreviewReport {
     violations: Violation[];
     /** Things the preview wants a human to know (e.g. backups disabled). */
     warnings: string[];
+    /** Warnings and errors the program logged (pulumi.log), e.g. deprecations. */
+    log: { severity: string; message: string }[];
     /** What the offline preview could not see, per Helm chart. */
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
     summary: { resources: number; byType: Record<string, number>; mandatory: number; advisory: number };
@@ -62,6 +64,7 @@ export function buildReport(run: RunResult, violations: Violation[]): PreviewRep
         outputs: run.redactedOutputs,
         violations,
         warnings,
+        log: run.log.filter((l) => l.severity === "warning" || l.severity === "error"),
         notVisible,
         summary: {
             resources: run.resources.length,
@@ -158,6 +161,13 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
         out.push("Warnings:");
         for (const w of report.warnings) {
             out.push(`  ! ${w}`);
+        }
+    }
+    if (report.log.length > 0) {
+        out.push("");
+        out.push("Program log:");
+        for (const l of report.log) {
+            out.push(`  ${l.severity}: ${l.message}`);
         }
     }
     if (report.notVisible.length > 0) {

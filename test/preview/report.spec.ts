@@ -48,6 +48,7 @@ function fakeRun(): RunResult {
         redactedOutputs: { cloud: "existing", kubeconfig: REDACTED, warnings: ["no object store: backups disabled"] },
         secrets,
         config: {},
+        log: [{ severity: "warning", message: "BucketV2 is deprecated" }],
     };
 }
 
@@ -97,6 +98,7 @@ describe("preview: report", () => {
         const run = fakeRun();
         const ok = renderText(buildReport(run, [{ policy: "p-advisory", enforcement: "advisory", message: "hmm" }]), run.secrets);
         assert.match(ok, /Warnings:\n {2}! no object store: backups disabled/);
+        assert.match(ok, /Program log:\n {2}warning: BucketV2 is deprecated/);
         assert.match(ok, /Policy violations: 0 mandatory, 1 advisory/);
         assert.match(ok, /Result: OK/);
         const bad = renderText(buildReport(run, [{ policy: "p-mandatory", enforcement: "mandatory", urn: run.resources[1].urn, message: "found s3cr3t-pa55word" }]), run.secrets);
