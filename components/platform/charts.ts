@@ -1,0 +1,262 @@
+/**
+ * THE one table of every Helm chart the platform installs: chart, repository, pinned version, how
+ * it is installed (`helm.v4.Chart` or `helm.v3.Release`) and what the offline preview cannot see
+ * of it. Every component installs its charts through `installChart`, so a chart is named, pinned
+ * and accounted for here and nowhere else. docs/platform.md explains each choice.
+ *
+ * Policy visibility: in a real `pulumi preview`, CrossGuard sees the objects a chart renders only
+ * when it is a `kubernetes.helm.v4.Chart`; a `helm.v3.Release` shows nothing but its values. Every
+ * chart here is a v4 Chart unless its entry says why not.
+ */
+import * as path from "path";
+import * as helmv3 from "@pulumi/kubernetes/helm/v3";
+import * as helmv4 from "@pulumi/kubernetes/helm/v4";
+import * as pulumi from "@pulumi/pulumi";
+import type { OptionalAddons } from "../../config/types";
+
+/** How a chart is installed. */
+export type ChartKind = "helm.v4.Chart" | "helm.v3.Release";
+
+/** One row of the chart table. */
+export interface ChartSpec {
+    /** Chart name in its repository (or an `oci://` reference), or a project path for local charts. */
+    chart: string;
+    /** Helm repository URL; empty for OCI references and local charts. */
+    repository: string;
+    /** Pinned chart version (local charts: the version in their Chart.yaml). */
+    version: string;
+    /** `v4` shows the rendered objects to the policy pack in a real preview; `v3` shows only values. */
+    kind: ChartKind;
+    /** True for charts in this repository (`charts/`): they install even when third-party charts are off. */
+    local?: boolean;
+    /** The optional add-on switch (`platform.addons.<key>`) that installs this chart; absent: always installed. */
+    addon?: keyof OptionalAddons;
+    /** What the offline preview (no chart fetch, no rendering) cannot check for this chart. */
+    notVisibleOffline: string;
+}
+
+const RENDERED_OFFLINE = "rendered objects (no chart fetch or rendering offline); its values are checked";
+
+/**
+ * Every chart, keyed by a stable name. Part 1 (edge, agents, add-ons) and part 2 (data,
+ * observability) each keep their own rows; versions were checked against each chart's
+ * values.yaml at that version (Helm silently ignores misspelled keys).
+ */
+export const CHARTS = {
+    // Edge and TLS.
+    certManager: {
+        chart: "cert-manager",
+        repository: "https://charts.jetstack.io",
+        version: "v1.21.1",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `cert-manager's ${RENDERED_OFFLINE}; ClusterIssuers and Certificates are the program's own objects and are checked`,
+    },
+    envoyGateway: {
+        chart: "oci://docker.io/envoyproxy/gateway-helm",
+        repository: "",
+        version: "v1.8.1",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `the Envoy Gateway controller's ${RENDERED_OFFLINE}; the Envoy proxy Deployment/Service are created at run time by the controller from the program's EnvoyProxy and Gateway objects, which are checked`,
+    },
+    // Agents.
+    ollama: {
+        chart: "ollama",
+        repository: "https://helm.otwld.com/",
+        version: "1.77.0",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `Ollama's ${RENDERED_OFFLINE} (persistence size, storage class, security context, resources)`,
+    },
+    jamie: {
+        chart: "./charts/jamie",
+        repository: "",
+        version: "1.0.0",
+        kind: "helm.v4.Chart",
+        local: true,
+        notVisibleOffline: `Jamie's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
+    },
+    scarlet: {
+        chart: "./charts/scarlet",
+        repository: "",
+        version: "1.0.0",
+        kind: "helm.v4.Chart",
+        local: true,
+        notVisibleOffline: `Scarlet's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
+    },
+    // Optional add-ons.
+    argoCd: {
+        chart: "argo-cd",
+        repository: "https://argoproj.github.io/argo-helm",
+        version: "9.5.11",
+        kind: "helm.v4.Chart",
+        addon: "argocd",
+        notVisibleOffline: `Argo CD's ${RENDERED_OFFLINE}`,
+    },
+    istioBase: {
+        chart: "base",
+        repository: "https://istio-release.storage.googleapis.com/charts",
+        version: "1.29.2",
+        kind: "helm.v4.Chart",
+        addon: "istio",
+        notVisibleOffline: `Istio's CRDs and cluster roles (${RENDERED_OFFLINE})`,
+    },
+    istiod: {
+        chart: "istiod",
+        repository: "https://istio-release.storage.googleapis.com/charts",
+        version: "1.29.2",
+        kind: "helm.v4.Chart",
+        addon: "istio",
+        notVisibleOffline: `istiod's ${RENDERED_OFFLINE}; the mesh-wide PeerAuthentication (STRICT) is the program's own object and is checked`,
+    },
+    istioCni: {
+        chart: "cni",
+        repository: "https://istio-release.storage.googleapis.com/charts",
+        version: "1.29.2",
+        kind: "helm.v4.Chart",
+        addon: "istio",
+        notVisibleOffline: `the istio-cni node agent's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
+    },
+    ztunnel: {
+        chart: "ztunnel",
+        repository: "https://istio-release.storage.googleapis.com/charts",
+        version: "1.29.2",
+        kind: "helm.v4.Chart",
+        addon: "istio",
+        notVisibleOffline: `ztunnel's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
+    },
+    falco: {
+        chart: "falco",
+        repository: "https://falcosecurity.github.io/charts",
+        version: "9.2.0",
+        kind: "helm.v4.Chart",
+        addon: "falco",
+        notVisibleOffline: `Falco's ${RENDERED_OFFLINE} (a privileged DaemonSet by design, exempted by namespace)`,
+    },
+    externalSecrets: {
+        chart: "external-secrets",
+        repository: "https://charts.external-secrets.io",
+        version: "2.8.0",
+        kind: "helm.v4.Chart",
+        addon: "externalSecrets",
+        notVisibleOffline: `External Secrets Operator's ${RENDERED_OFFLINE}`,
+    },
+    // Data and observability (part 2) append their rows below.
+} as const satisfies Record<string, ChartSpec>;
+
+/** The name of a chart in the table. */
+export type ChartKey = keyof typeof CHARTS;
+
+/** The table as plain rows (for reports and docs). */
+export function chartTable(): ({ key: ChartKey } & ChartSpec)[] {
+    return (Object.keys(CHARTS) as ChartKey[]).map((key) => ({ key, ...(CHARTS[key] as ChartSpec) }));
+}
+
+/** Whether a chart is fetched from outside this repository. */
+export function isThirdParty(key: ChartKey): boolean {
+    return !(CHARTS[key] as ChartSpec).local;
+}
+
+/** Whether a chart is wanted by this configuration (always-on charts, or its add-on is switched on). */
+export function chartWanted(key: ChartKey, addons: OptionalAddons): boolean {
+    const addon = (CHARTS[key] as ChartSpec).addon;
+    return addon === undefined || addons[addon];
+}
+
+/**
+ * The charts a configuration wants but will not install because third-party charts are off
+ * (`platform.thirdPartyCharts: false`, the offline end-to-end run). Empty when they are on.
+ */
+export function skippedCharts(opts: { thirdPartyCharts: boolean; addons: OptionalAddons }): ChartKey[] {
+    if (opts.thirdPartyCharts) {
+        return [];
+    }
+    return chartTable()
+        .filter((c) => !c.local && chartWanted(c.key, opts.addons))
+        .map((c) => c.key);
+}
+
+/** What the offline preview cannot see, per installed chart (the preview report reads this). */
+export interface ChartVisibility {
+    key: ChartKey;
+    chart: string;
+    version: string;
+    kind: ChartKind;
+    notVisibleOffline: string;
+}
+
+/** The visibility rows for the charts a configuration installs. */
+export function chartVisibility(opts: { thirdPartyCharts: boolean; addons: OptionalAddons }): ChartVisibility[] {
+    const skipped = new Set(skippedCharts(opts));
+    return chartTable()
+        .filter((c) => chartWanted(c.key, opts.addons) && !skipped.has(c.key))
+        .map((c) => ({ key: c.key, chart: c.chart, version: c.version, kind: c.kind, notVisibleOffline: c.notVisibleOffline }));
+}
+
+/** Absolute path of a local chart (for tests and docs; the program passes the project-relative path). */
+export function localChartPath(key: ChartKey): string {
+    return path.resolve(__dirname, "..", "..", (CHARTS[key] as ChartSpec).chart);
+}
+
+/** Arguments of `installChart`. */
+export interface InstallChartArgs {
+    /** Which row of the table to install. */
+    key: ChartKey;
+    /** Pulumi name of the chart resource; derive it from the calling component's name. */
+    name: string;
+    /** Namespace to install into (created by the Foundation). */
+    namespace: pulumi.Input<string>;
+    /** Chart values (the knobs the platform owns, plus any raw overrides merged in by the caller). */
+    values: pulumi.Input<Record<string, unknown>>;
+    /** `platform.thirdPartyCharts`: when false, third-party charts are not installed (the caller reports them). */
+    thirdPartyCharts: boolean;
+    /**
+     * Helm release name (object names derive from it).
+     * @default the key's chart name
+     */
+    releaseName?: string;
+}
+
+/** An installed chart: one of the two Helm resource kinds. */
+export type InstalledChart = helmv4.Chart | helmv3.Release;
+
+/**
+ * Creates one Helm child for a row of the table, or nothing when it is third-party and
+ * third-party charts are off. `opts` must carry `parent` (the calling component); ordering goes in
+ * `dependsOn`. Nothing may depend on the chart's rendered children: under mocks (and with
+ * `renderYamlToDirectory`) a v4 Chart has none.
+ */
+export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResourceOptions & pulumi.CustomResourceOptions): InstalledChart | undefined {
+    const spec = CHARTS[args.key] as ChartSpec;
+    if (!spec.local && !args.thirdPartyCharts) {
+        return undefined;
+    }
+    const releaseName = args.releaseName ?? path.basename(spec.chart);
+    if (spec.kind === "helm.v4.Chart") {
+        return new helmv4.Chart(
+            args.name,
+            {
+                chart: spec.chart,
+                version: spec.local ? undefined : spec.version,
+                repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+                name: releaseName,
+                namespace: args.namespace,
+                values: args.values,
+            },
+            opts,
+        );
+    }
+    return new helmv3.Release(
+        args.name,
+        {
+            chart: spec.chart,
+            version: spec.local ? undefined : spec.version,
+            repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+            name: releaseName,
+            namespace: args.namespace,
+            values: args.values,
+            createNamespace: false,
+            atomic: true,
+            cleanupOnFail: true,
+        },
+        opts,
+    );
+}

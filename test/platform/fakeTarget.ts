@@ -1,0 +1,78 @@
+/**
+ * A fake ClusterTarget for platform component tests (part 1 and part 2 share it). It registers a
+ * real `pulumi:providers:kubernetes` provider under the harness's mocks, offers an S3-like object
+ * store and a workload-identity binder that records every binding it is asked for and answers with
+ * IRSA-style annotations, so tests can assert who was bound to what.
+ */
+import { Provider } from "@pulumi/kubernetes/provider";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterTarget, ObjectStore, ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../../components/contract";
+import { NODE_ROLE_LABEL } from "../../components/contract";
+
+/** One call the fake binder received. */
+export interface FakeBinding {
+    name: string;
+    namespace: string;
+    serviceAccount: string;
+    objectStoreAccess: ObjectStoreAccess;
+}
+
+/** What `fakeTarget` returns: the target plus the bindings it recorded. */
+export interface FakeTarget {
+    target: ClusterTarget;
+    bindings: FakeBinding[];
+}
+
+/** The role ARN the fake binder hands out for a binding name. */
+export function fakeRoleArn(name: string): string {
+    return `arn:aws:iam::111122223333:role/${name}`;
+}
+
+/** Options for `fakeTarget`. */
+export interface FakeTargetOptions {
+    /** @default ["zone-a", "zone-b", "zone-c"] */
+    zones?: string[];
+    /** Give the target an object store. @default true */
+    objectStore?: boolean;
+    /** @default "encrypted-ssd" */
+    storageClass?: string;
+}
+
+/** Builds a fake ClusterTarget; call inside `runWithMocks`. */
+export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
+    const bindings: FakeBinding[] = [];
+    const bucket = pulumi.output("agents-test-backups");
+    const objectStore: ObjectStore | undefined =
+        opts.objectStore === false
+            ? undefined
+            : {
+                  kind: "s3",
+                  bucket,
+                  region: "eu-west-1",
+                  url: (prefix: string) => pulumi.interpolate`s3://${bucket}/${prefix}`,
+              };
+    const workloadIdentity: WorkloadIdentityBinder = {
+        bind(name, args): WorkloadIdentity {
+            bindings.push({ name, ...args });
+            return {
+                serviceAccountAnnotations: pulumi.output({ "eks.amazonaws.com/role-arn": fakeRoleArn(name) }),
+                podLabels: {},
+            };
+        },
+    };
+    const provider = new Provider("fake-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
+    const target: ClusterTarget = {
+        cloud: "aws",
+        clusterName: pulumi.output("fake-cluster"),
+        provider,
+        kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n"),
+        zones: opts.zones ?? ["zone-a", "zone-b", "zone-c"],
+        ssdStorageClass: pulumi.output(opts.storageClass ?? "encrypted-ssd"),
+        objectStore,
+        workloadIdentity,
+        nodeRoleLabel: NODE_ROLE_LABEL,
+        readyResources: [],
+        warnings: opts.objectStore === false ? ["no object store: backups disabled"] : [],
+    };
+    return { target, bindings };
+}
