@@ -27,11 +27,31 @@ export interface ComponentLayout {
     internetEgress?: number[];
     /** Whether it accepts traffic from outside the cluster (the gateway's listeners). */
     publicIngress?: boolean;
+    /**
+     * Named ports the Kubernetes API server calls (admission and conversion webhooks). Allowed from
+     * any source: control-plane addresses differ per cloud and are not in the ClusterTarget.
+     */
+    apiServerIngress?: string[];
+    /** TCP ports it may reach on the nodes themselves (kubelet 10250, node-exporter 9100). */
+    nodeEgress?: number[];
 }
 
 export const LAYOUT: Record<ComponentName, ComponentLayout> = {
-    gateway: { namespace: "platform-gateway", ports: { http: 10080, https: 10443, admin: 19001 }, apiServer: true, publicIngress: true },
-    certManager: { namespace: "cert-manager", ports: { webhook: 10250, metrics: 9402 }, apiServer: true, internetEgress: [443] },
+    gateway: {
+        namespace: "platform-gateway",
+        // Envoy listens on 10080/10443 for Gateway ports 80/443; 19001 is Envoy's and the controller's metrics port.
+        ports: { http: 10080, https: 10443, admin: 19001, webhook: 9443 },
+        apiServer: true,
+        publicIngress: true,
+        apiServerIngress: ["webhook"],
+    },
+    certManager: {
+        namespace: "cert-manager",
+        ports: { webhook: 10250, metrics: 9402 },
+        apiServer: true,
+        internetEgress: [443],
+        apiServerIngress: ["webhook"],
+    },
     jamie: { namespace: "jamie", ports: { portal: 3000, api: 8000, health: 9000 } },
     scarlet: { namespace: "scarlet", ports: { api: 8001, metrics: 9001, health: 8080 } },
     ollama: { namespace: "ollama", ports: { api: 11434 }, internetEgress: [443] },
@@ -43,6 +63,7 @@ export const LAYOUT: Record<ComponentName, ComponentLayout> = {
         ports: { prometheus: 9090, alertmanager: 9093, grafana: 3000, loki: 3100, tempo: 3200, otlpGrpc: 4317, otlpHttp: 4318 },
         apiServer: true,
         internetEgress: [443],
+        nodeEgress: [10250, 9100],
     },
 };
 
