@@ -55,7 +55,7 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
         bind(name, args): WorkloadIdentity {
             bindings.push({ name, ...args });
             return {
-                serviceAccountAnnotations: pulumi.output({ "eks.amazonaws.com/role-arn": fakeRoleArn(name) }),
+                serviceAccountAnnotations: pulumi.output<Record<string, string>>({ "eks.amazonaws.com/role-arn": fakeRoleArn(name) }),
                 podLabels: {},
             };
         },
