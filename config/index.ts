@@ -16,10 +16,13 @@ export { PROD_FLOOR, DEFAULT_RETENTION, DEFAULT_KUBERNETES_VERSION } from "./def
 /** The SDK marks this helper internal; it is how the SDK itself tells a secret key. */
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
 
-/** Decodes one stored config value: JSON for objects, lists, numbers and booleans; else the text. */
+/**
+ * Decodes one stored config value: JSON for objects, lists and booleans; else the text. Numbers
+ * stay text: no top-level key is numeric, and `kubernetesVersion: "1.33"` must stay the string.
+ */
 export function decodeConfigValue(text: string): unknown {
     const t = text.trim();
-    if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false" || /^-?\d+(\.\d+)?$/.test(t)) {
+    if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false") {
         try {
             return JSON.parse(t);
         } catch {

@@ -1,0 +1,98 @@
+/**
+ * IAM Roles for Service Accounts (IRSA): binds a Kubernetes ServiceAccount to an IAM role trusted
+ * through the cluster's OIDC provider, optionally with read/write access to the object store.
+ */
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { bucketReadWritePolicy, irsaTrustPolicy } from "./iamPolicies";
+
+/** The ServiceAccount annotation that names the IAM role a pod assumes. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** Arguments of `createIrsaRole`. */
+export interface IrsaRoleArgs {
+    /** Resource name of the role. */
+    name: string;
+    oidcProviderArn: pulumi.Input<string>;
+    /** The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+    issuerUrl: pulumi.Input<string>;
+    namespace: string;
+    serviceAccount: string;
+    tags: Record<string, string>;
+}
+
+/** Creates an IAM role that only `namespace/serviceAccount` of this cluster can assume. */
+export function createIrsaRole(a: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): Role {
+    return new Role(
+        a.name,
+        {
+            description: `IRSA role of ${a.namespace}/${a.serviceAccount}`,
+            assumeRolePolicy: pulumi
+                .all([a.oidcProviderArn, a.issuerUrl])
+                .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, a.namespace, a.serviceAccount))),
+            tags: { ...a.tags, "kubernetes-namespace": a.namespace, "kubernetes-service-account": a.serviceAccount },
+        },
+        opts,
+    );
+}
+
+/** Arguments of `IrsaBinder`. */
+export interface IrsaBinderArgs {
+    /** Prefix of every resource name (the cluster component's name). */
+    namePrefix: string;
+    oidcProviderArn: pulumi.Input<string>;
+    issuerUrl: pulumi.Input<string>;
+    /** Object store bucket ARN and its KMS key, for `objectStoreAccess: "readWrite"`. */
+    bucketArn: pulumi.Input<string>;
+    kmsKeyArn: pulumi.Input<string>;
+    tags: Record<string, string>;
+    /** Default parent of the roles (the cluster component). */
+    parent: pulumi.Resource;
+}
+
+/** The AWS `WorkloadIdentityBinder`: one IRSA role (and bucket policy when asked) per binding. */
+export class IrsaBinder implements WorkloadIdentityBinder {
+    private readonly names = new Set<string>();
+
+    constructor(private readonly a: IrsaBinderArgs) {}
+
+    bind(
+        name: string,
+        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
+        opts?: pulumi.CustomResourceOptions,
+    ): WorkloadIdentity {
+        if (this.names.has(name)) {
+            throw new Error(`workload identity "${name}" is already bound; give each binding its own name`);
+        }
+        this.names.add(name);
+        const resourceName = `${this.a.namePrefix}-${name}`;
+        const childOpts: pulumi.CustomResourceOptions = { parent: this.a.parent, ...opts };
+        const role = createIrsaRole(
+            {
+                name: resourceName,
+                oidcProviderArn: this.a.oidcProviderArn,
+                issuerUrl: this.a.issuerUrl,
+                namespace: args.namespace,
+                serviceAccount: args.serviceAccount,
+                tags: this.a.tags,
+            },
+            childOpts,
+        );
+        if (args.objectStoreAccess === "readWrite") {
+            new RolePolicy(
+                `${resourceName}-object-store`,
+                {
+                    role: role.name,
+                    policy: pulumi.all([this.a.bucketArn, this.a.kmsKeyArn]).apply(([bucket, key]) => JSON.stringify(bucketReadWritePolicy(bucket, key))),
+                },
+                childOpts,
+            );
+        }
+        return {
+            serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn })),
+            podLabels: {},
+        };
+    }
+}

@@ -1,0 +1,83 @@
+/**
+ * Validation of `EksClusterArgs` (pure). Stack config is validated at the edge (config/parse.ts);
+ * this guards programs that construct the component directly, naming the argument, the value and
+ * what is allowed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EksClusterArgs } from "./eksCluster";
+import { planSubnets } from "./cidr";
+
+/** One problem with the arguments. */
+export interface ArgProblem {
+    propertyPath: string;
+    reason: string;
+}
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
+
+/** Every problem with `args`; empty when they are usable. */
+export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
+    const problems: ArgProblem[] = [];
+    const fail = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
+    if (!AWS_REGION.test(args.region)) {
+        fail("region", `found "${args.region}"; must be an AWS region such as eu-west-1`);
+    }
+    if (args.zones.length === 0) {
+        fail("zones", "found none; list the availability zones to spread over, e.g. eu-west-1a, eu-west-1b, eu-west-1c");
+    }
+    args.zones.forEach((z, i) => {
+        if (!z.startsWith(args.region) || !/^[a-z]$/.test(z.slice(args.region.length))) {
+            fail(`zones[${i}]`, `found "${z}"; must be a zone of region ${args.region} (e.g. ${args.region}a)`);
+        }
+    });
+    if (new Set(args.zones).size !== args.zones.length) {
+        fail("zones", `found duplicates in [${args.zones.join(", ")}]; each zone once`);
+    }
+    if (args.zones.length > 0) {
+        try {
+            planSubnets(args.network.cidr, args.zones.length);
+        } catch (e) {
+            fail("network.cidr", (e as Error).message);
+        }
+    }
+    if (args.nodePools.length === 0) {
+        fail("nodePools", "found none; at least one node pool (role system) is needed");
+    }
+    const roles = new Set<string>();
+    args.nodePools.forEach((p, i) => {
+        if (roles.has(p.role)) {
+            fail(`nodePools[${i}].role`, `found "${p.role}" twice; one pool per role`);
+        }
+        roles.add(p.role);
+        if (!(p.minNodes >= 0 && p.minNodes <= p.desiredNodes && p.desiredNodes <= p.maxNodes && p.maxNodes >= 1)) {
+            fail(`nodePools[${i}]`, `found min ${p.minNodes}, desired ${p.desiredNodes}, max ${p.maxNodes}; need 0 <= min <= desired <= max and max >= 1`);
+        }
+    });
+    if (args.adminPrincipalArns.length === 0) {
+        fail("adminPrincipalArns", "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)");
+    }
+    args.adminPrincipalArns.forEach((a, i) => {
+        if (!PRINCIPAL_ARN.test(a)) {
+            fail(`adminPrincipalArns[${i}]`, `found "${a}"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`);
+        }
+    });
+    if (args.endpoint.publicAccess && args.endpoint.publicAccessCidrs.length === 0) {
+        fail("endpoint.publicAccessCidrs", "found none; a public endpoint must be restricted to named CIDRs");
+    }
+    if (args.endpoint.publicAccessCidrs.includes("0.0.0.0/0")) {
+        fail("endpoint.publicAccessCidrs", 'found "0.0.0.0/0"; the whole internet is not allowed');
+    }
+    return problems;
+}
+
+/** Throws one `InputPropertyError` listing every problem, or returns when there are none. */
+export function validateEksClusterArgs(args: EksClusterArgs): void {
+    const problems = eksClusterArgProblems(args);
+    if (problems.length > 0) {
+        throw new pulumi.InputPropertyError({
+            propertyPath: problems.map((p) => p.propertyPath).join(", "),
+            reason: problems.map((p) => `${p.propertyPath}: ${p.reason}`).join("; "),
+        });
+    }
+}
