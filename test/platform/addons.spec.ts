@@ -1,0 +1,137 @@
+import * as assert from "assert";
+import type { OptionalAddons } from "../../config/types";
+import { ADDON_FLOWS, ADDON_LAYOUT, Addons } from "../../components/platform/addons";
+import { ADDON_QUOTA } from "../../components/platform/budgets";
+import { CHARTS, chartVisibility, skippedCharts } from "../../components/platform/charts";
+import { Foundation } from "../../components/platform/foundation";
+import { FLOWS, LAYOUT } from "../../components/platform/layout";
+import { runWithMocks, RunResult } from "../../preview/harness";
+import { fakeRoleArn, fakeTarget, FakeBinding } from "./fakeTarget";
+import { at, meta, ofType, one } from "./helpers";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
+const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true };
+
+async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
+    let bindings: FakeBinding[] = [];
+    const run = await runWithMocks(() => {
+        const fake = fakeTarget();
+        bindings = fake.bindings;
+        const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
+        const layout = { monitoring: LAYOUT.monitoring, ...Object.fromEntries(on.map((k) => [k, ADDON_LAYOUT[k]])) };
+        const f = new Foundation(
+            "t",
+            {
+                target: fake.target,
+                namespaces: Object.entries(layout).map(([component, l]) => ({
+                    component,
+                    layout: l,
+                    quota: ADDON_QUOTA,
+                    podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
+                    serviceAccount: false,
+                })),
+                flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])],
+            },
+            { provider: fake.target.provider },
+        );
+        new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces, thirdPartyCharts }, { provider: fake.target.provider });
+        return {};
+    });
+    return { run, bindings };
+}
+
+describe("platform add-ons", function () {
+    it("installs nothing when every add-on is off (the default)", async () => {
+        const { run } = await build(NONE);
+        assert.strictEqual(ofType(run, CHART).length, 0);
+        assert.strictEqual(ofType(run, "kubernetes:security.istio.io/v1:PeerAuthentication").length, 0);
+        assert.strictEqual(one(run, "agent-platform:platform:Addons", "t-addons").type, "agent-platform:platform:Addons");
+    });
+
+    describe("all on", () => {
+        let run: RunResult;
+        let bindings: FakeBinding[];
+        before(async () => {
+            ({ run, bindings } = await build(ALL));
+        });
+
+        it("installs each add-on's pinned charts into its own namespace", () => {
+            const charts = ofType(run, CHART).map((c) => [c.name, c.inputs.chart, c.inputs.version, c.inputs.namespace]);
+            assert.deepStrictEqual(charts.sort(), [
+                ["t-addons-argo-cd", "argo-cd", CHARTS.argoCd.version, "argocd"],
+                ["t-addons-external-secrets", "external-secrets", CHARTS.externalSecrets.version, "external-secrets"],
+                ["t-addons-falco", "falco", CHARTS.falco.version, "falco"],
+                ["t-addons-istio-base", "base", CHARTS.istioBase.version, "istio-system"],
+                ["t-addons-istio-cni", "cni", CHARTS.istioCni.version, "istio-system"],
+                ["t-addons-istiod", "istiod", CHARTS.istiod.version, "istio-system"],
+                ["t-addons-ztunnel", "ztunnel", CHARTS.ztunnel.version, "istio-system"],
+            ]);
+        });
+
+        it("Istio: ambient profile and a mesh-wide PeerAuthentication in STRICT mode", () => {
+            const pa = one(run, "kubernetes:security.istio.io/v1:PeerAuthentication", "t-addons-mesh-mtls");
+            assert.deepStrictEqual(meta(pa), { name: "default", namespace: "istio-system" });
+            assert.deepStrictEqual(pa.inputs.spec, { mtls: { mode: "STRICT" } });
+            assert.strictEqual((one(run, CHART, "t-addons-istiod").inputs.values as any).profile, "ambient");
+            assert.strictEqual((one(run, CHART, "t-addons-istio-cni").inputs.values as any).profile, "ambient");
+            const quota = one(run, "kubernetes:core/v1:ResourceQuota", "t-addons-istio-node-critical");
+            assert.deepStrictEqual(at(quota.inputs, "spec.scopeSelector.matchExpressions.0.values"), ["system-node-critical"]);
+        });
+
+        it("Falco uses the modern eBPF driver on every node; its namespace is the only privileged one besides Istio's", () => {
+            const v = one(run, CHART, "t-addons-falco").inputs.values as any;
+            assert.deepStrictEqual(v.driver, { kind: "modern_ebpf" });
+            assert.deepStrictEqual(v.tolerations, [{ operator: "Exists", effect: "NoSchedule" }]);
+            const privileged = ofType(run, "kubernetes:core/v1:Namespace")
+                .filter((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] === "privileged")
+                .map((n) => meta(n).name)
+                .sort();
+            assert.deepStrictEqual(privileged, ["falco", "istio-system"]);
+        });
+
+        it("External Secrets runs as its own cloud identity", () => {
+            assert.deepStrictEqual(bindings, [{ name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" }]);
+            const v = one(run, CHART, "t-addons-external-secrets").inputs.values as any;
+            assert.deepStrictEqual(v.serviceAccount, { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") } });
+            assert.strictEqual(v.installCRDs, true);
+            assert.strictEqual(v.webhook.port, 10250);
+        });
+
+        it("Argo CD: HA replicas, no Dex, not exposed publicly", () => {
+            const v = one(run, CHART, "t-addons-argo-cd").inputs.values as any;
+            assert.strictEqual(v.server.replicas, 2);
+            assert.strictEqual(v.repoServer.replicas, 2);
+            assert.deepStrictEqual(v.dex, { enabled: false });
+            assert.strictEqual(ofType(run, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").length, 0);
+        });
+
+        it("lets Prometheus scrape each add-on", () => {
+            for (const ns of ["argocd", "falco", "istio", "external-secrets"]) {
+                assert.strictEqual(meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace, ns === "istio" ? "istio-system" : ns);
+            }
+        });
+    });
+
+    it("each switch installs only its own charts", async () => {
+        const { run } = await build({ ...NONE, falco: true });
+        assert.deepStrictEqual(ofType(run, CHART).map((c) => c.name), ["t-addons-falco"]);
+    });
+
+    it("third-party charts off: add-on charts are skipped and reported as skipped", async () => {
+        const { run } = await build(ALL, false);
+        assert.strictEqual(ofType(run, CHART).length, 0);
+        assert.strictEqual(ofType(run, "kubernetes:security.istio.io/v1:PeerAuthentication").length, 1);
+        const skipped = skippedCharts({ thirdPartyCharts: false, addons: ALL });
+        for (const k of ["argoCd", "istioBase", "istiod", "istioCni", "ztunnel", "falco", "externalSecrets", "certManager", "envoyGateway", "ollama"]) {
+            assert.ok(skipped.includes(k as never), `${k} is reported skipped`);
+        }
+        assert.ok(!skipped.includes("jamie") && !skipped.includes("scarlet"));
+        assert.deepStrictEqual(skippedCharts({ thirdPartyCharts: true, addons: ALL }), []);
+        assert.ok(!skippedCharts({ thirdPartyCharts: false, addons: NONE }).includes("falco"));
+        assert.deepStrictEqual(
+            chartVisibility({ thirdPartyCharts: false, addons: ALL }).map((c) => c.key),
+            ["jamie", "scarlet"],
+        );
+    });
+});
