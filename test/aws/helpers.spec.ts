@@ -1,0 +1,256 @@
+import * as assert from "assert";
+import { ADDON_NAMES, addonConfigurationValues, pinnedAddonVersion } from "../../components/aws/addons";
+import { cloudWatchRetentionDays, CONTROL_PLANE_LOG_TYPES, controlPlaneLogGroupName } from "../../components/aws/controlPlaneLogs";
+import {
+    bucketReadWritePolicy,
+    clusterKeyPolicy,
+    denyInsecureTransportPolicy,
+    ebsCsiKmsPolicy,
+    eksAccessPolicyArn,
+    irsaTrustPolicy,
+    issuerHostPath,
+    managedPolicyArn,
+    partitionOf,
+    serviceTrustPolicy,
+} from "../../components/aws/iamPolicies";
+import { buildKubeconfig } from "../../components/aws/kubeconfig";
+import { natGatewayCount } from "../../components/aws/network";
+import { amiTypeFor, nodeLabelsFor, nodeTaintsFor } from "../../components/aws/nodeGroups";
+import { lifecycleRules, OBJECT_STORE_PREFIXES } from "../../components/aws/objectStore";
+import { eksClusterArgProblems } from "../../components/aws/validate";
+import { DEFAULT_RETENTION } from "../../config/defaults";
+import { prodArgs } from "./fixtures";
+
+const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-4a61-b728-39404a5b6c7d";
+const BUCKET = "arn:aws:s3:::agents-prod-store-1a2b3c4";
+const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789";
+
+describe("aws/iamPolicies", () => {
+    it("derives the partition and managed-policy ARNs from the region", () => {
+        assert.strictEqual(partitionOf("eu-west-1"), "aws");
+        assert.strictEqual(partitionOf("cn-north-1"), "aws-cn");
+        assert.strictEqual(partitionOf("us-gov-west-1"), "aws-us-gov");
+        assert.strictEqual(managedPolicyArn("aws", "AmazonEKSClusterPolicy"), "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+        assert.strictEqual(eksAccessPolicyArn("aws-cn", "AmazonEKSClusterAdminPolicy"), "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+        assert.deepStrictEqual(serviceTrustPolicy("ec2", "aws-cn").Statement, [
+            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com.cn" }, Action: "sts:AssumeRole" },
+        ]);
+    });
+
+    it("trusts exactly one ServiceAccount through the OIDC provider (IRSA)", () => {
+        assert.strictEqual(issuerHostPath(ISSUER), "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789");
+        const arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789";
+        assert.deepStrictEqual(irsaTrustPolicy(arn, ISSUER, "data-postgres", "postgres"), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Federated: arn },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: {
+                            "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789:sub": "system:serviceaccount:data-postgres:postgres",
+                            "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789ABCDEF0123456789:aud": "sts.amazonaws.com",
+                        },
+                    },
+                },
+            ],
+        });
+    });
+
+    it("lets the account, the Auto Scaling role (node volumes) and CloudWatch Logs use the cluster key", () => {
+        const p = clusterKeyPolicy("aws", "111122223333", "eu-west-1");
+        assert.deepStrictEqual(
+            p.Statement.map((s) => [s.Sid, s.Principal]),
+            [
+                ["AccountAdministersKeyThroughIam", { AWS: "arn:aws:iam::111122223333:root" }],
+                ["AutoScalingUsesKeyForNodeVolumes", { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }],
+                ["AutoScalingCreatesGrantsForNodeVolumes", { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }],
+                ["CloudWatchLogsEncryptsLogGroups", { Service: "logs.eu-west-1.amazonaws.com" }],
+            ],
+        );
+        assert.deepStrictEqual(p.Statement[2].Condition, { Bool: { "kms:GrantIsForAWSResource": "true" } });
+        assert.deepStrictEqual(p.Statement[3].Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" } });
+    });
+
+    it("scopes the EBS CSI key policy and the bucket read/write policy to the key and bucket", () => {
+        const csi = ebsCsiKmsPolicy(KEY);
+        assert.deepStrictEqual(
+            csi.Statement.map((s) => [s.Action, s.Resource]),
+            [
+                [["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], KEY],
+                [["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], KEY],
+            ],
+        );
+        const rw = bucketReadWritePolicy(BUCKET, KEY);
+        assert.deepStrictEqual(
+            rw.Statement.map((s) => s.Resource),
+            [BUCKET, `${BUCKET}/*`, KEY],
+        );
+        assert.ok(rw.Statement.every((s) => s.Effect === "Allow"));
+        assert.deepStrictEqual(rw.Statement[1].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]);
+    });
+
+    it("denies every request to the bucket that is not over TLS", () => {
+        assert.deepStrictEqual(denyInsecureTransportPolicy(BUCKET).Statement, [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [BUCKET, `${BUCKET}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ]);
+    });
+});
+
+describe("aws/controlPlaneLogs", () => {
+    it("enables all five control-plane log types", () => {
+        assert.deepStrictEqual([...CONTROL_PLANE_LOG_TYPES], ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        assert.strictEqual(controlPlaneLogGroupName("agents-aws-prod"), "/aws/eks/agents-aws-prod/cluster");
+    });
+
+    it("rounds retention up to the next value CloudWatch accepts", () => {
+        assert.deepStrictEqual([1, 2, 30, 31, 90, 365, 730, 731, 732, 3653].map(cloudWatchRetentionDays), [1, 3, 30, 60, 90, 365, 731, 731, 1096, 3653]);
+        assert.throws(() => cloudWatchRetentionDays(3654), { message: "log retention of 3654 days exceeds CloudWatch's longest, 3653 days" });
+        assert.throws(() => cloudWatchRetentionDays(0), { message: "log retention of 0 days is not allowed; give at least 1 day" });
+    });
+});
+
+describe("aws/addons", () => {
+    it("pins all four add-ons for 1.33, kube-proxy matching the minor", () => {
+        assert.deepStrictEqual([...ADDON_NAMES], ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"]);
+        assert.deepStrictEqual(
+            ADDON_NAMES.map((a) => pinnedAddonVersion(a, "1.33")),
+            ["v1.19.5-eksbuild.1", "v1.33.0-eksbuild.2", "v1.12.1-eksbuild.2", "v1.48.0-eksbuild.1"],
+        );
+        assert.strictEqual(pinnedAddonVersion("kube-proxy", "1.35"), undefined);
+    });
+
+    it("turns on network policy enforcement in the VPC CNI only", () => {
+        assert.strictEqual(addonConfigurationValues("vpc-cni"), '{"enableNetworkPolicy":"true"}');
+        assert.deepStrictEqual(JSON.parse(addonConfigurationValues("vpc-cni")!), { enableNetworkPolicy: "true" });
+        assert.strictEqual(addonConfigurationValues("coredns"), undefined);
+        assert.strictEqual(addonConfigurationValues("aws-ebs-csi-driver"), undefined);
+    });
+});
+
+describe("aws/nodeGroups helpers", () => {
+    it("chooses the ARM64 AMI for Graviton families only", () => {
+        assert.strictEqual(amiTypeFor("m6i.xlarge"), "AL2023_x86_64_STANDARD");
+        assert.strictEqual(amiTypeFor("t3.large"), "AL2023_x86_64_STANDARD");
+        assert.strictEqual(amiTypeFor("r6in.xlarge"), "AL2023_x86_64_STANDARD");
+        assert.strictEqual(amiTypeFor("m7g.xlarge"), "AL2023_ARM_64_STANDARD");
+        assert.strictEqual(amiTypeFor("c6gn.2xlarge"), "AL2023_ARM_64_STANDARD");
+        assert.strictEqual(amiTypeFor("t4g.large"), "AL2023_ARM_64_STANDARD");
+    });
+
+    it("labels every pool with its role and taints all but system", () => {
+        const pool = { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 };
+        assert.deepStrictEqual(nodeLabelsFor({ role: "data", ...pool }), { "platform.agents.io/role": "data" });
+        assert.deepStrictEqual(nodeTaintsFor({ role: "system", ...pool }), []);
+        assert.deepStrictEqual(nodeTaintsFor({ role: "monitoring", ...pool }), [{ key: "platform.agents.io/dedicated", value: "monitoring", effect: "NO_SCHEDULE" }]);
+    });
+
+    it("needs one NAT gateway per zone, or one", () => {
+        assert.strictEqual(natGatewayCount("perZone", 3), 3);
+        assert.strictEqual(natGatewayCount("single", 3), 1);
+    });
+});
+
+describe("aws/objectStore lifecycle", () => {
+    it("expires each prefix after its retention and cleans up old versions and uploads", () => {
+        assert.deepStrictEqual(lifecycleRules(DEFAULT_RETENTION), [
+            { id: "expire-backups", status: "Enabled", filter: { prefix: "backups/" }, expiration: { days: 30 } },
+            { id: "expire-config-backups", status: "Enabled", filter: { prefix: "config/" }, expiration: { days: 84 } },
+            { id: "expire-logs", status: "Enabled", filter: { prefix: "logs/" }, expiration: { days: 90 } },
+            { id: "expire-traces", status: "Enabled", filter: { prefix: "traces/" }, expiration: { days: 30 } },
+            { id: "expire-metrics", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } },
+            {
+                id: "noncurrent-versions-and-uploads",
+                status: "Enabled",
+                filter: { prefix: "" },
+                expiration: { expiredObjectDeleteMarker: true },
+                noncurrentVersionExpiration: { noncurrentDays: 30 },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            },
+        ]);
+        assert.deepStrictEqual(Object.values(OBJECT_STORE_PREFIXES), ["backups/", "config/", "logs/", "traces/", "metrics/"]);
+    });
+
+    it("follows changed retention figures", () => {
+        const rules = lifecycleRules({ ...DEFAULT_RETENTION, backupDays: 45, configBackupWeeks: 4, logsDays: 14, tracesDays: 7 });
+        assert.deepStrictEqual(
+            rules.slice(0, 4).map((r) => r.expiration?.days),
+            [45, 28, 14, 7],
+        );
+    });
+});
+
+describe("aws/kubeconfig", () => {
+    it("authenticates with aws eks get-token against the cluster endpoint and CA", () => {
+        const k = buildKubeconfig({ clusterName: "c1", endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificateAuthorityData: "Q0E=", region: "eu-west-1" });
+        assert.deepStrictEqual(k, {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "c1", cluster: { server: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+            contexts: [{ name: "c1", context: { cluster: "c1", user: "c1" } }],
+            "current-context": "c1",
+            preferences: {},
+            users: [
+                {
+                    name: "c1",
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", "c1", "--region", "eu-west-1", "--output", "json"],
+                            interactiveMode: "Never",
+                        },
+                    },
+                },
+            ],
+        });
+    });
+});
+
+describe("aws/validate", () => {
+    it("accepts the production arguments", () => {
+        assert.deepStrictEqual(eksClusterArgProblems(prodArgs()), []);
+    });
+
+    it("names every bad argument, its value and what is allowed, all at once", () => {
+        const args = prodArgs();
+        args.region = "europe-west4";
+        args.zones = ["europe-west4-a", "europe-west4-a"];
+        args.adminPrincipalArns = [];
+        args.network = { ...args.network, cidr: "10.0.0.0/26" };
+        args.nodePools = [
+            { role: "system", instanceType: "m6i.xlarge", minNodes: 4, maxNodes: 3, desiredNodes: 3, diskSizeGb: 100 },
+            { role: "system", instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        ];
+        args.endpoint = { publicAccess: true, publicAccessCidrs: [] };
+        assert.deepStrictEqual(eksClusterArgProblems(args), [
+            { propertyPath: "region", reason: 'found "europe-west4"; must be an AWS region such as eu-west-1' },
+            { propertyPath: "zones[0]", reason: 'found "europe-west4-a"; must be a zone of region europe-west4 (e.g. europe-west4a)' },
+            { propertyPath: "zones[1]", reason: 'found "europe-west4-a"; must be a zone of region europe-west4 (e.g. europe-west4a)' },
+            { propertyPath: "zones", reason: "found duplicates in [europe-west4-a, europe-west4-a]; each zone once" },
+            { propertyPath: "network.cidr", reason: "VPC 10.0.0.0/26 is too small for 2 zones: public subnets would be /29, AWS allows at most /28; use a /25 or larger" },
+            { propertyPath: "nodePools[0]", reason: "found min 4, desired 3, max 3; need 0 <= min <= desired <= max and max >= 1" },
+            { propertyPath: "nodePools[1].role", reason: 'found "system" twice; one pool per role' },
+            { propertyPath: "adminPrincipalArns", reason: "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)" },
+            { propertyPath: "endpoint.publicAccessCidrs", reason: "found none; a public endpoint must be restricted to named CIDRs" },
+        ]);
+    });
+
+    it("rejects a malformed admin ARN and an open public endpoint", () => {
+        const args = prodArgs();
+        args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins"];
+        args.endpoint = { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] };
+        assert.deepStrictEqual(eksClusterArgProblems(args), [
+            { propertyPath: "adminPrincipalArns[0]", reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)' },
+            { propertyPath: "endpoint.publicAccessCidrs", reason: 'found "0.0.0.0/0"; the whole internet is not allowed' },
+        ]);
+    });
+});
