@@ -22,6 +22,10 @@ export function shortHash(...parts: string[]): string {
 
 /** The id a mocked resource gets. */
 export function mockId(type: string, name: string, inputs: Record<string, unknown>): string {
+    const own = TABLES.find((t) => type.startsWith(t.prefix))?.id?.(type, name, inputs);
+    if (own !== undefined) {
+        return own;
+    }
     const explicit = inputs.name;
     return typeof explicit === "string" && explicit.length > 0 ? explicit : `${name}-${shortHash(type, name)}`;
 }

@@ -20,4 +20,9 @@ export interface MockTable {
     calls: Record<string, CallMock>;
     /** Outputs every resource of this package gets (e.g. `arn` for AWS). */
     fallback?: StateMock;
+    /**
+     * The provider id of a resource of this package (`projects/p/locations/l/keyRings/r` for GCP,
+     * an ARM resource ID for Azure); undefined keeps the generic id.
+     */
+    id?: (type: string, name: string, inputs: Record<string, any>) => string | undefined;
 }

@@ -1,0 +1,72 @@
+/**
+ * GKE Workload Identity: one Google service account per bound Kubernetes ServiceAccount, the
+ * `roles/iam.workloadIdentityUser` binding that lets the KSA impersonate it, and (when asked)
+ * `roles/storage.objectAdmin` on the cluster's bucket. The KSA carries the
+ * `iam.gke.io/gcp-service-account` annotation.
+ */
+import { Account } from "@pulumi/gcp/serviceaccount/account";
+import { IAMMember } from "@pulumi/gcp/serviceaccount/iammember";
+import { BucketIAMMember } from "@pulumi/gcp/storage/bucketIAMMember";
+import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { serviceAccountId, workloadIdentityMember } from "./helpers";
+
+/** Annotation GKE reads on a Kubernetes ServiceAccount to map it to a Google service account. */
+export const GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account";
+
+/** Role a bound identity gets on the bucket for `objectStoreAccess: "readWrite"`. */
+export const BUCKET_READ_WRITE_ROLE = "roles/storage.objectAdmin";
+
+/** What the binder needs from the cluster. */
+export interface GkeBinderArgs {
+    /** Project of the cluster (the Workload Identity pool is `<project>.svc.id.goog`). */
+    project: string;
+    /** The cluster's bucket, or undefined when it has none. */
+    bucket?: pulumi.Output<string>;
+    /** Default parent of the created resources (the cluster component). */
+    parent: pulumi.Resource;
+    /** Resources the bindings wait for (the cluster: the pool exists once it does). */
+    dependsOn: pulumi.Resource[];
+}
+
+/** Binds Kubernetes ServiceAccounts to Google service accounts through GKE Workload Identity. */
+export class GkeWorkloadIdentityBinder implements WorkloadIdentityBinder {
+    constructor(private readonly args: GkeBinderArgs) {}
+
+    bind(
+        name: string,
+        a: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
+        opts?: pulumi.CustomResourceOptions,
+    ): WorkloadIdentity {
+        const o: pulumi.CustomResourceOptions = { parent: this.args.parent, ...opts };
+        const gsa = new Account(
+            name,
+            {
+                project: this.args.project,
+                accountId: serviceAccountId(name),
+                displayName: `${a.namespace}/${a.serviceAccount} (GKE Workload Identity)`,
+                description: `Impersonated by Kubernetes ServiceAccount ${a.namespace}/${a.serviceAccount}`,
+            },
+            o,
+        );
+        new IAMMember(
+            `${name}-wi`,
+            {
+                serviceAccountId: gsa.name,
+                role: "roles/iam.workloadIdentityUser",
+                member: workloadIdentityMember(this.args.project, a.namespace, a.serviceAccount),
+            },
+            { ...o, dependsOn: this.args.dependsOn },
+        );
+        if (a.objectStoreAccess === "readWrite") {
+            if (!this.args.bucket) {
+                throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no bucket`, this.args.parent);
+            }
+            new BucketIAMMember(`${name}-bucket`, { bucket: this.args.bucket, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, o);
+        }
+        return {
+            serviceAccountAnnotations: gsa.email.apply((email): Record<string, string> => ({ [GKE_SA_ANNOTATION]: email })),
+            podLabels: {},
+        };
+    }
+}
