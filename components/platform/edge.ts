@@ -1,39 +1,25 @@
 /**
- * The edge: TLS for everything that leaves the cluster. Envoy Gateway (a maintained Gateway API
- * implementation; the community ingress-nginx controller was retired in March 2026) and
- * cert-manager with three ClusterIssuers: Let's Encrypt staging and production (ACME HTTP-01
- * answered through the gateway) and a private CA (self-signed root -> CA issuer) for internal
- * certificates. One Gateway with an HTTPS listener per public host, each with its certificate,
- * and an HTTP listener whose only route redirects to HTTPS. Only the routes given in `routes`
- * are public (Jamie's portal and Grafana).
+ * The edge: TLS for everything that enters the cluster. Envoy Gateway (a maintained Gateway API
+ * implementation; the community ingress-nginx controller was retired in March 2026) runs one
+ * Gateway with an HTTPS listener per public host, each with its certificate from the configured
+ * issuer (see CertManager), and a plain-HTTP listener whose only route redirects to HTTPS (and
+ * which answers ACME HTTP-01 challenges). Only the routes given in `routes` are public: Jamie's
+ * portal and Grafana.
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, IssuerName } from "../../config/types";
 import type { ClusterTarget } from "../contract";
+import { CertManager, GATEWAY_NAME, HTTP_LISTENER } from "./certManager";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
-import { LAYOUT } from "./layout";
 import { kebab, NAMESPACE_NAME_LABEL } from "./networkPolicies";
 import { topologySpread } from "./scheduling";
 
-/** Let's Encrypt ACME directories. */
-export const ACME_SERVERS: Record<Exclude<IssuerName, "private-ca">, string> = {
-    "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
-    "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
-};
+export { GATEWAY_NAME, HTTP_LISTENER };
 
 /** Envoy Gateway's controller name (GatewayClass `spec.controllerName`). */
 export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
-
-/** Name of the platform's Gateway, GatewayClass and EnvoyProxy. */
-export const GATEWAY_NAME = "platform";
-
-/** Name of the Gateway's plain-HTTP listener (redirects and ACME HTTP-01 challenges only). */
-export const HTTP_LISTENER = "http";
-
-/** Secret holding the private CA's root certificate and key (in cert-manager's namespace). */
-export const PRIVATE_CA_SECRET = "platform-root-ca";
 
 /** One public host: a hostname, its backend Service, and the namespace the route lives in. */
 export interface PublicRoute {
@@ -61,10 +47,8 @@ export interface EdgeArgs {
     environment: Environment;
     /** The gateway's namespace from the Foundation. */
     gatewayNamespace: FoundationNamespace;
-    /** cert-manager's namespace from the Foundation. */
-    certManagerNamespace: FoundationNamespace;
-    /** Contact e-mail for Let's Encrypt. */
-    acmeEmail: string;
+    /** cert-manager and its issuers (certificates wait for them). */
+    certManager: CertManager;
     /** Issuer of the public certificates (`letsencrypt-prod`, `letsencrypt-staging`, `private-ca`). */
     issuer: IssuerName;
     /** Public hosts; nothing else is routed from outside. */
@@ -75,7 +59,7 @@ export interface EdgeArgs {
      * Raw values merged over the platform's for each chart (escape hatch).
      * @default {}
      */
-    chartOverrides?: { certManager?: Record<string, unknown>; envoyGateway?: Record<string, unknown> };
+    chartOverrides?: Record<string, unknown>;
 }
 
 /** Gateway API and cert-manager objects, typed loosely: they are CustomResources. */
@@ -83,12 +67,8 @@ type Cr = CustomResource;
 
 /** cert-manager, Envoy Gateway, the ClusterIssuers, the Gateway, its certificates and routes. */
 export class Edge extends pulumi.ComponentResource {
-    /** The cert-manager chart (undefined when third-party charts are off). */
-    public readonly certManager?: InstalledChart;
     /** The Envoy Gateway chart (undefined when third-party charts are off). */
     public readonly envoyGateway?: InstalledChart;
-    /** ClusterIssuer names, by issuer. */
-    public readonly issuers: Record<IssuerName, string>;
     /** The platform's Gateway. */
     public readonly gateway: Cr;
     /** Public URLs by route name (`https://<hostname>`). */
@@ -99,44 +79,7 @@ export class Edge extends pulumi.ComponentResource {
         const prod = args.environment === "prod";
         const zones = args.target.zones;
         const gwNs = args.gatewayNamespace;
-        const cmNs = args.certManagerNamespace;
-        const overrides = args.chartOverrides ?? {};
-
-        // cert-manager: the controller runs as the Foundation's service account.
         const replicas = prod ? 2 : 1;
-        const pdb = { enabled: prod, maxUnavailable: 1 };
-        this.certManager = installChart(
-            {
-                key: "certManager",
-                name: `${name}-cert-manager`,
-                namespace: cmNs.name,
-                thirdPartyCharts: args.thirdPartyCharts,
-                values: {
-                    crds: { enabled: true, keep: true },
-                    replicaCount: replicas,
-                    podDisruptionBudget: pdb,
-                    topologySpreadConstraints: prod ? topologySpread(zones, { "app.kubernetes.io/name": "cert-manager" }) : [],
-                    serviceAccount: { create: false, name: cmNs.serviceAccountName },
-                    // Gateway API support: HTTP-01 challenges answered through the Gateway.
-                    config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true },
-                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-                    prometheus: { enabled: true, servicemonitor: { enabled: false } },
-                    webhook: {
-                        replicaCount: replicas,
-                        podDisruptionBudget: pdb,
-                        securePort: LAYOUT.certManager.ports.webhook,
-                        resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
-                    },
-                    cainjector: {
-                        replicaCount: replicas,
-                        podDisruptionBudget: pdb,
-                        resources: { requests: { cpu: "20m", memory: "128Mi" }, limits: { cpu: "200m", memory: "512Mi" } },
-                    },
-                    ...overrides.certManager,
-                },
-            },
-            { parent: this, dependsOn: cmNs.children },
-        );
 
         // Envoy Gateway: the controller; it creates the Envoy proxies for each Gateway.
         this.envoyGateway = installChart(
@@ -155,72 +98,13 @@ export class Edge extends pulumi.ComponentResource {
                     },
                     podDisruptionBudget: { minAvailable: prod ? 1 : 0 },
                     config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER }, provider: { type: "Kubernetes" } } },
-                    ...overrides.envoyGateway,
+                    ...args.chartOverrides,
                 },
             },
             { parent: this, dependsOn: gwNs.children },
         );
-        const cmReady = [...cmNs.children, ...(this.certManager ? [this.certManager] : [])];
+        const cmReady = args.certManager.ready;
         const gwReady = [...gwNs.children, ...(this.envoyGateway ? [this.envoyGateway] : [])];
-
-        // ClusterIssuers: Let's Encrypt (HTTP-01 through the Gateway's HTTP listener) and a private CA.
-        const acme = (issuer: Exclude<IssuerName, "private-ca">): Cr =>
-            new CustomResource(
-                `${name}-${issuer}`,
-                {
-                    apiVersion: "cert-manager.io/v1",
-                    kind: "ClusterIssuer",
-                    metadata: { name: issuer },
-                    spec: {
-                        acme: {
-                            server: ACME_SERVERS[issuer],
-                            email: args.acmeEmail,
-                            privateKeySecretRef: { name: `${issuer}-account-key` },
-                            solvers: [
-                                {
-                                    http01: {
-                                        gatewayHTTPRoute: {
-                                            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: gwNs.name, sectionName: HTTP_LISTENER }],
-                                        },
-                                    },
-                                },
-                            ],
-                        },
-                    },
-                },
-                { parent: this, dependsOn: cmReady },
-            );
-        acme("letsencrypt-staging");
-        acme("letsencrypt-prod");
-        const selfSigned = new CustomResource(
-            `${name}-selfsigned-bootstrap`,
-            { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "selfsigned-bootstrap" }, spec: { selfSigned: {} } },
-            { parent: this, dependsOn: cmReady },
-        );
-        const rootCa = new CustomResource(
-            `${name}-private-root-ca`,
-            {
-                apiVersion: "cert-manager.io/v1",
-                kind: "Certificate",
-                metadata: { name: PRIVATE_CA_SECRET, namespace: cmNs.name },
-                spec: {
-                    isCA: true,
-                    commonName: "agent-platform private root CA",
-                    secretName: PRIVATE_CA_SECRET,
-                    duration: "87600h",
-                    renewBefore: "720h",
-                    privateKey: { algorithm: "ECDSA", size: 384, rotationPolicy: "Always" },
-                    issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: "selfsigned-bootstrap" },
-                },
-            },
-            { parent: this, dependsOn: [selfSigned] },
-        );
-        new CustomResource(
-            `${name}-private-ca`,
-            { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "private-ca" }, spec: { ca: { secretName: PRIVATE_CA_SECRET } } },
-            { parent: this, dependsOn: [rootCa] },
-        );
-        this.issuers = { "letsencrypt-staging": "letsencrypt-staging", "letsencrypt-prod": "letsencrypt-prod", "private-ca": "private-ca" };
 
         // The proxies: replicas over zones, a PDB, an HPA, a load balancer with the client address kept.
         const proxyLabels = { "app.kubernetes.io/managed-by": "envoy-gateway", "app.kubernetes.io/component": "proxy", "gateway.envoyproxy.io/owning-gateway-name": GATEWAY_NAME };
@@ -276,7 +160,7 @@ export class Edge extends pulumi.ComponentResource {
                         spec: {
                             secretName: `${r.name}-tls`,
                             dnsNames: [r.hostname],
-                            issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: this.issuers[args.issuer] },
+                            issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: args.certManager.issuers[args.issuer] },
                             privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
                             duration: "2160h",
                             renewBefore: "720h",
@@ -350,6 +234,6 @@ export class Edge extends pulumi.ComponentResource {
             this.urls[r.name] = `https://${r.hostname}`;
         }
 
-        this.registerOutputs({ urls: this.urls, issuers: this.issuers });
+        this.registerOutputs({ urls: this.urls });
     }
 }

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import type { IssuerName } from "../../config/types";
 import { namespaceQuotas } from "../../components/platform/budgets";
 import { CHARTS } from "../../components/platform/charts";
+import { CertManager } from "../../components/platform/certManager";
 import { Edge } from "../../components/platform/edge";
 import { Foundation } from "../../components/platform/foundation";
 import { ComponentName, FLOWS, LAYOUT } from "../../components/platform/layout";
@@ -21,16 +22,22 @@ async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; en
         const quotas = namespaceQuotas("prod");
         const comps: ComponentName[] = ["gateway", "certManager", "jamie", "monitoring"];
         const f = new Foundation("t", { target, namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c] })), flows: FLOWS }, { provider: target.provider });
+        const environment = opts.environment ?? "prod";
+        const thirdPartyCharts = opts.thirdPartyCharts ?? true;
+        const certManager = new CertManager(
+            "t-tls",
+            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", thirdPartyCharts },
+            { provider: target.provider },
+        );
         new Edge(
             "t-edge",
             {
                 target,
-                environment: opts.environment ?? "prod",
+                environment,
                 gatewayNamespace: f.namespaces.gateway,
-                certManagerNamespace: f.namespaces.certManager,
-                acmeEmail: "ops@example.com",
+                certManager,
                 issuer: opts.issuer ?? "letsencrypt-prod",
-                thirdPartyCharts: opts.thirdPartyCharts ?? true,
+                thirdPartyCharts,
                 routes: [
                     { name: "jamie", hostname: "jamie.example.com", namespace: f.namespaces.jamie.name, namespaceName: "jamie", serviceName: "jamie", servicePort: 3000 },
                     { name: "grafana", hostname: "grafana.example.com", namespace: f.namespaces.monitoring.name, namespaceName: "monitoring", serviceName: "grafana", servicePort: 80 },
@@ -42,14 +49,14 @@ async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; en
     });
 }
 
-describe("platform edge", function () {
+describe("platform edge (cert-manager, issuers, gateway)", function () {
     let run: RunResult;
     before(async () => {
         run = await build();
     });
 
     it("installs cert-manager with its CRDs, Gateway API support, HA replicas and the Foundation's service account", () => {
-        const cm = one(run, CHART, "t-edge-cert-manager");
+        const cm = one(run, CHART, "t-tls-chart");
         assert.strictEqual(cm.inputs.chart, "cert-manager");
         assert.deepStrictEqual(cm.inputs.repositoryOpts, { repo: "https://charts.jetstack.io" });
         assert.strictEqual(cm.inputs.version, CHARTS.certManager.version);
@@ -81,7 +88,7 @@ describe("platform edge", function () {
             ["letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory"],
             ["letsencrypt-prod", "https://acme-v02.api.letsencrypt.org/directory"],
         ]) {
-            const r = one(run, CR_ISSUER, `t-edge-${issuer}`);
+            const r = one(run, CR_ISSUER, `t-tls-${issuer}`);
             assert.strictEqual(meta(r).name, issuer);
             assert.deepStrictEqual(at(r.inputs, "spec.acme"), {
                 server,
@@ -101,12 +108,12 @@ describe("platform edge", function () {
     });
 
     it("creates a private CA: a self-signed root certificate and a CA issuer from it", () => {
-        assert.deepStrictEqual(at(one(run, CR_ISSUER, "t-edge-selfsigned-bootstrap").inputs, "spec"), { selfSigned: {} });
-        const root = one(run, CERT, "t-edge-private-root-ca");
+        assert.deepStrictEqual(at(one(run, CR_ISSUER, "t-tls-selfsigned-bootstrap").inputs, "spec"), { selfSigned: {} });
+        const root = one(run, CERT, "t-tls-private-root-ca");
         assert.strictEqual(meta(root).namespace, "cert-manager");
         assert.strictEqual(at(root.inputs, "spec.isCA"), true);
         assert.strictEqual(at(root.inputs, "spec.issuerRef.name"), "selfsigned-bootstrap");
-        assert.deepStrictEqual(at(one(run, CR_ISSUER, "t-edge-private-ca").inputs, "spec"), { ca: { secretName: "platform-root-ca" } });
+        assert.deepStrictEqual(at(one(run, CR_ISSUER, "t-tls-private-ca").inputs, "spec"), { ca: { secretName: "platform-root-ca" } });
         assert.strictEqual(ofType(run, CR_ISSUER).length, 4);
     });
 
@@ -170,7 +177,7 @@ describe("platform edge", function () {
         for (const host of ["jamie", "grafana"]) {
             assert.strictEqual(at(one(priv, CERT, `t-edge-${host}-certificate`).inputs, "spec.issuerRef.name"), "private-ca");
         }
-        assert.strictEqual((one(priv, CHART, "t-edge-cert-manager").inputs.values as any).replicaCount, 1);
+        assert.strictEqual((one(priv, CHART, "t-tls-chart").inputs.values as any).replicaCount, 1);
     });
 
     it("installs no chart when third-party charts are off, but keeps its own issuers, Gateway and routes", async () => {
