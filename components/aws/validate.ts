@@ -71,13 +71,19 @@ export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
     return problems;
 }
 
-/** Throws one `InputPropertyError` listing every problem, or returns when there are none. */
+/**
+ * Throws one error naming every problem (`InputPropertyError` for one, `InputPropertiesError` for
+ * several, which the engine prints per property), or returns when there are none.
+ */
 export function validateEksClusterArgs(args: EksClusterArgs): void {
     const problems = eksClusterArgProblems(args);
-    if (problems.length > 0) {
-        throw new pulumi.InputPropertyError({
-            propertyPath: problems.map((p) => p.propertyPath).join(", "),
-            reason: problems.map((p) => `${p.propertyPath}: ${p.reason}`).join("; "),
+    if (problems.length === 1) {
+        throw new pulumi.InputPropertyError(problems[0]);
+    }
+    if (problems.length > 1) {
+        throw new pulumi.InputPropertiesError({
+            message: `EksCluster: ${problems.length} invalid arguments: ${problems.map((p) => `${p.propertyPath}: ${p.reason}`).join("; ")}`,
+            errors: problems,
         });
     }
 }

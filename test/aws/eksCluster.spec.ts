@@ -1,0 +1,526 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster, EksClusterArgs } from "../../components/aws";
+import { lifecycleRules } from "../../components/aws/objectStore";
+import { DEFAULT_RETENTION, defaultNodePools } from "../../config/defaults";
+import { RecordedResource, runWithMocks, RunResult } from "../../preview/harness";
+import { ADMIN_ARN, at, ofType, one, prodArgs, ZONES } from "./fixtures";
+
+const COMPONENT = "agent-platform:aws:EksCluster";
+const CLUSTER = "aws:eks/cluster:Cluster";
+const KEY = "aws:kms/key:Key";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const NAT = "aws:ec2/natGateway:NatGateway";
+const ROUTE = "aws:ec2/route:Route";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const ADDON = "aws:eks/addon:Addon";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+const K8S_PROVIDER = "pulumi:providers:kubernetes";
+const BUCKET = "aws:s3/bucket:Bucket";
+
+const ISSUER = /^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/;
+
+/** Builds the component under mocks, binds two workloads, and returns what the tests read. */
+async function build(args: EksClusterArgs): Promise<RunResult> {
+    return runWithMocks(() => {
+        const c = new EksCluster("t", args);
+        const t = c.target;
+        const postgres = t.workloadIdentity.bind("postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" });
+        const grafana = t.workloadIdentity.bind("grafana", { namespace: "observability", serviceAccount: "grafana", objectStoreAccess: "none" });
+        let duplicate = "";
+        try {
+            t.workloadIdentity.bind("grafana", { namespace: "x", serviceAccount: "y", objectStoreAccess: "none" });
+        } catch (e) {
+            duplicate = (e as Error).message;
+        }
+        return {
+            kubeconfig: c.kubeconfig,
+            endpoint: c.endpoint,
+            issuer: c.oidcIssuerUrl,
+            oidcProviderArn: c.oidcProviderArn,
+            kmsKeyArn: c.kmsKeyArn,
+            bucketName: c.bucketName,
+            nodeGroupNames: c.nodeGroupNames,
+            postgresAnnotations: postgres.serviceAccountAnnotations,
+            postgresPodLabels: postgres.podLabels,
+            grafanaAnnotations: grafana.serviceAccountAnnotations,
+            duplicate,
+            cloud: t.cloud,
+            targetClusterName: t.clusterName,
+            targetKubeconfig: t.kubeconfig,
+            zones: t.zones,
+            ssdStorageClass: t.ssdStorageClass,
+            storeKind: t.objectStore?.kind,
+            storeRegion: t.objectStore?.region,
+            storeBucket: t.objectStore?.bucket,
+            storeUrl: t.objectStore?.url("backups/postgres"),
+            nodeRoleLabel: t.nodeRoleLabel,
+            readyTypes: t.readyResources.map((r) => (r as unknown as { __pulumiType: string }).__pulumiType),
+            warnings: t.warnings,
+            providerIsTargetProvider: t.provider === c.provider,
+        };
+    });
+}
+
+function policyOf(r: RecordedResource, key = "policy"): any {
+    return JSON.parse(r.inputs[key] as string);
+}
+
+describe("aws/EksCluster (production arguments)", function () {
+    let run: RunResult;
+    let component: RecordedResource;
+    let key: RecordedResource;
+    let keyArn: string;
+
+    before(async () => {
+        run = await build(prodArgs());
+        component = one(run.resources, COMPONENT, "t");
+        key = one(run.resources, KEY, "t-key");
+        keyArn = run.outputs.kmsKeyArn as string;
+    });
+
+    it("registers one component and parents every child on it", () => {
+        assert.strictEqual(ofType(run.resources, COMPONENT).length, 1);
+        const children = run.resources.filter((r) => r.type !== COMPONENT && r.type !== "pulumi:pulumi:Stack");
+        assert.ok(children.length > 50);
+        for (const r of children) {
+            assert.strictEqual(r.parent, component.urn, `${r.type} ${r.name} is not parented on the component`);
+        }
+    });
+
+    it("registers exactly these resources", () => {
+        const counts: Record<string, number> = {};
+        for (const r of run.resources) {
+            counts[r.type] = (counts[r.type] ?? 0) + 1;
+        }
+        assert.deepStrictEqual(counts, {
+            "agent-platform:aws:EksCluster": 1,
+            "aws:cloudwatch/logGroup:LogGroup": 1,
+            "aws:ec2/eip:Eip": 3,
+            "aws:ec2/internetGateway:InternetGateway": 1,
+            "aws:ec2/launchTemplate:LaunchTemplate": 4,
+            "aws:ec2/natGateway:NatGateway": 3,
+            "aws:ec2/route:Route": 4,
+            "aws:ec2/routeTable:RouteTable": 4,
+            "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
+            "aws:ec2/subnet:Subnet": 6,
+            "aws:ec2/vpc:Vpc": 1,
+            "aws:eks/accessEntry:AccessEntry": 1,
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
+            "aws:eks/addon:Addon": 4,
+            "aws:eks/cluster:Cluster": 1,
+            "aws:eks/nodeGroup:NodeGroup": 4,
+            "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
+            // cluster, node, EBS CSI, and the two bound workloads
+            "aws:iam/role:Role": 5,
+            // EBS CSI key use, postgres object store
+            "aws:iam/rolePolicy:RolePolicy": 2,
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
+            "aws:kms/alias:Alias": 1,
+            "aws:kms/key:Key": 1,
+            "aws:s3/bucket:Bucket": 1,
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 1,
+            "aws:s3/bucketPolicy:BucketPolicy": 1,
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
+            "aws:s3/bucketVersioning:BucketVersioning": 1,
+            "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+            "pulumi:providers:kubernetes": 1,
+            "pulumi:pulumi:Stack": 1,
+        });
+    });
+
+    it("creates a customer-managed KMS key with rotation on, protected, whose policy names the account", () => {
+        assert.strictEqual(key.inputs.enableKeyRotation, true);
+        assert.strictEqual(key.inputs.deletionWindowInDays, 30);
+        assert.strictEqual(key.opts.protect, true);
+        assert.match(keyArn, /^arn:aws:kms:eu-west-1:111122223333:key\/[0-9a-f-]{36}$/);
+        const p = policyOf(key);
+        assert.strictEqual(p.Statement.length, 4);
+        assert.deepStrictEqual(p.Statement[0].Principal, { AWS: "arn:aws:iam::111122223333:root" });
+        assert.deepStrictEqual(one(run.resources, "aws:kms/alias:Alias", "t-key").inputs.name, "alias/t");
+    });
+
+    it("encrypts secrets with the key, logs all five types and pins the version", () => {
+        const c = one(run.resources, CLUSTER, "t-eks");
+        assert.strictEqual(c.inputs.name, "t");
+        assert.strictEqual(c.inputs.version, "1.33");
+        assert.deepStrictEqual(c.inputs.encryptionConfig, { resources: ["secrets"], provider: { keyArn } });
+        assert.deepStrictEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        assert.deepStrictEqual(c.inputs.kubernetesNetworkConfig, { ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16" });
+        assert.strictEqual(c.inputs.bootstrapSelfManagedAddons, false);
+        assert.strictEqual(c.inputs.deletionProtection, true);
+        assert.deepStrictEqual(c.inputs.upgradePolicy, { supportType: "STANDARD" });
+        const role = one(run.resources, ROLE, "t-cluster");
+        assert.match(c.inputs.roleArn as string, /^arn:aws:iam::111122223333:role\/t-cluster-[0-9a-f]{7}$/);
+        assert.deepStrictEqual(policyOf(role, "assumeRolePolicy").Statement[0].Principal, { Service: "eks.amazonaws.com" });
+        assert.strictEqual(at(one(run.resources, ATTACHMENT, "t-cluster"), "policyArn"), "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+    });
+
+    it("keeps the API endpoint private: private access on, public off, no public CIDRs", () => {
+        const v = at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig");
+        assert.strictEqual(v.endpointPrivateAccess, true);
+        assert.strictEqual(v.endpointPublicAccess, false);
+        assert.strictEqual(v.publicAccessCidrs, undefined);
+        assert.strictEqual(v.subnetIds.length, 3);
+    });
+
+    it("ships control-plane logs to a KMS-encrypted, protected log group kept two years", () => {
+        const lg = one(run.resources, "aws:cloudwatch/logGroup:LogGroup", "t-control-plane");
+        assert.deepStrictEqual(
+            { name: lg.inputs.name, retentionInDays: lg.inputs.retentionInDays, kmsKeyId: lg.inputs.kmsKeyId },
+            { name: "/aws/eks/t/cluster", retentionInDays: 731, kmsKeyId: keyArn },
+        );
+        assert.strictEqual(lg.opts.protect, true);
+        assert.ok(one(run.resources, CLUSTER, "t-eks").opts.dependsOn.includes(lg.urn), "the cluster must wait for its log group");
+    });
+
+    it("uses access entries (authentication mode API) giving each admin principal cluster-admin", () => {
+        const c = one(run.resources, CLUSTER, "t-eks");
+        assert.deepStrictEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+        const entry = one(run.resources, "aws:eks/accessEntry:AccessEntry", "t-admin-0");
+        assert.deepStrictEqual({ clusterName: entry.inputs.clusterName, principalArn: entry.inputs.principalArn, type: entry.inputs.type }, { clusterName: "t", principalArn: ADMIN_ARN, type: "STANDARD" });
+        const assoc = one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-0");
+        assert.deepStrictEqual(assoc.inputs, {
+            clusterName: "t",
+            principalArn: ADMIN_ARN,
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        });
+        assert.ok(assoc.opts.dependsOn.includes(entry.urn));
+    });
+
+    it("registers an IAM OIDC provider for the cluster's issuer (IRSA)", () => {
+        const oidc = one(run.resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "t-oidc");
+        assert.match(run.outputs.issuer as string, ISSUER);
+        assert.strictEqual(oidc.inputs.url, run.outputs.issuer);
+        assert.deepStrictEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
+        assert.strictEqual(run.outputs.oidcProviderArn, `arn:aws:iam::111122223333:oidc-provider/${(run.outputs.issuer as string).slice("https://".length)}`);
+    });
+
+    it("builds a public and a private subnet per zone with load-balancer and cluster tags", () => {
+        const cidrs = { public: ["10.40.192.0/20", "10.40.208.0/20", "10.40.224.0/20"], private: ["10.40.0.0/18", "10.40.64.0/18", "10.40.128.0/18"] };
+        ZONES.forEach((zone, i) => {
+            for (const kind of ["public", "private"] as const) {
+                const s = one(run.resources, SUBNET, `t-${kind}-${zone}`);
+                assert.strictEqual(s.inputs.availabilityZone, zone);
+                assert.strictEqual(s.inputs.cidrBlock, cidrs[kind][i]);
+                assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
+                const tags = s.inputs.tags as Record<string, string>;
+                assert.strictEqual(tags["kubernetes.io/cluster/t"], "shared");
+                assert.strictEqual(tags[kind === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"], "1");
+                assert.strictEqual(tags[kind === "public" ? "kubernetes.io/role/internal-elb" : "kubernetes.io/role/elb"], undefined);
+                assert.strictEqual(tags.environment, "prod");
+            }
+        });
+        assert.strictEqual(one(run.resources, "aws:ec2/vpc:Vpc", "t-vpc").inputs.cidrBlock, "10.40.0.0/16");
+    });
+
+    it("puts a NAT gateway in each zone's public subnet and routes each private subnet through its own zone's", () => {
+        const nats = ofType(run.resources, NAT);
+        assert.deepStrictEqual(nats.map((n) => n.name).sort(), ZONES.map((z) => `t-nat-${z}`));
+        for (const zone of ZONES) {
+            const nat = one(run.resources, NAT, `t-nat-${zone}`);
+            assert.ok(String(nat.inputs.subnetId).startsWith(`t-public-${zone}-`), `NAT of ${zone} is in ${nat.inputs.subnetId}`);
+            const route = one(run.resources, ROUTE, `t-private-${zone}-default`);
+            assert.strictEqual(route.inputs.destinationCidrBlock, "0.0.0.0/0");
+            assert.ok(String(route.inputs.natGatewayId).startsWith(`t-nat-${zone}-`), `private ${zone} routes via ${route.inputs.natGatewayId}`);
+        }
+        assert.ok(String(one(run.resources, ROUTE, "t-public-default").inputs.gatewayId).startsWith("t-igw-"));
+    });
+
+    it("creates one managed node group per role over the private subnets of all three zones", () => {
+        const expected = defaultNodePools("aws", "prod");
+        assert.deepStrictEqual(ofType(run.resources, NODE_GROUP).map((g) => g.name).sort(), ["t-agents", "t-data", "t-monitoring", "t-system"]);
+        for (const pool of expected) {
+            const g = one(run.resources, NODE_GROUP, `t-${pool.role}`);
+            assert.deepStrictEqual(g.inputs.scalingConfig, { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.desiredNodes });
+            assert.deepStrictEqual(g.inputs.instanceTypes, [pool.instanceType]);
+            assert.deepStrictEqual(g.inputs.labels, { "platform.agents.io/role": pool.role });
+            assert.deepStrictEqual(g.inputs.taints, pool.role === "system" ? [] : [{ key: "platform.agents.io/dedicated", value: pool.role, effect: "NO_SCHEDULE" }]);
+            assert.strictEqual(g.inputs.amiType, "AL2023_x86_64_STANDARD");
+            assert.strictEqual(g.inputs.capacityType, "ON_DEMAND");
+            assert.strictEqual(g.inputs.clusterName, "t");
+            assert.strictEqual(g.inputs.version, "1.33");
+            assert.deepStrictEqual(
+                (g.inputs.subnetIds as string[]).map((id) => id.replace(/-[0-9a-f]{17}$/, "")),
+                ZONES.map((z) => `t-private-${z}`),
+            );
+            assert.deepStrictEqual(g.opts.ignoreChanges, ["scalingConfig.desiredSize"]);
+            // The launch template of the same role, at its latest version.
+            assert.match(String(at(g, "launchTemplate.id")), new RegExp(`^t-${pool.role}-[0-9a-f]{17}$`));
+            assert.strictEqual(at(g, "launchTemplate.version"), "1");
+        }
+        assert.deepStrictEqual(
+            Object.keys(run.outputs.nodeGroupNames as object).sort(),
+            ["agents", "data", "monitoring", "system"],
+        );
+    });
+
+    it("gives every node an encrypted (KMS) gp3 root volume of the pool's size and requires IMDSv2", () => {
+        for (const pool of defaultNodePools("aws", "prod")) {
+            const lt = one(run.resources, LAUNCH_TEMPLATE, `t-${pool.role}`);
+            assert.deepStrictEqual(lt.inputs.blockDeviceMappings, [
+                { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: keyArn, deleteOnTermination: "true" } },
+            ]);
+            assert.deepStrictEqual(lt.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
+        }
+        assert.strictEqual(at(one(run.resources, LAUNCH_TEMPLATE, "t-monitoring"), "blockDeviceMappings.0.ebs.volumeSize"), 200);
+    });
+
+    it("gives the node role the worker, CNI, ECR and SSM policies, attached before nodes join", () => {
+        const role = one(run.resources, ROLE, "t-node");
+        assert.deepStrictEqual(policyOf(role, "assumeRolePolicy").Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+        const arns = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"].map((p) => {
+            const a = one(run.resources, ATTACHMENT, `t-node-${p}`);
+            assert.strictEqual(a.inputs.policyArn, `arn:aws:iam::aws:policy/${p}`);
+            return a.urn;
+        });
+        for (const g of ofType(run.resources, NODE_GROUP)) {
+            for (const urn of arns) {
+                assert.ok(g.opts.dependsOn.includes(urn), `${g.name} must wait for ${urn}`);
+            }
+        }
+    });
+
+    it("installs the four add-ons at their pinned versions, the CNI enforcing NetworkPolicies", () => {
+        const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+        assert.deepStrictEqual(versions, {
+            "vpc-cni": "v1.19.5-eksbuild.1",
+            "kube-proxy": "v1.33.0-eksbuild.2",
+            coredns: "v1.12.1-eksbuild.2",
+            "aws-ebs-csi-driver": "v1.48.0-eksbuild.1",
+        });
+        const cni = one(run.resources, ADDON, "t-vpc-cni");
+        assert.deepStrictEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
+        for (const a of ofType(run.resources, ADDON)) {
+            assert.strictEqual(a.inputs.clusterName, "t");
+            assert.strictEqual(a.inputs.resolveConflictsOnCreate, "OVERWRITE");
+        }
+        // Pod networking before nodes; CoreDNS and the CSI driver after them.
+        const kubeProxy = one(run.resources, ADDON, "t-kube-proxy");
+        for (const g of ofType(run.resources, NODE_GROUP)) {
+            assert.ok(g.opts.dependsOn.includes(cni.urn) && g.opts.dependsOn.includes(kubeProxy.urn), `${g.name} must wait for pod networking`);
+            assert.ok(one(run.resources, ADDON, "t-coredns").opts.dependsOn.includes(g.urn));
+            assert.ok(one(run.resources, ADDON, "t-aws-ebs-csi-driver").opts.dependsOn.includes(g.urn));
+        }
+    });
+
+    it("runs the EBS CSI driver under its own IRSA role with the managed policy and use of the key", () => {
+        const role = one(run.resources, ROLE, "t-ebs-csi");
+        const trust = policyOf(role, "assumeRolePolicy").Statement[0];
+        assert.strictEqual(trust.Action, "sts:AssumeRoleWithWebIdentity");
+        assert.strictEqual(trust.Principal.Federated, run.outputs.oidcProviderArn);
+        const host = (run.outputs.issuer as string).slice("https://".length);
+        assert.deepStrictEqual(trust.Condition.StringEquals, { [`${host}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa", [`${host}:aud`]: "sts.amazonaws.com" });
+        const addon = one(run.resources, ADDON, "t-aws-ebs-csi-driver");
+        assert.match(addon.inputs.serviceAccountRoleArn as string, /^arn:aws:iam::111122223333:role\/t-ebs-csi-[0-9a-f]{7}$/);
+        assert.strictEqual(one(run.resources, ATTACHMENT, "t-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+        const kms = one(run.resources, ROLE_POLICY, "t-ebs-csi-kms");
+        assert.ok(policyOf(kms).Statement.every((s: { Resource: string }) => s.Resource === keyArn));
+        assert.ok(addon.opts.dependsOn.includes(kms.urn));
+    });
+
+    it("makes gp3-encrypted (KMS, WaitForFirstConsumer, Retain, expandable) the default StorageClass", () => {
+        const sc = one(run.resources, STORAGE_CLASS, "t-gp3-encrypted");
+        assert.deepStrictEqual(sc.inputs.metadata, { name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } });
+        assert.strictEqual(sc.inputs.provisioner, "ebs.csi.aws.com");
+        assert.deepStrictEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true", kmsKeyId: keyArn, "csi.storage.k8s.io/fstype": "ext4" });
+        assert.strictEqual(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+        assert.strictEqual(sc.inputs.reclaimPolicy, "Retain");
+        assert.strictEqual(sc.inputs.allowVolumeExpansion, true);
+        const provider = one(run.resources, K8S_PROVIDER, "t-k8s");
+        assert.ok(String(sc.opts.provider).startsWith(`${provider.urn}::`), `StorageClass uses ${sc.opts.provider}`);
+        assert.ok(sc.opts.dependsOn.includes(one(run.resources, ADDON, "t-aws-ebs-csi-driver").urn));
+    });
+
+    it("configures the Kubernetes provider from a secret kubeconfig that runs aws eks get-token", () => {
+        const provider = one(run.resources, K8S_PROVIDER, "t-k8s");
+        assert.strictEqual(provider.redactedInputs.kubeconfig, "[secret]");
+        const kc = JSON.parse(provider.inputs.kubeconfig as string);
+        assert.strictEqual(kc.clusters[0].cluster.server, run.outputs.endpoint);
+        assert.match(run.outputs.endpoint as string, /^https:\/\/[0-9A-F]{32}\.gr7\.eu-west-1\.eks\.amazonaws\.com$/);
+        assert.match(Buffer.from(kc.clusters[0].cluster["certificate-authority-data"], "base64").toString(), /^-----BEGIN CERTIFICATE-----\n/);
+        assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "t", "--region", "eu-west-1", "--output", "json"]);
+        assert.strictEqual(run.redactedOutputs.kubeconfig, "[secret]");
+        assert.strictEqual(run.redactedOutputs.targetKubeconfig, "[secret]");
+        assert.ok(provider.opts.dependsOn.includes(one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-0").urn));
+    });
+
+    it("keeps backups in a protected S3 bucket: KMS-encrypted, versioned, public access blocked, TLS only, lifecycle from retention", () => {
+        const bucket = one(run.resources, BUCKET, "t-store");
+        assert.strictEqual(bucket.opts.protect, true);
+        assert.strictEqual(bucket.inputs.forceDestroy, false);
+        const name = run.outputs.bucketName as string;
+        assert.match(name, /^t-store-[0-9a-f]{7}$/);
+        const sse = one(run.resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "t-store");
+        assert.deepStrictEqual(sse.inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }]);
+        assert.deepStrictEqual(one(run.resources, "aws:s3/bucketVersioning:BucketVersioning", "t-store").inputs.versioningConfiguration, { status: "Enabled" });
+        const pab = one(run.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "t-store").inputs;
+        assert.deepStrictEqual(
+            [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+            [true, true, true, true],
+        );
+        const lifecycle = one(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "t-store");
+        assert.deepStrictEqual(lifecycle.inputs.rules, lifecycleRules(DEFAULT_RETENTION));
+        const policy = policyOf(one(run.resources, "aws:s3/bucketPolicy:BucketPolicy", "t-store"));
+        assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.deepStrictEqual(policy.Statement[0].Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
+        for (const r of [sse, lifecycle]) {
+            assert.ok(String(r.inputs.bucket).startsWith("t-store-"));
+        }
+    });
+
+    it("binds workloads to IRSA roles, granting bucket access only when asked", () => {
+        const pg = one(run.resources, ROLE, "t-postgres");
+        const trust = policyOf(pg, "assumeRolePolicy").Statement[0];
+        const host = (run.outputs.issuer as string).slice("https://".length);
+        assert.strictEqual(trust.Condition.StringEquals[`${host}:sub`], "system:serviceaccount:data-postgres:postgres");
+        const rw = policyOf(one(run.resources, ROLE_POLICY, "t-postgres-object-store"));
+        assert.deepStrictEqual(rw.Statement[0].Resource, `arn:aws:s3:::${run.outputs.bucketName}`);
+        assert.deepStrictEqual(rw.Statement[2].Resource, keyArn);
+        assert.match((run.outputs.postgresAnnotations as Record<string, string>)["eks.amazonaws.com/role-arn"], /^arn:aws:iam::111122223333:role\/t-postgres-[0-9a-f]{7}$/);
+        assert.deepStrictEqual(Object.keys(run.outputs.postgresAnnotations as object), ["eks.amazonaws.com/role-arn"]);
+        assert.deepStrictEqual(run.outputs.postgresPodLabels, {});
+        assert.match((run.outputs.grafanaAnnotations as Record<string, string>)["eks.amazonaws.com/role-arn"], /role\/t-grafana-[0-9a-f]{7}$/);
+        assert.strictEqual(run.resources.filter((r) => r.type === ROLE_POLICY && r.name.startsWith("t-grafana")).length, 0);
+        assert.strictEqual(run.outputs.duplicate, 'workload identity "grafana" is already bound; give each binding its own name');
+    });
+
+    it("returns a ClusterTarget with the contract's fields", () => {
+        assert.strictEqual(run.outputs.cloud, "aws");
+        assert.strictEqual(run.outputs.targetClusterName, "t");
+        assert.deepStrictEqual(run.outputs.zones, ZONES);
+        assert.strictEqual(run.outputs.ssdStorageClass, "gp3-encrypted");
+        assert.strictEqual(run.outputs.storeKind, "s3");
+        assert.strictEqual(run.outputs.storeRegion, "eu-west-1");
+        assert.strictEqual(run.outputs.storeBucket, run.outputs.bucketName);
+        assert.strictEqual(run.outputs.storeUrl, `s3://${run.outputs.bucketName}/backups/postgres`);
+        assert.strictEqual(run.outputs.nodeRoleLabel, "platform.agents.io/role");
+        assert.strictEqual(run.outputs.providerIsTargetProvider, true);
+        assert.deepStrictEqual(run.outputs.readyTypes, [NODE_GROUP, NODE_GROUP, NODE_GROUP, NODE_GROUP, ADDON, ADDON, ADDON, ADDON, STORAGE_CLASS]);
+        assert.deepStrictEqual(run.outputs.warnings, []);
+    });
+
+    it("keeps the kubeconfig the only secret output", () => {
+        const secretOutputs = Object.entries(run.redactedOutputs).filter(([, v]) => v === "[secret]").map(([k]) => k);
+        assert.deepStrictEqual(secretOutputs.sort(), ["kubeconfig", "targetKubeconfig"]);
+    });
+});
+
+describe("aws/EksCluster (development arguments)", function () {
+    let run: RunResult;
+
+    before(async () => {
+        const args = prodArgs();
+        args.kubernetesVersion = "1.32";
+        args.nodePools = defaultNodePools("aws", "dev");
+        args.network = { ...args.network, cidr: "10.50.0.0/16", natGateways: "single" };
+        args.endpoint = { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] };
+        args.protectStateful = false;
+        args.adminPrincipalArns = [ADMIN_ARN, "arn:aws:iam::111122223333:user/break-glass"];
+        run = await build(args);
+    });
+
+    it("shares one NAT gateway among all private subnets", () => {
+        assert.deepStrictEqual(ofType(run.resources, NAT).map((n) => n.name), ["t-nat-eu-west-1a"]);
+        for (const zone of ZONES) {
+            assert.ok(String(one(run.resources, ROUTE, `t-private-${zone}-default`).inputs.natGatewayId).startsWith("t-nat-eu-west-1a-"));
+        }
+        assert.strictEqual(ofType(run.resources, "aws:ec2/eip:Eip").length, 1);
+    });
+
+    it("opens the public endpoint to the configured CIDRs only", () => {
+        const v = at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig");
+        assert.strictEqual(v.endpointPublicAccess, true);
+        assert.strictEqual(v.endpointPrivateAccess, true);
+        assert.deepStrictEqual(v.publicAccessCidrs, ["203.0.113.0/24"]);
+    });
+
+    it("does not protect stateful resources when protectStateful is false", () => {
+        assert.strictEqual(one(run.resources, KEY, "t-key").opts.protect, false);
+        assert.strictEqual(one(run.resources, BUCKET, "t-store").opts.protect, false);
+        assert.strictEqual(one(run.resources, "aws:cloudwatch/logGroup:LogGroup", "t-control-plane").opts.protect, false);
+        assert.strictEqual(one(run.resources, CLUSTER, "t-eks").inputs.deletionProtection, false);
+        assert.strictEqual(one(run.resources, KEY, "t-key").inputs.enableKeyRotation, true);
+    });
+
+    it("runs one system pool of two t3.large nodes with 50 GB encrypted gp3 disks", () => {
+        const groups = ofType(run.resources, NODE_GROUP);
+        assert.deepStrictEqual(groups.map((g) => g.name), ["t-system"]);
+        assert.deepStrictEqual(groups[0].inputs.scalingConfig, { minSize: 2, maxSize: 3, desiredSize: 2 });
+        assert.deepStrictEqual(groups[0].inputs.instanceTypes, ["t3.large"]);
+        assert.deepStrictEqual(at(one(run.resources, LAUNCH_TEMPLATE, "t-system"), "blockDeviceMappings.0.ebs"), {
+            volumeSize: 50,
+            volumeType: "gp3",
+            encrypted: "true",
+            kmsKeyId: run.outputs.kmsKeyArn,
+            deleteOnTermination: "true",
+        });
+    });
+
+    it("asks EKS for default add-on versions of a Kubernetes minor not in the pinned table", () => {
+        const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+        assert.strictEqual(versions["kube-proxy"], "v1.32.0-eksbuild.1");
+        assert.strictEqual(one(run.resources, CLUSTER, "t-eks").inputs.version, "1.32");
+        assert.deepStrictEqual(Object.keys(versions).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+    });
+
+    it("gives every admin principal an access entry and cluster-admin", () => {
+        assert.deepStrictEqual(
+            ofType(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.name, a.inputs.principalArn]),
+            [
+                ["t-admin-0", ADMIN_ARN],
+                ["t-admin-1", "arn:aws:iam::111122223333:user/break-glass"],
+            ],
+        );
+    });
+
+    it("warns about the single NAT gateway and the public endpoint", () => {
+        assert.deepStrictEqual(run.outputs.warnings, [
+            "one NAT gateway for all zones: node egress stops if its zone fails (network.natGateways: single)",
+            "the API server has a public endpoint, reachable from 203.0.113.0/24 (endpoint.publicAccess: true)",
+        ]);
+    });
+});
+
+describe("aws/EksCluster (invalid arguments)", () => {
+    it("fails naming the argument, its value and what is allowed", async () => {
+        const args = prodArgs();
+        args.adminPrincipalArns = [];
+        await assert.rejects(
+            runWithMocks(() => new EksCluster("t", args)),
+            (e: Error) => {
+                assert.ok(pulumi.InputPropertyError.isInstance(e));
+                assert.strictEqual((e as pulumi.InputPropertyError).propertyPath, "adminPrincipalArns");
+                assert.strictEqual(e.message, "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)");
+                return true;
+            },
+        );
+    });
+
+    it("reports several problems at once", async () => {
+        const args = prodArgs();
+        args.zones = [];
+        args.nodePools = [];
+        await assert.rejects(
+            runWithMocks(() => new EksCluster("t", args)),
+            (e: Error) => {
+                assert.ok(pulumi.InputPropertiesError.isInstance(e));
+                assert.deepStrictEqual(
+                    (e as pulumi.InputPropertiesError).errors.map((x) => x.propertyPath),
+                    ["zones", "nodePools"],
+                );
+                assert.strictEqual(
+                    e.message,
+                    "EksCluster: 2 invalid arguments: zones: found none; list the availability zones to spread over, e.g. eu-west-1a, eu-west-1b, eu-west-1c; nodePools: found none; at least one node pool (role system) is needed",
+                );
+                return true;
+            },
+        );
+    });
+});
