@@ -140,6 +140,55 @@ export const CHARTS = {
         notVisibleOffline: `External Secrets Operator's ${RENDERED_OFFLINE}`,
     },
     // Data and observability (part 2) append their rows below.
+    cloudnativePg: {
+        chart: "cloudnative-pg",
+        repository: "https://cloudnative-pg.github.io/charts",
+        version: "0.29.0",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `the CloudNativePG operator's ${RENDERED_OFFLINE}; the PostgreSQL Cluster, ObjectStore and ScheduledBackup are the program's own objects and are checked`,
+    },
+    barmanCloudPlugin: {
+        chart: "plugin-barman-cloud",
+        repository: "https://cloudnative-pg.github.io/charts",
+        version: "0.7.0",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `the Barman Cloud plugin's ${RENDERED_OFFLINE}`,
+    },
+    psmdbOperator: {
+        chart: "psmdb-operator",
+        repository: "https://percona.github.io/percona-helm-charts/",
+        version: "1.22.0",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `the Percona Operator for MongoDB's ${RENDERED_OFFLINE}; the PerconaServerMongoDB replica set (TLS, users, backups) is the program's own object and is checked`,
+    },
+    redisOperator: {
+        chart: "redis-operator",
+        repository: "https://ot-container-kit.github.io/helm-charts/",
+        version: "0.26.1",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `the Redis operator's ${RENDERED_OFFLINE}; the RedisReplication with Sentinel (TLS, auth, RDB schedule) is the program's own object and is checked`,
+    },
+    kubePrometheusStack: {
+        chart: "kube-prometheus-stack",
+        repository: "https://prometheus-community.github.io/helm-charts",
+        version: "88.5.3",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `Prometheus, Alertmanager, Grafana and exporters: ${RENDERED_OFFLINE} (retention, volume sizes, data sources); alert rules and dashboards are the program's own objects and are checked`,
+    },
+    loki: {
+        chart: "loki",
+        repository: "https://grafana-community.github.io/helm-charts",
+        version: "18.11.0",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `Loki's ${RENDERED_OFFLINE} (object storage, retention, volume sizes)`,
+    },
+    tempo: {
+        chart: "tempo",
+        repository: "https://grafana-community.github.io/helm-charts",
+        version: "2.2.4",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `Tempo's ${RENDERED_OFFLINE} (object storage, OTLP receivers, retention, volume size)`,
+    },
 } as const satisfies Record<string, ChartSpec>;
 
 /** The name of a chart in the table. */

@@ -9,11 +9,12 @@ import { awsMocks } from "./aws";
 import { azureMocks } from "./azure";
 import { gcpMocks } from "./gcp";
 import { kubernetesMocks } from "./kubernetes";
+import { randomMocks } from "./random";
 import type { MockContext, MockTable } from "./types";
 
 export type { MockContext } from "./types";
 
-const TABLES: MockTable[] = [awsMocks, gcpMocks, azureMocks, kubernetesMocks];
+const TABLES: MockTable[] = [awsMocks, gcpMocks, azureMocks, kubernetesMocks, randomMocks];
 
 /** A short stable hash of a resource, for ids that look real and never collide. */
 export function shortHash(...parts: string[]): string {
