@@ -87,7 +87,7 @@ function ids(type: string, name: string, inputs: Record<string, any>): string | 
 export const gcpMocks: MockTable = {
     prefix: "gcp:",
     id: ids,
-    fallback: (name, inputs) => ({ project: projectOf(inputs) }),
+    fallback: (_name, inputs) => ({ project: projectOf(inputs) }),
     states: {
         ...Object.fromEntries(
             [...NAMED].map((type) => [type, (name: string, inputs: Record<string, any>) => ({ name: nameOf(type, name, inputs) })]),
