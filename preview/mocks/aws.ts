@@ -32,8 +32,8 @@ function region(inputs: Record<string, any> = {}): string {
     }
 }
 
-/** An EC2-style id: `vpc-0123456789abcdef0`. */
-function ec2Id(prefix: string, name: string): string {
+/** An EC2-style id: `vpc-0123456789abcdef0` (exported so tests can name what a reference should hold). */
+export function ec2Id(prefix: string, name: string): string {
     return `${prefix}-0${hex(prefix, name).slice(0, 16)}`;
 }
 
@@ -71,8 +71,58 @@ function defaultAddonVersion(addonName: string, kubernetesVersion: string): stri
     }
 }
 
+/** EC2 id prefixes by type: the provider id of these resources is `<prefix>-0<hex>`. */
+const EC2_ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+};
+
+/**
+ * The provider id AWS gives a resource: EC2 ids, the key UUID for KMS keys, the name for roles,
+ * buckets, clusters and log groups, the bucket for bucket sub-resources, `cluster:name` for node
+ * groups and add-ons. Undefined keeps the generic mock id.
+ */
+export function awsMockId(type: string, name: string, inputs: Record<string, any>): string | undefined {
+    const ec2 = EC2_ID_PREFIX[type];
+    if (ec2) {
+        return ec2Id(ec2, name);
+    }
+    switch (type) {
+        case "aws:kms/key:Key":
+            return uuid("kms", name);
+        case "aws:iam/role:Role":
+        case "aws:eks/cluster:Cluster":
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return autoName(name, inputs.name);
+        case "aws:s3/bucket:Bucket":
+            return autoName(name, inputs.bucket).toLowerCase();
+        case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        case "aws:s3/bucketVersioning:BucketVersioning":
+        case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+        case "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+        case "aws:s3/bucketPolicy:BucketPolicy":
+            return typeof inputs.bucket === "string" ? inputs.bucket : undefined;
+        case "aws:eks/nodeGroup:NodeGroup":
+            return `${inputs.clusterName}:${autoName(name, inputs.nodeGroupName)}`;
+        case "aws:eks/addon:Addon":
+            return `${inputs.clusterName}:${inputs.addonName}`;
+        case "aws:eks/accessEntry:AccessEntry":
+        case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
+            return `${inputs.clusterName}#${inputs.principalArn}${inputs.policyArn ? `#${inputs.policyArn}` : ""}`;
+        default:
+            return undefined;
+    }
+}
+
 export const awsMocks: MockTable = {
     prefix: "aws:",
+    id: awsMockId,
     states: {
         "aws:ec2/vpc:Vpc": (name, inputs) => {
             const id = ec2Id("vpc", name);
@@ -118,7 +168,7 @@ export const awsMocks: MockTable = {
             };
         },
         "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => {
-            const id = ec2Id("lt", name);
+            const id = ec2Id("lt", name); // same as awsMockId
             return {
                 arn: `arn:aws:ec2:${region(inputs)}:${MOCK_ACCOUNT_ID}:launch-template/${id}`,
                 name: autoName(name, inputs.name),
@@ -176,7 +226,7 @@ export const awsMocks: MockTable = {
                 status: "ACTIVE",
                 createdAt: "2026-01-01T00:00:00Z",
                 clusterId: uuid("eks", clusterName),
-                vpcConfig: { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: ec2Id("sg", `${clusterName}-cluster`), vpcId: ec2Id("vpc", `${clusterName}`) },
+                vpcConfig: { ...(inputs.vpcConfig ?? {}), clusterSecurityGroupId: ec2Id("sg", `${clusterName}-cluster`) },
                 kubernetesNetworkConfig: { ...(inputs.kubernetesNetworkConfig ?? {}), serviceIpv6Cidr: "" },
             };
         },

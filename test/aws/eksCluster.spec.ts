@@ -4,6 +4,7 @@ import { EksCluster, EksClusterArgs } from "../../components/aws";
 import { lifecycleRules } from "../../components/aws/objectStore";
 import { DEFAULT_RETENTION, defaultNodePools } from "../../config/defaults";
 import { RecordedResource, runWithMocks, RunResult } from "../../preview/harness";
+import { ec2Id } from "../../preview/mocks/aws";
 import { ADMIN_ARN, at, ofType, one, prodArgs, ZONES } from "./fixtures";
 
 const COMPONENT = "agent-platform:aws:EksCluster";
@@ -166,7 +167,7 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(v.endpointPrivateAccess, true);
         assert.strictEqual(v.endpointPublicAccess, false);
         assert.strictEqual(v.publicAccessCidrs, undefined);
-        assert.strictEqual(v.subnetIds.length, 3);
+        assert.deepStrictEqual(v.subnetIds, ZONES.map((z) => ec2Id("subnet", `t-private-${z}`)));
     });
 
     it("ships control-plane logs to a KMS-encrypted, protected log group kept two years", () => {
@@ -208,6 +209,7 @@ describe("aws/EksCluster (production arguments)", function () {
             for (const kind of ["public", "private"] as const) {
                 const s = one(run.resources, SUBNET, `t-${kind}-${zone}`);
                 assert.strictEqual(s.inputs.availabilityZone, zone);
+                assert.strictEqual(s.inputs.vpcId, ec2Id("vpc", "t-vpc"));
                 assert.strictEqual(s.inputs.cidrBlock, cidrs[kind][i]);
                 assert.strictEqual(s.inputs.mapPublicIpOnLaunch, false);
                 const tags = s.inputs.tags as Record<string, string>;
@@ -225,12 +227,16 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.deepStrictEqual(nats.map((n) => n.name).sort(), ZONES.map((z) => `t-nat-${z}`));
         for (const zone of ZONES) {
             const nat = one(run.resources, NAT, `t-nat-${zone}`);
-            assert.ok(String(nat.inputs.subnetId).startsWith(`t-public-${zone}-`), `NAT of ${zone} is in ${nat.inputs.subnetId}`);
+            assert.strictEqual(nat.inputs.subnetId, ec2Id("subnet", `t-public-${zone}`), `NAT of ${zone}`);
+            assert.strictEqual(nat.inputs.allocationId, ec2Id("eipalloc", `t-nat-${zone}`));
             const route = one(run.resources, ROUTE, `t-private-${zone}-default`);
             assert.strictEqual(route.inputs.destinationCidrBlock, "0.0.0.0/0");
-            assert.ok(String(route.inputs.natGatewayId).startsWith(`t-nat-${zone}-`), `private ${zone} routes via ${route.inputs.natGatewayId}`);
+            assert.strictEqual(route.inputs.natGatewayId, ec2Id("nat", `t-nat-${zone}`), `private ${zone} route`);
+            assert.strictEqual(route.inputs.routeTableId, ec2Id("rtb", `t-private-${zone}`));
+            const assoc = one(run.resources, "aws:ec2/routeTableAssociation:RouteTableAssociation", `t-private-${zone}`).inputs;
+            assert.deepStrictEqual(assoc, { subnetId: ec2Id("subnet", `t-private-${zone}`), routeTableId: ec2Id("rtb", `t-private-${zone}`) });
         }
-        assert.ok(String(one(run.resources, ROUTE, "t-public-default").inputs.gatewayId).startsWith("t-igw-"));
+        assert.strictEqual(one(run.resources, ROUTE, "t-public-default").inputs.gatewayId, ec2Id("igw", "t-igw"));
     });
 
     it("creates one managed node group per role over the private subnets of all three zones", () => {
@@ -247,12 +253,12 @@ describe("aws/EksCluster (production arguments)", function () {
             assert.strictEqual(g.inputs.clusterName, "t");
             assert.strictEqual(g.inputs.version, "1.33");
             assert.deepStrictEqual(
-                (g.inputs.subnetIds as string[]).map((id) => id.replace(/-[0-9a-f]{17}$/, "")),
-                ZONES.map((z) => `t-private-${z}`),
+                g.inputs.subnetIds,
+                ZONES.map((z) => ec2Id("subnet", `t-private-${z}`)),
             );
             assert.deepStrictEqual(g.opts.ignoreChanges, ["scalingConfig.desiredSize"]);
             // The launch template of the same role, at its latest version.
-            assert.match(String(at(g, "launchTemplate.id")), new RegExp(`^t-${pool.role}-[0-9a-f]{17}$`));
+            assert.strictEqual(at(g, "launchTemplate.id"), ec2Id("lt", `t-${pool.role}`));
             assert.strictEqual(at(g, "launchTemplate.version"), "1");
         }
         assert.deepStrictEqual(
@@ -371,7 +377,7 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.deepStrictEqual(policy.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
         assert.deepStrictEqual(policy.Statement[0].Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
         for (const r of [sse, lifecycle]) {
-            assert.ok(String(r.inputs.bucket).startsWith("t-store-"));
+            assert.strictEqual(r.inputs.bucket, name);
         }
     });
 
@@ -429,7 +435,7 @@ describe("aws/EksCluster (development arguments)", function () {
     it("shares one NAT gateway among all private subnets", () => {
         assert.deepStrictEqual(ofType(run.resources, NAT).map((n) => n.name), ["t-nat-eu-west-1a"]);
         for (const zone of ZONES) {
-            assert.ok(String(one(run.resources, ROUTE, `t-private-${zone}-default`).inputs.natGatewayId).startsWith("t-nat-eu-west-1a-"));
+            assert.strictEqual(one(run.resources, ROUTE, `t-private-${zone}-default`).inputs.natGatewayId, ec2Id("nat", "t-nat-eu-west-1a"));
         }
         assert.strictEqual(ofType(run.resources, "aws:ec2/eip:Eip").length, 1);
     });
