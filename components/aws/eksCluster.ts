@@ -35,7 +35,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
-import { clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, serviceTrustPolicy } from "./iamPolicies";
+import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, serviceTrustPolicy } from "./iamPolicies";
 import { createIrsaRole, IrsaBinder } from "./identity";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
@@ -123,7 +123,10 @@ export class EksCluster extends pulumi.ComponentResource {
 
         // Control plane.
         const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks", partition)), tags }, parent);
-        const clusterRolePolicy = new RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy") }, parent);
+        const clusterRolePolicies = [
+            new RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy") }, parent),
+            new RolePolicy(`${name}-cluster-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) }, parent),
+        ];
         const logGroup = new LogGroup(
             `${name}-control-plane`,
             { name: controlPlaneLogGroupName(clusterName), retentionInDays: cloudWatchRetentionDays(args.retention.auditLogDays), kmsKeyId: key.arn, tags },
@@ -151,7 +154,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 deletionProtection: protect,
                 tags,
             },
-            { ...parent, dependsOn: [clusterRolePolicy, logGroup] },
+            { ...parent, dependsOn: [...clusterRolePolicies, logGroup] },
         );
         const issuerUrl = cluster.identities.apply((ids) => {
             const issuer = ids?.[0]?.oidcs?.[0]?.issuer;

@@ -124,6 +124,16 @@ export function clusterKeyPolicy(partition: string, accountId: string, region: s
     );
 }
 
+/** What the cluster role needs on the key to envelope-encrypt Kubernetes Secrets. */
+export function clusterEncryptionPolicy(keyArn: string): PolicyDocument {
+    return doc({
+        Sid: "EnvelopeEncryptSecrets",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: keyArn,
+    });
+}
+
 /**
  * What the EBS CSI driver needs on the cluster key beyond AmazonEBSCSIDriverPolicy: create grants
  * for attached volumes and encrypt/decrypt the volumes' data keys.

@@ -69,6 +69,9 @@ export function createNodeGroups(a: NodeGroupsArgs): BuiltNodeGroup[] {
         const launchTemplate = new LaunchTemplate(
             n,
             {
+                // Named (not auto-named) so the node group references it by a value known at preview:
+                // policies then join a node group to its disk settings through `launchTemplate.name`.
+                name: n,
                 description: `${spec.role} nodes of ${a.name}: encrypted gp3 root volume, IMDSv2 only`,
                 updateDefaultVersion: true,
                 blockDeviceMappings: [
@@ -106,7 +109,7 @@ export function createNodeGroups(a: NodeGroupsArgs): BuiltNodeGroup[] {
                 updateConfig: { maxUnavailablePercentage: 33 },
                 labels: nodeLabelsFor(spec),
                 taints: nodeTaintsFor(spec),
-                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+                launchTemplate: { name: launchTemplate.name, version: launchTemplate.latestVersion.apply((v) => String(v)) },
                 tags,
             },
             // The cluster autoscaler owns the desired size once the group exists.

@@ -118,8 +118,8 @@ describe("aws/EksCluster (production arguments)", function () {
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
             // cluster, node, EBS CSI, and the two bound workloads
             "aws:iam/role:Role": 5,
-            // EBS CSI key use, postgres object store
-            "aws:iam/rolePolicy:RolePolicy": 2,
+            // cluster and EBS CSI key use, postgres object store
+            "aws:iam/rolePolicy:RolePolicy": 3,
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
             "aws:kms/alias:Alias": 1,
             "aws:kms/key:Key": 1,
@@ -159,7 +159,13 @@ describe("aws/EksCluster (production arguments)", function () {
         const role = one(run.resources, ROLE, "t-cluster");
         assert.match(c.inputs.roleArn as string, /^arn:aws:iam::111122223333:role\/t-cluster-[0-9a-f]{7}$/);
         assert.deepStrictEqual(policyOf(role, "assumeRolePolicy").Statement[0].Principal, { Service: "eks.amazonaws.com" });
-        assert.strictEqual(at(one(run.resources, ATTACHMENT, "t-cluster"), "policyArn"), "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+        const managed = one(run.resources, ATTACHMENT, "t-cluster");
+        assert.strictEqual(managed.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+        const kms = one(run.resources, ROLE_POLICY, "t-cluster-kms");
+        assert.deepStrictEqual(policyOf(kms).Statement, [
+            { Sid: "EnvelopeEncryptSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn },
+        ]);
+        assert.ok(c.opts.dependsOn.includes(managed.urn) && c.opts.dependsOn.includes(kms.urn), "the cluster must wait for its role's policies");
     });
 
     it("keeps the API endpoint private: private access on, public off, no public CIDRs", () => {
@@ -257,9 +263,9 @@ describe("aws/EksCluster (production arguments)", function () {
                 ZONES.map((z) => ec2Id("subnet", `t-private-${z}`)),
             );
             assert.deepStrictEqual(g.opts.ignoreChanges, ["scalingConfig.desiredSize"]);
-            // The launch template of the same role, at its latest version.
-            assert.strictEqual(at(g, "launchTemplate.id"), ec2Id("lt", `t-${pool.role}`));
-            assert.strictEqual(at(g, "launchTemplate.version"), "1");
+            // The launch template of the same role, by name (known at preview), at its latest version.
+            assert.deepStrictEqual(g.inputs.launchTemplate, { name: `t-${pool.role}`, version: "1" });
+            assert.strictEqual(one(run.resources, LAUNCH_TEMPLATE, `t-${pool.role}`).inputs.name, `t-${pool.role}`);
         }
         assert.deepStrictEqual(
             Object.keys(run.outputs.nodeGroupNames as object).sort(),
