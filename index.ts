@@ -5,7 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "./components/contract";
-import { EksCluster } from "./components/aws";
+import type { EksCluster } from "./components/aws";
+import type { ExistingCluster } from "./components/existing";
+import type { GkeCluster } from "./components/gcp";
+import type { AksCluster } from "./components/azure";
 import { loadStackConfig, StackConfig } from "./config";
 
 const cfg = loadStackConfig();
@@ -24,12 +27,26 @@ function clusterArgs(c: StackConfig) {
     };
 }
 
+// Each cloud's component is loaded only for the stack that uses it: loading every cloud SDK would
+// cost every stack seconds.
 function buildCluster(c: StackConfig): ClusterTarget {
     switch (c.cloud) {
-        case "aws":
-            return new EksCluster(name, { ...clusterArgs(c), region: c.region, adminPrincipalArns: c.aws!.adminPrincipalArns }).target;
-        default:
-            throw new Error(`cloud ${c.cloud} is not wired yet`);
+        case "aws": {
+            const { EksCluster: Eks } = require("./components/aws") as { EksCluster: typeof EksCluster };
+            return new Eks(name, { ...clusterArgs(c), region: c.region, adminPrincipalArns: c.aws!.adminPrincipalArns }).target;
+        }
+        case "gcp": {
+            const { GkeCluster: Gke } = require("./components/gcp") as { GkeCluster: typeof GkeCluster };
+            return new Gke(name, { ...clusterArgs(c), project: c.gcp!.project, region: c.region }).target;
+        }
+        case "azure": {
+            const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
+            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
+        }
+        case "existing": {
+            const { ExistingCluster: Existing } = require("./components/existing") as { ExistingCluster: typeof ExistingCluster };
+            return new Existing(name, { ...c.existing!, zones: c.zones }).target;
+        }
     }
 }
 
@@ -42,3 +59,5 @@ export const kubeconfig = pulumi.secret(cluster.kubeconfig);
 export const zones = cluster.zones;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
+/** What the preview report lists under "Warnings" (e.g. no object store: backups disabled). */
+export const warnings = cluster.warnings;

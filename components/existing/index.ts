@@ -1,0 +1,3 @@
+/** Any conformant cluster, reached by kubeconfig, behind the ClusterTarget contract. */
+export { ExistingCluster, NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING, StaticCredentialsBinder, resolveKubeconfigPath } from "./existingCluster";
+export type { ExistingClusterArgs } from "./existingCluster";
