@@ -23,6 +23,7 @@ import { Addon } from "@pulumi/aws/eks/addon";
 import { Cluster } from "@pulumi/aws/eks/cluster";
 import { getAddonVersionOutput } from "@pulumi/aws/eks/getAddonVersion";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
@@ -83,8 +84,11 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly provider: Provider;
     /** Customer-managed KMS key for secrets, node volumes, persistent volumes, logs and the bucket. */
     readonly kmsKeyArn: pulumi.Output<string>;
+    /** The cluster's VPC. */
     readonly vpcId: pulumi.Output<string>;
+    /** Private subnets (nodes, pods, internal load balancers), zone order. */
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** Public subnets (internet-facing load balancers, NAT gateways), zone order. */
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** IAM role of the worker nodes. */
     readonly nodeRoleArn: pulumi.Output<string>;
@@ -104,6 +108,9 @@ export class EksCluster extends pulumi.ComponentResource {
         const clusterName = name;
         const parent = { parent: this };
         const accountId = getCallerIdentityOutput({}, parent).accountId;
+        // Resources go to the AWS provider's region; zones and ARNs assume `args.region`. A mismatch
+        // fails the key (the first resource) with a message instead of a half-built cluster.
+        const providerRegion = getRegionOutput({}, parent).region;
 
         // Customer-managed key: etcd secrets, node and persistent volumes, the log group, the bucket.
         const key = new Key(
@@ -112,7 +119,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 description: `EKS ${clusterName}: secrets envelope encryption, volumes, logs and object store`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: accountId.apply((acct) => JSON.stringify(clusterKeyPolicy(partition, acct, region))),
+                policy: pulumi.all([accountId, providerRegion]).apply(([acct, actual]) => {
+                    if (actual !== region) {
+                        throw new pulumi.ResourceError(`the AWS provider deploys to ${actual} but the cluster's region is ${region}; set aws:region to ${region} or pass a provider for it`, this);
+                    }
+                    return JSON.stringify(clusterKeyPolicy(partition, acct, region));
+                }),
                 tags,
             },
             { ...parent, protect },

@@ -515,6 +515,13 @@ describe("aws/EksCluster (invalid arguments)", () => {
         );
     });
 
+    it("refuses to build when the AWS provider deploys to another region", async () => {
+        await assert.rejects(runWithMocks(() => new EksCluster("t", prodArgs()), { config: { "aws:region": "us-east-1" } }), (e: Error) => {
+            assert.match(e.message, /the AWS provider deploys to us-east-1 but the cluster's region is eu-west-1; set aws:region to eu-west-1 or pass a provider for it/);
+            return true;
+        });
+    });
+
     it("reports several problems at once", async () => {
         const args = prodArgs();
         args.zones = [];
