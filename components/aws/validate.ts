@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EksClusterArgs } from "./eksCluster";
-import { planSubnets } from "./cidr";
+import { Cidr, overlaps, parseCidr, planSubnets } from "./cidr";
 
 /** One problem with the arguments. */
 export interface ArgProblem {
@@ -15,6 +15,34 @@ export interface ArgProblem {
 
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(parseCidr);
+
+/**
+ * EKS's rules for the service range: inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, a /12 to
+ * /24, and clear of the VPC (pods and nodes have VPC addresses).
+ */
+function serviceCidrProblem(vpcCidr: string, serviceCidr: string, fail: (path: string, reason: string) => void): void {
+    let svc: Cidr;
+    try {
+        svc = parseCidr(serviceCidr);
+    } catch (e) {
+        fail("network.serviceCidr", (e as Error).message);
+        return;
+    }
+    const inPrivate = PRIVATE_RANGES.some((r) => svc.prefix >= r.prefix && overlaps(r, svc));
+    if (!inPrivate || svc.prefix < 12 || svc.prefix > 24) {
+        fail("network.serviceCidr", `found "${serviceCidr}"; EKS needs a /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+        return;
+    }
+    try {
+        if (overlaps(parseCidr(vpcCidr), svc)) {
+            fail("network.serviceCidr", `found "${serviceCidr}", which overlaps the VPC ${vpcCidr}; choose a range outside it, e.g. 10.96.0.0/16`);
+        }
+    } catch {
+        // a malformed VPC CIDR is reported under network.cidr
+    }
+}
 
 /** Every problem with `args`; empty when they are usable. */
 export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
@@ -41,6 +69,7 @@ export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
             fail("network.cidr", (e as Error).message);
         }
     }
+    serviceCidrProblem(args.network.cidr, args.network.serviceCidr, fail);
     if (args.nodePools.length === 0) {
         fail("nodePools", "found none; at least one node pool (role system) is needed");
     }

@@ -244,6 +244,24 @@ describe("aws/validate", () => {
         ]);
     });
 
+    it("holds the service range to EKS's rules", () => {
+        const withService = (serviceCidr: string) => {
+            const args = prodArgs();
+            args.network = { ...args.network, serviceCidr };
+            return eksClusterArgProblems(args);
+        };
+        assert.deepStrictEqual(withService("172.20.0.0/16"), []);
+        assert.deepStrictEqual(withService("10.40.128.0/20"), [
+            { propertyPath: "network.serviceCidr", reason: 'found "10.40.128.0/20", which overlaps the VPC 10.40.0.0/16; choose a range outside it, e.g. 10.96.0.0/16' },
+        ]);
+        for (const bad of ["100.64.0.0/16", "10.0.0.0/8", "10.96.0.0/25"]) {
+            assert.deepStrictEqual(withService(bad), [
+                { propertyPath: "network.serviceCidr", reason: `found "${bad}"; EKS needs a /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16` },
+            ]);
+        }
+        assert.deepStrictEqual(withService("10.96.0.0"), [{ propertyPath: "network.serviceCidr", reason: 'invalid CIDR "10.96.0.0": expected a.b.c.d/prefix, e.g. 10.40.0.0/16' }]);
+    });
+
     it("rejects a malformed admin ARN and an open public endpoint", () => {
         const args = prodArgs();
         args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins"];
