@@ -4,6 +4,7 @@
  * see them all at once, configuration is the schema defaults overlaid with the policy config file.
  * Used by the offline preview and the tests.
  */
+import { isUnknownError } from "./lib/util";
 import type { EnforcementLevel, Policies, PolicyPackConfig, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 
 /** One registered resource as the engine would show it to a policy. */
@@ -59,7 +60,13 @@ export function resolvePolicyConfig(
 
 class NotApplicable extends Error {}
 
+/** The message the engine reports (advisory) when a rule reads a value unknown during preview. */
+export function cannotRunMessage(policy: string, e: Error): string {
+    return `can't run policy '${policy}' during preview: ${e.message}`;
+}
+
 function policyResource(r: ResourceRecord, byUrn: Map<string, PolicyResource>): PolicyResource {
+    let dependencies: PolicyResource[] | undefined;
     return {
         type: r.type,
         name: r.name,
@@ -76,6 +83,12 @@ function policyResource(r: ResourceRecord, byUrn: Map<string, PolicyResource>): 
         get parent() {
             return r.parent ? byUrn.get(r.parent) : undefined;
         },
+        // As the engine gives stack policies: the resources this one depends on.
+        get dependencies() {
+            dependencies ??= r.opts.dependsOn.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+            return dependencies;
+        },
+        propertyDependencies: {},
         isType: () => false,
         asType: () => undefined,
     } as unknown as PolicyResource;
@@ -107,7 +120,9 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
                     try {
                         await validate(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn: urn ?? r.urn, message }));
                     } catch (e) {
-                        if (!(e instanceof NotApplicable)) {
+                        if (isUnknownError(e)) {
+                            violations.push({ policy: policy.name, enforcement: "advisory", urn: r.urn, message: cannotRunMessage(policy.name, e as Error) });
+                        } else if (!(e instanceof NotApplicable)) {
                             throw e;
                         }
                     }
@@ -119,7 +134,9 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
             try {
                 await policy.validateStack(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn, message }));
             } catch (e) {
-                if (!(e instanceof NotApplicable)) {
+                if (isUnknownError(e)) {
+                    violations.push({ policy: policy.name, enforcement: "advisory", message: cannotRunMessage(policy.name, e as Error) });
+                } else if (!(e instanceof NotApplicable)) {
                     throw e;
                 }
             }

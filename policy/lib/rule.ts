@@ -1,0 +1,92 @@
+/**
+ * Builders for the pack's two policy shapes. Each rule file declares its types, config schema and a
+ * check; these wrap it into a `ResourceValidationPolicy` / `StackValidationPolicy` with the type
+ * filter first (cheap), then exemptions, then the check, so a rule costs nothing on other types.
+ */
+import type {
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { EXEMPTION_SCHEMA, Exemptions, isExempt } from "./util";
+
+/** Property schema map of a policy's configSchema. */
+export type SchemaProps = NonNullable<PolicyConfigSchema["properties"]>;
+
+/** Which area of the pack a rule belongs to (the first part of its name and its folder). */
+export type Area = "nodes" | "tls" | "secrets" | "workloads" | "audit" | "data";
+
+interface RuleBase {
+    /** `<area>-<resource>-<verb>-<noun>`. */
+    name: string;
+    /** One sentence. */
+    description: string;
+    /** Default enforcement level (stack policy config may override). */
+    enforcementLevel?: EnforcementLevel;
+    /** Tunables with defaults (exemptions are added automatically when `exemptions` is true). */
+    config?: SchemaProps;
+    /** Whether the rule accepts exemptNames/exemptNamespaces. @default true */
+    exemptions?: boolean;
+}
+
+/** A per-resource rule. */
+export interface ResourceRuleSpec<C> extends RuleBase {
+    /** Type tokens the rule inspects; other types are skipped at once. */
+    types: readonly string[];
+    /** Reports violations for one resource of one of `types`. */
+    check: (r: ResourceValidationArgs, cfg: C, report: ReportViolation) => void;
+}
+
+/** A stack rule (joins or sums across resources). */
+export interface StackRuleSpec<C> extends RuleBase {
+    /** Reports violations over all resources (exempt ones already removed). */
+    check: (resources: PolicyResource[], cfg: C, report: ReportViolation, args: StackValidationArgs) => void;
+}
+
+function schema(spec: RuleBase): PolicyConfigSchema {
+    const properties: SchemaProps = { ...(spec.config ?? {}), ...(spec.exemptions === false ? {} : EXEMPTION_SCHEMA) };
+    return { properties };
+}
+
+/** Builds a resource policy. */
+export function resourceRule<C>(spec: ResourceRuleSpec<C>): ResourceValidationPolicy {
+    const types = new Set(spec.types);
+    const exemptions = spec.exemptions !== false;
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        configSchema: schema(spec),
+        validateResource: (args, report) => {
+            if (!types.has(args.type)) {
+                return;
+            }
+            const cfg = args.getConfig<C & Exemptions>();
+            if (exemptions && isExempt(cfg, args)) {
+                return;
+            }
+            spec.check(args, cfg, report);
+        },
+    };
+}
+
+/** Builds a stack policy. */
+export function stackRule<C>(spec: StackRuleSpec<C>): StackValidationPolicy {
+    const exemptions = spec.exemptions !== false;
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        configSchema: schema(spec),
+        validateStack: (args, report) => {
+            const cfg = args.getConfig<C & Exemptions>();
+            const resources = exemptions ? args.resources.filter((r) => !isExempt(cfg, r)) : args.resources;
+            spec.check(resources, cfg, report, args);
+        },
+    };
+}
