@@ -14,7 +14,11 @@ export const dataStatefulEnforceProtection = resourceRule<Config>({
         "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/keyRing:KeyRing", "gcp:storage/bucket:Bucket", "gcp:compute/disk:Disk", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:container/cluster:Cluster",
         "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:storage:StorageAccount", "azure-native:compute:Disk",
         "kubernetes:core/v1:PersistentVolumeClaim",
+        "kubernetes:postgresql.cnpg.io/v1:Cluster",
+        "kubernetes:psmdb.percona.com/v1:PerconaServerMongoDB",
+        "kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisReplication",
     ],
+    extraTypesKey: "statefulTypes",
     config: {
         statefulTypes: { type: "array", items: { type: "string" }, default: [], description: "Extra type tokens to treat as stateful (the built-in list covers keys, buckets, volumes, databases and PVCs)." },
     },

@@ -38,6 +38,8 @@ interface RuleBase {
 export interface ResourceRuleSpec<C> extends RuleBase {
     /** Type tokens the rule inspects; other types are skipped at once. */
     types: readonly string[];
+    /** A config key (array of type tokens) naming extra types the rule also applies to. */
+    extraTypesKey?: keyof C & string;
     /** Reports violations for one resource of one of `types`. */
     check: (r: ResourceValidationArgs, cfg: C, report: ReportViolation) => void;
 }
@@ -63,10 +65,13 @@ export function resourceRule<C>(spec: ResourceRuleSpec<C>): ResourceValidationPo
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
         configSchema: schema(spec),
         validateResource: (args, report) => {
-            if (!types.has(args.type)) {
+            if (!types.has(args.type) && !spec.extraTypesKey) {
                 return;
             }
             const cfg = args.getConfig<C & Exemptions>();
+            if (!types.has(args.type) && !((cfg as Record<string, unknown>)[spec.extraTypesKey!] as string[] | undefined)?.includes(args.type)) {
+                return;
+            }
             if (exemptions && isExempt(cfg, args)) {
                 return;
             }

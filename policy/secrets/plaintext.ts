@@ -26,7 +26,14 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
         allowedSecrets: {
             type: "array",
             items: { type: "string" },
-            default: ["jamie/jamie-connections", "scarlet/scarlet-connections"],
+            default: [
+                "jamie/jamie-connections",
+                "scarlet/scarlet-connections",
+                "data-postgres/pg-app-credentials",
+                "data-mongodb/mongodb-system-users",
+                "data-mongodb/mongodb-*-credentials",
+                "data-redis/redis-auth",
+            ],
             description: "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state).",
         },
         sensitiveKeyPattern: { type: "string", default: "password|passwd|secret|token|api[-_]?key|private[-_]?key|credential", description: "Case-insensitive regular expression for key and env var names that hold secrets." },
