@@ -55,7 +55,8 @@ export const LAYOUT: Record<ComponentName, ComponentLayout> = {
     jamie: { namespace: "jamie", ports: { portal: 3000, api: 8000, health: 9000 } },
     scarlet: { namespace: "scarlet", ports: { api: 8001, metrics: 9001, health: 8080 } },
     ollama: { namespace: "ollama", ports: { api: 11434 }, internetEgress: [443] },
-    postgres: { namespace: "data-postgres", ports: { postgres: 5432, metrics: 9187 }, apiServer: true, internetEgress: [443] },
+    // 9443: the CloudNativePG operator's admission webhook (the API server calls it).
+    postgres: { namespace: "data-postgres", ports: { postgres: 5432, metrics: 9187, webhook: 9443 }, apiServer: true, internetEgress: [443], apiServerIngress: ["webhook"] },
     mongodb: { namespace: "data-mongodb", ports: { mongodb: 27017, metrics: 9216 }, apiServer: true, internetEgress: [443] },
     redis: { namespace: "data-redis", ports: { redis: 6379, sentinel: 26379, metrics: 9121 }, apiServer: true },
     monitoring: {

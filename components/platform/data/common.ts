@@ -1,0 +1,125 @@
+/**
+ * Helpers shared by the data stores (and Loki/Tempo in observability): generated passwords kept
+ * secret end to end, object-store credentials for a ServiceAccount bound to a cloud identity, and
+ * placement on the data pool spread over zones. Everything here either is pure or creates children
+ * of the component passed in as `parent`.
+ */
+import { Secret } from "@pulumi/kubernetes/core/v1";
+import * as pulumi from "@pulumi/pulumi";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import type { NodeRole } from "../../../config/types";
+import type { ClusterTarget, ObjectStore, ObjectStoreKind, WorkloadIdentity } from "../../contract";
+import { preferRole, tolerateRole, topologySpread } from "../scheduling";
+
+/** Length of every generated password: long, alphanumeric (safe inside URIs without escaping). */
+export const PASSWORD_LENGTH = 32;
+
+/**
+ * A generated password: `@pulumi/random` creates it, the provider marks its `result` secret and
+ * every use keeps it that way. Alphanumeric only, so it can sit in a connection URI unescaped.
+ */
+export function generatedPassword(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const pw = new RandomPassword(name, { length: PASSWORD_LENGTH, special: false, minLower: 2, minUpper: 2, minNumeric: 2 }, { parent });
+    return pulumi.secret(pw.result);
+}
+
+/** A Secret whose every value comes from secret Outputs (`stringData`, never plain text). */
+export function secretFrom(
+    name: string,
+    args: { name: string; namespace: pulumi.Input<string>; type?: string; labels?: Record<string, string>; data: Record<string, pulumi.Input<string>> },
+    opts: pulumi.CustomResourceOptions,
+): Secret {
+    const stringData: Record<string, pulumi.Output<string>> = {};
+    for (const [k, v] of Object.entries(args.data)) {
+        stringData[k] = pulumi.secret(v);
+    }
+    return new Secret(
+        name,
+        {
+            metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+            type: args.type ?? "Opaque",
+            stringData,
+        },
+        opts,
+    );
+}
+
+/** Keys of the Secret holding an S3-compatible store's static credentials. */
+export const STATIC_KEYS = { accessKeyId: "AWS_ACCESS_KEY_ID", secretAccessKey: "AWS_SECRET_ACCESS_KEY" } as const;
+
+/** How one writer reaches the object store. */
+export interface ObjectStoreAccessInfo {
+    /** The store. */
+    store: ObjectStore;
+    /** Its kind (decides the credential mode of each tool). */
+    kind: ObjectStoreKind;
+    /** The writer's destination, `target.objectStore.url(prefix)`. */
+    url: pulumi.Output<string>;
+    /** The cloud identity bound to the writer's ServiceAccount. */
+    identity: WorkloadIdentity;
+    /** For `s3Compatible` stores: the Secret with `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`. */
+    credentialsSecret?: Secret;
+}
+
+/**
+ * Binds `namespace/serviceAccount` to a cloud identity with read-write access to the object
+ * store, and, for an S3-compatible store, puts its static credentials in a Secret. Returns
+ * undefined when the cluster has no object store (the caller disables backups and warns).
+ */
+export function objectStoreWriter(
+    name: string,
+    target: ClusterTarget,
+    args: { namespace: string; namespaceInput: pulumi.Input<string>; serviceAccount: string; prefix: string; secretName: string },
+    opts: pulumi.CustomResourceOptions,
+): ObjectStoreAccessInfo | undefined {
+    const store = target.objectStore;
+    if (!store) {
+        return undefined;
+    }
+    const identity = target.workloadIdentity.bind(`${name}-identity`, { namespace: args.namespace, serviceAccount: args.serviceAccount, objectStoreAccess: "readWrite" }, opts);
+    let credentialsSecret: Secret | undefined;
+    if (store.kind === "s3Compatible") {
+        if (!store.staticCredentials) {
+            throw new pulumi.InputPropertyError({ propertyPath: "target.objectStore.staticCredentials", reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)" });
+        }
+        credentialsSecret = secretFrom(
+            `${name}-store-credentials`,
+            {
+                name: args.secretName,
+                namespace: args.namespaceInput,
+                data: { [STATIC_KEYS.accessKeyId]: store.staticCredentials.accessKeyId, [STATIC_KEYS.secretAccessKey]: store.staticCredentials.secretAccessKey },
+            },
+            opts,
+        );
+    }
+    return { store, kind: store.kind, url: store.url(args.prefix), identity, credentialsSecret };
+}
+
+/** The warning shown when the cluster has no object store. */
+export function noObjectStoreWarning(what: string): string {
+    return `no object store on this cluster: ${what} disabled (give the cluster an object store to enable them)`;
+}
+
+/** Scheduling of a stateful set on a role's pool: preferred affinity, toleration, spread over zones and nodes. */
+export function placement(target: ClusterTarget, role: NodeRole, labels: Record<string, string>): {
+    affinity: Record<string, unknown>;
+    tolerations: Record<string, string>[];
+    topologySpreadConstraints: ReturnType<typeof topologySpread>;
+} {
+    return { affinity: preferRole(target.nodeRoleLabel, role), tolerations: tolerateRole(role), topologySpreadConstraints: topologySpread(target.zones, labels) };
+}
+
+/** The restricted-profile container security context every platform-owned container gets. */
+export const RESTRICTED_CONTAINER = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** Size of a volume in Kubernetes quantity form. */
+export function gi(n: number): string {
+    return `${n}Gi`;
+}

@@ -1,0 +1,305 @@
+/**
+ * MongoDB for Jamie, run by the Percona Operator for MongoDB: a `PerconaServerMongoDB` replica set
+ * of three members spread over zones, TLS required on every connection (certificates from
+ * cert-manager through the operator), SCRAM authentication with every system and application
+ * password generated here, and Percona Backup for MongoDB: a daily backup to the cluster's object
+ * store kept for the configured number of days, plus continuous oplog capture (point-in-time
+ * recovery, RPO of minutes). Metrics come from a mongodb_exporter sidecar on port 9216.
+ */
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../../config/types";
+import type { ClusterTarget } from "../../contract";
+import { installChart, InstalledChart } from "../charts";
+import { LAYOUT, serviceHost } from "../layout";
+import { ZONE_KEY } from "../scheduling";
+import { generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { dataSizes } from "./sizing";
+
+/** Name of the PerconaServerMongoDB resource; the replica set's service is `mongodb-rs0`. */
+export const MONGO_CLUSTER = "mongodb";
+/** Replica set name. */
+export const MONGO_REPLSET = "rs0";
+/** Jamie's database and user. */
+export const MONGO_DATABASE = "jamie";
+export const MONGO_USER = "jamie";
+/** Secret with the operator's system users (backup, cluster admin/monitor, user admin, database admin). */
+export const MONGO_SYSTEM_SECRET = "mongodb-system-users";
+/** Secret with Jamie's password. */
+export const MONGO_APP_SECRET = "mongodb-jamie-credentials";
+/** ServiceAccount of the replica-set pods (the backup agent runs in them and writes to the object store). */
+export const MONGO_SERVICE_ACCOUNT = "mongodb-db";
+/** Name of the backup storage in the CR. */
+export const MONGO_STORAGE = "object-store";
+/** Daily backup at 01:00 UTC. */
+export const MONGO_BACKUP_SCHEDULE = "0 1 * * *";
+/** Percona Server for MongoDB 8.0 (requirement: 7+), Percona Backup for MongoDB, exporter. */
+export const MONGO_IMAGES = {
+    mongod: "percona/percona-server-mongodb:8.0.19-7",
+    backup: "percona/percona-backup-mongodb:2.12.0",
+    exporter: "percona/mongodb_exporter:0.44.0",
+};
+/** CR version the operator chart (1.22.0) understands. */
+export const MONGO_CR_VERSION = "1.22.0";
+
+/** The operator's system users: key prefix in the Secret and user name. */
+const SYSTEM_USERS = {
+    BACKUP: "backup",
+    DATABASE_ADMIN: "databaseAdmin",
+    CLUSTER_ADMIN: "clusterAdmin",
+    CLUSTER_MONITOR: "clusterMonitor",
+    USER_ADMIN: "userAdmin",
+} as const;
+
+/** Arguments of the MongoDb component. */
+export interface MongoDbArgs {
+    /** The cluster. */
+    target: ClusterTarget;
+    /** Namespace (from the Foundation). */
+    namespace: pulumi.Input<string>;
+    /** Sizes come from the environment (dataSizes). */
+    environment: Environment;
+    /** Days (= daily backups) kept. */
+    backupDays: number;
+    /** Install the operator chart and the custom resources that need its CRDs. */
+    thirdPartyCharts: boolean;
+    /** Protect the replica set (and so its volumes) from `pulumi destroy`. */
+    protectStateful: boolean;
+    /**
+     * Create a PodMonitor for the exporter sidecars (needs the Prometheus Operator CRDs).
+     * @default true
+     */
+    podMonitor?: boolean;
+    /**
+     * Resources the operator chart waits for (the namespace's policies, cert-manager).
+     * @default []
+     */
+    dependsOn?: pulumi.Resource[];
+}
+
+/** The PBM storage entry for a writer's object store kind. */
+export function pbmStorage(access: ObjectStoreAccessInfo, prefix: string): Record<string, unknown> {
+    switch (access.kind) {
+        case "s3":
+            // No credentialsSecret: PBM uses the pod's IRSA / Pod Identity role.
+            return { type: "s3", s3: { bucket: access.store.bucket, region: access.store.region, prefix } };
+        case "gcs":
+            // No credentialsSecret: the Google SDK in PBM uses GKE Workload Identity (application default credentials).
+            return { type: "gcs", gcs: { bucket: access.store.bucket, prefix } };
+        case "azureBlob":
+            return {
+                type: "azure",
+                azure: { container: access.store.bucket, prefix, endpointUrl: pulumi.interpolate`https://${access.store.storageAccount}.blob.core.windows.net` },
+            };
+        case "s3Compatible":
+            return {
+                type: "s3",
+                s3: { bucket: access.store.bucket, region: access.store.region, endpointUrl: access.store.endpoint, prefix, credentialsSecret: access.credentialsSecret!.metadata.name },
+            };
+    }
+}
+
+/** MongoDB: the Percona operator, the replica set, its users and backups. */
+export class MongoDb extends pulumi.ComponentResource {
+    /** Connection URI for Jamie (TLS, SCRAM, replica set); a secret. */
+    public readonly uri: pulumi.Output<string>;
+    /** The replica set's service host. */
+    public readonly host: string;
+    /** Object-store destination of the backups, when backups are on. */
+    public readonly backupLocation?: pulumi.Output<string>;
+    /** Charts this component would install but did not (third-party charts off). */
+    public readonly skippedCharts: string[];
+    /** Warnings for the preview report. */
+    public readonly warnings: string[];
+
+    constructor(name: string, args: MongoDbArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:platform:MongoDb", name, {}, opts);
+        const ns = LAYOUT.mongodb.namespace;
+        const dependsOn = args.dependsOn ?? [];
+        this.host = serviceHost("mongodb", `${MONGO_CLUSTER}-${MONGO_REPLSET}`);
+        this.skippedCharts = [];
+        this.warnings = [];
+
+        // Every password generated here: the operator finds the Secret and never makes its own.
+        const system: Record<string, pulumi.Input<string>> = {};
+        for (const [key, user] of Object.entries(SYSTEM_USERS)) {
+            system[`MONGODB_${key}_USER`] = user;
+            system[`MONGODB_${key}_PASSWORD`] = generatedPassword(`${name}-${user.toLowerCase()}-password`, this);
+        }
+        const systemSecret = secretFrom(`${name}-system-users`, { name: MONGO_SYSTEM_SECRET, namespace: args.namespace, data: system }, { parent: this, dependsOn });
+        const appPassword = generatedPassword(`${name}-jamie-password`, this);
+        const appSecret = secretFrom(`${name}-jamie-credentials`, { name: MONGO_APP_SECRET, namespace: args.namespace, data: { password: appPassword } }, { parent: this, dependsOn });
+        this.uri = pulumi.secret(
+            pulumi.interpolate`mongodb://${MONGO_USER}:${appPassword}@${this.host}:${LAYOUT.mongodb.ports.mongodb}/${MONGO_DATABASE}?replicaSet=${MONGO_REPLSET}&authSource=admin&tls=true`,
+        );
+
+        const operator = installChart(
+            {
+                key: "psmdbOperator",
+                name: `${name}-operator`,
+                namespace: args.namespace,
+                thirdPartyCharts: args.thirdPartyCharts,
+                values: {
+                    watchAllNamespaces: false,
+                    disableTelemetry: true,
+                    podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                    securityContext: RESTRICTED_CONTAINER,
+                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+                },
+            },
+            { parent: this, dependsOn },
+        );
+        if (!operator) {
+            this.skippedCharts.push("psmdbOperator");
+        }
+
+        // The replica-set pods' ServiceAccount, bound to a cloud identity for the backup agent.
+        const access = objectStoreWriter(
+            name,
+            args.target,
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: "mongodb", secretName: "mongodb-backup-store" },
+            { parent: this, dependsOn },
+        );
+        if (!access) {
+            this.warnings.push(noObjectStoreWarning("MongoDB backups"));
+        }
+        this.backupLocation = access?.url;
+        const sa = new ServiceAccount(
+            `${name}-sa`,
+            {
+                metadata: { name: MONGO_SERVICE_ACCOUNT, namespace: args.namespace, annotations: access ? access.identity.serviceAccountAnnotations : {} },
+                automountServiceAccountToken: false,
+            },
+            { parent: this, dependsOn },
+        );
+
+        if (!args.thirdPartyCharts) {
+            this.registerOutputs({ host: this.host });
+            return;
+        }
+        this.createReplicaSet(name, args, { operator, systemSecret, appSecret, sa, access });
+        this.registerOutputs({ host: this.host, backupLocation: this.backupLocation });
+    }
+
+    private createReplicaSet(
+        name: string,
+        args: MongoDbArgs,
+        deps: { operator?: InstalledChart; systemSecret: pulumi.Resource; appSecret: pulumi.Resource; sa: pulumi.Resource; access?: ObjectStoreAccessInfo },
+    ): void {
+        const size = dataSizes(args.environment).mongodb;
+        const labels = { "app.kubernetes.io/instance": MONGO_CLUSTER, "app.kubernetes.io/replset": MONGO_REPLSET };
+        const place = placement(args.target, "data", labels);
+        // mongod and the backup agent write outside their volumes at start: root filesystem stays writable.
+        const container = { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false };
+        const access = deps.access;
+        const backup = access
+            ? {
+                  enabled: true,
+                  image: MONGO_IMAGES.backup,
+                  containerSecurityContext: container,
+                  storages: { [MONGO_STORAGE]: { main: true, ...pbmStorage(access, "mongodb") } },
+                  pitr: { enabled: true, oplogSpanMin: 10, compressionType: "gzip" },
+                  tasks: [
+                      {
+                          name: "daily",
+                          enabled: true,
+                          schedule: MONGO_BACKUP_SCHEDULE,
+                          type: "logical",
+                          storageName: MONGO_STORAGE,
+                          compressionType: "gzip",
+                          retention: { type: "count", count: args.backupDays, deleteFromStorage: true },
+                      },
+                  ],
+              }
+            : { enabled: false };
+        const exporterUri = `mongodb://127.0.0.1:${LAYOUT.mongodb.ports.mongodb}/admin?tls=true&tlsCAFile=/etc/mongodb-ssl/ca.crt&tlsAllowInvalidHostnames=true`;
+        new CustomResource(
+            `${name}-replica-set`,
+            {
+                apiVersion: "psmdb.percona.com/v1",
+                kind: "PerconaServerMongoDB",
+                metadata: { name: MONGO_CLUSTER, namespace: args.namespace, finalizers: ["percona.com/delete-psmdb-pods-in-order"] },
+                spec: {
+                    crVersion: MONGO_CR_VERSION,
+                    image: MONGO_IMAGES.mongod,
+                    imagePullPolicy: "IfNotPresent",
+                    updateStrategy: "SmartUpdate",
+                    upgradeOptions: { apply: "disabled" },
+                    secrets: { users: MONGO_SYSTEM_SECRET },
+                    tls: { mode: "requireTLS", allowInvalidCertificates: false, certValidityDuration: "2160h" },
+                    initContainerSecurityContext: container,
+                    users: [
+                        {
+                            name: MONGO_USER,
+                            db: "admin",
+                            passwordSecretRef: { name: MONGO_APP_SECRET, key: "password" },
+                            roles: [{ name: "readWrite", db: MONGO_DATABASE }, { name: "dbAdmin", db: MONGO_DATABASE }],
+                        },
+                    ],
+                    replsets: [
+                        {
+                            name: MONGO_REPLSET,
+                            size: size.members,
+                            serviceAccountName: MONGO_SERVICE_ACCOUNT,
+                            labels: access ? access.identity.podLabels : {},
+                            // One member per zone (required anti-affinity on the zone label), spread evenly.
+                            affinity: args.target.zones.length >= size.members
+                                ? { antiAffinityTopologyKey: ZONE_KEY, advanced: { nodeAffinity: place.affinity.nodeAffinity } }
+                                : { antiAffinityTopologyKey: "kubernetes.io/hostname", advanced: { nodeAffinity: place.affinity.nodeAffinity } },
+                            topologySpreadConstraints: place.topologySpreadConstraints,
+                            tolerations: place.tolerations,
+                            podDisruptionBudget: { maxUnavailable: 1 },
+                            expose: { enabled: false },
+                            resources: size.resources,
+                            podSecurityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } },
+                            containerSecurityContext: container,
+                            volumeSpec: {
+                                persistentVolumeClaim: {
+                                    storageClassName: args.target.ssdStorageClass,
+                                    accessModes: ["ReadWriteOnce"],
+                                    resources: { requests: { storage: gi(size.volumeGi) } },
+                                },
+                            },
+                            sidecars: [
+                                {
+                                    name: "metrics",
+                                    image: MONGO_IMAGES.exporter,
+                                    args: [`--mongodb.uri=${exporterUri}`, `--web.listen-address=:${LAYOUT.mongodb.ports.metrics}`, "--collector.replicasetstatus", "--collector.dbstats", "--compatible-mode"],
+                                    env: [
+                                        { name: "MONGODB_USER", valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_USER" } } },
+                                        { name: "MONGODB_PASSWORD", valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_PASSWORD" } } },
+                                    ],
+                                    ports: [{ name: "metrics", containerPort: LAYOUT.mongodb.ports.metrics }],
+                                    volumeMounts: [{ name: "ssl", mountPath: "/etc/mongodb-ssl", readOnly: true }],
+                                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+                                    securityContext: RESTRICTED_CONTAINER,
+                                },
+                            ],
+                        },
+                    ],
+                    sharding: { enabled: false },
+                    backup,
+                },
+            },
+            {
+                parent: this,
+                dependsOn: [deps.systemSecret, deps.appSecret, deps.sa, ...(deps.operator ? [deps.operator] : []), ...(access?.credentialsSecret ? [access.credentialsSecret] : [])],
+                protect: args.protectStateful,
+                retainOnDelete: true,
+            },
+        );
+        if (args.podMonitor ?? true) {
+            new CustomResource(
+                `${name}-pod-monitor`,
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "PodMonitor",
+                    metadata: { name: MONGO_CLUSTER, namespace: args.namespace },
+                    spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics", interval: "30s" }] },
+                },
+                { parent: this, dependsOn: deps.operator ? [deps.operator] : [] },
+            );
+        }
+    }
+}

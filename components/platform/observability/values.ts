@@ -1,0 +1,340 @@
+/**
+ * Values for the observability charts: kube-prometheus-stack (Prometheus, Alertmanager, Grafana,
+ * kube-state-metrics), Loki and Tempo. Keys were checked against each chart's values.yaml at the
+ * pinned version (Helm ignores misspelled keys silently). Object storage per store kind: S3 and
+ * GCS through the pod's cloud identity, Azure Blob through a federated token (Azure Workload
+ * Identity), S3-compatible stores through static keys read from a Secret into the environment and
+ * expanded in the config (`-config.expand-env`), so no key is ever a chart value.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../../config/types";
+import type { ObjectStoreAccessInfo } from "../data/common";
+import { RESTRICTED_CONTAINER, STATIC_KEYS } from "../data/common";
+import { LAYOUT, serviceHost } from "../layout";
+import { DATASOURCE_UIDS } from "./dashboards";
+
+/** Service names the charts create (pinned with fullnameOverride so the URLs below hold). */
+export const SERVICES = {
+    /** kube-prometheus-stack's fullnameOverride: Prometheus is `monitoring-prometheus`. */
+    stack: "monitoring",
+    prometheus: "monitoring-prometheus",
+    alertmanager: "monitoring-alertmanager",
+    grafana: "grafana",
+    loki: "loki",
+    tempo: "tempo",
+} as const;
+
+/** Secret with Grafana's admin user and password. */
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
+/** Sizes of the observability stack per environment (REQUIREMENTS.md: Prometheus 200 GB, Loki 500 GB, Tempo 100 GB). */
+export interface ObservabilitySizes {
+    prometheusReplicas: number;
+    prometheusVolumeGi: number;
+    alertmanagerReplicas: number;
+    /** Loki replicas when object-store backed (each with a WAL/cache volume). */
+    lokiReplicas: number;
+    /** Loki's per-replica volume with an object store (WAL, index cache). */
+    lokiCacheVolumeGi: number;
+    /** Loki's single volume when there is no object store (all logs on disk). */
+    lokiLocalVolumeGi: number;
+    tempoVolumeGi: number;
+}
+
+/** Sizes for an environment. */
+export function observabilitySizes(environment: Environment): ObservabilitySizes {
+    return environment === "prod"
+        ? { prometheusReplicas: 2, prometheusVolumeGi: 200, alertmanagerReplicas: 3, lokiReplicas: 3, lokiCacheVolumeGi: 50, lokiLocalVolumeGi: 500, tempoVolumeGi: 100 }
+        : { prometheusReplicas: 1, prometheusVolumeGi: 50, alertmanagerReplicas: 1, lokiReplicas: 1, lokiCacheVolumeGi: 10, lokiLocalVolumeGi: 50, tempoVolumeGi: 20 };
+}
+
+/** Pod security context meeting the restricted profile. */
+export function restrictedPod(uid: number): Record<string, unknown> {
+    return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Placement values shared by the charts (preferred monitoring pool, its toleration). */
+export interface Placement {
+    affinity: Record<string, unknown>;
+    tolerations: Record<string, string>[];
+}
+
+/** In-cluster URLs of the stack. */
+export function observabilityUrls(): { prometheus: string; alertmanager: string; loki: string; tempo: string; otlpGrpc: string; otlpHttp: string } {
+    const p = LAYOUT.monitoring.ports;
+    return {
+        prometheus: `http://${serviceHost("monitoring", SERVICES.prometheus)}:${p.prometheus}`,
+        alertmanager: `http://${serviceHost("monitoring", SERVICES.alertmanager)}:${p.alertmanager}`,
+        loki: `http://${serviceHost("monitoring", SERVICES.loki)}:${p.loki}`,
+        tempo: `http://${serviceHost("monitoring", SERVICES.tempo)}:${p.tempo}`,
+        otlpGrpc: `http://${serviceHost("monitoring", SERVICES.tempo)}:${p.otlpGrpc}`,
+        otlpHttp: `http://${serviceHost("monitoring", SERVICES.tempo)}:${p.otlpHttp}`,
+    };
+}
+
+/** Grafana's additional data sources (Prometheus comes with the stack, uid `prometheus`). */
+export function grafanaDataSources(): Record<string, unknown>[] {
+    const urls = observabilityUrls();
+    return [
+        {
+            name: "Loki",
+            type: "loki",
+            uid: DATASOURCE_UIDS.loki,
+            access: "proxy",
+            url: urls.loki,
+            jsonData: { derivedFields: [{ name: "trace_id", matcherRegex: "trace_?[iI][dD]=(\\w+)", url: "$${__value.raw}", datasourceUid: DATASOURCE_UIDS.tempo }] },
+        },
+        {
+            name: "Tempo",
+            type: "tempo",
+            uid: DATASOURCE_UIDS.tempo,
+            access: "proxy",
+            url: urls.tempo,
+            jsonData: {
+                tracesToLogsV2: { datasourceUid: DATASOURCE_UIDS.loki, filterByTraceID: true },
+                serviceMap: { datasourceUid: DATASOURCE_UIDS.prometheus },
+                nodeGraph: { enabled: true },
+            },
+        },
+    ];
+}
+
+/** Arguments of `prometheusStackValues`. */
+export interface StackValuesArgs {
+    environment: Environment;
+    storageClass: pulumi.Input<string>;
+    metricsDays: number;
+    place: Placement;
+    /** Public Grafana URL (`https://grafana.<domain>`), when known. */
+    grafanaUrl?: string;
+}
+
+/** kube-prometheus-stack values. */
+export function prometheusStackValues(a: StackValuesArgs): Record<string, unknown> {
+    const s = observabilitySizes(a.environment);
+    const pvc = (gi: number) => ({ volumeClaimTemplate: { spec: { storageClassName: a.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } } });
+    const p = LAYOUT.monitoring.ports;
+    return {
+        fullnameOverride: SERVICES.stack,
+        crds: { enabled: true },
+        // Node-exporter needs host namespaces and hostPath, refused in the restricted namespace;
+        // node usage comes from the kubelet's cAdvisor instead. Managed control planes hide these.
+        nodeExporter: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: false },
+        defaultRules: { create: true, rules: { nodeExporterAlerting: false, nodeExporterRecording: false, etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+        // No admission webhook: the API server would need a path into the namespace; the rules are checked by the policy pack instead.
+        prometheusOperator: {
+            admissionWebhooks: { enabled: false },
+            tls: { enabled: false },
+            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            affinity: a.place.affinity,
+            tolerations: a.place.tolerations,
+        },
+        prometheus: {
+            service: { port: p.prometheus },
+            prometheusSpec: {
+                replicas: s.prometheusReplicas,
+                retention: `${a.metricsDays}d`,
+                // Trim by size before the volume fills (90 % of it).
+                retentionSize: `${Math.floor(s.prometheusVolumeGi * 0.9)}GB`,
+                storageSpec: pvc(s.prometheusVolumeGi),
+                // Select every rule, ServiceMonitor and PodMonitor in the cluster, not only the chart's own.
+                ruleSelectorNilUsesHelmValues: false,
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                probeSelectorNilUsesHelmValues: false,
+                scrapeConfigSelectorNilUsesHelmValues: false,
+                resources: a.environment === "prod" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+                securityContext: restrictedPod(1000),
+                affinity: a.place.affinity,
+                tolerations: a.place.tolerations,
+                podAntiAffinity: "soft",
+                podAntiAffinityTopologyKey: "topology.kubernetes.io/zone",
+            },
+        },
+        alertmanager: {
+            service: { port: p.alertmanager },
+            alertmanagerSpec: {
+                replicas: s.alertmanagerReplicas,
+                retention: "120h",
+                storage: pvc(10),
+                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+                securityContext: restrictedPod(1000),
+                affinity: a.place.affinity,
+                tolerations: a.place.tolerations,
+                podAntiAffinity: "soft",
+                podAntiAffinityTopologyKey: "topology.kubernetes.io/zone",
+            },
+        },
+        grafana: {
+            fullnameOverride: SERVICES.grafana,
+            defaultDashboardsEnabled: true,
+            admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+            service: { port: p.grafana, targetPort: 3000 },
+            persistence: { enabled: false },
+            sidecar: {
+                dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+                datasources: { enabled: true, defaultDatasourceEnabled: true },
+            },
+            additionalDataSources: grafanaDataSources(),
+            "grafana.ini": {
+                server: a.grafanaUrl ? { root_url: a.grafanaUrl } : {},
+                security: { cookie_secure: true, disable_gravatar: true },
+                analytics: { reporting_enabled: false, check_for_updates: false },
+                users: { allow_sign_up: false },
+            },
+            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            affinity: a.place.affinity,
+            tolerations: a.place.tolerations,
+        },
+        "kube-state-metrics": { affinity: a.place.affinity, tolerations: a.place.tolerations },
+    };
+}
+
+/** Loki's `loki.storage` block and schema object-store name for a store (or the local filesystem). */
+export function lokiStorage(access: ObjectStoreAccessInfo | undefined): { type: string; storage: Record<string, unknown> } {
+    if (!access) {
+        return { type: "filesystem", storage: { type: "filesystem" } };
+    }
+    const buckets = { chunks: access.store.bucket, ruler: access.store.bucket, admin: access.store.bucket };
+    switch (access.kind) {
+        case "s3":
+            return { type: "s3", storage: { type: "s3", bucketNames: buckets, s3: { region: access.store.region } } };
+        case "gcs":
+            return { type: "gcs", storage: { type: "gcs", bucketNames: buckets, gcs: {} } };
+        case "azureBlob":
+            return { type: "azure", storage: { type: "azure", bucketNames: buckets, azure: { accountName: access.store.storageAccount, useFederatedToken: true } } };
+        case "s3Compatible":
+            return {
+                type: "s3",
+                storage: {
+                    type: "s3",
+                    bucketNames: buckets,
+                    s3: { endpoint: access.store.endpoint, region: access.store.region, s3ForcePathStyle: true, accessKeyId: `\${${STATIC_KEYS.accessKeyId}}`, secretAccessKey: `\${${STATIC_KEYS.secretAccessKey}}` },
+                },
+            };
+    }
+}
+
+/** Arguments of `lokiValues`. */
+export interface LokiValuesArgs {
+    environment: Environment;
+    storageClass: pulumi.Input<string>;
+    logsDays: number;
+    access?: ObjectStoreAccessInfo;
+    place: Placement;
+}
+
+/** Loki values: monolithic, replicated three ways over the object store (one replica on local disk without one). */
+export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
+    const s = observabilitySizes(a.environment);
+    const { type, storage } = lokiStorage(a.access);
+    const replicas = a.access ? s.lokiReplicas : 1;
+    const staticKeys = a.access?.credentialsSecret;
+    return {
+        deploymentMode: "Monolithic",
+        fullnameOverride: SERVICES.loki,
+        loki: {
+            auth_enabled: false,
+            commonConfig: { replication_factor: replicas },
+            storage,
+            schemaConfig: { configs: [{ from: "2025-01-01", store: "tsdb", object_store: type, schema: "v13", index: { prefix: "index_", period: "24h" } }] },
+            limits_config: { retention_period: `${a.logsDays * 24}h` },
+            compactor: { retention_enabled: true, delete_request_store: type, working_directory: "/var/loki/compactor" },
+            server: { http_listen_port: LAYOUT.monitoring.ports.loki },
+        },
+        serviceAccount: { create: true, name: SERVICES.loki, annotations: a.access ? a.access.identity.serviceAccountAnnotations : {} },
+        singleBinary: {
+            replicas,
+            podLabels: a.access ? a.access.identity.podLabels : {},
+            persistence: { enabled: true, size: `${a.access ? s.lokiCacheVolumeGi : s.lokiLocalVolumeGi}Gi`, storageClass: a.storageClass, whenDeleted: "Retain", whenScaled: "Retain" },
+            extraArgs: staticKeys ? ["-config.expand-env=true"] : [],
+            extraEnvFrom: staticKeys ? [{ secretRef: { name: staticKeys.metadata.name } }] : [],
+            resources: a.environment === "prod" ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+            affinity: a.place.affinity,
+            tolerations: a.place.tolerations,
+        },
+        read: { replicas: 0 },
+        write: { replicas: 0 },
+        backend: { replicas: 0 },
+        gateway: { enabled: false },
+        chunksCache: { enabled: false },
+        resultsCache: { enabled: false },
+        lokiCanary: { enabled: false },
+        test: { enabled: false },
+        minio: { enabled: false },
+    };
+}
+
+/** Tempo's `tempo.storage.trace` block for a store (or local disk). */
+export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Record<string, unknown> {
+    const wal = { path: "/var/tempo/wal" };
+    if (!access) {
+        return { backend: "local", local: { path: "/var/tempo/traces" }, wal };
+    }
+    switch (access.kind) {
+        case "s3":
+            return { backend: "s3", s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: "tempo" }, wal };
+        case "gcs":
+            return { backend: "gcs", gcs: { bucket_name: access.store.bucket, prefix: "tempo" }, wal };
+        case "azureBlob":
+            return { backend: "azure", azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: "tempo" }, wal };
+        case "s3Compatible":
+            return {
+                backend: "s3",
+                s3: {
+                    bucket: access.store.bucket,
+                    region: access.store.region,
+                    endpoint: pulumi.output(access.store.endpoint ?? "").apply((e) => e.replace(/^https?:\/\//, "")),
+                    forcepathstyle: true,
+                    prefix: "tempo",
+                    access_key: `\${${STATIC_KEYS.accessKeyId}}`,
+                    secret_key: `\${${STATIC_KEYS.secretAccessKey}}`,
+                },
+                wal,
+            };
+    }
+}
+
+/** Arguments of `tempoValues`. */
+export interface TempoValuesArgs {
+    environment: Environment;
+    storageClass: pulumi.Input<string>;
+    tracesDays: number;
+    access?: ObjectStoreAccessInfo;
+    place: Placement;
+}
+
+/** Tempo values: OTLP gRPC 4317 and HTTP 4318 only, blocks in the object store, WAL on an SSD volume. */
+export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
+    const s = observabilitySizes(a.environment);
+    const p = LAYOUT.monitoring.ports;
+    const staticKeys = a.access?.credentialsSecret;
+    return {
+        fullnameOverride: SERVICES.tempo,
+        replicas: 1,
+        tempo: {
+            retention: `${a.tracesDays * 24}h`,
+            reportingEnabled: false,
+            server: { http_listen_port: p.tempo },
+            storage: { trace: tempoTraceStorage(a.access) },
+            receivers: {
+                jaeger: null,
+                otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${p.otlpHttp}` } } },
+            },
+            extraArgs: staticKeys ? { "config.expand-env": "true" } : {},
+            extraEnvFrom: staticKeys ? [{ secretRef: { name: staticKeys.metadata.name } }] : [],
+            securityContext: RESTRICTED_CONTAINER,
+            resources: a.environment === "prod" ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+        },
+        securityContext: restrictedPod(10001),
+        serviceAccount: { create: true, name: SERVICES.tempo, annotations: a.access ? a.access.identity.serviceAccountAnnotations : {} },
+        podLabels: a.access ? a.access.identity.podLabels : {},
+        persistence: { enabled: true, size: `${s.tempoVolumeGi}Gi`, storageClassName: a.storageClass, accessModes: ["ReadWriteOnce"] },
+        affinity: a.place.affinity,
+        tolerations: a.place.tolerations,
+    };
+}
