@@ -53,6 +53,8 @@ export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
     }
     if (args.zones.length === 0) {
         fail("zones", "found none; list the availability zones to spread over, e.g. eu-west-1a, eu-west-1b, eu-west-1c");
+    } else if (args.zones.length === 1) {
+        fail("zones", `found only ${args.zones[0]}; EKS needs subnets in at least two availability zones (three for production)`);
     }
     args.zones.forEach((z, i) => {
         if (!z.startsWith(args.region) || !/^[a-z]$/.test(z.slice(args.region.length))) {

@@ -262,6 +262,14 @@ describe("aws/validate", () => {
         assert.deepStrictEqual(withService("10.96.0.0"), [{ propertyPath: "network.serviceCidr", reason: 'invalid CIDR "10.96.0.0": expected a.b.c.d/prefix, e.g. 10.40.0.0/16' }]);
     });
 
+    it("needs at least two zones, as EKS does", () => {
+        const args = prodArgs();
+        args.zones = ["eu-west-1a"];
+        assert.deepStrictEqual(eksClusterArgProblems(args), [
+            { propertyPath: "zones", reason: "found only eu-west-1a; EKS needs subnets in at least two availability zones (three for production)" },
+        ]);
+    });
+
     it("rejects a malformed admin ARN and an open public endpoint", () => {
         const args = prodArgs();
         args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins"];
