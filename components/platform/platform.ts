@@ -1,0 +1,200 @@
+/**
+ * The Platform: everything the agents need, installed onto any ClusterTarget. It composes the
+ * Foundation (namespaces, network policies, quotas, service accounts), cert-manager and its
+ * issuers, the data services and observability (part 2), the TLS edge, the agents and the optional
+ * add-ons, in dependency order. It never branches on the cloud: everything cloud-specific arrives
+ * through the target.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment, OptionalAddons, PlatformConfig, RetentionConfig } from "../../config/types";
+import type { ClusterTarget } from "../contract";
+import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
+import { Agents } from "./agents";
+import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
+import { CertManager } from "./certManager";
+import { ChartKey, chartVisibility, ChartVisibility, skippedCharts } from "./charts";
+import { DataServices } from "./data";
+import { Edge } from "./edge";
+import { Foundation, NamespaceSpec } from "./foundation";
+import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
+import type { FlowSpec } from "./networkPolicies";
+import { Observability } from "./observability";
+
+/** Arguments of the Platform. */
+export interface PlatformArgs {
+    /** The cluster to install onto (from any cluster component). */
+    target: ClusterTarget;
+    /** The platform section of the stack config (domain, issuer, images, add-ons, thirdPartyCharts). */
+    config: PlatformConfig;
+    /** Retention figures (backups, metrics, logs, traces, conversations). */
+    retention: RetentionConfig;
+    /** `prod` gets production replicas and budgets; `dev` the seed's minimum. */
+    environment: Environment;
+    /**
+     * Protect stateful resources (volumes, database clusters) from `pulumi destroy`.
+     * @default true
+     */
+    protectStateful?: boolean;
+}
+
+/** Components with a cloud identity of their own, and the object-store access it gets. */
+const IDENTITIES: Partial<Record<ComponentName, "none" | "readWrite">> = { jamie: "none", scarlet: "none" };
+
+/** The namespaces the Foundation makes for a configuration: every platform component plus the switched-on add-ons. */
+export function platformNamespaces(environment: Environment, addons: OptionalAddons): { namespaces: NamespaceSpec[]; flows: FlowSpec[] } {
+    const quotas = namespaceQuotas(environment);
+    const meshed = new Set<string>(addons.istio ? MESHED_COMPONENTS : []);
+    const core: NamespaceSpec[] = (Object.keys(LAYOUT) as ComponentName[]).map((c) => ({
+        component: c,
+        layout: LAYOUT[c],
+        quota: quotas[c],
+        cloudIdentity: IDENTITIES[c],
+        meshed: meshed.has(c),
+    }));
+    const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
+    const extra: NamespaceSpec[] = on.map((k) => ({
+        component: k,
+        layout: ADDON_LAYOUT[k],
+        quota: ADDON_QUOTA,
+        podSecurity: ADDON_LAYOUT[k].podSecurity,
+        // Add-on charts create their own service accounts.
+        serviceAccount: false,
+    }));
+    return { namespaces: [...core, ...extra], flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])] };
+}
+
+/** The whole platform on one cluster. */
+export class Platform extends pulumi.ComponentResource {
+    /** Public URLs: Jamie's portal and Grafana. */
+    public readonly endpoints: { jamie: string; grafana: string };
+    /** Where backups go, by data store (absent when the cluster has no object store). */
+    public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string> };
+    /** Grafana's generated admin password (a secret). */
+    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** Charts this configuration wants but did not install (`thirdPartyCharts: false`). */
+    public readonly skippedCharts: ChartKey[];
+    /** What the offline preview cannot see, per installed chart. */
+    public readonly chartVisibility: ChartVisibility[];
+    /** Warnings for the preview report (from the target and the platform). */
+    public readonly warnings: string[];
+    /** The parts, for callers that compose further. */
+    public readonly foundation: Foundation;
+    public readonly certManager: CertManager;
+    public readonly data: DataServices;
+    public readonly observability: Observability;
+    public readonly edge: Edge;
+    public readonly agents: Agents;
+    public readonly addons: Addons;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:platform:Platform", name, {}, { ...opts, providers: [args.target.provider] });
+        const cfg = args.config;
+        const env = args.environment;
+        const third = cfg.thirdPartyCharts;
+        const protectStateful = args.protectStateful ?? true;
+        const child = { parent: this };
+        const hosts = publicHostnames(cfg.domain);
+
+        const { namespaces, flows } = platformNamespaces(env, cfg.addons);
+        this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows }, child);
+        const ns = this.foundation.namespaces;
+
+        this.certManager = new CertManager(
+            `${name}-cert-manager`,
+            { target: args.target, environment: env, namespace: ns.certManager, gatewayNamespace: ns.gateway.name, acmeEmail: cfg.acmeEmail, thirdPartyCharts: third },
+            child,
+        );
+
+        // Data stores may ask the private CA for certificates: they wait for cert-manager's issuers.
+        this.data = new DataServices(
+            `${name}-data`,
+            {
+                target: args.target,
+                environment: env,
+                namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
+                retention: args.retention,
+                thirdPartyCharts: third,
+                protectStateful,
+                internalIssuer: this.certManager.issuers["private-ca"],
+                dependsOn: [...this.foundation.ready, ...this.certManager.ready],
+            },
+            child,
+        );
+        this.observability = new Observability(
+            `${name}-observability`,
+            {
+                target: args.target,
+                environment: env,
+                namespace: ns.monitoring.name,
+                retention: args.retention,
+                thirdPartyCharts: third,
+                grafanaUrl: `https://${hosts.grafana}`,
+                dependsOn: this.foundation.ready,
+            },
+            child,
+        );
+
+        this.edge = new Edge(
+            `${name}-edge`,
+            {
+                target: args.target,
+                environment: env,
+                gatewayNamespace: ns.gateway,
+                certManager: this.certManager,
+                issuer: cfg.issuer,
+                thirdPartyCharts: third,
+                routes: [
+                    { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
+                    {
+                        name: "grafana",
+                        hostname: hosts.grafana,
+                        namespace: ns.monitoring.name,
+                        namespaceName: LAYOUT.monitoring.namespace,
+                        serviceName: this.observability.grafanaService.name,
+                        servicePort: this.observability.grafanaService.port,
+                        dependsOn: [this.observability],
+                    },
+                ],
+            },
+            child,
+        );
+
+        this.agents = new Agents(
+            `${name}-agents`,
+            {
+                target: args.target,
+                environment: env,
+                namespaces: { jamie: ns.jamie, scarlet: ns.scarlet, ollama: ns.ollama },
+                jamie: cfg.jamie,
+                scarlet: cfg.scarlet,
+                connections: { mongodbUri: this.data.mongodbUri, redisUrl: this.data.redisUrl, postgresUri: this.data.postgresUri },
+                otlpEndpoint: this.observability.otlpEndpoint,
+                // ServiceMonitor needs the Prometheus Operator CRDs from the observability charts.
+                serviceMonitor: third,
+                serviceMonitorLabels: this.observability.monitorLabels,
+                conversationDays: args.retention.conversationDays,
+                thirdPartyCharts: third,
+                protectStateful,
+            },
+            child,
+        );
+
+        this.addons = new Addons(
+            `${name}-addons`,
+            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third },
+            { parent: this, dependsOn: this.foundation.ready },
+        );
+
+        this.endpoints = { jamie: this.edge.urls.jamie, grafana: this.edge.urls.grafana };
+        this.backupLocations = this.data.backupLocations;
+        this.grafanaAdminPassword = this.observability.grafanaAdminPassword;
+        this.skippedCharts = skippedCharts({ thirdPartyCharts: third, addons: cfg.addons });
+        this.chartVisibility = chartVisibility({ thirdPartyCharts: third, addons: cfg.addons });
+        this.warnings = [
+            ...this.data.warnings,
+            ...this.observability.warnings,
+            ...(this.skippedCharts.length > 0 ? [`third-party charts are off: not installed: ${this.skippedCharts.join(", ")}`] : []),
+        ];
+        this.registerOutputs({ endpoints: this.endpoints, backupLocations: this.backupLocations, skippedCharts: this.skippedCharts });
+    }
+}
