@@ -9,6 +9,7 @@ import type { EksCluster } from "./components/aws";
 import type { ExistingCluster } from "./components/existing";
 import type { GkeCluster } from "./components/gcp";
 import type { AksCluster } from "./components/azure";
+import { Platform } from "./components/platform";
 import { loadStackConfig, StackConfig } from "./config";
 
 const cfg = loadStackConfig();
@@ -59,5 +60,25 @@ export const kubeconfig = pulumi.secret(cluster.kubeconfig);
 export const zones = cluster.zones;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
+
+// The platform on top: TLS edge, data stores, observability, the agents, optional add-ons.
+const platform = new Platform(`${name}-platform`, {
+    target: cluster,
+    config: cfg.platform,
+    retention: cfg.retention,
+    environment: cfg.environment,
+    protectStateful: cfg.protectStateful,
+});
+
+/** Jamie's web chat portal (HTTPS, public). */
+export const jamieUrl = platform.endpoints.jamie;
+/** Grafana (HTTPS, public). */
+export const grafanaUrl = platform.endpoints.grafana;
+/** Grafana's generated admin password (secret). */
+export const grafanaAdminPassword = platform.grafanaAdminPassword;
+/** Where each database's backups go. */
+export const backupLocations = platform.backupLocations;
+/** Charts this configuration wants but did not install (`platform.thirdPartyCharts: false`). */
+export const skippedCharts = platform.skippedCharts;
 /** What the preview report lists under "Warnings" (e.g. no object store: backups disabled). */
-export const warnings = cluster.warnings;
+export const warnings = [...cluster.warnings, ...platform.warnings];
