@@ -8,7 +8,7 @@ interface Config {
 
 export const dataStatefulEnforceProtection = resourceRule<Config>({
     name: "data-stateful-enforce-protection",
-    description: "Requires stateful resources (keys, buckets, volumes, databases, clusters holding data) to be protected or retained on delete, and flags deletion protection turned off.",
+    description: "Requires stateful resources (keys, buckets, volumes, databases) to be protected from deletion by Pulumi, and flags provider deletion protection turned off.",
     types: [
         "aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
         "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/keyRing:KeyRing", "gcp:storage/bucket:Bucket", "gcp:compute/disk:Disk", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:container/cluster:Cluster",
@@ -23,7 +23,9 @@ export const dataStatefulEnforceProtection = resourceRule<Config>({
         statefulTypes: { type: "array", items: { type: "string" }, default: [], description: "Extra type tokens to treat as stateful (the built-in list covers keys, buckets, volumes, databases and PVCs)." },
     },
     check: (r, _cfg, report) => {
-        const opts = r.opts as unknown as { protect?: boolean; retainOnDelete?: boolean };
+        // The engine shows policies `protect` but not `retainOnDelete` (PolicyResourceOptions), so
+        // protection is what this rule can prove; retaining on delete is good practice on top.
+        const opts = r.opts as unknown as { protect?: boolean };
         const dp = r.props.deletionProtection ?? at(r.props, "settings.deletionProtectionEnabled");
         if (dp === false) {
             report(msg(`${label(r)} has deletion protection off`, "deletionProtection false", "deletion protection on (the provider default)", "remove deletionProtection: false"));
@@ -31,8 +33,8 @@ export const dataStatefulEnforceProtection = resourceRule<Config>({
         if (r.type === "gcp:container/cluster:Cluster") {
             return; // Clusters: only the provider flag above.
         }
-        if (opts.protect !== true && opts.retainOnDelete !== true) {
-            report(msg(`${label(r)} holds state but can be destroyed by Pulumi`, `protect ${show(opts.protect ?? false)}, retainOnDelete ${show(opts.retainOnDelete ?? false)}`, "protect: true or retainOnDelete: true", "create it with { protect: true } (or retainOnDelete: true) in its resource options"));
+        if (opts.protect !== true) {
+            report(msg(`${label(r)} holds state but can be destroyed by Pulumi`, `protect ${show(opts.protect ?? false)}`, "protect: true (retainOnDelete is not visible to policies)", "create it with { protect: true, retainOnDelete: true } in its resource options"));
         }
     },
 });
