@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as path from "path";
 import { RecordedResource, runProgram, RunResult } from "../../preview/harness";
 import { at, ofType, one, ZONES } from "./fixtures";
 
@@ -128,7 +129,8 @@ describe("aws stacks through index.ts (runProgram)", function () {
     });
 
     it("follows config overrides: a larger disk and a different instance type reach the launch template and node group", async () => {
-        const run = await runProgram({ stack: "aws-prod", overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" } });
+        // The cluster-only program: the same config path as index.ts without the platform's cost.
+        const run = await runProgram({ stack: "aws-prod", program: path.join(__dirname, "clusterProgram.ts"), overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" } });
         assert.strictEqual(at(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "agents-aws-prod-data"), "blockDeviceMappings.0.ebs.volumeSize"), 250);
         const g = one(run.resources, "aws:eks/nodeGroup:NodeGroup", "agents-aws-prod-data");
         assert.deepStrictEqual(g.inputs.instanceTypes, ["r7g.xlarge"]);
