@@ -1,7 +1,9 @@
 /**
  * The cluster's object store: one S3 bucket for backups, logs, traces and metrics, encrypted with
  * the cluster's KMS key (bucket key on), versioned, public access blocked, TLS-only, with lifecycle
- * rules from the retention figures, and protected. `lifecycleRules` is pure and tested.
+ * rules from the retention figures, and protected. `lifecycleRules` is pure and tested. The
+ * prefixes match the GCS and Azure stores' (components/gcp/retention.ts), so the platform writes to
+ * the same places on every cloud.
  */
 import { Bucket } from "@pulumi/aws/s3/bucket";
 import { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
@@ -30,6 +32,8 @@ export const OBJECT_STORE_PREFIXES = {
     traces: "traces/",
     /** Metric blocks (long-term Prometheus storage), kept `metricsDays`. */
     metrics: "metrics/",
+    /** Agent conversation history exports, kept `conversationDays`. */
+    conversations: "conversations/",
 } as const;
 
 /** Days a replaced or deleted object version stays recoverable. */
@@ -56,6 +60,7 @@ export function lifecycleRules(r: RetentionConfig): LifecycleRule[] {
         expire("expire-logs", OBJECT_STORE_PREFIXES.logs, r.logsDays),
         expire("expire-traces", OBJECT_STORE_PREFIXES.traces, r.tracesDays),
         expire("expire-metrics", OBJECT_STORE_PREFIXES.metrics, r.metricsDays),
+        expire("expire-conversations", OBJECT_STORE_PREFIXES.conversations, r.conversationDays),
         {
             id: "noncurrent-versions-and-uploads",
             status: "Enabled",

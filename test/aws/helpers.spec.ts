@@ -167,6 +167,7 @@ describe("aws/objectStore lifecycle", () => {
             { id: "expire-logs", status: "Enabled", filter: { prefix: "logs/" }, expiration: { days: 90 } },
             { id: "expire-traces", status: "Enabled", filter: { prefix: "traces/" }, expiration: { days: 30 } },
             { id: "expire-metrics", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } },
+            { id: "expire-conversations", status: "Enabled", filter: { prefix: "conversations/" }, expiration: { days: 365 } },
             {
                 id: "noncurrent-versions-and-uploads",
                 status: "Enabled",
@@ -176,7 +177,7 @@ describe("aws/objectStore lifecycle", () => {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             },
         ]);
-        assert.deepStrictEqual(Object.values(OBJECT_STORE_PREFIXES), ["backups/", "config/", "logs/", "traces/", "metrics/"]);
+        assert.deepStrictEqual(Object.values(OBJECT_STORE_PREFIXES), ["backups/", "config/", "logs/", "traces/", "metrics/", "conversations/"]);
     });
 
     it("follows changed retention figures", () => {
