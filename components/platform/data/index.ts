@@ -42,6 +42,11 @@ export interface DataServicesArgs {
      */
     podMonitors?: boolean;
     /**
+     * What the PodMonitors wait for: the observability stack (it brings the Prometheus Operator CRDs).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
+    /**
      * Resources to wait for: the namespaces' policies and service accounts, cert-manager.
      * @default []
      */
@@ -72,6 +77,7 @@ export class DataServices extends pulumi.ComponentResource {
             protectStateful: args.protectStateful,
             podMonitor: args.podMonitors ?? true,
             dependsOn: args.dependsOn ?? [],
+            monitoringDependsOn: args.monitoringDependsOn ?? [],
         };
         const postgres = new Postgres(`${name}-postgres`, { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays }, { parent: this });
         const mongodb = new MongoDb(`${name}-mongodb`, { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays }, { parent: this });

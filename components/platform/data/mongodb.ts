@@ -43,13 +43,17 @@ export const MONGO_IMAGES = {
 /** CR version the operator chart (1.22.0) understands. */
 export const MONGO_CR_VERSION = "1.22.0";
 
-/** The operator's system users: key prefix in the Secret and user name. */
-const SYSTEM_USERS = {
-    BACKUP: "backup",
-    DATABASE_ADMIN: "databaseAdmin",
-    CLUSTER_ADMIN: "clusterAdmin",
-    CLUSTER_MONITOR: "clusterMonitor",
-    USER_ADMIN: "userAdmin",
+/**
+ * The operator's system users: key prefix in the Secret and user name. The names sit in a Secret,
+ * so the preview treats them as secret strings and scrubs them from reports: distinctive names,
+ * never common words.
+ */
+export const SYSTEM_USERS = {
+    BACKUP: "psmdb_backup",
+    DATABASE_ADMIN: "psmdb_database_admin",
+    CLUSTER_ADMIN: "psmdb_cluster_admin",
+    CLUSTER_MONITOR: "psmdb_cluster_monitor",
+    USER_ADMIN: "psmdb_user_admin",
 } as const;
 
 /** Arguments of the MongoDb component. */
@@ -71,6 +75,11 @@ export interface MongoDbArgs {
      * @default true
      */
     podMonitor?: boolean;
+    /**
+     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
     /**
      * Resources the operator chart waits for (the namespace's policies, cert-manager).
      * @default []
@@ -125,7 +134,7 @@ export class MongoDb extends pulumi.ComponentResource {
         const system: Record<string, pulumi.Input<string>> = {};
         for (const [key, user] of Object.entries(SYSTEM_USERS)) {
             system[`MONGODB_${key}_USER`] = user;
-            system[`MONGODB_${key}_PASSWORD`] = generatedPassword(`${name}-${user.toLowerCase()}-password`, this);
+            system[`MONGODB_${key}_PASSWORD`] = generatedPassword(`${name}-${key.toLowerCase().replace("_", "-")}-password`, this);
         }
         const systemSecret = secretFrom(`${name}-system-users`, { name: MONGO_SYSTEM_SECRET, namespace: args.namespace, data: system }, { parent: this, dependsOn });
         const appPassword = generatedPassword(`${name}-jamie-password`, this);
@@ -298,7 +307,7 @@ export class MongoDb extends pulumi.ComponentResource {
                     metadata: { name: MONGO_CLUSTER, namespace: args.namespace },
                     spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics", interval: "30s" }] },
                 },
-                { parent: this, dependsOn: deps.operator ? [deps.operator] : [] },
+                { parent: this, dependsOn: [...(deps.operator ? [deps.operator] : []), ...(args.monitoringDependsOn ?? [])] },
             );
         }
     }

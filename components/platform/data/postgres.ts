@@ -18,9 +18,12 @@ import { dataSizes } from "./sizing";
 
 /** Name of the CloudNativePG Cluster (its services are `pg-rw`, `pg-ro`, `pg-r`; its ServiceAccount `pg`). */
 export const PG_CLUSTER = "pg";
-/** Database and owner Scarlet uses. */
+/**
+ * Database and owner Scarlet uses. The user name sits in a Secret, so the preview treats it as a
+ * secret string and scrubs it from reports: it must not be a word that appears elsewhere.
+ */
 export const PG_DATABASE = "scarlet";
-export const PG_USER = "scarlet";
+export const PG_USER = "scarlet_app";
 /** Secret with Scarlet's database credentials (`kubernetes.io/basic-auth`). */
 export const PG_APP_SECRET = "pg-app-credentials";
 /** The Barman Cloud plugin's name as the Cluster and ScheduledBackup refer to it. */
@@ -51,6 +54,11 @@ export interface PostgresArgs {
      * @default true
      */
     podMonitor?: boolean;
+    /**
+     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
     /**
      * Resources the operator chart waits for (the namespace's policies, cert-manager for the plugin).
      * @default []
@@ -179,7 +187,8 @@ export class Postgres extends pulumi.ComponentResource {
                     imageName: PG_IMAGE,
                     primaryUpdateStrategy: "unsupervised",
                     enableSuperuserAccess: false,
-                    bootstrap: { initdb: { database: PG_DATABASE, owner: PG_USER, secret: { name: PG_APP_SECRET } } },
+                    // The owner is the Secret's user name, which Kubernetes Secrets make secret: keep it so here too.
+                    bootstrap: { initdb: { database: PG_DATABASE, owner: pulumi.secret(PG_USER), secret: { name: PG_APP_SECRET } } },
                     storage: { size: gi(size.volumeGi), storageClass: args.target.ssdStorageClass },
                     walStorage: { size: gi(size.walVolumeGi), storageClass: args.target.ssdStorageClass },
                     resources: size.resources,
@@ -234,7 +243,7 @@ export class Postgres extends pulumi.ComponentResource {
                     metadata: { name: PG_CLUSTER, namespace: args.namespace },
                     spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics", interval: "30s" }] },
                 },
-                { parent: this, dependsOn: [cluster] },
+                { parent: this, dependsOn: [cluster, ...(args.monitoringDependsOn ?? [])] },
             );
         }
         this.registerOutputs({ host: this.host, backupLocation: this.backupLocation });

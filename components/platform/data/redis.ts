@@ -62,6 +62,11 @@ export interface RedisArgs {
      */
     podMonitor?: boolean;
     /**
+     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
+    /**
      * Resources the operator chart waits for (the namespace's policies, cert-manager).
      * @default []
      */
@@ -216,7 +221,7 @@ export class Redis extends pulumi.ComponentResource {
                     metadata: { name: REDIS_NAME, namespace: args.namespace },
                     spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ portNumber: LAYOUT.redis.ports.metrics, interval: "30s" }] },
                 },
-                { parent: this, dependsOn: [replication] },
+                { parent: this, dependsOn: [replication, ...(args.monitoringDependsOn ?? [])] },
             );
         }
         this.registerOutputs({ host: this.host });

@@ -13,7 +13,7 @@ describe("platform data: DataServices", function () {
         assert.deepStrictEqual(prod.run.redactedOutputs, { mongodbUri: "[secret]", postgresUri: "[secret]", redisUrl: "[secret]" });
         const out = prod.run.outputs as Record<string, string>;
         const pg = one(prod.run, T.secret, "t-data-postgres-app-credentials").inputs.stringData as Record<string, string>;
-        assert.strictEqual(out.postgresUri, `postgresql://scarlet:${pg.password}@pg-rw.data-postgres.svc.cluster.local:5432/scarlet?sslmode=require`);
+        assert.strictEqual(out.postgresUri, `postgresql://scarlet_app:${pg.password}@pg-rw.data-postgres.svc.cluster.local:5432/scarlet?sslmode=require`);
         const mongo = one(prod.run, T.secret, "t-data-mongodb-jamie-credentials").inputs.stringData as Record<string, string>;
         assert.strictEqual(out.mongodbUri, `mongodb://jamie:${mongo.password}@mongodb-rs0.data-mongodb.svc.cluster.local:27017/jamie?replicaSet=rs0&authSource=admin&tls=true`);
         const redis = one(prod.run, T.secret, "t-data-redis-auth").inputs.stringData as Record<string, string>;
@@ -53,6 +53,14 @@ describe("platform data: DataServices", function () {
         }
     });
 
+    it("uses no secret string (user names included) that the report scrubber would find in non-secret text", () => {
+        // The preview scrubs every secret string of 6+ characters from its report: a user name
+        // such as "backup" or "scarlet" would blank out resource and chart names.
+        const visible = JSON.stringify(prod.run.resources.map((r) => [r.type, r.name, r.redactedInputs]));
+        const clashes = [...prod.run.secrets].filter((s) => s.length >= 6 && visible.includes(s));
+        assert.deepStrictEqual(clashes, []);
+    });
+
     it("puts every component in its own namespace with the SSD storage class on every volume", () => {
         const ns = (type: string) => ofType(prod.run, type).map((r) => (r.inputs.metadata as any).namespace);
         assert.deepStrictEqual(ns(T.pgCluster), ["data-postgres"]);
@@ -78,6 +86,16 @@ describe("platform data: DataServices", function () {
         // The connection strings (and their Secrets) are still made, so the agents can be wired.
         assert.deepStrictEqual(off.run.redactedOutputs, { mongodbUri: "[secret]", postgresUri: "[secret]", redisUrl: "[secret]" });
         assert.strictEqual(ofType(off.run, T.password).length, 8);
+    });
+
+    it("orders every PodMonitor after the observability stack that brings its CRD", async () => {
+        const r = await runData({ withMonitoring: true });
+        const ready = one(r.run, T.configMap, "t-monitoring-ready").urn;
+        const monitors = ofType(r.run, T.podMonitor);
+        assert.deepStrictEqual(monitors.map((m) => m.name).sort(), ["t-data-mongodb-pod-monitor", "t-data-postgres-pod-monitor", "t-data-redis-pod-monitor"]);
+        for (const m of monitors) {
+            assert.ok(m.opts.dependsOn.includes(ready), `${m.name} waits for the monitoring stack`);
+        }
     });
 
     it("warns once per database when the cluster has no object store", async () => {

@@ -3,6 +3,7 @@
  * store of any kind (or none), the production retention figures, and one-call runs of
  * DataServices under the harness's mocks.
  */
+import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreKind } from "../../../components/contract";
 import { DataServices } from "../../../components/platform/data";
@@ -58,6 +59,8 @@ export interface DataRunOptions {
     thirdPartyCharts?: boolean;
     protectStateful?: boolean;
     zones?: string[];
+    /** Pass a stand-in for the observability stack as `monitoringDependsOn`. */
+    withMonitoring?: boolean;
 }
 
 /** What a DataServices run gives a test. */
@@ -74,6 +77,7 @@ export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
     const run = await runWithMocks(() => {
         const fake = targetWithStore(opts.store ?? "s3", opts.zones);
         bindings = fake.bindings;
+        const monitoring = opts.withMonitoring ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })] : undefined;
         const d = new DataServices(
             "t-data",
             {
@@ -83,6 +87,7 @@ export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
                 retention: RETENTION,
                 thirdPartyCharts: opts.thirdPartyCharts ?? true,
                 protectStateful: opts.protectStateful ?? true,
+                monitoringDependsOn: monitoring,
             },
             { provider: fake.target.provider },
         );

@@ -70,7 +70,7 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
         assert.strictEqual(c.spec.postgresql.parameters.ssl_min_protocol_version, "TLSv1.3");
         assert.strictEqual(c.spec.postgresql.parameters.password_encryption, "scram-sha-256");
         assert.strictEqual(c.spec.enableSuperuserAccess, false);
-        assert.deepStrictEqual(c.spec.bootstrap, { initdb: { database: "scarlet", owner: "scarlet", secret: { name: PG_APP_SECRET } } });
+        assert.deepStrictEqual(c.spec.bootstrap, { initdb: { database: "scarlet", owner: "scarlet_app", secret: { name: PG_APP_SECRET } } });
         assert.match(c.spec.imageName, /^ghcr\.io\/cloudnative-pg\/postgresql:1[5-9]\.\d+$/);
     });
 
