@@ -36,7 +36,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
-import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, serviceTrustPolicy } from "./iamPolicies";
+import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, principalLabels, serviceTrustPolicy } from "./iamPolicies";
 import { createIrsaRole, IrsaBinder } from "./identity";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
@@ -178,8 +178,9 @@ export class EksCluster extends pulumi.ComponentResource {
         const oidc = new OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags }, parent);
 
         // Cluster admins through access entries (no aws-auth ConfigMap).
+        const adminLabels = principalLabels(args.adminPrincipalArns);
         const adminAccess = args.adminPrincipalArns.map((principalArn, i) => {
-            const n = `${name}-admin-${i}`;
+            const n = `${name}-admin-${adminLabels[i]}`;
             const entry = new AccessEntry(n, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
             return new AccessPolicyAssociation(
                 n,

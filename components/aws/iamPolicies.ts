@@ -49,6 +49,21 @@ export function eksAccessPolicyArn(partition: string, policyName: string): strin
     return `arn:${partition}:eks::aws:cluster-access-policy/${policyName}`;
 }
 
+/**
+ * Stable resource-name labels for IAM principals, so that adding or removing one never renames
+ * (and so replaces) another's access entry: the principal's name (`role/team/admins` -> `admins`),
+ * or `<name>-<account>` where two principals share a name.
+ */
+export function principalLabels(arns: string[]): string[] {
+    const parse = (arn: string) => {
+        const [, , , , account = "", resource = ""] = arn.split(":");
+        const last = resource.split("/").pop() ?? resource;
+        return { account, name: last.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "principal" };
+    };
+    const parsed = arns.map(parse);
+    return parsed.map((p) => (parsed.filter((q) => q.name === p.name).length > 1 ? `${p.name}-${p.account}` : p.name));
+}
+
 /** Trust policy letting an AWS service (`eks`, `ec2`) assume a role. */
 export function serviceTrustPolicy(service: string, partition: string): PolicyDocument {
     return doc({

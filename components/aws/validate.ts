@@ -89,7 +89,9 @@ export function eksClusterArgProblems(args: EksClusterArgs): ArgProblem[] {
         fail("adminPrincipalArns", "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)");
     }
     args.adminPrincipalArns.forEach((a, i) => {
-        if (!PRINCIPAL_ARN.test(a)) {
+        if (args.adminPrincipalArns.indexOf(a) !== i) {
+            fail(`adminPrincipalArns[${i}]`, `found "${a}" again; list each principal once`);
+        } else if (!PRINCIPAL_ARN.test(a)) {
             fail(`adminPrincipalArns[${i}]`, `found "${a}"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`);
         }
     });

@@ -189,9 +189,9 @@ describe("aws/EksCluster (production arguments)", function () {
     it("uses access entries (authentication mode API) giving each admin principal cluster-admin", () => {
         const c = one(run.resources, CLUSTER, "t-eks");
         assert.deepStrictEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
-        const entry = one(run.resources, "aws:eks/accessEntry:AccessEntry", "t-admin-0");
+        const entry = one(run.resources, "aws:eks/accessEntry:AccessEntry", "t-admin-platform-admins");
         assert.deepStrictEqual({ clusterName: entry.inputs.clusterName, principalArn: entry.inputs.principalArn, type: entry.inputs.type }, { clusterName: "t", principalArn: ADMIN_ARN, type: "STANDARD" });
-        const assoc = one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-0");
+        const assoc = one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-platform-admins");
         assert.deepStrictEqual(assoc.inputs, {
             clusterName: "t",
             principalArn: ADMIN_ARN,
@@ -360,7 +360,7 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "t", "--region", "eu-west-1", "--output", "json"]);
         assert.strictEqual(run.redactedOutputs.kubeconfig, "[secret]");
         assert.strictEqual(run.redactedOutputs.targetKubeconfig, "[secret]");
-        assert.ok(provider.opts.dependsOn.includes(one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-0").urn));
+        assert.ok(provider.opts.dependsOn.includes(one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-platform-admins").urn));
     });
 
     it("keeps backups in a protected S3 bucket: KMS-encrypted, versioned, public access blocked, TLS only, lifecycle from retention", () => {
@@ -486,8 +486,8 @@ describe("aws/EksCluster (development arguments)", function () {
         assert.deepStrictEqual(
             ofType(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.name, a.inputs.principalArn]),
             [
-                ["t-admin-0", ADMIN_ARN],
-                ["t-admin-1", "arn:aws:iam::111122223333:user/break-glass"],
+                ["t-admin-break-glass", "arn:aws:iam::111122223333:user/break-glass"],
+                ["t-admin-platform-admins", ADMIN_ARN],
             ],
         );
     });

@@ -11,6 +11,7 @@ import {
     issuerHostPath,
     managedPolicyArn,
     partitionOf,
+    principalLabels,
     serviceTrustPolicy,
 } from "../../components/aws/iamPolicies";
 import { buildKubeconfig } from "../../components/aws/kubeconfig";
@@ -19,7 +20,7 @@ import { amiTypeFor, nodeLabelsFor, nodeTaintsFor } from "../../components/aws/n
 import { lifecycleRules, OBJECT_STORE_PREFIXES } from "../../components/aws/objectStore";
 import { eksClusterArgProblems } from "../../components/aws/validate";
 import { DEFAULT_RETENTION } from "../../config/defaults";
-import { prodArgs } from "./fixtures";
+import { ADMIN_ARN, prodArgs } from "./fixtures";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-4a61-b728-39404a5b6c7d";
 const BUCKET = "arn:aws:s3:::agents-prod-store-1a2b3c4";
@@ -35,6 +36,12 @@ describe("aws/iamPolicies", () => {
         assert.deepStrictEqual(serviceTrustPolicy("ec2", "aws-cn").Statement, [
             { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com.cn" }, Action: "sts:AssumeRole" },
         ]);
+    });
+
+    it("labels admin principals by name, stable under reordering, with the account when names clash", () => {
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/platform-admins", "arn:aws:iam::111122223333:user/ops/Break_Glass"]), ["platform-admins", "break-glass"]);
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:user/ops/Break_Glass", "arn:aws:iam::111122223333:role/platform-admins"]), ["break-glass", "platform-admins"]);
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/admins", "arn:aws:iam::444455556666:role/team/admins"]), ["admins-111122223333", "admins-444455556666"]);
     });
 
     it("trusts exactly one ServiceAccount through the OIDC provider (IRSA)", () => {
@@ -271,12 +278,13 @@ describe("aws/validate", () => {
         ]);
     });
 
-    it("rejects a malformed admin ARN and an open public endpoint", () => {
+    it("rejects a malformed or repeated admin ARN and an open public endpoint", () => {
         const args = prodArgs();
-        args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins"];
+        args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins", ADMIN_ARN, ADMIN_ARN];
         args.endpoint = { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] };
         assert.deepStrictEqual(eksClusterArgProblems(args), [
             { propertyPath: "adminPrincipalArns[0]", reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)' },
+            { propertyPath: "adminPrincipalArns[2]", reason: `found "${ADMIN_ARN}" again; list each principal once` },
             { propertyPath: "endpoint.publicAccessCidrs", reason: 'found "0.0.0.0/0"; the whole internet is not allowed' },
         ]);
     });
