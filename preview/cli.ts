@@ -18,12 +18,14 @@ import { shippedStacks, UsageError } from "./stackFile";
 
 export const EXIT = { ok: 0, violations: 1, usage: 2, failure: 3 } as const;
 
-const USAGE = `Usage: npm run preview:offline -- --stack <name> [--json] [--out <dir>] [--policy-config <file>]
+const USAGE = `Usage: npm run preview:offline -- --stack <name> [--json] [--out <dir>] [--policy-config <file>] [--program <file>]
 
   --stack <name>          stack to preview (stacks/Pulumi.<name>.yaml); shipped: ${shippedStacks().join(", ")}
   --json                  print one JSON document instead of the text report
   --out <dir>             also write report.json, report.txt, manifests/ and helm-values/ to <dir>
   --policy-config <file>  policy pack config (default: policy/config/<stack>.json)
+  --program <file>        run another program instead of index.ts (your own program importing the
+                          components, or a what-if variant of this one) with the same stack config
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad config or usage, 3 program failure.`;
 
@@ -32,6 +34,7 @@ export interface CliOptions {
     json: boolean;
     out?: string;
     policyConfig?: string;
+    program?: string;
 }
 
 /** Parses argv (without node and script); throws UsageError on anything unknown. */
@@ -59,6 +62,9 @@ export function parseArgs(argv: string[]): CliOptions | "help" {
                 break;
             case "--policy-config":
                 opts.policyConfig = value();
+                break;
+            case "--program":
+                opts.program = path.resolve(value());
                 break;
             case "--help":
             case "-h":
@@ -91,7 +97,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         if (!opts.json) {
             io.err(`Previewing stack ${opts.stack} offline (mocks, no credentials)...\n`);
         }
-        const run = await runProgram({ stack: opts.stack });
+        const run = await runProgram({ stack: opts.stack, program: opts.program });
         if (!opts.json) {
             io.err(`Program registered ${run.resources.length} resources in ${Date.now() - started} ms; running ${policies.length} policies...\n`);
         }
