@@ -51,12 +51,13 @@ export interface AgentsArgs {
      */
     otlpEndpoint?: pulumi.Input<string>;
     /**
-     * Install Scarlet's ServiceMonitor (needs the Prometheus Operator CRDs, i.e. the observability stack).
+     * Install the agents' ServiceMonitors (Jamie's health port, Scarlet's metrics port; needs the
+     * Prometheus Operator CRDs, i.e. the observability stack).
      * @default true
      */
     serviceMonitor?: boolean;
     /**
-     * Labels on Scarlet's ServiceMonitor so Prometheus selects it.
+     * Labels on the agents' ServiceMonitors so Prometheus selects them.
      * @default {}
      */
     serviceMonitorLabels?: Record<string, string>;
@@ -216,6 +217,7 @@ export class Agents extends pulumi.ComponentResource {
                     scarletUrl: this.internalUrls.scarletApi,
                     otlpEndpoint: otlp,
                     conversationRetentionDays: args.conversationDays,
+                    serviceMonitor: { enabled: args.serviceMonitor ?? true, path: "/metrics", interval: "30s", labels: args.serviceMonitorLabels ?? {} },
                     ...overrides.jamie,
                 },
             },

@@ -74,6 +74,7 @@ describe("platform agents", function () {
         assert.deepStrictEqual(j.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
         assert.deepStrictEqual(j.topologySpread, { enabled: true, zoneWhenUnsatisfiable: "DoNotSchedule" });
         assert.deepStrictEqual(j.ports, { portal: 3000, api: 8000, health: 9000 });
+        assert.deepStrictEqual(j.serviceMonitor, { enabled: true, path: "/metrics", interval: "30s", labels: {} });
         const s = one(run, CHART, "t-agents-scarlet").inputs.values as any;
         assert.deepStrictEqual(s.resources, { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } });
         assert.strictEqual(s.autoscaling.targetCPUUtilizationPercentage, 70);

@@ -172,16 +172,19 @@ describe("local charts (rendered with helm template)", () => {
         assert.strictEqual(kind(rendered("scarlet"), "Service").spec.type, "ClusterIP");
     });
 
-    it("Scarlet ships a ServiceMonitor on its metrics port", () => {
-        const sm = kind(rendered("scarlet"), "ServiceMonitor");
-        assert.deepStrictEqual(sm.spec.endpoints, [{ port: "metrics", path: "/metrics", interval: "30s" }]);
-        assert.strictEqual(rendered("jamie").filter((o) => o.kind === "ServiceMonitor").length, 0);
+    it("Scarlet's ServiceMonitor scrapes its metrics port, Jamie's its health port", () => {
+        assert.deepStrictEqual(kind(rendered("scarlet"), "ServiceMonitor").spec.endpoints, [{ port: "metrics", path: "/metrics", interval: "30s" }]);
+        assert.deepStrictEqual(kind(rendered("jamie"), "ServiceMonitor").spec.endpoints, [{ port: "health", path: "/metrics", interval: "30s" }]);
+        for (const c of ["jamie", "scarlet"] as const) {
+            assert.deepStrictEqual(kind(rendered(c), "ServiceMonitor").spec.selector, { matchLabels: kind(rendered(c), "Service").spec.selector });
+        }
     });
 
     it("refuses to render without an image tag or with `latest`", () => {
         for (const c of ["jamie", "scarlet"]) {
             const helpers = fs.readFileSync(path.join(CHARTS_DIR, c, "templates", "_helpers.tpl"), "utf8");
-            assert.match(helpers, /if or \(not \.Values\.image\.tag\) \(eq \.Values\.image\.tag "latest"\)/);
+            assert.match(helpers, /\$tag := toString \(\.Values\.image\.tag \| default ""\)/);
+            assert.match(helpers, /if or \(eq \$tag ""\) \(eq \$tag "latest"\)/);
             assert.match(helpers, /fail "image\.tag is required and must not be \\"latest\\"/);
         }
     });

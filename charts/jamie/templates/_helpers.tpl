@@ -14,8 +14,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{- define "jamie.image" -}}
-{{- if or (not .Values.image.tag) (eq .Values.image.tag "latest") -}}
+{{- $tag := toString (.Values.image.tag | default "") -}}
+{{- if or (eq $tag "") (eq $tag "latest") -}}
 {{- fail "image.tag is required and must not be \"latest\" (set platform.jamie.tag)" -}}
 {{- end -}}
-{{ printf "%s:%s" .Values.image.repository .Values.image.tag }}
+{{ printf "%s:%s" .Values.image.repository $tag }}
 {{- end -}}
