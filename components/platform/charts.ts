@@ -240,6 +240,14 @@ export function chartVisibility(opts: { thirdPartyCharts: boolean; addons: Optio
         .map((c) => ({ key: c.key, chart: c.chart, version: c.version, kind: c.kind, notVisibleOffline: c.notVisibleOffline }));
 }
 
+/**
+ * What the offline preview cannot see of an installed chart, by the `chart` input a Helm resource
+ * was registered with (what the preview report has in hand). Undefined for a chart not in the table.
+ */
+export function notVisibleFor(chartRef: string): string | undefined {
+    return chartTable().find((c) => c.chart === chartRef)?.notVisibleOffline;
+}
+
 /** Absolute path of a local chart (for tests and docs; the program passes the project-relative path). */
 export function localChartPath(key: ChartKey): string {
     return path.resolve(__dirname, "..", "..", (CHARTS[key] as ChartSpec).chart);

@@ -3,7 +3,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CHARTS, chartTable, localChartPath } from "../../components/platform/charts";
+import { CHARTS, chartTable, localChartPath, notVisibleFor } from "../../components/platform/charts";
 import { LAYOUT } from "../../components/platform/layout";
 import { agentValuesFixture } from "./chartFixtures";
 
@@ -50,6 +50,13 @@ describe("chart table", () => {
         assert.deepStrictEqual(pins.falco, ["falco", "https://falcosecurity.github.io/charts", "9.2.0", "helm.v4.Chart"]);
         assert.deepStrictEqual(pins.externalSecrets, ["external-secrets", "https://charts.external-secrets.io", "2.8.0", "helm.v4.Chart"]);
         assert.ok(!chartTable().some((c) => c.chart.includes("ingress-nginx")), "the retired community ingress-nginx is not used");
+    });
+
+    it("answers what the offline preview cannot see by the chart reference a Helm resource carries", () => {
+        assert.strictEqual(notVisibleFor("./charts/jamie"), CHARTS.jamie.notVisibleOffline);
+        assert.strictEqual(notVisibleFor("oci://docker.io/envoyproxy/gateway-helm"), CHARTS.envoyGateway.notVisibleOffline);
+        assert.match(notVisibleFor("cert-manager")!, /ClusterIssuers and Certificates are the program's own objects/);
+        assert.strictEqual(notVisibleFor("ingress-nginx"), undefined);
     });
 
     it("local charts' Chart.yaml versions match the table", () => {
