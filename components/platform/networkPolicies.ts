@@ -53,6 +53,9 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** Ports the API server listens on (managed control planes use 443; self-managed ones 6443). */
 export const API_SERVER_PORTS = [443, 6443];
 
+/** NodeLocal DNSCache's link-local address (GKE, and clusters that run it): pods query it directly. */
+export const NODE_LOCAL_DNS_CIDR = "169.254.20.10/32";
+
 /** Istio ambient's HBONE tunnel port. */
 export const HBONE_PORT = 15008;
 
@@ -128,7 +131,7 @@ export function namespacePolicies(
     doc("default-deny", { policyTypes: ["Ingress", "Egress"] });
     doc("allow-dns", {
         policyTypes: ["Egress"],
-        egress: [{ to: [nsPeer("kube-system")], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
+        egress: [{ to: [nsPeer("kube-system"), { ipBlock: { cidr: NODE_LOCAL_DNS_CIDR } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }],
     });
     doc("allow-same-namespace", {
         policyTypes: ["Ingress", "Egress"],

@@ -89,7 +89,7 @@ describe("platform foundation", function () {
         for (const c of COMPONENTS) {
             assert.deepStrictEqual(at(policy(run, c, "allow-dns").inputs, "spec.egress"), [
                 {
-                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }, { ipBlock: { cidr: "169.254.20.10/32" } }],
                     ports: [
                         { protocol: "UDP", port: 53 },
                         { protocol: "TCP", port: 53 },
