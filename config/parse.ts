@@ -169,9 +169,13 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     if (cloud === "aws") {
         const o = r.object("aws", raw.aws) ?? {};
         r.noUnknownKeys("aws", o, ["adminPrincipalArns"]);
+        if (o.adminPrincipalArns === undefined) {
+            r.fail("aws.adminPrincipalArns", "missing required key for cloud aws; at least one IAM role or user ARN that gets cluster-admin (access entries replace the aws-auth ConfigMap)");
+        }
         cfg.aws = {
             adminPrincipalArns:
                 r.stringArray("aws.adminPrincipalArns", o.adminPrincipalArns, {
+                    minItems: 1,
                     item: (k, v) => ARN.test(v) || r.fail(k, `found ${show(v)}; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`) !== undefined,
                 }) ?? [],
         };

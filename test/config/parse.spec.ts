@@ -8,6 +8,7 @@ function goodAws(): Record<string, unknown> {
         environment: "prod",
         region: "eu-west-1",
         zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        aws: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admins"] },
         platform: {
             domain: "agents.example.com",
             acmeEmail: "ops@example.com",
@@ -89,12 +90,12 @@ describe("stack config: parseStackConfig", () => {
     });
 
     it("defaults Azure zones to 1, 2, 3", () => {
-        const raw = with_({ cloud: "azure", region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: [] } });
+        const raw = with_({ cloud: "azure", aws: undefined, region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: [] } });
         assert.deepStrictEqual(parseStackConfig("az", raw).zones, ["1", "2", "3"]);
     });
 
     it("accepts a GCP custom machine type that meets the production floor", () => {
-        const raw = with_({ cloud: "gcp", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], gcp: { project: "acme-agents-prod" }, "nodePools.system": { instanceType: "custom-4-16384" } });
+        const raw = with_({ cloud: "gcp", aws: undefined, region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], gcp: { project: "acme-agents-prod" }, "nodePools.system": { instanceType: "custom-4-16384" } });
         const cfg = parseStackConfig("gcp", raw);
         assert.strictEqual(cfg.nodePools.find((p) => p.role === "system")!.instanceType, "custom-4-16384");
     });
@@ -131,6 +132,8 @@ describe("stack config: parseStackConfig", () => {
         { title: "an image tagged latest", raw: () => with_({ "platform.jamie": { repository: "ghcr.io/example/jamie", tag: "latest" } }), key: "platform.jamie.tag", message: /found "latest"; must be a pinned image tag/ },
         { title: "an unknown issuer", raw: () => with_({ "platform.issuer": "zerossl" }), key: "platform.issuer", message: /found "zerossl"; allowed: letsencrypt-prod, letsencrypt-staging, private-ca/ },
         { title: "a section of another cloud", raw: () => with_({ gcp: { project: "acme-agents" } }), key: "gcp", message: /found a gcp section but cloud is "aws"/ },
+        { title: "an AWS stack without an admin principal", raw: () => with_({ aws: undefined }), key: "aws.adminPrincipalArns", message: /missing required key for cloud aws; at least one IAM role or user ARN/ },
+        { title: "an empty admin principal list", raw: () => with_({ "aws.adminPrincipalArns": [] }), key: "aws.adminPrincipalArns", message: /found 0 items \(\[\]\); at least 1 required/ },
         { title: "a malformed admin ARN", raw: () => with_({ aws: { adminPrincipalArns: ["admins"] } }), key: "aws.adminPrincipalArns[0]", message: /found "admins"; must be an IAM role or user ARN/ },
         { title: "a GCP stack without a project", raw: () => with_({ cloud: "gcp", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"] }), key: "gcp.project", message: /missing required key for cloud gcp/ },
         {
@@ -163,7 +166,7 @@ describe("stack config: parseStackConfig", () => {
 
     it("formats one error message listing every problem with its key", () => {
         try {
-            parseStackConfig("aws-prod", with_({ cloud: "mars", "network.cidr": "nope" }));
+            parseStackConfig("aws-prod", with_({ cloud: "mars", aws: undefined, "network.cidr": "nope" }));
             assert.fail("expected rejection");
         } catch (e) {
             assert.ok(e instanceof StackConfigError);
