@@ -167,7 +167,7 @@ export class MongoDb extends pulumi.ComponentResource {
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: "mongodb", secretName: "mongodb-backup-store" },
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: "mongodb", secretName: "mongodb-backup-store-credentials" },
             { parent: this, dependsOn },
         );
         if (!access) {

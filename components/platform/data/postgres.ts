@@ -143,7 +143,7 @@ export class Postgres extends pulumi.ComponentResource {
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: PG_CLUSTER, prefix: "postgres", secretName: "pg-backup-store" },
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: PG_CLUSTER, prefix: "postgres", secretName: "pg-backup-store-credentials" },
             { parent: this, dependsOn },
         );
         if (!access) {

@@ -118,7 +118,7 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.deepStrictEqual(s3c, {
             main: true,
             type: "s3",
-            s3: { bucket: "agents-test-backups", region: "us-east-1", endpointUrl: "https://minio.example.internal:9000", prefix: "mongodb", credentialsSecret: "mongodb-backup-store" },
+            s3: { bucket: "agents-test-backups", region: "us-east-1", endpointUrl: "https://minio.example.internal:9000", prefix: "mongodb", credentialsSecret: "mongodb-backup-store-credentials" },
         });
         assert.ok(!JSON.stringify(one(compat.run, T.psmdb, CR).inputs).includes(STATIC_SECRET_KEY));
     });

@@ -123,8 +123,8 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
         const cfg = (one(r.run, T.barmanStore, "t-data-postgres-object-store").inputs as any).spec.configuration;
         assert.strictEqual(cfg.endpointURL, "https://minio.example.internal:9000");
         assert.deepStrictEqual(cfg.s3Credentials, {
-            accessKeyId: { name: "pg-backup-store", key: "AWS_ACCESS_KEY_ID" },
-            secretAccessKey: { name: "pg-backup-store", key: "AWS_SECRET_ACCESS_KEY" },
+            accessKeyId: { name: "pg-backup-store-credentials", key: "AWS_ACCESS_KEY_ID" },
+            secretAccessKey: { name: "pg-backup-store-credentials", key: "AWS_SECRET_ACCESS_KEY" },
         });
         const secret = one(r.run, T.secret, "t-data-postgres-store-credentials");
         assert.strictEqual(secret.redactedInputs.stringData, "[secret]");

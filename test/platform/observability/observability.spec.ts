@@ -167,7 +167,7 @@ describe("platform observability", function () {
         assert.strictEqual(l.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
         assert.strictEqual(l.loki.storage.s3.secretAccessKey, "${AWS_SECRET_ACCESS_KEY}");
         assert.deepStrictEqual(l.singleBinary.extraArgs, ["-config.expand-env=true"]);
-        assert.deepStrictEqual(l.singleBinary.extraEnvFrom, [{ secretRef: { name: "loki-store" } }]);
+        assert.deepStrictEqual(l.singleBinary.extraEnvFrom, [{ secretRef: { name: "loki-store-credentials" } }]);
         const t = values(r.run, "t-obs-tempo");
         assert.strictEqual(t.tempo.storage.trace.s3.endpoint, "minio.example.internal:9000");
         assert.strictEqual(t.tempo.storage.trace.s3.secret_key, "${AWS_SECRET_ACCESS_KEY}");
