@@ -105,12 +105,13 @@ function agentQuota(b: WorkloadBudget, extraStorage?: string): QuotaHard {
 /**
  * Fixed quotas for namespaces whose workloads come from third-party charts: the databases' and
  * monitoring's budgets times three replicas with the recommended volume sizes (PostgreSQL
- * 3 x 500 GB, MongoDB 3 x 200 GB, Prometheus 2 x 200 GB + Loki 500 GB + Tempo 100 GB), rounded up.
+ * 3 x (500 + 50 WAL) GB plus a 500 GB side-by-side recovery cluster (docs/data.md), MongoDB
+ * 3 x 200 GB, Prometheus 2 x 200 GB + Loki 500 GB + Tempo 100 GB), rounded up.
  */
 const FIXED_QUOTAS: Record<Exclude<ComponentName, "jamie" | "scarlet" | "ollama">, QuotaHard> = {
     gateway: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "20", "requests.storage": "0", persistentvolumeclaims: "0", "services.loadbalancers": "2", "services.nodeports": "0" },
     certManager: { "requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi", pods: "20", "requests.storage": "0", persistentvolumeclaims: "0", "services.loadbalancers": "0", "services.nodeports": "0" },
-    postgres: { "requests.cpu": "8", "requests.memory": "32Gi", "limits.cpu": "12", "limits.memory": "48Gi", pods: "20", "requests.storage": "2Ti", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
+    postgres: { "requests.cpu": "8", "requests.memory": "32Gi", "limits.cpu": "12", "limits.memory": "48Gi", pods: "20", "requests.storage": "3Ti", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
     mongodb: { "requests.cpu": "8", "requests.memory": "32Gi", "limits.cpu": "12", "limits.memory": "48Gi", pods: "20", "requests.storage": "1Ti", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
     redis: { "requests.cpu": "4", "requests.memory": "16Gi", "limits.cpu": "8", "limits.memory": "32Gi", pods: "20", "requests.storage": "200Gi", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
     monitoring: { "requests.cpu": "16", "requests.memory": "64Gi", "limits.cpu": "32", "limits.memory": "128Gi", pods: "60", "requests.storage": "2Ti", persistentvolumeclaims: "20", "services.loadbalancers": "0", "services.nodeports": "0" },
