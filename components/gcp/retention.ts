@@ -17,8 +17,8 @@ export interface PrefixRetention {
 }
 
 /**
- * Where the platform writes what in the object store. `objectStore.url("backups/postgres")` and
- * friends must start with one of these prefixes, or the data never expires.
+ * Prefixes for data no tool expires by itself: the bucket lifecycle is the only retention, so it
+ * deletes at exactly the configured age.
  */
 export const OBJECT_STORE_PREFIXES = {
     backups: "backups/",
@@ -28,16 +28,38 @@ export const OBJECT_STORE_PREFIXES = {
     conversations: "conversations/",
 } as const;
 
+/**
+ * Prefixes the platform's own tools write to and expire themselves (CloudNativePG's Barman
+ * retention policy, Percona Backup for MongoDB, the Loki and Tempo compactors; see
+ * components/platform). The lifecycle rule there is a backstop, set `BACKSTOP_MARGIN_DAYS` past
+ * the tool's window so it never deletes a base backup or chunk the tool still needs for
+ * point-in-time recovery or queries at the window's edge.
+ */
+export const TOOL_PREFIXES = {
+    postgres: "postgres/",
+    mongodb: "mongodb/",
+    loki: "loki/",
+    tempo: "tempo/",
+} as const;
+
+/** Days the backstop rules wait beyond a tool's own retention window. */
+export const BACKSTOP_MARGIN_DAYS = 7;
+
 /** Days a non-current (overwritten or deleted) object version is kept before it is removed. */
 export const NONCURRENT_VERSION_DAYS = 7;
 
 /** The lifecycle table for one stack's retention figures, one entry per prefix. */
 export function retentionRules(r: RetentionConfig): PrefixRetention[] {
+    const backstop = (days: number): number => days + BACKSTOP_MARGIN_DAYS;
     return [
         { prefix: OBJECT_STORE_PREFIXES.backups, days: r.backupDays, holds: "database backups (daily)" },
         { prefix: OBJECT_STORE_PREFIXES.config, days: r.configBackupWeeks * 7, holds: "configuration backups (weekly)" },
-        { prefix: OBJECT_STORE_PREFIXES.logs, days: r.logsDays, holds: "operation logs (Loki chunks)" },
-        { prefix: OBJECT_STORE_PREFIXES.traces, days: r.tracesDays, holds: "traces (Tempo blocks)" },
+        { prefix: OBJECT_STORE_PREFIXES.logs, days: r.logsDays, holds: "operation logs" },
+        { prefix: OBJECT_STORE_PREFIXES.traces, days: r.tracesDays, holds: "traces" },
         { prefix: OBJECT_STORE_PREFIXES.conversations, days: r.conversationDays, holds: "agent conversation history" },
+        { prefix: TOOL_PREFIXES.postgres, days: backstop(r.backupDays), holds: "PostgreSQL base backups and WAL (Barman; backstop)" },
+        { prefix: TOOL_PREFIXES.mongodb, days: backstop(r.backupDays), holds: "MongoDB backups (PBM; backstop)" },
+        { prefix: TOOL_PREFIXES.loki, days: backstop(r.logsDays), holds: "Loki chunks and index (compactor; backstop)" },
+        { prefix: TOOL_PREFIXES.tempo, days: backstop(r.tracesDays), holds: "Tempo blocks (compactor; backstop)" },
     ];
 }

@@ -302,6 +302,10 @@ describe("AksCluster (azure-prod arguments)", () => {
                 ["expire-logs", "backups/logs/", 90],
                 ["expire-traces", "backups/traces/", 30],
                 ["expire-conversations", "backups/conversations/", 365],
+                ["expire-postgres", "backups/postgres/", 37],
+                ["expire-mongodb", "backups/mongodb/", 37],
+                ["expire-loki", "backups/loki/", 97],
+                ["expire-tempo", "backups/tempo/", 37],
                 ["expire-old-versions", null, 7],
             ],
         );

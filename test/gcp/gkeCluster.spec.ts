@@ -252,6 +252,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
             ["Delete", "logs/", 90],
             ["Delete", "traces/", 30],
             ["Delete", "conversations/", 365],
+            ["Delete", "postgres/", 37],
+            ["Delete", "mongodb/", 37],
+            ["Delete", "loki/", 97],
+            ["Delete", "tempo/", 37],
             ["Delete", null, 7],
             ["AbortIncompleteMultipartUpload", null, 1],
         ]);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { cidrsOverlap } from "../../components/gcp/gkeCluster";
 import { buildGkeKubeconfig, gcpLabels, perZoneCounts, serviceAccountId, workloadIdentityMember } from "../../components/gcp/helpers";
-import { OBJECT_STORE_PREFIXES, retentionRules } from "../../components/gcp/retention";
+import { OBJECT_STORE_PREFIXES, retentionRules, TOOL_PREFIXES } from "../../components/gcp/retention";
 import { DEFAULT_RETENTION } from "../../config/defaults";
 import type { NodePoolSpec } from "../../config/types";
 
@@ -93,7 +93,7 @@ describe("workloadIdentityMember", () => {
 });
 
 describe("retentionRules", () => {
-    it("maps every retention figure to its prefix, weeks to days", () => {
+    it("maps every retention figure to its prefix, weeks to days, tool-managed prefixes a week later", () => {
         assert.deepStrictEqual(
             retentionRules({ ...DEFAULT_RETENTION, configBackupWeeks: 10, conversationDays: 400 }).map((r) => [r.prefix, r.days]),
             [
@@ -102,6 +102,10 @@ describe("retentionRules", () => {
                 [OBJECT_STORE_PREFIXES.logs, 90],
                 [OBJECT_STORE_PREFIXES.traces, 30],
                 [OBJECT_STORE_PREFIXES.conversations, 400],
+                [TOOL_PREFIXES.postgres, 37],
+                [TOOL_PREFIXES.mongodb, 37],
+                [TOOL_PREFIXES.loki, 97],
+                [TOOL_PREFIXES.tempo, 37],
             ],
         );
     });
