@@ -189,6 +189,13 @@ export const CHARTS = {
         kind: "helm.v4.Chart",
         notVisibleOffline: `Tempo's ${RENDERED_OFFLINE} (object storage, OTLP receivers, retention, volume size)`,
     },
+    alloy: {
+        chart: "alloy",
+        repository: "https://grafana.github.io/helm-charts",
+        version: "1.11.1",
+        kind: "helm.v4.Chart",
+        notVisibleOffline: `Grafana Alloy's ${RENDERED_OFFLINE} (the log pipeline to Loki, RBAC)`,
+    },
 } as const satisfies Record<string, ChartSpec>;
 
 /** The name of a chart in the table. */

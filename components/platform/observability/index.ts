@@ -1,7 +1,7 @@
 /**
  * Observability: kube-prometheus-stack (Prometheus with 30-day retention on a 200 GB volume,
  * Alertmanager, Grafana, kube-state-metrics), Loki (logs in the object store, retention from
- * config) and Tempo (traces in the object store, OTLP gRPC 4317 and HTTP 4318), all in the
+ * config) fed by Grafana Alloy, and Tempo (traces in the object store, OTLP gRPC 4317 and HTTP 4318), all in the
  * monitoring namespace. The seed's alert rules are a PrometheusRule and the platform's dashboards
  * are ConfigMaps, both the program's own objects. Grafana's admin password is generated and kept
  * secret. docs/observability.md explains the choices.
@@ -16,7 +16,7 @@ import { LAYOUT } from "../layout";
 import { generatedPassword, noObjectStoreWarning, objectStoreWriter, placement, secretFrom } from "../data/common";
 import { prometheusRuleSpec } from "./alertRules";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
-import { GRAFANA_ADMIN_SECRET, lokiValues, observabilityUrls, prometheusStackValues, SERVICES, tempoValues } from "./values";
+import { alloyValues, GRAFANA_ADMIN_SECRET, lokiValues, observabilityUrls, prometheusStackValues, SERVICES, tempoValues } from "./values";
 
 export { ALERT_GROUPS, alertExpr, prometheusRuleSpec, THRESHOLDS } from "./alertRules";
 export { DASHBOARDS, dashboardJson } from "./dashboards";
@@ -48,7 +48,7 @@ export interface ObservabilityArgs {
      * Raw values merged over the platform's for each chart (escape hatch).
      * @default {}
      */
-    chartOverrides?: { kubePrometheusStack?: Record<string, unknown>; loki?: Record<string, unknown>; tempo?: Record<string, unknown> };
+    chartOverrides?: { kubePrometheusStack?: Record<string, unknown>; loki?: Record<string, unknown>; tempo?: Record<string, unknown>; alloy?: Record<string, unknown> };
     /**
      * Resources to wait for (the namespace's policies and service accounts).
      * @default []
@@ -154,7 +154,19 @@ export class Observability extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [...dependsOn, ...(tempo?.credentialsSecret ? [tempo.credentialsSecret] : [])] },
         );
-        for (const [key, chart] of [["kubePrometheusStack", stack], ["loki", lokiChart], ["tempo", tempoChart]] as const) {
+        // Logs reach Loki through Alloy, which reads them from the API server (no host mounts).
+        const alloyChart = installChart(
+            {
+                key: "alloy",
+                name: `${name}-alloy`,
+                namespace: args.namespace,
+                releaseName: "alloy",
+                thirdPartyCharts: args.thirdPartyCharts,
+                values: { ...alloyValues({ environment: args.environment, place: chartPlace }), ...overrides.alloy },
+            },
+            { parent: this, dependsOn: [...dependsOn, ...(lokiChart ? [lokiChart] : [])] },
+        );
+        for (const [key, chart] of [["kubePrometheusStack", stack], ["loki", lokiChart], ["tempo", tempoChart], ["alloy", alloyChart]] as const) {
             if (!chart) {
                 this.skippedCharts.push(key);
             }

@@ -22,6 +22,7 @@ export const SERVICES = {
     grafana: "grafana",
     loki: "loki",
     tempo: "tempo",
+    alloy: "alloy",
 } as const;
 
 /** Secret with Grafana's admin user and password. */
@@ -336,5 +337,91 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
         persistence: { enabled: true, size: `${s.tempoVolumeGi}Gi`, storageClassName: a.storageClass, accessModes: ["ReadWriteOnce"] },
         affinity: a.place.affinity,
         tolerations: a.place.tolerations,
+    };
+}
+
+/**
+ * The Alloy pipeline: every pod's logs read through the Kubernetes API (`loki.source.kubernetes`,
+ * no host mounts, so it runs in the restricted namespace), labelled with namespace, pod, container
+ * and app, pushed to Loki. Clustering spreads the targets over the replicas.
+ */
+export function alloyConfig(lokiPushUrl: string): string {
+    return [
+        'discovery.kubernetes "pods" {',
+        '  role = "pod"',
+        "}",
+        "",
+        'discovery.relabel "pods" {',
+        "  targets = discovery.kubernetes.pods.targets",
+        "  rule {",
+        '    source_labels = ["__meta_kubernetes_namespace"]',
+        '    target_label  = "namespace"',
+        "  }",
+        "  rule {",
+        '    source_labels = ["__meta_kubernetes_pod_name"]',
+        '    target_label  = "pod"',
+        "  }",
+        "  rule {",
+        '    source_labels = ["__meta_kubernetes_pod_container_name"]',
+        '    target_label  = "container"',
+        "  }",
+        "  rule {",
+        '    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]',
+        '    target_label  = "app"',
+        "  }",
+        "}",
+        "",
+        'loki.source.kubernetes "pods" {',
+        "  targets    = discovery.relabel.pods.output",
+        "  forward_to = [loki.write.default.receiver]",
+        "  clustering {",
+        "    enabled = true",
+        "  }",
+        "}",
+        "",
+        'loki.write "default" {',
+        "  endpoint {",
+        `    url = "${lokiPushUrl}"`,
+        "  }",
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** Arguments of `alloyValues`. */
+export interface AlloyValuesArgs {
+    environment: Environment;
+    place: Placement;
+}
+
+/** Grafana Alloy values: a clustered Deployment shipping pod logs to Loki, least-privilege RBAC, restricted profile. */
+export function alloyValues(a: AlloyValuesArgs): Record<string, unknown> {
+    const storage = "/tmp/alloy";
+    return {
+        fullnameOverride: SERVICES.alloy,
+        crds: { create: false },
+        alloy: {
+            configMap: { create: true, content: alloyConfig(`${observabilityUrls().loki}/loki/api/v1/push`) },
+            clustering: { enabled: true },
+            storagePath: storage,
+            enableReporting: false,
+            mounts: { varlog: false, dockercontainers: false, extra: [{ name: "storage", mountPath: storage }] },
+            securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 473, runAsGroup: 473 },
+            resources: a.environment === "prod" ? { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        },
+        global: { podSecurityContext: restrictedPod(473) },
+        controller: {
+            type: "deployment",
+            replicas: a.environment === "prod" ? 2 : 1,
+            volumes: { extra: [{ name: "storage", emptyDir: { sizeLimit: "2Gi" } }] },
+            affinity: a.place.affinity,
+            tolerations: a.place.tolerations,
+        },
+        // Only what the log pipeline needs: no Secrets, no ConfigMaps.
+        rbac: {
+            create: true,
+            rules: [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }],
+            clusterRules: [],
+        },
     };
 }

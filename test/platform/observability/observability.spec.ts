@@ -50,8 +50,9 @@ describe("platform observability", function () {
             ["t-obs-stack", "kube-prometheus-stack", "88.5.3", "https://prometheus-community.github.io/helm-charts"],
             ["t-obs-loki", "loki", "18.11.0", "https://grafana-community.github.io/helm-charts"],
             ["t-obs-tempo", "tempo", "2.2.4", "https://grafana-community.github.io/helm-charts"],
+            ["t-obs-alloy", "alloy", "1.11.1", "https://grafana.github.io/helm-charts"],
         ];
-        assert.strictEqual(ofType(prod.run, T.chart).length, 3);
+        assert.strictEqual(ofType(prod.run, T.chart).length, 4);
         for (const [name, chart, version, repo] of expect) {
             const c = one(prod.run, T.chart, name);
             assert.strictEqual(c.inputs.chart, chart);
@@ -137,6 +138,23 @@ describe("platform observability", function () {
         assert.deepStrictEqual(t.persistence, { enabled: true, size: "100Gi", storageClassName: "encrypted-ssd", accessModes: ["ReadWriteOnce"] });
         assert.strictEqual(t.serviceAccount.name, "tempo");
         assert.deepStrictEqual(t.securityContext.seccompProfile, { type: "RuntimeDefault" });
+    });
+
+    it("ships every pod's logs to Loki with Alloy through the API server: no host mounts, least-privilege RBAC, restricted profile", () => {
+        const a = values(prod.run, "t-obs-alloy");
+        assert.strictEqual(a.controller.type, "deployment");
+        assert.strictEqual(a.controller.replicas, 2);
+        assert.strictEqual(a.alloy.clustering.enabled, true);
+        assert.deepStrictEqual([a.alloy.mounts.varlog, a.alloy.mounts.dockercontainers], [false, false]);
+        const config: string = a.alloy.configMap.content;
+        assert.ok(config.includes('loki.source.kubernetes "pods"'));
+        assert.ok(config.includes('url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"'));
+        assert.deepStrictEqual(a.rbac.rules, [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }]);
+        assert.deepStrictEqual(a.rbac.clusterRules, []);
+        assert.strictEqual(a.alloy.securityContext.runAsNonRoot, true);
+        assert.deepStrictEqual(a.alloy.securityContext.capabilities, { drop: ["ALL"] });
+        assert.deepStrictEqual(a.global.podSecurityContext.seccompProfile, { type: "RuntimeDefault" });
+        assert.ok(one(prod.run, T.chart, "t-obs-alloy").opts.dependsOn.includes(one(prod.run, T.chart, "t-obs-loki").urn));
     });
 
     it("binds Loki and Tempo (the object-store writers) to read-write cloud identities", () => {
@@ -244,7 +262,7 @@ describe("platform observability", function () {
         const off = await runObs({ thirdPartyCharts: false });
         assert.strictEqual(ofType(off.run, T.chart).length, 0);
         assert.strictEqual(ofType(off.run, T.prometheusRule).length, 0);
-        assert.deepStrictEqual(off.obs.skippedCharts, ["kubePrometheusStack", "loki", "tempo"]);
+        assert.deepStrictEqual(off.obs.skippedCharts, ["kubePrometheusStack", "loki", "tempo", "alloy"]);
         assert.strictEqual(ofType(off.run, T.configMap).length, 3);
     });
 });
