@@ -4,6 +4,7 @@
  * through Kubernetes Secrets made here from the data services' secret outputs (env via
  * `secretKeyRef`), never as chart values.
  */
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { PersistentVolumeClaim, Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentImage, Environment } from "../../config/types";
@@ -28,6 +29,8 @@ export interface AgentConnections {
 export const JAMIE_SECRET = "jamie-connections";
 /** Name of the Secret holding Scarlet's connection string. */
 export const SCARLET_SECRET = "scarlet-connections";
+/** Secret of Jamie's certificate from the private CA (its `ca.crt` is the trust anchor Jamie mounts). */
+export const JAMIE_INTERNAL_TLS = "jamie-internal-tls";
 /** Name of the PersistentVolumeClaim holding Ollama's models. */
 export const OLLAMA_MODELS_PVC = "ollama-models";
 
@@ -68,6 +71,17 @@ export interface AgentsArgs {
      * @default ["llama3.2:3b"]
      */
     ollamaModels?: string[];
+    /**
+     * ClusterIssuer of the platform's internal certificates; Jamie gets a certificate from it and
+     * mounts its CA to verify the data stores' TLS. Empty: no certificate, no CA mounted.
+     * @default "private-ca"
+     */
+    internalIssuer?: string;
+    /**
+     * Resources the internal certificate waits for (cert-manager and its issuers).
+     * @default []
+     */
+    issuerReady?: pulumi.Resource[];
     /** Install the third-party Ollama chart (local charts always install). */
     thirdPartyCharts: boolean;
     /**
@@ -199,6 +213,31 @@ export class Agents extends pulumi.ComponentResource {
             { parent: this, dependsOn: ns.scarlet.children },
         );
 
+        // Jamie's certificate from the private CA: a client certificate, and its secret's ca.crt is
+        // the trust anchor for Redis (and any store whose certificates chain to the private CA).
+        const issuer = args.internalIssuer ?? "private-ca";
+        const jamieCert = issuer
+            ? new CustomResource(
+                  `${name}-jamie-internal-tls`,
+                  {
+                      apiVersion: "cert-manager.io/v1",
+                      kind: "Certificate",
+                      metadata: { name: JAMIE_INTERNAL_TLS, namespace: ns.jamie.name },
+                      spec: {
+                          secretName: JAMIE_INTERNAL_TLS,
+                          commonName: serviceHost("jamie", "jamie"),
+                          dnsNames: [serviceHost("jamie", "jamie")],
+                          usages: ["digital signature", "key encipherment", "client auth", "server auth"],
+                          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                          duration: "2160h",
+                          renewBefore: "720h",
+                          issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: issuer },
+                      },
+                  },
+                  { parent: this, dependsOn: [...ns.jamie.children, ...(args.issuerReady ?? [])] },
+              )
+            : undefined;
+
         const otlp = args.otlpEndpoint ?? "";
         this.jamie = installChart(
             {
@@ -217,11 +256,12 @@ export class Agents extends pulumi.ComponentResource {
                     scarletUrl: this.internalUrls.scarletApi,
                     otlpEndpoint: otlp,
                     conversationRetentionDays: args.conversationDays,
+                    trust: { secretName: jamieCert ? JAMIE_INTERNAL_TLS : "", caKey: "ca.crt" },
                     serviceMonitor: { enabled: args.serviceMonitor ?? true, path: "/metrics", interval: "30s", labels: args.serviceMonitorLabels ?? {} },
                     ...overrides.jamie,
                 },
             },
-            { parent: this, dependsOn: [...ns.jamie.children, jamieSecret] },
+            { parent: this, dependsOn: [...ns.jamie.children, jamieSecret, ...(jamieCert ? [jamieCert] : [])] },
         )!;
         this.scarlet = installChart(
             {

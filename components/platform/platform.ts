@@ -173,6 +173,8 @@ export class Platform extends pulumi.ComponentResource {
                 serviceMonitor: third,
                 serviceMonitorLabels: this.observability.monitorLabels,
                 conversationDays: args.retention.conversationDays,
+                internalIssuer: this.certManager.issuers["private-ca"],
+                issuerReady: this.certManager.ready,
                 thirdPartyCharts: third,
                 protectStateful,
             },

@@ -113,6 +113,14 @@ describe("platform agents", function () {
         assert.deepStrictEqual(leakedSecrets(run), []);
     });
 
+    it("gives Jamie a certificate from the private CA and mounts its CA to verify the data stores' TLS", () => {
+        const cert = one(run, "kubernetes:cert-manager.io/v1:Certificate", "t-agents-jamie-internal-tls");
+        assert.deepStrictEqual(meta(cert), { name: "jamie-internal-tls", namespace: "jamie" });
+        assert.deepStrictEqual(at(cert.inputs, "spec.issuerRef"), { group: "cert-manager.io", kind: "ClusterIssuer", name: "private-ca" });
+        assert.deepStrictEqual(at(cert.inputs, "spec.dnsNames"), ["jamie.jamie.svc.cluster.local"]);
+        assert.deepStrictEqual((one(run, CHART, "t-agents-jamie").inputs.values as any).trust, { secretName: "jamie-internal-tls", caKey: "ca.crt" });
+    });
+
     it("runs the agents as their Foundation service accounts", () => {
         assert.deepStrictEqual((one(run, CHART, "t-agents-jamie").inputs.values as any).serviceAccount, { create: false, name: "jamie" });
         assert.deepStrictEqual((one(run, CHART, "t-agents-scarlet").inputs.values as any).serviceAccount, { create: false, name: "scarlet" });

@@ -187,6 +187,19 @@ describe("local charts (rendered with helm template)", () => {
         }
     });
 
+    it("Jamie mounts the private CA read-only and names it for Redis and MongoDB", () => {
+        const pod = kind(rendered("jamie"), "Deployment").spec.template.spec;
+        assert.deepStrictEqual(pod.volumes.find((v: { name: string }) => v.name === "platform-ca"), {
+            name: "platform-ca",
+            secret: { secretName: "jamie-internal-tls", items: [{ key: "ca.crt", path: "ca.crt" }] },
+        });
+        assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "platform-ca"), { name: "platform-ca", mountPath: "/etc/platform-ca", readOnly: true });
+        const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+        for (const k of ["PLATFORM_CA_FILE", "REDIS_TLS_CA_FILE", "MONGODB_TLS_CA_FILE"]) {
+            assert.strictEqual(env[k], "/etc/platform-ca/ca.crt");
+        }
+    });
+
     it("refuses to render without an image tag or with `latest`", () => {
         for (const c of ["jamie", "scarlet"]) {
             const helpers = fs.readFileSync(path.join(CHARTS_DIR, c, "templates", "_helpers.tpl"), "utf8");
