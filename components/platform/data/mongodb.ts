@@ -288,6 +288,9 @@ export class MongoDb extends pulumi.ComponentResource {
                         },
                     ],
                     sharding: { enabled: false },
+                    // Alloy collects pod logs through the API server; the operator's fluent-bit sidecar would run outside the restricted profile.
+                    logcollector: { enabled: false },
+                    pmm: { enabled: false },
                     backup,
                 },
             },

@@ -36,6 +36,7 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.deepStrictEqual(rs.podDisruptionBudget, { maxUnavailable: 1 });
         assert.deepStrictEqual(rs.expose, { enabled: false });
         assert.deepStrictEqual(spec.sharding, { enabled: false });
+        assert.deepStrictEqual(spec.logcollector, { enabled: false }, "no fluent-bit sidecar outside the restricted profile");
     });
 
     it("stores 200 Gi per member on the SSD storage class in prod, the 50 Gi minimum in dev", async () => {
