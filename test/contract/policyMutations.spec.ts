@@ -1,0 +1,86 @@
+/**
+ * The policy pack against the GKE and AKS stacks: a mutated gcp-prod and azure-prod (a node too
+ * small, etcd encryption off) are each rejected naming the rule, judged with the stack's own
+ * production policy config. Sizing mutations go through config (relabelled `dev` so that config
+ * validation, the first line of defence, lets them through to the pack); encryption mutations,
+ * which no config key can express, change the registered records the way a hand-edited program
+ * would. Each test compares against the unmutated stack, so only what the mutation adds counts.
+ */
+import * as assert from "assert";
+import { defaultNodePools } from "../../config/defaults";
+import type { Cloud } from "../../config/types";
+import { loadPolicyConfig } from "../../policy/config";
+import { policies } from "../../policy/policies";
+import { runPolicies, Violation } from "../../policy/runner";
+import { runProgram, RunResult } from "../../preview/harness";
+
+const key = (v: Violation): string => `${v.policy} ${v.urn ?? ""}`;
+
+/** Mandatory violations of `run` judged with `stack`'s policy config, minus those of `baseline`. */
+async function added(stack: string, run: RunResult, baseline: RunResult): Promise<Violation[]> {
+    const config = loadPolicyConfig(stack);
+    const before = new Set((await runPolicies(policies, baseline.resources, config)).filter((v) => v.enforcement === "mandatory").map(key));
+    return (await runPolicies(policies, run.resources, config)).filter((v) => v.enforcement === "mandatory" && !before.has(key(v)));
+}
+
+/** Config overrides that relabel a prod stack `dev` with its production pools spelled out, then change one pool. */
+function smallPool(cloud: Exclude<Cloud, "existing">, role: string, instanceType: string): Record<string, unknown> {
+    const pools = Object.fromEntries(defaultNodePools(cloud, "prod").map(({ role: r, ...rest }) => [r, r === role ? { ...rest, instanceType } : rest]));
+    return { environment: "dev", nodePools: pools };
+}
+
+function records(run: RunResult, type: string): Record<string, any>[] {
+    const found = run.resources.filter((r) => r.type === type).map((r) => r.inputs as Record<string, any>);
+    assert.ok(found.length > 0, `no ${type}`);
+    return found;
+}
+
+describe("policy pack on mutated gcp-prod and azure-prod", function () {
+    this.timeout(300_000);
+    const baselines = new Map<string, RunResult>();
+    const baseline = async (stack: string): Promise<RunResult> => {
+        if (!baselines.has(stack)) {
+            baselines.set(stack, await runProgram({ stack }));
+        }
+        return baselines.get(stack)!;
+    };
+    const mutatedRecords = async (stack: string, change: (r: RunResult) => void): Promise<RunResult> => {
+        const copy = structuredClone({ ...(await baseline(stack)), secrets: new Set<string>() });
+        change(copy);
+        return copy;
+    };
+
+    it("gcp-prod with a 2 vCPU custom machine type for the agents pool: rejected by nodes-pool-enforce-machine-size", async () => {
+        const run = await runProgram({ stack: "gcp-prod", overrides: smallPool("gcp", "agents", "custom-2-8192") });
+        const v = await added("gcp-prod", run, await baseline("gcp-prod"));
+        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.match(String(v[0].urn), /gcp:container\/nodePool:NodePool::agents-gcp-prod-agents$/);
+        assert.match(v[0].message, /custom-2-8192/);
+    });
+
+    it("gcp-prod with application-layer secrets encryption off: rejected by secrets-gkecluster-enforce-application-encryption", async () => {
+        const run = await mutatedRecords("gcp-prod", (r) => {
+            records(r, "gcp:container/cluster:Cluster")[0].databaseEncryption = { state: "DECRYPTED" };
+        });
+        const v = await added("gcp-prod", run, await baseline("gcp-prod"));
+        assert.deepStrictEqual(v.map((x) => x.policy), ["secrets-gkecluster-enforce-application-encryption"]);
+        assert.match(String(v[0].urn), /gcp:container\/cluster:Cluster::agents-gcp-prod$/);
+    });
+
+    it("azure-prod with a 2 vCPU VM for the data pool: rejected by nodes-pool-enforce-machine-size", async () => {
+        const run = await runProgram({ stack: "azure-prod", overrides: smallPool("azure", "data", "Standard_D2s_v5") });
+        const v = await added("azure-prod", run, await baseline("azure-prod"));
+        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.match(String(v[0].urn), /azure-native:containerservice:AgentPool::agents-azure-prod-data$/);
+        assert.match(v[0].message, /Standard_D2s_v5/);
+    });
+
+    it("azure-prod with Key Vault KMS off: rejected by secrets-akscluster-enforce-keyvault-kms", async () => {
+        const run = await mutatedRecords("azure-prod", (r) => {
+            records(r, "azure-native:containerservice:ManagedCluster")[0].securityProfile.azureKeyVaultKms = { enabled: false };
+        });
+        const v = await added("azure-prod", run, await baseline("azure-prod"));
+        assert.deepStrictEqual(v.map((x) => x.policy), ["secrets-akscluster-enforce-keyvault-kms"]);
+        assert.match(String(v[0].urn), /azure-native:containerservice:ManagedCluster::agents-azure-prod$/);
+    });
+});
