@@ -28,18 +28,20 @@ export function writeArtifacts(dir: string, run: RunResult, report: PreviewRepor
     put("report.json", renderJson(report, run.secrets) + "\n");
     put("report.txt", renderText(report, run.secrets) + "\n");
     for (const r of run.resources) {
-        if (!r.custom || !r.type.startsWith("kubernetes:")) {
-            continue;
-        }
+        // A helm.v4.Chart is a component (not custom) but carries the values: check charts first.
         if (CHART_TYPES.has(r.type)) {
             const values = r.redactedInputs.values ?? {};
             put(path.join("helm-values", `${safe(r.name)}.yaml`), `# chart ${String(r.inputs.chart ?? "")} ${String(r.inputs.version ?? "")}\n${YAML.stringify(values)}`);
             continue;
         }
+        if (!r.custom || !r.type.startsWith("kubernetes:")) {
+            continue;
+        }
         const [, groupVersion, kind] = r.type.split(":");
         const apiVersion = groupVersion.replace(/^core\//, "");
         const meta = (r.redactedInputs.metadata ?? {}) as { namespace?: string; name?: string };
-        const doc = { apiVersion: apiVersion.includes("/") ? apiVersion : apiVersion, kind, ...r.redactedInputs };
+        // Inputs carry apiVersion/kind themselves for generic custom resources; they win.
+        const doc = { apiVersion, kind, ...r.redactedInputs };
         const ns = meta.namespace ?? "_cluster";
         put(path.join("manifests", safe(ns), `${safe(kind)}-${safe(meta.name ?? r.name)}.yaml`), YAML.stringify(doc));
     }

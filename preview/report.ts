@@ -3,6 +3,7 @@
  * rendered as JSON or as text. Every value in it comes from the redacted views, and the final text
  * is scrubbed of every string that was secret anywhere, so no secret can reach a terminal or file.
  */
+import { notVisibleFor } from "../components/platform/charts";
 import type { Violation } from "../policy/runner";
 import type { RecordedResource, RunResult } from "./harness";
 import { scrub } from "./secrets";
@@ -45,7 +46,7 @@ export function buildReport(run: RunResult, violations: Violation[]): PreviewRep
                 chart: chartLabel(r),
                 urn: r.urn,
                 kind: "helm.v4.Chart",
-                reason: "rendered objects are not visible offline (no chart fetch, no rendering); values were checked. A real `pulumi preview` shows every rendered object to the pack.",
+                reason: `${notVisibleFor(String(r.inputs.chart ?? "")) ?? "rendered objects are not visible offline (no chart fetch, no rendering); values were checked"}. A real \`pulumi preview\` shows every rendered object to the pack.`,
             });
         } else if (r.type === RELEASE_V3) {
             notVisible.push({

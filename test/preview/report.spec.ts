@@ -32,7 +32,8 @@ function fakeRun(): RunResult {
     const resources = [
         { ...resource("pulumi:pulumi:Stack", "agent-platform-t", {}), parent: undefined, urn: STACK_URN, custom: false },
         resource("kubernetes:core/v1:Secret", "db", secretWire),
-        resource("kubernetes:helm.sh/v4:Chart", "cert-manager", { chart: "cert-manager", version: "v1.19.1", values: { crds: { enabled: true } } }),
+        // A helm.v4.Chart is a component resource, not a custom one.
+        { ...resource("kubernetes:helm.sh/v4:Chart", "cert-manager", { chart: "cert-manager", version: "v1.19.1", values: { crds: { enabled: true } } }), custom: false },
         resource("kubernetes:helm.sh/v3:Release", "legacy", { chart: "legacy", version: "1.0.0", values: {} }),
     ];
     const secrets = new Set<string>();
@@ -91,6 +92,7 @@ describe("preview: report", () => {
                 ["legacy@1.0.0", "helm.v3.Release"],
             ],
         );
+        assert.match(report.notVisible[0].reason, /^cert-manager's rendered objects .*ClusterIssuers and Certificates are the program's own objects/);
         assert.match(report.notVisible[1].reason, /only the values are visible/);
     });
 
