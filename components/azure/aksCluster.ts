@@ -113,7 +113,9 @@ export class AksCluster extends pulumi.ComponentResource {
 
         const client = getClientConfigOutput({ parent: this });
         const role = (guid: string): pulumi.Output<string> => client.subscriptionId.apply((s) => roleDefinitionId(s, guid));
-        const stateful = { parent: this, protect };
+        // Stateful resources survive a destroy or rename twice over: protected, and kept in the cloud
+        // if Pulumi ever deletes them (a deleted key would make every backup encrypted with it unreadable).
+        const stateful = { parent: this, protect, retainOnDelete: protect };
 
         const rg = new ResourceGroup(`${name}-rg`, { location, tags }, { parent: this });
         const resourceGroupName = rg.name;

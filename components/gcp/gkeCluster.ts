@@ -173,7 +173,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         );
 
         // Keys: one ring, one key per purpose, each usable only by the service agent that needs it.
-        const stateful = { parent: this, protect };
+        // Stateful resources survive a destroy or rename twice over: protected, and kept in the cloud
+        // if Pulumi ever deletes them (a deleted key would make every backup encrypted with it unreadable).
+        const stateful = { parent: this, protect, retainOnDelete: protect };
         const ring = new KeyRing(`${name}-keys`, { project, location: region }, stateful);
         const key = (purpose: string): CryptoKey =>
             new CryptoKey(`${name}-${purpose}`, { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod, labels, versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" } }, stateful);

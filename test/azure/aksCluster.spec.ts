@@ -346,6 +346,20 @@ describe("AksCluster (azure-prod arguments)", () => {
         assert.deepStrictEqual(run.outputs.grafanaPodLabels, { "azure.workload.identity/use": "true" });
     });
 
+    it("protects and retains exactly the stateful resources (vault, keys, workspace, storage)", () => {
+        const kept = run.resources.filter((r) => r.opts.protect).map((r) => `${r.type}::${r.name}`).sort();
+        assert.deepStrictEqual(kept, [
+            `${T.key}::t-disk`,
+            `${T.key}::t-kms`,
+            `${T.key}::t-storage`,
+            `${T.vault}::t-kv`,
+            `${T.workspace}::t-logs`,
+            `${T.container}::t-backups`,
+            `${T.account}::t-backups`,
+        ]);
+        assert.deepStrictEqual(run.resources.filter((r) => r.opts.retainOnDelete).map((r) => `${r.type}::${r.name}`).sort(), kept);
+    });
+
     it("hands the platform a complete target", () => {
         assert.strictEqual(run.outputs.cloud, "azure");
         assert.strictEqual(run.outputs.clusterName, "t");
@@ -377,6 +391,13 @@ describe("AksCluster variants", () => {
         assert.deepStrictEqual(run.outputs.warnings, [
             "audit logs: Log Analytics keeps 730 days interactively, less than retention.auditLogDays (1095); archive the workspace tables for the rest",
         ]);
+    });
+
+    it("protects nothing when protectStateful is false", async () => {
+        const args = prodArgs();
+        args.protectStateful = false;
+        const run = await build(args);
+        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name), []);
     });
 
     it("rejects a zone Azure does not have", async () => {

@@ -303,6 +303,19 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         assert.deepStrictEqual(run.outputs.postgresPodLabels, {});
     });
 
+    it("protects and retains exactly the stateful resources (keys, buckets, the audit log bucket)", () => {
+        const kept = run.resources.filter((r) => r.opts.protect).map((r) => `${r.type}::${r.name}`).sort();
+        assert.deepStrictEqual(kept, [
+            `${T.key}::t-bucket`,
+            `${T.key}::t-disks`,
+            `${T.key}::t-secrets`,
+            `${T.ring}::t-keys`,
+            `${T.logBucket}::t-audit`,
+            `${T.bucket}::t-backups`,
+        ]);
+        assert.deepStrictEqual(run.resources.filter((r) => r.opts.retainOnDelete).map((r) => `${r.type}::${r.name}`).sort(), kept);
+    });
+
     it("hands the platform a complete target", () => {
         assert.strictEqual(run.outputs.cloud, "gcp");
         assert.strictEqual(run.outputs.clusterName, "t");
@@ -338,7 +351,7 @@ describe("GkeCluster variants", () => {
         args.nodePools = [{ role: "system", instanceType: "custom-4-16384", minNodes: 4, maxNodes: 7, desiredNodes: 5, diskSizeGb: 120 }];
         args.bootDiskType = "pd-ssd";
         const run = await build(args);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect).map((r) => r.name), []);
+        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name), []);
         assert.strictEqual(at(one(run.resources, T.cluster, "t"), "deletionProtection"), false);
         const p = one(run.resources, T.pool, "t-system");
         assert.strictEqual(ofType(run.resources, T.pool).length, 1);
