@@ -32,7 +32,7 @@ export interface DataServicesArgs {
     /** Protect the databases from `pulumi destroy` (they are retained on delete either way). */
     protectStateful: boolean;
     /**
-     * cert-manager ClusterIssuer for certificates the platform issues itself (Redis).
+     * cert-manager ClusterIssuer for the stores' certificates that the agents verify (PostgreSQL, MongoDB, Redis).
      * @default "private-ca"
      */
     internalIssuer?: string;
@@ -79,8 +79,8 @@ export class DataServices extends pulumi.ComponentResource {
             dependsOn: args.dependsOn ?? [],
             monitoringDependsOn: args.monitoringDependsOn ?? [],
         };
-        const postgres = new Postgres(`${name}-postgres`, { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays }, { parent: this });
-        const mongodb = new MongoDb(`${name}-mongodb`, { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays }, { parent: this });
+        const postgres = new Postgres(`${name}-postgres`, { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
+        const mongodb = new MongoDb(`${name}-mongodb`, { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
         const redis = new Redis(`${name}-redis`, { ...common, namespace: args.namespaces.redis, issuer: args.internalIssuer }, { parent: this });
 
         this.postgresUri = postgres.uri;

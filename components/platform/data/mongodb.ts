@@ -71,6 +71,11 @@ export interface MongoDbArgs {
     /** Protect the replica set (and so its volumes) from `pulumi destroy`. */
     protectStateful: boolean;
     /**
+     * cert-manager ClusterIssuer that signs the replica set's certificates (the agents trust its CA).
+     * @default "private-ca"
+     */
+    issuer?: string;
+    /**
      * Create a PodMonitor for the exporter sidecars (needs the Prometheus Operator CRDs).
      * @default true
      */
@@ -236,7 +241,12 @@ export class MongoDb extends pulumi.ComponentResource {
                     updateStrategy: "SmartUpdate",
                     upgradeOptions: { apply: "disabled" },
                     secrets: { users: MONGO_SYSTEM_SECRET },
-                    tls: { mode: "requireTLS", allowInvalidCertificates: false, certValidityDuration: "2160h" },
+                    tls: {
+                        mode: "requireTLS",
+                        allowInvalidCertificates: false,
+                        certValidityDuration: "2160h",
+                        issuerConf: { name: args.issuer ?? "private-ca", kind: "ClusterIssuer", group: "cert-manager.io" },
+                    },
                     initContainerSecurityContext: container,
                     users: [
                         {

@@ -1,10 +1,11 @@
 /**
  * PostgreSQL for Scarlet, run by the CloudNativePG operator: a `Cluster` of three instances spread
- * over zones (one primary, two streaming replicas, automatic failover), TLS only (the operator's CA
- * signs the server certificates; non-TLS connections are rejected in pg_hba), SCRAM passwords, no
- * superuser access from outside. Point-in-time recovery: WAL is archived continuously and a base
- * backup is taken daily to the cluster's object store through the Barman Cloud plugin (the
- * successor of the deprecated in-tree `barmanObjectStore`), kept for the configured window.
+ * over zones (one primary, two streaming replicas, automatic failover), TLS only (a server
+ * certificate from the platform's private CA; non-TLS connections are rejected in pg_hba), SCRAM
+ * passwords, no superuser access from outside. Point-in-time recovery: WAL is archived
+ * continuously and a base backup is taken daily to the cluster's object store through the Barman
+ * Cloud plugin (the successor of the deprecated in-tree `barmanObjectStore`), kept for the
+ * configured window.
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,6 +33,8 @@ export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
 export const PG_OBJECT_STORE = "pg-backups";
 /** Daily base backup at 02:00 UTC (CloudNativePG schedules have a seconds field). */
 export const PG_BACKUP_SCHEDULE = "0 0 2 * * *";
+/** Secret cert-manager writes the server certificate to (it carries `ca.crt` too). */
+export const PG_SERVER_TLS_SECRET = "pg-server-tls";
 /** PostgreSQL image (17.x, the major CloudNativePG defaults to; requirement: 15+). */
 export const PG_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.5";
 
@@ -49,6 +52,11 @@ export interface PostgresArgs {
     thirdPartyCharts: boolean;
     /** Protect the Cluster (and so its volumes) from `pulumi destroy`. */
     protectStateful: boolean;
+    /**
+     * cert-manager ClusterIssuer that signs the server certificate (the agents trust its CA).
+     * @default "private-ca"
+     */
+    issuer?: string;
     /**
      * Create a PodMonitor for the instances' metrics (needs the Prometheus Operator CRDs).
      * @default true
@@ -96,7 +104,7 @@ export function barmanStoreConfiguration(access: ObjectStoreAccessInfo): Record<
 export class Postgres extends pulumi.ComponentResource {
     /**
      * Connection URI for Scarlet; a secret. `sslmode=require`: the server refuses anything but TLS;
-     * clients that mount the cluster CA (`pg-ca`) can tighten it to `verify-full`.
+     * clients that mount the platform's private CA can tighten it to `verify-full`.
      */
     public readonly uri: pulumi.Output<string>;
     /** Read-write service host. */
@@ -174,6 +182,30 @@ export class Postgres extends pulumi.ComponentResource {
               )
             : undefined;
 
+        // Server certificate from the platform's private CA, so clients verify it with the CA they already trust.
+        const serverCert = new CustomResource(
+            `${name}-server-tls`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: PG_SERVER_TLS_SECRET, namespace: args.namespace },
+                spec: {
+                    secretName: PG_SERVER_TLS_SECRET,
+                    issuerRef: { name: args.issuer ?? "private-ca", kind: "ClusterIssuer", group: "cert-manager.io" },
+                    duration: "2160h",
+                    renewBefore: "360h",
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                    usages: ["server auth"],
+                    // CloudNativePG reloads the certificate when the Secret changes if it carries this label.
+                    secretTemplate: { labels: { "cnpg.io/reload": "" } },
+                    dnsNames: ["rw", "ro", "r"].flatMap((svc) => {
+                        const host = `${PG_CLUSTER}-${svc}`;
+                        return [host, `${host}.${ns}`, `${host}.${ns}.svc`, `${host}.${ns}.svc.cluster.local`];
+                    }),
+                },
+            },
+            { parent: this, dependsOn },
+        );
         const labels = { "cnpg.io/cluster": PG_CLUSTER };
         const place = placement(args.target, "data", labels);
         const cluster = new CustomResource(
@@ -188,6 +220,7 @@ export class Postgres extends pulumi.ComponentResource {
                     primaryUpdateStrategy: "unsupervised",
                     enableSuperuserAccess: false,
                     // The owner is the Secret's user name, which Kubernetes Secrets make secret: keep it so here too.
+                    certificates: { serverTLSSecret: PG_SERVER_TLS_SECRET, serverCASecret: PG_SERVER_TLS_SECRET },
                     bootstrap: { initdb: { database: PG_DATABASE, owner: pulumi.secret(PG_USER), secret: { name: PG_APP_SECRET } } },
                     storage: { size: gi(size.volumeGi), storageClass: args.target.ssdStorageClass },
                     walStorage: { size: gi(size.walVolumeGi), storageClass: args.target.ssdStorageClass },
@@ -213,7 +246,7 @@ export class Postgres extends pulumi.ComponentResource {
                     seccompProfile: { type: "RuntimeDefault" },
                 },
             },
-            { ...crOpts, dependsOn: [...crOpts.dependsOn, ...(store ? [store] : [])], protect: args.protectStateful, retainOnDelete: true },
+            { ...crOpts, dependsOn: [...crOpts.dependsOn, serverCert, ...(store ? [store] : [])], protect: args.protectStateful, retainOnDelete: true },
         );
         if (store) {
             new CustomResource(

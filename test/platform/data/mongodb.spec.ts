@@ -50,7 +50,12 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
     });
 
     it("requires TLS and authenticates with generated users: system users and Jamie's from Secrets", () => {
-        assert.deepStrictEqual(spec.tls, { mode: "requireTLS", allowInvalidCertificates: false, certValidityDuration: "2160h" });
+        assert.deepStrictEqual(spec.tls, {
+            mode: "requireTLS",
+            allowInvalidCertificates: false,
+            certValidityDuration: "2160h",
+            issuerConf: { name: "private-ca", kind: "ClusterIssuer", group: "cert-manager.io" },
+        });
         assert.deepStrictEqual(spec.secrets, { users: MONGO_SYSTEM_SECRET });
         assert.deepStrictEqual(spec.users, [
             {

@@ -70,8 +70,20 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
         assert.strictEqual(c.spec.postgresql.parameters.ssl_min_protocol_version, "TLSv1.3");
         assert.strictEqual(c.spec.postgresql.parameters.password_encryption, "scram-sha-256");
         assert.strictEqual(c.spec.enableSuperuserAccess, false);
+        assert.deepStrictEqual(c.spec.certificates, { serverTLSSecret: "pg-server-tls", serverCASecret: "pg-server-tls" });
         assert.deepStrictEqual(c.spec.bootstrap, { initdb: { database: "scarlet", owner: "scarlet_app", secret: { name: PG_APP_SECRET } } });
         assert.match(c.spec.imageName, /^ghcr\.io\/cloudnative-pg\/postgresql:1[5-9]\.\d+$/);
+    });
+
+    it("serves a certificate from the private CA for every service name, before the Cluster starts", () => {
+        const cert = one(prod.run, T.certificate, "t-data-postgres-server-tls");
+        const spec = cert.inputs.spec as any;
+        assert.strictEqual(spec.secretName, "pg-server-tls");
+        assert.deepStrictEqual(spec.issuerRef, { name: "private-ca", kind: "ClusterIssuer", group: "cert-manager.io" });
+        for (const host of ["pg-rw", "pg-rw.data-postgres.svc", "pg-ro.data-postgres.svc.cluster.local", "pg-r.data-postgres.svc.cluster.local"]) {
+            assert.ok(spec.dnsNames.includes(host), `certificate covers ${host}`);
+        }
+        assert.ok(one(prod.run, T.pgCluster, "t-data-postgres-cluster").opts.dependsOn.includes(cert.urn));
     });
 
     it("archives WAL continuously and takes a daily base backup through the Barman Cloud plugin, kept 30 days (PITR)", () => {
