@@ -104,7 +104,7 @@ function copyProject(dest: string): void {
 /** Rule names reported as mandatory violations in a preview's output. */
 function mandatoryViolations(output: string): string[] {
     const names = new Set<string>();
-    for (const m of output.matchAll(/\[mandatory\]\s+([a-z0-9-]+)/g)) {
+    for (const m of output.matchAll(/\[mandatory\](?:\s+\[severity: [^\]]*\])?\s+([a-z0-9-]+)/g)) {
         names.add(m[1]);
     }
     return [...names].sort();
@@ -112,7 +112,7 @@ function mandatoryViolations(output: string): string[] {
 
 function advisoryViolations(output: string): string[] {
     const names = new Set<string>();
-    for (const m of output.matchAll(/\[advisory\]\s+([a-z0-9-]+)/g)) {
+    for (const m of output.matchAll(/\[advisory\](?:\s+\[severity: [^\]]*\])?\s+([a-z0-9-]+)/g)) {
         names.add(m[1]);
     }
     return [...names].sort();
@@ -173,7 +173,7 @@ function main(): number {
         NO_COLOR: "1",
     };
     const pulumi = (name: string, args: string[], cwd = project): Run =>
-        runLogged(name, "pulumi", [...args, "--non-interactive"], cwd, env);
+        runLogged(name, "pulumi", [...args, "--non-interactive", "--color", "never"], cwd, env);
 
     const cleanup = (): void => {
         if (!keep) {
@@ -263,7 +263,7 @@ function main(): number {
         // 7. Destroy and remove; nothing may be left.
         started = Date.now();
         const destroy = pulumi("destroy", ["destroy", "--yes", "--skip-preview", "--stack", STACK]);
-        const rm = pulumi("stack-rm", ["stack", "rm", "--yes", STACK]);
+        const rm = pulumi("stack-rm", ["stack", "rm", "--yes", "--remove-backups", STACK]);
         const leftovers: string[] = [];
         const walk = (dir: string): void => {
             if (!fs.existsSync(dir)) {

@@ -36,30 +36,19 @@ json_version() { node -p "require('$1').version"; }
 SDK_VERSION="$(json_version ./node_modules/@pulumi/pulumi/package.json)" || die "run npm ci first (no node_modules/@pulumi/pulumi)"
 K8S_SDK_VERSION="$(json_version ./node_modules/@pulumi/kubernetes/package.json)" || die "run npm ci first (no node_modules/@pulumi/kubernetes)"
 
-# The engine id changes whenever a version or a build input of ours changes, so a stale build is never reused.
-INPUTS_HASH="$(cat scripts/install-engine.sh scripts/engine/*/go.mod scripts/engine/*/go.sum scripts/engine/nodejs-host/*.go \
-  | sha256sum | cut -c1-12)"
-ENGINE_ID="cli-${CLI_VERSION}_k8s-${K8S_PROVIDER_VERSION}_${INPUTS_HASH}"
+# One folder per set of versions; inside it each binary carries a stamp of its own build inputs, so changing one
+# input (say the language host's source) rebuilds that binary only, and an unchanged engine is never rebuilt.
+ENGINE_ID="cli-${CLI_VERSION}_k8s-${K8S_PROVIDER_VERSION}"
 ENGINE_DIR="$ROOT/.cache/engine/$ENGINE_ID"
 BIN="$ENGINE_DIR/bin"
 HOME_DIR="$ROOT/.cache/engine/pulumi-home"
-STAMP="$ENGINE_DIR/.installed"
 CURRENT_ENV="$ROOT/.cache/engine/current.env"
+SUBSTITUTES="language host: scripts/engine/nodejs-host stands in for upstream pulumi-language-nodejs (not on the Go module proxy); kubernetes provider $K8S_PROVIDER_VERSION stands in for $K8S_SDK_VERSION (the SDK's version is not on the proxy); CLI $CLI_VERSION for $SDK_VERSION"
 
-write_env() { # $1 = bin dir to put first on PATH, $2 = kind of engine
-  mkdir -p "$(dirname "$CURRENT_ENV")"
-  cat >"$CURRENT_ENV" <<EOF
-# Written by scripts/install-engine.sh: source this file to use the engine.
-export PATH="$1:\$PATH"
-export PULUMI_HOME="$HOME_DIR"
-export AGENT_PLATFORM_ENGINE="$2"
-export AGENT_PLATFORM_ENGINE_SUBSTITUTES="$3"
-EOF
-}
-
-version_ge() { # a >= b, both x.y.z
-  [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
-}
+CLI_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/cli/go.mod scripts/engine/cli/go.sum | sha256sum | cut -c1-16)"
+HOST_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/nodejs-host/go.mod scripts/engine/nodejs-host/go.sum scripts/engine/nodejs-host/*.go | sha256sum | cut -c1-16)"
+K8S_HASH="$(printf '%s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
+stamp_ok() { [ -x "$BIN/$1" ] && [ -f "$BIN/.$1.stamp" ] && [ "$(cat "$BIN/.$1.stamp")" = "$2" ]; }
 
 log "npm SDKs: @pulumi/pulumi $SDK_VERSION, @pulumi/kubernetes $K8S_SDK_VERSION"
 
@@ -80,14 +69,19 @@ if [ "${ENGINE_FORCE_BUILD:-0}" != "1" ] && command -v pulumi >/dev/null 2>&1; t
   fi
 fi
 
-if [ -f "$STAMP" ] && [ -x "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-nodejs" ] && [ -x "$BIN/pulumi-resource-kubernetes" ]; then
-  log "engine $ENGINE_ID already installed in .cache/engine: nothing to do"
-  write_env "$BIN" "built:$CLI_VERSION" "$(cat "$ENGINE_DIR/SUBSTITUTES")"
+registered() {
+  PULUMI_HOME="$HOME_DIR" PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin ls 2>/dev/null \
+    | grep -Eq "^kubernetes +resource +$K8S_PROVIDER_VERSION "
+}
+if stamp_ok pulumi "$CLI_HASH" && stamp_ok pulumi-language-nodejs "$HOST_HASH" \
+  && stamp_ok pulumi-resource-kubernetes "$K8S_HASH" && registered; then
+  log "engine $ENGINE_ID already installed in .cache/engine and up to date: nothing to do"
+  write_env "$BIN" "built:$CLI_VERSION" "$SUBSTITUTES"
   exit 0
 fi
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH (the engine is built from Go modules)"
-log "building engine $ENGINE_ID with $(go version | cut -d' ' -f3) (cold: ~10-15 min on 2 cores; see docs/engine.md)"
+log "building what is missing or stale of engine $ENGINE_ID with $(go version | cut -d' ' -f3) (cold: ~10-15 min on 2 cores; see docs/engine.md)"
 BUILD="$ROOT/.cache/engine/build"
 mkdir -p "$BIN" "$BUILD"
 start_all=$SECONDS
@@ -103,54 +97,66 @@ build_module() { # $1 = name (scripts/engine/<name>), $2 = package, $3 = output,
 }
 
 # CLI.
-build_module cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$BIN/pulumi" \
-  "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$CLI_VERSION"
+if stamp_ok pulumi "$CLI_HASH"; then
+  log "[cli] pulumi $CLI_VERSION up to date"
+else
+  build_module cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$BIN/pulumi" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$CLI_VERSION"
+  echo "$CLI_HASH" >"$BIN/.pulumi.stamp"
+fi
 
 # Node.js language host (this project's stand-in, built against the CLI's sdk/v3).
-t0=$SECONDS
-log "[nodejs-host] compiling scripts/engine/nodejs-host"
-(cd scripts/engine/nodejs-host && go build -mod=readonly -trimpath \
-  -ldflags "-s -w -X main.version=${CLI_VERSION}-agent-platform" -o "$BIN/pulumi-language-nodejs.tmp" .)
-mv "$BIN/pulumi-language-nodejs.tmp" "$BIN/pulumi-language-nodejs"
-log "[nodejs-host] done in $((SECONDS - t0)) s"
+if stamp_ok pulumi-language-nodejs "$HOST_HASH"; then
+  log "[nodejs-host] up to date"
+else
+  t0=$SECONDS
+  log "[nodejs-host] compiling scripts/engine/nodejs-host"
+  (cd scripts/engine/nodejs-host && go build -mod=readonly -trimpath \
+    -ldflags "-s -w -X main.version=${CLI_VERSION}-agent-platform" -o "$BIN/pulumi-language-nodejs.tmp" .)
+  mv "$BIN/pulumi-language-nodejs.tmp" "$BIN/pulumi-language-nodejs"
+  echo "$HOST_HASH" >"$BIN/.pulumi-language-nodejs.stamp"
+  log "[nodejs-host] done in $((SECONDS - t0)) s"
+fi
 
 # Kubernetes provider. Its main package embeds schema-embed.json and terraform-mapping-embed.json, which upstream
 # generates at build time (cmd/pulumi-resource-kubernetes/generate.go): we extract the module zip, generate the two
 # files the same way (schema.json with its version set; the mapping minified) and build through a local replace.
-t0=$SECONDS
-log "[kubernetes] fetching $K8S_PROVIDER_MODULE@$K8S_PROVIDER_PSEUDO (tag v$K8S_PROVIDER_VERSION)"
-kdir="$BUILD/kubernetes"
-mkdir -p "$kdir"
-dl="$(cd "$kdir" && go mod download -json "$K8S_PROVIDER_MODULE@$K8S_PROVIDER_PSEUDO")"
-ksum="$(node -e 'const j=JSON.parse(require("fs").readFileSync(0,"utf8")); if(j.Error){console.error(j.Error);process.exit(1)} console.log(j.Sum)' <<<"$dl")"
-[ "$ksum" = "$K8S_PROVIDER_SUM" ] || die "kubernetes provider module hash $ksum != pinned $K8S_PROVIDER_SUM"
-ksrc="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).Dir)' <<<"$dl")"
-rm -rf "$kdir/src" && mkdir -p "$kdir/src" && cp -R "$ksrc" "$kdir/src/provider" && chmod -R u+w "$kdir/src/provider"
-node -e '
-const fs = require("fs"); const [dir, version] = process.argv.slice(1);
-const schema = JSON.parse(fs.readFileSync(dir + "/schema.json", "utf8")); schema.version = version;
-fs.writeFileSync(dir + "/schema-embed.json", JSON.stringify(schema));
-fs.writeFileSync(dir + "/terraform-mapping-embed.json",
-  JSON.stringify(JSON.parse(fs.readFileSync(dir + "/terraform-mapping.json", "utf8"))));
-' "$kdir/src/provider/cmd/pulumi-resource-kubernetes" "$K8S_PROVIDER_VERSION"
-cp scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum "$kdir/"
-log "[kubernetes] compiling (the largest of the three)"
-(cd "$kdir" && go build -mod=mod -trimpath \
-  -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" \
-  -o "$BIN/pulumi-resource-kubernetes.tmp" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes)
-mv "$BIN/pulumi-resource-kubernetes.tmp" "$BIN/pulumi-resource-kubernetes"
-log "[kubernetes] done in $((SECONDS - t0)) s"
+if stamp_ok pulumi-resource-kubernetes "$K8S_HASH"; then
+  log "[kubernetes] provider $K8S_PROVIDER_VERSION up to date"
+else
+  t0=$SECONDS
+  log "[kubernetes] fetching $K8S_PROVIDER_MODULE@$K8S_PROVIDER_PSEUDO (tag v$K8S_PROVIDER_VERSION)"
+  kdir="$BUILD/kubernetes"
+  mkdir -p "$kdir"
+  dl="$(cd "$BUILD" && go mod download -json "$K8S_PROVIDER_MODULE@$K8S_PROVIDER_PSEUDO" || true)"
+  ksum="$(node -e 'const j=JSON.parse(require("fs").readFileSync(0,"utf8")); if(j.Error){console.error(j.Error);process.exit(1)} console.log(j.Sum)' <<<"$dl")"
+  [ "$ksum" = "$K8S_PROVIDER_SUM" ] || die "kubernetes provider module hash $ksum != pinned $K8S_PROVIDER_SUM"
+  ksrc="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).Dir)' <<<"$dl")"
+  rm -rf "$kdir/src" && mkdir -p "$kdir/src" && cp -R "$ksrc" "$kdir/src/provider" && chmod -R u+w "$kdir/src/provider"
+  node -e '
+  const fs = require("fs"); const [dir, version] = process.argv.slice(1);
+  const schema = JSON.parse(fs.readFileSync(dir + "/schema.json", "utf8")); schema.version = version;
+  fs.writeFileSync(dir + "/schema-embed.json", JSON.stringify(schema));
+  fs.writeFileSync(dir + "/terraform-mapping-embed.json",
+    JSON.stringify(JSON.parse(fs.readFileSync(dir + "/terraform-mapping.json", "utf8"))));
+  ' "$kdir/src/provider/cmd/pulumi-resource-kubernetes" "$K8S_PROVIDER_VERSION"
+  cp scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum "$kdir/"
+  log "[kubernetes] compiling (the largest of the three)"
+  (cd "$kdir" && go build -mod=mod -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" \
+    -o "$BIN/pulumi-resource-kubernetes.tmp" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes)
+  mv "$BIN/pulumi-resource-kubernetes.tmp" "$BIN/pulumi-resource-kubernetes"
+  echo "$K8S_HASH" >"$BIN/.pulumi-resource-kubernetes.stamp"
+  log "[kubernetes] done in $((SECONDS - t0)) s"
+fi
 
 # Register the provider so that the engine never tries to download it.
 mkdir -p "$HOME_DIR"
 log "registering kubernetes $K8S_PROVIDER_VERSION: pulumi plugin install resource kubernetes $K8S_PROVIDER_VERSION --file ..."
 PULUMI_HOME="$HOME_DIR" PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin install resource kubernetes \
-  "$K8S_PROVIDER_VERSION" --file "$BIN/pulumi-resource-kubernetes" --reinstall >&2
+  "$K8S_PROVIDER_VERSION" --file "$BIN/pulumi-resource-kubernetes" --reinstall --non-interactive >&2
 
-substitutes="language host: scripts/engine/nodejs-host stands in for upstream pulumi-language-nodejs (not on the Go module proxy); kubernetes provider $K8S_PROVIDER_VERSION stands in for $K8S_SDK_VERSION (the SDK's version is not on the proxy); CLI $CLI_VERSION for $SDK_VERSION"
-printf '%s\n' "$substitutes" >"$ENGINE_DIR/SUBSTITUTES"
 "$BIN/pulumi" version >"$ENGINE_DIR/VERSION"
-date -u +%FT%TZ >"$STAMP"
-write_env "$BIN" "built:$CLI_VERSION" "$substitutes"
-log "engine installed in $((SECONDS - start_all)) s: $BIN ($(cat "$ENGINE_DIR/VERSION"))"
-log "substitutes: $substitutes"
+write_env "$BIN" "built:$CLI_VERSION" "$SUBSTITUTES"
+log "engine ready in $((SECONDS - start_all)) s: $BIN (pulumi $(cat "$ENGINE_DIR/VERSION"))"
+log "substitutes: $SUBSTITUTES"

@@ -176,10 +176,9 @@ func parseRuntimeOptions(info *pulumirpc.ProgramInfo) (runtimeOptions, error) {
 				return opts, fmt.Errorf("runtime option nodeargs must be a string, got %v", value)
 			}
 			opts.nodeargs = strings.Fields(s)
-		case "packagemanager":
-			// Only matters for dependency installation, which this host leaves to npm.
 		default:
-			return opts, fmt.Errorf("runtime option %q is not supported by this stand-in language host", key)
+			// Like upstream, other options (packagemanager, production, ...) are accepted; they only matter
+			// for what this host leaves to npm (dependency installation) or does not do (bun, tsc builds).
 		}
 	}
 	return opts, nil
