@@ -1,10 +1,11 @@
 /**
- * Object-store lifecycle from the stack's retention figures (pure). The platform writes each kind
- * of data under its own prefix of the cluster's bucket (or blob container); every cloud turns this
- * table into its own lifecycle rules (GCS lifecycle rules, Azure blob management policy), so the
+ * Object-store layout and lifecycle from the stack's retention figures (pure), shared by every
+ * cloud. The platform writes each kind of data under its own prefix of the cluster's bucket (or
+ * blob container) using these constants; every cloud turns `retentionRules` into its own lifecycle
+ * rules (S3 lifecycle configuration, GCS lifecycle rules, Azure blob management policy), so the
  * same figures expire the same data everywhere.
  */
-import type { RetentionConfig } from "../../config/types";
+import type { RetentionConfig } from "../config/types";
 
 /** One lifecycle rule: objects under `prefix` are deleted `days` after they were written. */
 export interface PrefixRetention {
@@ -26,6 +27,7 @@ export const OBJECT_STORE_PREFIXES = {
     logs: "logs/",
     traces: "traces/",
     conversations: "conversations/",
+    metrics: "metrics/",
 } as const;
 
 /**
@@ -42,11 +44,16 @@ export const TOOL_PREFIXES = {
     tempo: "tempo/",
 } as const;
 
+/** A tool's folder name without the trailing slash (`postgres`), for `ObjectStore.url` and chart values. */
+export function toolFolder(tool: keyof typeof TOOL_PREFIXES): string {
+    return TOOL_PREFIXES[tool].replace(/\/$/, "");
+}
+
 /** Days the backstop rules wait beyond a tool's own retention window. */
 export const BACKSTOP_MARGIN_DAYS = 7;
 
-/** Days a non-current (overwritten or deleted) object version is kept before it is removed. */
-export const NONCURRENT_VERSION_DAYS = 7;
+/** Days a non-current (overwritten or deleted) object version stays recoverable, on every cloud. */
+export const NONCURRENT_VERSION_DAYS = 30;
 
 /** The lifecycle table for one stack's retention figures, one entry per prefix. */
 export function retentionRules(r: RetentionConfig): PrefixRetention[] {
@@ -57,6 +64,7 @@ export function retentionRules(r: RetentionConfig): PrefixRetention[] {
         { prefix: OBJECT_STORE_PREFIXES.logs, days: r.logsDays, holds: "operation logs" },
         { prefix: OBJECT_STORE_PREFIXES.traces, days: r.tracesDays, holds: "traces" },
         { prefix: OBJECT_STORE_PREFIXES.conversations, days: r.conversationDays, holds: "agent conversation history" },
+        { prefix: OBJECT_STORE_PREFIXES.metrics, days: r.metricsDays, holds: "long-term metric blocks" },
         { prefix: TOOL_PREFIXES.postgres, days: backstop(r.backupDays), holds: "PostgreSQL base backups and WAL (Barman; backstop)" },
         { prefix: TOOL_PREFIXES.mongodb, days: backstop(r.backupDays), holds: "MongoDB backups (PBM; backstop)" },
         { prefix: TOOL_PREFIXES.loki, days: backstop(r.logsDays), holds: "Loki chunks and index (compactor; backstop)" },

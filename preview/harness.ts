@@ -257,7 +257,7 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
     // during the run; an error's stack is formatted when first read, after the run, with source maps.
     const prepareStackTrace = Error.prepareStackTrace;
     const stackTraceLimit = Error.stackTraceLimit;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 8;
     let buildError: unknown;
     let outputs: Record<string, unknown> = {};

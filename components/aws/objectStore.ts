@@ -2,8 +2,8 @@
  * The cluster's object store: one S3 bucket for backups, logs, traces and metrics, encrypted with
  * the cluster's KMS key (bucket key on), versioned, public access blocked, TLS-only, with lifecycle
  * rules from the retention figures, and protected. `lifecycleRules` is pure and tested. The
- * prefixes match the GCS and Azure stores' (components/gcp/retention.ts), so the platform writes to
- * the same places on every cloud.
+ * prefixes are the shared table in components/retention.ts, so the platform writes to the same
+ * places on every cloud.
  */
 import { Bucket } from "@pulumi/aws/s3/bucket";
 import { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
@@ -14,30 +14,11 @@ import { BucketVersioning } from "@pulumi/aws/s3/bucketVersioning";
 import * as pulumi from "@pulumi/pulumi";
 import type { RetentionConfig } from "../../config/types";
 import type { ObjectStore } from "../contract";
+import { NONCURRENT_VERSION_DAYS, OBJECT_STORE_PREFIXES, retentionRules } from "../retention";
 import { denyInsecureTransportPolicy } from "./iamPolicies";
 
-/**
- * Key prefixes of the object store and what lands under each. Components writing to the store use
- * `objectStore.url(OBJECT_STORE_PREFIXES.backups + "postgres")` and so on, so the lifecycle rules
- * apply to them.
- */
-export const OBJECT_STORE_PREFIXES = {
-    /** Database backups (daily), kept `backupDays`. */
-    backups: "backups/",
-    /** Configuration backups (weekly), kept `configBackupWeeks` weeks. */
-    config: "config/",
-    /** Log chunks (Loki), kept `logsDays`. */
-    logs: "logs/",
-    /** Traces (Tempo), kept `tracesDays`. */
-    traces: "traces/",
-    /** Metric blocks (long-term Prometheus storage), kept `metricsDays`. */
-    metrics: "metrics/",
-    /** Agent conversation history exports, kept `conversationDays`. */
-    conversations: "conversations/",
-} as const;
+export { OBJECT_STORE_PREFIXES, NONCURRENT_VERSION_DAYS };
 
-/** Days a replaced or deleted object version stays recoverable. */
-export const NONCURRENT_VERSION_DAYS = 30;
 /** Days before an abandoned multipart upload is cleaned up. */
 export const ABORT_MULTIPART_DAYS = 7;
 
@@ -51,16 +32,15 @@ export interface LifecycleRule {
     abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
 }
 
-/** Lifecycle rules from the retention figures: one expiry per prefix, plus version and upload hygiene. */
+/**
+ * Lifecycle rules from the retention figures: one expiry per prefix of the shared table
+ * (components/retention.ts), plus version and upload hygiene.
+ */
 export function lifecycleRules(r: RetentionConfig): LifecycleRule[] {
-    const expire = (id: string, prefix: string, days: number): LifecycleRule => ({ id, status: "Enabled", filter: { prefix }, expiration: { days } });
     return [
-        expire("expire-backups", OBJECT_STORE_PREFIXES.backups, r.backupDays),
-        expire("expire-config-backups", OBJECT_STORE_PREFIXES.config, r.configBackupWeeks * 7),
-        expire("expire-logs", OBJECT_STORE_PREFIXES.logs, r.logsDays),
-        expire("expire-traces", OBJECT_STORE_PREFIXES.traces, r.tracesDays),
-        expire("expire-metrics", OBJECT_STORE_PREFIXES.metrics, r.metricsDays),
-        expire("expire-conversations", OBJECT_STORE_PREFIXES.conversations, r.conversationDays),
+        ...retentionRules(r).map(
+            (rule): LifecycleRule => ({ id: `expire-${rule.prefix.replace(/\/$/, "")}`, status: "Enabled", filter: { prefix: rule.prefix }, expiration: { days: rule.days } }),
+        ),
         {
             id: "noncurrent-versions-and-uploads",
             status: "Enabled",

@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import { parse } from "yaml";
 import type { RetentionConfig } from "../../config/types";
-import { NONCURRENT_VERSION_DAYS, retentionRules } from "../gcp/retention";
+import { NONCURRENT_VERSION_DAYS, retentionRules } from "../retention";
 
 /**
  * A name that is unique per subscription and stable across runs, in the spirit of ARM's

@@ -41,7 +41,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolSpec } from "../../config/types";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL, NODE_ROLE_TAINT, ObjectStore } from "../contract";
 import { buildGkeKubeconfig, computeServiceAgent, gcpLabels, gkeServiceAgent, perZoneCounts, serviceAccountId } from "./helpers";
-import { NONCURRENT_VERSION_DAYS, retentionRules } from "./retention";
+import { NONCURRENT_VERSION_DAYS, retentionRules } from "../retention";
 import { GkeWorkloadIdentityBinder } from "./workloadIdentity";
 
 /** A recurring maintenance window: the first occurrence (RFC 3339, UTC) and an RFC 5545 RRULE. */

@@ -170,11 +170,16 @@ describe("aws/objectStore lifecycle", () => {
     it("expires each prefix after its retention and cleans up old versions and uploads", () => {
         assert.deepStrictEqual(lifecycleRules(DEFAULT_RETENTION), [
             { id: "expire-backups", status: "Enabled", filter: { prefix: "backups/" }, expiration: { days: 30 } },
-            { id: "expire-config-backups", status: "Enabled", filter: { prefix: "config/" }, expiration: { days: 84 } },
+            { id: "expire-config", status: "Enabled", filter: { prefix: "config/" }, expiration: { days: 84 } },
             { id: "expire-logs", status: "Enabled", filter: { prefix: "logs/" }, expiration: { days: 90 } },
             { id: "expire-traces", status: "Enabled", filter: { prefix: "traces/" }, expiration: { days: 30 } },
-            { id: "expire-metrics", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } },
             { id: "expire-conversations", status: "Enabled", filter: { prefix: "conversations/" }, expiration: { days: 365 } },
+            { id: "expire-metrics", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } },
+            // The platform's own tools expire these; the bucket rule is a backstop a week later.
+            { id: "expire-postgres", status: "Enabled", filter: { prefix: "postgres/" }, expiration: { days: 37 } },
+            { id: "expire-mongodb", status: "Enabled", filter: { prefix: "mongodb/" }, expiration: { days: 37 } },
+            { id: "expire-loki", status: "Enabled", filter: { prefix: "loki/" }, expiration: { days: 97 } },
+            { id: "expire-tempo", status: "Enabled", filter: { prefix: "tempo/" }, expiration: { days: 37 } },
             {
                 id: "noncurrent-versions-and-uploads",
                 status: "Enabled",
@@ -184,7 +189,7 @@ describe("aws/objectStore lifecycle", () => {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             },
         ]);
-        assert.deepStrictEqual(Object.values(OBJECT_STORE_PREFIXES), ["backups/", "config/", "logs/", "traces/", "metrics/", "conversations/"]);
+        assert.deepStrictEqual(Object.values(OBJECT_STORE_PREFIXES), ["backups/", "config/", "logs/", "traces/", "conversations/", "metrics/"]);
     });
 
     it("follows changed retention figures", () => {

@@ -302,11 +302,12 @@ describe("AksCluster (azure-prod arguments)", () => {
                 ["expire-logs", "backups/logs/", 90],
                 ["expire-traces", "backups/traces/", 30],
                 ["expire-conversations", "backups/conversations/", 365],
+                ["expire-metrics", "backups/metrics/", 30],
                 ["expire-postgres", "backups/postgres/", 37],
                 ["expire-mongodb", "backups/mongodb/", 37],
                 ["expire-loki", "backups/loki/", 97],
                 ["expire-tempo", "backups/tempo/", 37],
-                ["expire-old-versions", null, 7],
+                ["expire-old-versions", null, 30],
             ],
         );
     });

@@ -89,8 +89,8 @@ describe("blobLifecycleRules", () => {
             type: "Lifecycle",
             definition: { filters: { blobTypes: ["blockBlob"], prefixMatch: ["c/logs/"] }, actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 45 } } } },
         });
-        assert.strictEqual(rules.length, 10);
-        assert.deepStrictEqual(rules[9].definition.actions, { version: { delete: { daysAfterCreationGreaterThan: 7 } } });
+        assert.strictEqual(rules.length, 11);
+        assert.deepStrictEqual(rules[10].definition.actions, { version: { delete: { daysAfterCreationGreaterThan: 30 } } });
     });
 });
 

@@ -252,11 +252,12 @@ describe("GkeCluster (gcp-prod arguments)", () => {
             ["Delete", "logs/", 90],
             ["Delete", "traces/", 30],
             ["Delete", "conversations/", 365],
+            ["Delete", "metrics/", 30],
             ["Delete", "postgres/", 37],
             ["Delete", "mongodb/", 37],
             ["Delete", "loki/", 97],
             ["Delete", "tempo/", 37],
-            ["Delete", null, 7],
+            ["Delete", null, 30],
             ["AbortIncompleteMultipartUpload", null, 1],
         ]);
         assert.ok(b.opts.dependsOn.includes(one(run.resources, T.keyMember, "t-bucket-gcs-agent").urn));

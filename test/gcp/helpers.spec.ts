@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { cidrsOverlap } from "../../components/gcp/gkeCluster";
 import { buildGkeKubeconfig, gcpLabels, perZoneCounts, serviceAccountId, workloadIdentityMember } from "../../components/gcp/helpers";
-import { OBJECT_STORE_PREFIXES, retentionRules, TOOL_PREFIXES } from "../../components/gcp/retention";
+import { OBJECT_STORE_PREFIXES, retentionRules, TOOL_PREFIXES } from "../../components/retention";
 import { DEFAULT_RETENTION } from "../../config/defaults";
 import type { NodePoolSpec } from "../../config/types";
 
@@ -102,6 +102,7 @@ describe("retentionRules", () => {
                 [OBJECT_STORE_PREFIXES.logs, 90],
                 [OBJECT_STORE_PREFIXES.traces, 30],
                 [OBJECT_STORE_PREFIXES.conversations, 400],
+                [OBJECT_STORE_PREFIXES.metrics, 30],
                 [TOOL_PREFIXES.postgres, 37],
                 [TOOL_PREFIXES.mongodb, 37],
                 [TOOL_PREFIXES.loki, 97],

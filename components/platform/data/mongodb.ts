@@ -16,6 +16,7 @@ import { LAYOUT, serviceHost } from "../layout";
 import { ZONE_KEY } from "../scheduling";
 import { generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { dataSizes } from "./sizing";
+import { toolFolder } from "../../retention";
 
 /** Name of the PerconaServerMongoDB resource; the replica set's service is `mongodb-rs0`. */
 export const MONGO_CLUSTER = "mongodb";
@@ -172,7 +173,7 @@ export class MongoDb extends pulumi.ComponentResource {
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: "mongodb", secretName: "mongodb-backup-store-credentials" },
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: toolFolder("mongodb"), secretName: "mongodb-backup-store-credentials" },
             { parent: this, dependsOn },
         );
         if (!access) {
@@ -212,7 +213,7 @@ export class MongoDb extends pulumi.ComponentResource {
                   enabled: true,
                   image: MONGO_IMAGES.backup,
                   containerSecurityContext: container,
-                  storages: { [MONGO_STORAGE]: { main: true, ...pbmStorage(access, "mongodb") } },
+                  storages: { [MONGO_STORAGE]: { main: true, ...pbmStorage(access, toolFolder("mongodb")) } },
                   pitr: { enabled: true, oplogSpanMin: 10, compressionType: "gzip" },
                   tasks: [
                       {

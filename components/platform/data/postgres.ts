@@ -16,6 +16,7 @@ import { LAYOUT, serviceHost } from "../layout";
 import { ZONE_KEY } from "../scheduling";
 import { generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
 import { dataSizes } from "./sizing";
+import { toolFolder } from "../../retention";
 
 /** Name of the CloudNativePG Cluster (its services are `pg-rw`, `pg-ro`, `pg-r`; its ServiceAccount `pg`). */
 export const PG_CLUSTER = "pg";
@@ -151,7 +152,7 @@ export class Postgres extends pulumi.ComponentResource {
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: PG_CLUSTER, prefix: "postgres", secretName: "pg-backup-store-credentials" },
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: PG_CLUSTER, prefix: toolFolder("postgres"), secretName: "pg-backup-store-credentials" },
             { parent: this, dependsOn },
         );
         if (!access) {

@@ -17,6 +17,7 @@ import { generatedPassword, noObjectStoreWarning, objectStoreWriter, placement, 
 import { prometheusRuleSpec } from "./alertRules";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
 import { alloyValues, GRAFANA_ADMIN_SECRET, lokiValues, observabilityUrls, prometheusStackValues, SERVICES, tempoValues } from "./values";
+import { toolFolder } from "../../retention";
 
 export { ALERT_GROUPS, alertExpr, prometheusRuleSpec, THRESHOLDS } from "./alertRules";
 export { DASHBOARDS, dashboardJson } from "./dashboards";
@@ -127,8 +128,8 @@ export class Observability extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...dependsOn, grafanaAdmin, ...dashboards] },
         );
 
-        const loki = objectStoreWriter(`${name}-loki`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.loki, prefix: "loki", secretName: "loki-store-credentials" }, { parent: this, dependsOn });
-        const tempo = objectStoreWriter(`${name}-tempo`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.tempo, prefix: "tempo", secretName: "tempo-store-credentials" }, { parent: this, dependsOn });
+        const loki = objectStoreWriter(`${name}-loki`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.loki, prefix: toolFolder("loki"), secretName: "loki-store-credentials" }, { parent: this, dependsOn });
+        const tempo = objectStoreWriter(`${name}-tempo`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.tempo, prefix: toolFolder("tempo"), secretName: "tempo-store-credentials" }, { parent: this, dependsOn });
         if (!loki) {
             this.warnings.push(noObjectStoreWarning("Loki object storage (logs kept on one local volume, no replication) and Tempo object storage (traces on a local volume)"));
         }

@@ -12,6 +12,7 @@ import type { ObjectStoreAccessInfo } from "../data/common";
 import { RESTRICTED_CONTAINER, STATIC_KEYS } from "../data/common";
 import { LAYOUT, serviceHost } from "../layout";
 import { DATASOURCE_UIDS } from "./dashboards";
+import { toolFolder } from "../../retention";
 
 /** Service names the charts create (pinned with fullnameOverride so the URLs below hold). */
 export const SERVICES = {
@@ -278,11 +279,11 @@ export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Re
     }
     switch (access.kind) {
         case "s3":
-            return { backend: "s3", s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: "tempo" }, wal };
+            return { backend: "s3", s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
         case "gcs":
-            return { backend: "gcs", gcs: { bucket_name: access.store.bucket, prefix: "tempo" }, wal };
+            return { backend: "gcs", gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
         case "azureBlob":
-            return { backend: "azure", azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: "tempo" }, wal };
+            return { backend: "azure", azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
         case "s3Compatible":
             return {
                 backend: "s3",
@@ -291,7 +292,7 @@ export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Re
                     region: access.store.region,
                     endpoint: pulumi.output(access.store.endpoint ?? "").apply((e) => e.replace(/^https?:\/\//, "")),
                     forcepathstyle: true,
-                    prefix: "tempo",
+                    prefix: toolFolder("tempo"),
                     access_key: `\${${STATIC_KEYS.accessKeyId}}`,
                     secret_key: `\${${STATIC_KEYS.secretAccessKey}}`,
                 },
