@@ -105,21 +105,7 @@ export class Platform extends pulumi.ComponentResource {
             child,
         );
 
-        // Data stores may ask the private CA for certificates: they wait for cert-manager's issuers.
-        this.data = new DataServices(
-            `${name}-data`,
-            {
-                target: args.target,
-                environment: env,
-                namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
-                retention: args.retention,
-                thirdPartyCharts: third,
-                protectStateful,
-                internalIssuer: this.certManager.issuers["private-ca"],
-                dependsOn: [...this.foundation.ready, ...this.certManager.ready],
-            },
-            child,
-        );
+        // Observability first: its chart installs the Prometheus Operator CRDs the data stores' monitors use.
         this.observability = new Observability(
             `${name}-observability`,
             {
@@ -134,6 +120,23 @@ export class Platform extends pulumi.ComponentResource {
             child,
         );
 
+        // Data stores may ask the private CA for certificates: they wait for cert-manager's issuers.
+        this.data = new DataServices(
+            `${name}-data`,
+            {
+                target: args.target,
+                environment: env,
+                namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
+                retention: args.retention,
+                thirdPartyCharts: third,
+                protectStateful,
+                internalIssuer: this.certManager.issuers["private-ca"],
+                dependsOn: [...this.foundation.ready, ...this.certManager.ready],
+                // Their PodMonitors need the Prometheus Operator's CRDs, installed by Observability.
+                monitoringDependsOn: [this.observability],
+            },
+            child,
+        );
         this.edge = new Edge(
             `${name}-edge`,
             {

@@ -54,6 +54,18 @@ describe("Platform", function () {
         ]);
     });
 
+    it("creates the data stores' PodMonitors after Observability (whose chart brings their CRDs)", () => {
+        const observability = one(run, "agent-platform:platform:Observability", "t-observability");
+        const monitors = run.resources.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor");
+        assert.deepStrictEqual(monitors.map((m) => m.name).sort(), ["t-data-mongodb-pod-monitor", "t-data-postgres-pod-monitor", "t-data-redis-pod-monitor"]);
+        for (const m of monitors) {
+            assert.ok(
+                m.opts.dependsOn.some((d) => d.includes(`${observability.type}$`)),
+                `${m.name} does not wait for Observability: ${JSON.stringify(m.opts.dependsOn)}`,
+            );
+        }
+    });
+
     it("exposes Jamie's portal and Grafana over HTTPS on the stack's domain", () => {
         assert.deepStrictEqual(platform.endpoints, { jamie: "https://jamie.agents.example.com", grafana: "https://grafana.agents.example.com" });
         const routes = ofType(run, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter((r) => r.name !== "t-edge-https-redirect");
