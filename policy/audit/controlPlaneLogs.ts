@@ -13,7 +13,8 @@ export const auditClusterEnforceControlPlaneLogs = stackRule<Config>({
         eksLogTypes: { type: "array", items: { type: "string" }, default: ["api", "audit", "authenticator", "controllerManager", "scheduler"], description: "EKS control-plane log types that must be enabled." },
     },
     check: (resources, cfg, report) => {
-        const diag = resources.filter((r) => r.type === "azure-native:insights:DiagnosticSetting");
+        // azure-native v3 names it monitor:DiagnosticSetting (insights: is the v2 alias); accept both.
+        const diag = resources.filter((r) => r.type === "azure-native:monitor:DiagnosticSetting" || r.type === "azure-native:insights:DiagnosticSetting");
         for (const r of resources) {
             if (r.type === "aws:eks/cluster:Cluster") {
                 const on = arr<string>(r.props.enabledClusterLogTypes);
@@ -42,7 +43,7 @@ export const auditClusterEnforceControlPlaneLogs = stackRule<Config>({
                     return logs === UNKNOWN || logs.length > 0;
                 });
                 if (!audited) {
-                    report(msg(`${label(r)} sends no audit logs`, "no azure-native:insights:DiagnosticSetting with category kube-audit", "a DiagnosticSetting on the cluster with kube-audit (or kube-audit-admin) enabled", "create an azure-native insights DiagnosticSetting with resourceUri the cluster id and logs [{category: \"kube-audit\", enabled: true}]"), r.urn);
+                    report(msg(`${label(r)} sends no audit logs`, "no azure-native:monitor:DiagnosticSetting with category kube-audit", "a DiagnosticSetting on the cluster with kube-audit (or kube-audit-admin) enabled", "create an azure-native monitor DiagnosticSetting with resourceUri the cluster id and logs [{category: \"kube-audit\", enabled: true}]"), r.urn);
                 }
             }
         }

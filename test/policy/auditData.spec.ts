@@ -3,7 +3,7 @@ import { aksStack, eksStack, get, gkeStack } from "./fixtures";
 import { check, mutate, none, one, Res } from "./helpers";
 
 const p = (list: Res[], name: string): any => get(list, name).props;
-const DIAG: Res = { type: "azure-native:insights:DiagnosticSetting", name: "diag", props: { resourceUri: "/aks", logs: [{ category: "kube-audit", enabled: true }] } };
+const DIAG: Res = { type: "azure-native:monitor:DiagnosticSetting", name: "diag", props: { resourceUri: "/aks", logs: [{ category: "kube-audit", enabled: true }] } };
 
 describe("policy audit-cluster-enforce-control-plane-logs", () => {
     const rule = "audit-cluster-enforce-control-plane-logs";
