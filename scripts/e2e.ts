@@ -136,12 +136,14 @@ function main(): number {
     // 2. Policy pack.
     started = Date.now();
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    if (!pkg.scripts["build:policy"]) {
+    const packDir = path.resolve(ROOT, process.env.E2E_POLICY_PACK ?? "policy");
+    if (!pkg.scripts["build:policy"] && !process.env.E2E_POLICY_PACK) {
         record("policy pack built", false, started, "package.json has no build:policy script (the policy pack is built by npm run build:policy)");
         return summary(1);
     }
-    const build = runLogged("build-policy", "npm", ["run", "--silent", "build:policy"], ROOT, process.env);
-    const packDir = path.resolve(ROOT, process.env.E2E_POLICY_PACK ?? "policy");
+    const build = pkg.scripts["build:policy"]
+        ? runLogged("build-policy", "npm", ["run", "--silent", "build:policy"], ROOT, process.env)
+        : { status: 0, output: "", seconds: 0 };
     if (!record("policy pack built", build.status === 0 && fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")), started,
         build.status === 0 ? `${path.relative(ROOT, packDir)}/PulumiPolicy.yaml` : `npm run build:policy exited ${build.status}\n${tail(build.output)}`)) {
         return summary(1);

@@ -50,6 +50,21 @@ HOST_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/nodejs-host/go.mo
 K8S_HASH="$(printf '%s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
 stamp_ok() { [ -x "$BIN/$1" ] && [ -f "$BIN/.$1.stamp" ] && [ "$(cat "$BIN/.$1.stamp")" = "$2" ]; }
 
+write_env() { # $1 = bin dir to put first on PATH, $2 = kind of engine, $3 = substitutes
+  mkdir -p "$(dirname "$CURRENT_ENV")"
+  cat >"$CURRENT_ENV" <<EOF
+# Written by scripts/install-engine.sh: source this file to use the engine.
+export PATH="$1:\$PATH"
+export PULUMI_HOME="$HOME_DIR"
+export AGENT_PLATFORM_ENGINE="$2"
+export AGENT_PLATFORM_ENGINE_SUBSTITUTES="$3"
+EOF
+}
+
+version_ge() { # a >= b, both x.y.z
+  [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
+}
+
 log "npm SDKs: @pulumi/pulumi $SDK_VERSION, @pulumi/kubernetes $K8S_SDK_VERSION"
 
 # 1. A pulumi on PATH whose version fits (>= the npm SDK's version) is used as it is, with its own language host.
