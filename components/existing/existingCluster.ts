@@ -79,8 +79,9 @@ export class ExistingCluster extends pulumi.ComponentResource {
         const provider = new Provider(
             `${name}-k8s`,
             {
-                kubeconfig: providerKubeconfig,
-                context: args.context,
+                // The provider rejects kubeconfig and context beside renderYamlToDirectory (found by npm run e2e).
+                kubeconfig: args.renderYamlToDirectory ? undefined : providerKubeconfig,
+                context: args.renderYamlToDirectory ? undefined : args.context,
                 renderYamlToDirectory: args.renderYamlToDirectory,
                 enableServerSideApply: args.renderYamlToDirectory ? undefined : true,
             },

@@ -109,6 +109,9 @@ describe("ExistingCluster", () => {
         const run = await build({ kubeconfig: KUBECONFIG, storageClass: "standard", zones: ["zone-a"], renderYamlToDirectory: out });
         const p = one(run.resources, PROVIDER, "t-k8s");
         assert.strictEqual(at(p, "renderYamlToDirectory"), out);
+        // The real provider refuses kubeconfig or context beside renderYamlToDirectory.
+        assert.strictEqual(at(p, "kubeconfig"), undefined);
+        assert.strictEqual(at(p, "context"), undefined);
         assert.strictEqual(at(p, "enableServerSideApply"), undefined);
         assert.ok((run.outputs.warnings as string[]).includes(`manifests are written to ${out} instead of being applied (renderYamlToDirectory); no cluster is contacted`));
     });
