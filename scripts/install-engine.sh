@@ -10,6 +10,7 @@
 #   language host  scripts/engine/nodejs-host (this project)  the upstream module has no version on the proxy
 #   kubernetes     github.com/pulumi/pulumi-kubernetes/provider/v4 at the v4.25.0 tag (pseudo-version); the only
 #                  provider/v4 version the proxy serves (4.26 up to the npm SDK's 4.34.2 answer 403)
+#   random         scripts/engine/random-provider (this project): RandomPassword only; upstream is not on the proxy
 #
 # Output: .cache/engine/current.env (PATH and PULUMI_HOME to source), progress on stderr.
 # Env: ENGINE_FORCE_BUILD=1 ignores a pulumi on PATH; GOMODCACHE/GOCACHE are honoured.
@@ -43,11 +44,12 @@ ENGINE_DIR="$ROOT/.cache/engine/$ENGINE_ID"
 BIN="$ENGINE_DIR/bin"
 HOME_DIR="$ROOT/.cache/engine/pulumi-home"
 CURRENT_ENV="$ROOT/.cache/engine/current.env"
-SUBSTITUTES="language host: scripts/engine/nodejs-host stands in for upstream pulumi-language-nodejs (not on the Go module proxy); kubernetes provider $K8S_PROVIDER_VERSION stands in for $K8S_SDK_VERSION (the SDK's version is not on the proxy); CLI $CLI_VERSION for $SDK_VERSION"
+SUBSTITUTES="random provider: scripts/engine/random-provider stands in for pulumi-resource-random (not on the Go module proxy); language host: scripts/engine/nodejs-host stands in for upstream pulumi-language-nodejs (not on the Go module proxy); kubernetes provider $K8S_PROVIDER_VERSION stands in for $K8S_SDK_VERSION (the SDK's version is not on the proxy); CLI $CLI_VERSION for $SDK_VERSION"
 
 CLI_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/cli/go.mod scripts/engine/cli/go.sum | sha256sum | cut -c1-16)"
 HOST_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/nodejs-host/go.mod scripts/engine/nodejs-host/go.sum scripts/engine/nodejs-host/*.go | sha256sum | cut -c1-16)"
 K8S_HASH="$(printf '%s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
+RANDOM_HASH="$(sha256sum scripts/engine/random-provider/provider.js | cut -c1-16)"
 stamp_ok() { [ -x "$BIN/$1" ] && [ -f "$BIN/.$1.stamp" ] && [ "$(cat "$BIN/.$1.stamp")" = "$2" ]; }
 
 write_env() { # $1 = bin dir to put first on PATH, $2 = kind of engine, $3 = substitutes
@@ -89,7 +91,7 @@ registered() {
     | grep -Eq "^kubernetes +resource +$K8S_PROVIDER_VERSION "
 }
 if stamp_ok pulumi "$CLI_HASH" && stamp_ok pulumi-language-nodejs "$HOST_HASH" \
-  && stamp_ok pulumi-resource-kubernetes "$K8S_HASH" && registered; then
+  && stamp_ok pulumi-resource-kubernetes "$K8S_HASH" && stamp_ok pulumi-resource-random "$RANDOM_HASH" && registered; then
   log "engine $ENGINE_ID already installed in .cache/engine and up to date: nothing to do"
   write_env "$BIN" "built:$CLI_VERSION" "$SUBSTITUTES"
   exit 0
@@ -164,6 +166,15 @@ else
   echo "$K8S_HASH" >"$BIN/.pulumi-resource-kubernetes.stamp"
   log "[kubernetes] done in $((SECONDS - t0)) s"
 fi
+
+# Random provider: a launcher for this project's stand-in (scripts/engine/random-provider/provider.js); the
+# upstream provider cannot be had from the module proxy. Found on PATH by the engine (an "ambient" plugin).
+printf '%s\n' '#!/usr/bin/env bash' \
+  '# Written by scripts/install-engine.sh: the agent-platform stand-in for pulumi-resource-random (docs/engine.md).' \
+  "exec node \"$ROOT/scripts/engine/random-provider/provider.js\" \"\$@\"" >"$BIN/pulumi-resource-random"
+chmod +x "$BIN/pulumi-resource-random"
+echo "$RANDOM_HASH" >"$BIN/.pulumi-resource-random.stamp"
+log "[random] stand-in provider launcher written"
 
 # Register the provider so that the engine never tries to download it.
 mkdir -p "$HOME_DIR"
