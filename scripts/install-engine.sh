@@ -25,6 +25,11 @@ K8S_PROVIDER_MODULE="github.com/pulumi/pulumi-kubernetes/provider/v4"
 K8S_PROVIDER_PSEUDO="v4.0.0-20260115033456-f47bc2d6f199" # commit f47bc2d6f199 = tag v4.25.0
 # go.sum line of that module zip, recorded when first fetched: the sum database answers 404 for it, so we pin it here.
 K8S_PROVIDER_SUM="h1:j2bphCf7c2YhnBrhwht2f3TNRRgcMImltUlAgzxr9H4="
+# Helm renders without a cluster (renderYamlToDirectory) against its compiled-in default Kubernetes version, v1.20
+# unless set through Helm's documented LDFLAGS hook; upstream release binaries leave it, so charts that require
+# kubeVersion >= 1.25 do not render offline. We set the project's pinned Kubernetes version (docs/engine.md).
+HELM_KUBE_MINOR="33"
+HELM_KUBE_LDFLAGS="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM_KUBE_MINOR"
 # Modules whose checksums the sum database does not serve here; their hashes are pinned in the committed go.sum files.
 export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi-kubernetes,github.com/pulumi/cloud-ready-checks,github.com/pulumi/pulumi/pkg"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
@@ -48,7 +53,7 @@ SUBSTITUTES="random provider: scripts/engine/random-provider stands in for pulum
 
 CLI_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/cli/go.mod scripts/engine/cli/go.sum | sha256sum | cut -c1-16)"
 HOST_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/nodejs-host/go.mod scripts/engine/nodejs-host/go.sum scripts/engine/nodejs-host/*.go | sha256sum | cut -c1-16)"
-K8S_HASH="$(printf '%s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
+K8S_HASH="$(printf '%s %s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" "$HELM_KUBE_LDFLAGS" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
 RANDOM_HASH="$(sha256sum scripts/engine/random-provider/provider.js | cut -c1-16)"
 stamp_ok() { [ -x "$BIN/$1" ] && [ -f "$BIN/.$1.stamp" ] && [ "$(cat "$BIN/.$1.stamp")" = "$2" ]; }
 
@@ -160,7 +165,7 @@ else
   cp scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum "$kdir/"
   log "[kubernetes] compiling (the largest of the three)"
   (cd "$kdir" && go build -mod=mod -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION $HELM_KUBE_LDFLAGS" \
     -o "$BIN/pulumi-resource-kubernetes.tmp" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes)
   mv "$BIN/pulumi-resource-kubernetes.tmp" "$BIN/pulumi-resource-kubernetes"
   echo "$K8S_HASH" >"$BIN/.pulumi-resource-kubernetes.stamp"

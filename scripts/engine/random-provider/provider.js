@@ -19,8 +19,10 @@ const { main } = require(require.resolve("@pulumi/pulumi/provider", { paths: [pr
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const VERSION = "0.1.0-agent-platform";
 
+/** The resource's own type: the URN's type part is the parent chain, "$"-separated, ending with it. */
 function typeOf(urn) {
-    return urn.split("::")[2];
+    const chain = urn.split("::")[2];
+    return chain.slice(chain.lastIndexOf("$") + 1);
 }
 
 function pick(chars, n) {
