@@ -50,6 +50,21 @@ export interface StackRuleSpec<C> extends RuleBase {
     check: (resources: PolicyResource[], cfg: C, report: ReportViolation, args: StackValidationArgs) => void;
 }
 
+/**
+ * The schema's defaults. The CLI fills them in before calling the pack, but a bare `getConfig()`
+ * (another client of the analyzer, or a call before Configure) returns only what was configured,
+ * so every rule overlays its configuration on these.
+ */
+function defaultsOf(s: PolicyConfigSchema): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(s.properties ?? {})) {
+        if (v && typeof v === "object" && "default" in v) {
+            out[k] = (v as { default: unknown }).default;
+        }
+    }
+    return out;
+}
+
 function schema(spec: RuleBase): PolicyConfigSchema {
     const properties: SchemaProps = { ...(spec.config ?? {}), ...(spec.exemptions === false ? {} : EXEMPTION_SCHEMA) };
     return { properties };
@@ -59,16 +74,18 @@ function schema(spec: RuleBase): PolicyConfigSchema {
 export function resourceRule<C>(spec: ResourceRuleSpec<C>): ResourceValidationPolicy {
     const types = new Set(spec.types);
     const exemptions = spec.exemptions !== false;
+    const configSchema = schema(spec);
+    const defaults = defaultsOf(configSchema);
     return {
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
-        configSchema: schema(spec),
+        configSchema,
         validateResource: (args, report) => {
             if (!types.has(args.type) && !spec.extraTypesKey) {
                 return;
             }
-            const cfg = args.getConfig<C & Exemptions>();
+            const cfg = { ...defaults, ...args.getConfig<object>() } as C & Exemptions;
             if (!types.has(args.type) && !((cfg as Record<string, unknown>)[spec.extraTypesKey!] as string[] | undefined)?.includes(args.type)) {
                 return;
             }
@@ -83,13 +100,15 @@ export function resourceRule<C>(spec: ResourceRuleSpec<C>): ResourceValidationPo
 /** Builds a stack policy. */
 export function stackRule<C>(spec: StackRuleSpec<C>): StackValidationPolicy {
     const exemptions = spec.exemptions !== false;
+    const configSchema = schema(spec);
+    const defaults = defaultsOf(configSchema);
     return {
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
-        configSchema: schema(spec),
+        configSchema,
         validateStack: (args, report) => {
-            const cfg = args.getConfig<C & Exemptions>();
+            const cfg = { ...defaults, ...args.getConfig<object>() } as C & Exemptions;
             const resources = exemptions ? args.resources.filter((r) => !isExempt(cfg, r)) : args.resources;
             spec.check(resources, cfg, report, args);
         },

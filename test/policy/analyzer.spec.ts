@@ -1,0 +1,133 @@
+/**
+ * The pack as the Pulumi engine runs it: build policy/ to JavaScript, start it in its own process
+ * with @pulumi/pulumi's policy-pack runner (`run-policy-pack <engine-address> <pack dir>`, cwd the
+ * pack), read the port it prints, and talk to it over the analyzer gRPC protocol.
+ */
+import * as assert from "assert";
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { policies } from "../../policy/policies";
+
+const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
+const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb.js");
+const emptyPb = require("google-protobuf/google/protobuf/empty_pb.js");
+
+const ROOT = path.join(__dirname, "..", "..");
+const PACK = path.join(ROOT, "policy");
+
+/** Builds the pack and starts it; resolves with the process, its port and the start time in ms. */
+export async function startPack(): Promise<{ proc: ChildProcess; port: number; startMs: number }> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    const started = Date.now();
+    const proc = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    proc.stderr!.on("data", (d) => (err += String(d)));
+    const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        proc.stdout!.on("data", (d) => {
+            out += String(d);
+            const m = /^(\d+)\s*$/m.exec(out);
+            if (m) {
+                resolve(Number(m[1]));
+            }
+        });
+        proc.on("exit", (code) => reject(new Error(`policy pack exited ${code}: ${err}`)));
+    });
+    return { proc, port, startMs: Date.now() - started };
+}
+
+/** Compiles policy/ to policy/bin (what `npm run build:policy` does). */
+export function buildPack(): void {
+    execFileSync(process.execPath, [require.resolve("typescript/lib/tsc.js"), "-p", path.join(PACK, "tsconfig.json")], { stdio: "inherit" });
+}
+
+function call<T>(client: any, method: string, req: unknown): Promise<T> {
+    return new Promise((resolve, reject) => client[method](req, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));
+}
+
+function options(): any {
+    const o = new analyzerPb.AnalyzerResourceOptions();
+    o.setProtect(false);
+    return o;
+}
+
+describe("policy pack over the analyzer gRPC protocol", function () {
+    this.timeout(120000);
+    let proc: ChildProcess;
+    let client: any;
+    let startMs = 0;
+    before(async () => {
+        buildPack();
+        const s = await startPack();
+        proc = s.proc;
+        startMs = s.startMs;
+        client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${s.port}`, grpc.credentials.createInsecure());
+    });
+    after(() => {
+        client?.close();
+        proc?.kill();
+    });
+
+    it("starts from the compiled JavaScript in a few seconds at most", () => {
+        assert.ok(startMs < 10000, `start took ${startMs} ms`);
+    });
+
+    it("GetAnalyzerInfo lists every policy with its description and config schema", async () => {
+        const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
+        assert.strictEqual(info.getName(), "agent-platform");
+        const got = info.getPoliciesList().map((p: any) => ({
+            name: p.getName(),
+            description: p.getDescription(),
+            schema: Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}).sort(),
+        }));
+        const want = policies.map((p) => ({ name: p.name, description: p.description, schema: Object.keys(p.configSchema?.properties ?? {}).sort() }));
+        assert.deepStrictEqual(got, want);
+        const machine = info.getPoliciesList().find((p: any) => p.getName() === "nodes-pool-enforce-machine-size");
+        assert.strictEqual(machine.getConfigschema().getProperties().toJavaScript().minVcpu.default, 4);
+    });
+
+    it("Analyze rejects an EKS cluster without secrets encryption, as mandatory", async () => {
+        const req = new analyzerPb.AnalyzeRequest();
+        req.setType("aws:eks/cluster:Cluster");
+        req.setName("eks");
+        req.setUrn("urn:pulumi:prod::agent-platform::aws:eks/cluster:Cluster::eks");
+        req.setProperties(Struct.fromJavaScript({ name: "prod", enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], vpcConfig: { endpointPublicAccess: false, subnetIds: [] } }));
+        req.setOptions(options());
+        const res = await call<any>(client, "analyze", req);
+        const d = res.getDiagnosticsList().map((x: any) => ({ policy: x.getPolicyname(), level: x.getEnforcementlevel(), message: x.getMessage() }));
+        assert.deepStrictEqual(d.map((x: any) => x.policy), ["secrets-ekscluster-enforce-kms-encryption"]);
+        assert.strictEqual(d[0].level, analyzerPb.EnforcementLevel.MANDATORY);
+        assert.match(d[0].message, /Cluster "eks" stores Secrets without envelope encryption: found encryptionConfig not set/);
+    });
+
+    it("AnalyzeStack rejects a node group of t3.large, and Configure makes it advisory", async () => {
+        const res = (type: string, name: string, props: Record<string, unknown>) => {
+            const r = new analyzerPb.AnalyzerResource();
+            r.setType(type);
+            r.setName(name);
+            r.setUrn(`urn:pulumi:prod::agent-platform::${type}::${name}`);
+            r.setProperties(Struct.fromJavaScript(props as never));
+            r.setOptions(options());
+            return r;
+        };
+        const req = new analyzerPb.AnalyzeStackRequest();
+        req.setResourcesList([res("aws:eks/nodeGroup:NodeGroup", "ng", { clusterName: "prod", instanceTypes: ["t3.large"], diskSize: 100, scalingConfig: { minSize: 3, maxSize: 3, desiredSize: 3 }, subnetIds: [] })]);
+        const first = await call<any>(client, "analyzeStack", req);
+        const machine = first.getDiagnosticsList().filter((x: any) => x.getPolicyname() === "nodes-pool-enforce-machine-size");
+        assert.strictEqual(machine.length, 1);
+        assert.strictEqual(machine[0].getEnforcementlevel(), analyzerPb.EnforcementLevel.MANDATORY);
+        assert.match(machine[0].getMessage(), /machine type "t3.large" is too small \(2 vCPU < 4, 8 GiB < 16 GiB\)/);
+
+        const conf = new analyzerPb.ConfigureAnalyzerRequest();
+        const pc = new analyzerPb.PolicyConfig();
+        pc.setEnforcementlevel(analyzerPb.EnforcementLevel.ADVISORY);
+        pc.setProperties(Struct.fromJavaScript({ minVcpu: 4, minMemoryGib: 16, machineSizes: {}, exemptNames: [], exemptNamespaces: [] }));
+        conf.getPolicyconfigMap().set("nodes-pool-enforce-machine-size", pc);
+        await call(client, "configure", conf);
+        const second = await call<any>(client, "analyzeStack", req);
+        const again = second.getDiagnosticsList().filter((x: any) => x.getPolicyname() === "nodes-pool-enforce-machine-size");
+        assert.deepStrictEqual(again.map((x: any) => x.getEnforcementlevel()), [analyzerPb.EnforcementLevel.ADVISORY]);
+    });
+});
