@@ -50,6 +50,7 @@ export const SIZING_POLICIES = [
     "nodes-pool-enforce-zone-spread",
     "nodes-pool-enforce-machine-size",
     "nodes-pool-enforce-disk-size",
+    "nodes-pool-enforce-ssd-disk",
     "workloads-deployment-enforce-minimum-replicas",
     "data-database-enforce-persistence",
 ] as const;
