@@ -262,8 +262,10 @@ function main(): number {
             record("manifests valid", report.ok, started, report.summary);
         }
 
-        // 7. Destroy and remove; nothing may be left.
+        // 7. Destroy and remove; nothing may be left but what the program retains on purpose (retainOnDelete).
         started = Date.now();
+        const exported = pulumi("export", ["stack", "export", "--stack", STACK, "--file", path.join(tmp, "export.json")]);
+        const retained = exported.status === 0 ? retainedObjects(path.join(tmp, "export.json")) : [];
         const destroy = pulumi("destroy", ["destroy", "--yes", "--skip-preview", "--stack", STACK]);
         const rm = pulumi("stack-rm", ["stack", "rm", "--yes", "--remove-backups", STACK]);
         const leftovers: string[] = [];
@@ -275,24 +277,40 @@ function main(): number {
                 const p = path.join(dir, e.name);
                 if (e.isDirectory()) {
                     walk(p);
-                } else if (!p.includes(`${path.sep}.pulumi${path.sep}locks${path.sep}`) && !p.endsWith("meta.yaml")) {
+                } else if (!p.includes(`${path.sep}.pulumi${path.sep}locks${path.sep}`) && !/meta\.yaml(\.attrs)?$/.test(p)) {
                     leftovers.push(path.relative(tmp, p));
                 }
             }
         };
         walk(manifests);
         walk(state);
-        const stackFileAfter = fs.readFileSync(path.join(project, "stacks", `Pulumi.${STACK}.yaml`), "utf8");
+        // Files of objects the program retains on delete (e.g. the Ollama model volume) stay by design.
+        const kept = leftovers.filter((f) => retained.some((r) => path.basename(f).endsWith(`-${r}.yaml`)));
+        leftovers.splice(0, leftovers.length, ...leftovers.filter((f) => !kept.includes(f)));
+        // stack rm also deletes the copy's stacks/Pulumi.local.yaml; the work tree's file is never touched.
+        if (fs.existsSync(path.join(project, "stacks", `Pulumi.${STACK}.yaml`))) {
+            leftovers.push(`project/stacks/Pulumi.${STACK}.yaml`);
+        }
         record("destroy and stack rm", destroy.status === 0 && rm.status === 0 && leftovers.length === 0, started,
             destroy.status !== 0 ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
                 : rm.status !== 0 ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
                     : leftovers.length > 0 ? `left behind: ${leftovers.join(", ")}`
-                        : `no manifest, no state file left (the work tree's stack file was never touched; the copy's is ${stackFileAfter.length} bytes)`);
+                        : `no manifest, no state file, no stack file left${kept.length > 0 ? ` but ${kept.length} retained by design (retainOnDelete): ${kept.map((f) => path.basename(f)).join(", ")}` : ""} (the work tree's stacks/ was never touched)`);
         return summary(results.every((r) => r.ok) ? 0 : 1, cleanup, substitutes);
     } catch (e) {
         record("e2e", false, started, e instanceof Error ? e.stack ?? e.message : String(e));
         return summary(1, cleanup);
     }
+}
+
+/** "<namespace>-<name>" (or "<name>") of the Kubernetes objects the state marks retainOnDelete. */
+function retainedObjects(exportFile: string): string[] {
+    const doc = JSON.parse(fs.readFileSync(exportFile, "utf8")) as {
+        deployment?: { resources?: Array<{ type: string; retainOnDelete?: boolean; outputs?: { metadata?: { name?: string; namespace?: string } } }> };
+    };
+    return (doc.deployment?.resources ?? [])
+        .filter((r) => r.retainOnDelete === true && r.type.startsWith("kubernetes:") && r.outputs?.metadata?.name)
+        .map((r) => (r.outputs!.metadata!.namespace ? `${r.outputs!.metadata!.namespace}-${r.outputs!.metadata!.name}` : r.outputs!.metadata!.name!));
 }
 
 /** Applies a mutation to the project copy; returns the function that undoes it. */
