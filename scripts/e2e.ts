@@ -11,7 +11,8 @@
  *    mandatory violations; the same preview without the pack gives the overhead figure.
  * 5. Mutated copies (test/e2e/mutations.ts), each a separate preview that must fail naming its rule.
  * 6. `pulumi up` writes the manifests; scripts/validate-manifests.ts validates every object offline
- *    (Kubernetes 1.33 OpenAPI + cert-manager, Gateway API and Prometheus Operator CRD schemas).
+ *    (Kubernetes 1.33 OpenAPI + cert-manager, Gateway API and Prometheus Operator CRD schemas), after proving
+ *    on test/e2e/fixtures/invalid that it rejects known-invalid objects.
  * 7. `pulumi destroy` and `pulumi stack rm`; the run checks that no state, manifest or stack file is left.
  *
  * Exit 0: every step passed and the engine is upstream's. Exit 1: a step failed. Exit 3: every step passed
@@ -256,6 +257,13 @@ function main(): number {
         const up = pulumi("up", ["up", "--yes", "--skip-preview", "--stack", STACK]);
         record("pulumi up", up.status === 0, started, up.status === 0 ? `manifests written to ${manifests}` : `exit ${up.status}\n${tail(up.output)}`);
         if (up.status === 0) {
+            // The validator must first reject known-invalid objects (Kubernetes and CRD kinds), so that a clean
+            // result on the rendered manifests means something.
+            started = Date.now();
+            const negative = validateManifests(path.join(ROOT, "test", "e2e", "fixtures", "invalid"));
+            const invalidCount = /(\d+) invalid/.exec(negative.summary)?.[1];
+            record("validator rejects invalid objects", !negative.ok && invalidCount === "4", started,
+                `test/e2e/fixtures/invalid: ${negative.summary.split("\n")[0]}`);
             started = Date.now();
             const report = validateManifests(manifests);
             fs.writeFileSync(path.join(LOGS, "validate.log"), report.log);
