@@ -102,6 +102,17 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
     for (const r of records) {
         byUrn.set(r.urn, policyResource(r, byUrn));
     }
+    // One args object per resource, shared by every policy (only getConfig changes): building it
+    // per policy and resource dominated the cost on large stacks.
+    const stackTags = new Map<string, string>();
+    const perResource = resources.map((r) => {
+        const pr = byUrn.get(r.urn)!;
+        return {
+            urn: r.urn,
+            args: { type: pr.type, name: pr.name, urn: pr.urn, props: pr.props, opts: pr.opts, provider: undefined, stackTags, isType: pr.isType, asType: pr.asType, getConfig: undefined as unknown, notApplicable: undefined as unknown } as unknown as ResourceValidationArgs & { getConfig: unknown; notApplicable: unknown },
+        };
+    });
+    const stackResources = resources.map((r) => byUrn.get(r.urn)!);
     for (const policy of policies) {
         const { enforcement, config } = resolvePolicyConfig(policy, packConfig);
         if (enforcement === "disabled") {
@@ -113,12 +124,16 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
         };
         if ("validateResource" in policy && policy.validateResource) {
             const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-            for (const r of resources) {
-                const pr = byUrn.get(r.urn)!;
-                const args = { ...pr, provider: undefined, stackTags: new Map(), getConfig, notApplicable } as unknown as ResourceValidationArgs;
+            for (const r of perResource) {
+                const args = r.args;
+                args.getConfig = getConfig;
+                args.notApplicable = notApplicable;
                 for (const validate of validators) {
                     try {
-                        await validate(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn: urn ?? r.urn, message }));
+                        const result = validate(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn: urn ?? r.urn, message }));
+                        if (result && typeof (result as Promise<void>).then === "function") {
+                            await result;
+                        }
                     } catch (e) {
                         if (isUnknownError(e)) {
                             violations.push({ policy: policy.name, enforcement: "advisory", urn: r.urn, message: cannotRunMessage(policy.name, e as Error) });
@@ -130,7 +145,7 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
             }
         }
         if ("validateStack" in policy && policy.validateStack) {
-            const args = { resources: resources.map((r) => byUrn.get(r.urn)!), stackTags: new Map(), getConfig, notApplicable } as unknown as StackValidationArgs;
+            const args = { resources: stackResources, stackTags, getConfig, notApplicable } as unknown as StackValidationArgs;
             try {
                 await policy.validateStack(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn, message }));
             } catch (e) {

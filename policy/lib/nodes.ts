@@ -114,6 +114,45 @@ function derive<T>(fn: () => Derived<T>): Derived<T> | typeof UNKNOWN {
     return peek(fn);
 }
 
+// ---------- index (joins must stay linear on large stacks) ----------
+
+interface Index {
+    byType: Map<string, PolicyResource[]>;
+    /** `<type>|<key>` -> resource, keys: name / id / arn (LaunchTemplate, EKS, GKE), resourceName (AKS). */
+    byKey: Map<string, PolicyResource>;
+}
+
+const indexes = new WeakMap<PolicyResource[], Index>();
+
+function indexOf(all: PolicyResource[]): Index {
+    let ix = indexes.get(all);
+    if (ix) {
+        return ix;
+    }
+    ix = { byType: new Map(), byKey: new Map() };
+    for (const r of all) {
+        let list = ix.byType.get(r.type);
+        if (!list) {
+            list = [];
+            ix.byType.set(r.type, list);
+        }
+        list.push(r);
+        const keys = r.type === AKS_CLUSTER ? ["resourceName"] : r.type === LAUNCH_TEMPLATE ? ["name", "id", "arn"] : r.type === EKS_CLUSTER || r.type === GKE_CLUSTER ? ["name"] : [];
+        for (const k of keys) {
+            const v = peek(() => r.props[k]);
+            if (typeof v === "string" && v !== "" && !ix.byKey.has(`${r.type}|${v}`)) {
+                ix.byKey.set(`${r.type}|${v}`, r);
+            }
+        }
+    }
+    indexes.set(all, ix);
+    return ix;
+}
+
+function byKey(all: PolicyResource[], type: string, key: unknown): PolicyResource | undefined {
+    return typeof key === "string" && key !== "" ? indexOf(all).byKey.get(`${type}|${key}`) : undefined;
+}
+
 // ---------- EKS ----------
 
 function findLaunchTemplate(ng: PolicyResource, all: PolicyResource[]): PolicyResource | undefined {
@@ -127,14 +166,7 @@ function findLaunchTemplate(ng: PolicyResource, all: PolicyResource[]): PolicyRe
     }
     const id = peek(() => str(ref.id));
     const name = peek(() => str(ref.name));
-    const lts = all.filter((r) => r.type === LAUNCH_TEMPLATE);
-    const byRef = lts.find((lt) => {
-        const p = lt.props;
-        return (
-            (id !== UNKNOWN && id !== undefined && (peek(() => p.id) === id || peek(() => p.arn) === id)) ||
-            (name !== UNKNOWN && name !== undefined && peek(() => p.name) === name)
-        );
-    });
+    const byRef = byKey(all, LAUNCH_TEMPLATE, id) ?? byKey(all, LAUNCH_TEMPLATE, name);
     if (byRef) {
         return byRef;
     }
@@ -240,9 +272,8 @@ function eksPool(ng: PolicyResource, all: PolicyResource[], cfg: NodeViewConfig,
 
 function eksCluster(ng: PolicyResource, all: PolicyResource[]): { key: string; label: string } {
     const name = peek(() => str(ng.props.clusterName));
-    const clusters = all.filter((r) => r.type === EKS_CLUSTER);
     const match =
-        (name !== UNKNOWN && name && clusters.find((c) => peek(() => c.props.name) === name)) ||
+        byKey(all, EKS_CLUSTER, name) ||
         (propDeps(ng, "clusterName") ?? deps(ng)).find((d) => d.type === EKS_CLUSTER);
     if (match) {
         return { key: match.urn, label: label(match) };
@@ -336,12 +367,8 @@ function gkePool(
 
 function gkeClusterOf(np: PolicyResource, all: PolicyResource[]): PolicyResource | undefined {
     const ref = peek(() => str(np.props.cluster));
-    const clusters = all.filter((r) => r.type === GKE_CLUSTER);
     if (ref !== UNKNOWN && ref) {
-        const m = clusters.find((c) => {
-            const n = peek(() => c.props.name);
-            return n === ref || (typeof n === "string" && ref.endsWith(`/clusters/${n}`));
-        });
+        const m = byKey(all, GKE_CLUSTER, ref) ?? byKey(all, GKE_CLUSTER, ref.split("/clusters/").pop());
         if (m) {
             return m;
         }
@@ -462,9 +489,8 @@ export function stackNodes(resources: PolicyResource[], cfg: NodeViewConfig = {}
             }
             case AKS_POOL: {
                 const ref = peek(() => str(r.props.resourceName));
-                const aks = resources.filter((x) => x.type === AKS_CLUSTER);
                 const cl =
-                    (ref !== UNKNOWN && ref && aks.find((x) => peek(() => x.props.resourceName) === ref)) ||
+                    byKey(resources, AKS_CLUSTER, ref) ||
                     (propDeps(r, "resourceName") ?? deps(r)).find((d) => d.type === AKS_CLUSTER);
                 const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `AKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
                 pools.push(aksPool(r, label(r), r.props, c, cl?.props));

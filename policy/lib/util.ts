@@ -5,7 +5,6 @@
 import type { PolicyConfigSchema, PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 
 // The policy SDK's unknown-value proxy is internal (no typings): require it with a local type.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy") as { UnknownValueError: new (sentinel: unknown, props: string[]) => Error; unknownStringValue: string };
 
 /** The error the engine turns into an advisory "can't run policy during preview" for `path`. */

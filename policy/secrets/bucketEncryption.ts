@@ -1,4 +1,5 @@
 /** C5 (object stores): buckets and storage accounts are encrypted with a customer-managed key. */
+import type { PolicyResource } from "@pulumi/policy";
 import { stackRule } from "../lib/rule";
 import { arr, at, label, msg, peek, show, UNKNOWN } from "../lib/util";
 
@@ -6,15 +7,25 @@ export const secretsBucketEnforceEncryption = stackRule<Record<string, never>>({
     name: "secrets-bucket-enforce-encryption",
     description: "Requires object stores to be encrypted with a customer-managed key: S3 buckets with an aws:kms server-side encryption configuration, GCS buckets with a default KMS key, Azure storage accounts with Key Vault keys and HTTPS only.",
     check: (resources, _cfg, report) => {
-        const sse = resources.filter((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+        // Index the SSE configurations by the bucket URN they depend on and by their bucket name.
+        const sseFor = new Map<string, PolicyResource[]>();
+        const add = (k: string, r: PolicyResource): void => void sseFor.set(k, [...(sseFor.get(k) ?? []), r]);
+        for (const r of resources) {
+            if (r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration") {
+                for (const d of (r as unknown as { dependencies?: { urn: string }[] }).dependencies ?? []) {
+                    add(d.urn, r);
+                }
+                const b = peek(() => r.props.bucket);
+                if (typeof b === "string") {
+                    add(`bucket:${b}`, r);
+                }
+            }
+        }
         for (const r of resources) {
             if (r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2") {
                 const own = peek(() => at(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm"));
-                const mine = sse.filter((s) => {
-                    const deps = (s as unknown as { dependencies?: { urn: string }[] }).dependencies ?? [];
-                    const b = peek(() => s.props.bucket);
-                    return deps.some((d) => d.urn === r.urn) || (b !== UNKNOWN && (b === peek(() => r.props.bucket) || b === r.name));
-                });
+                const ownName = peek(() => r.props.bucket);
+                const mine = [...new Set([...(sseFor.get(r.urn) ?? []), ...(typeof ownName === "string" ? (sseFor.get(`bucket:${ownName}`) ?? []) : []), ...(sseFor.get(`bucket:${r.name}`) ?? [])])];
                 const algos = mine.flatMap((s) => arr<Record<string, unknown>>(peek(() => s.props.rules) as unknown).map((x) => at(x, "applyServerSideEncryptionByDefault.sseAlgorithm")));
                 if (own !== "aws:kms" && own !== "aws:kms:dsse" && !algos.some((a) => a === "aws:kms" || a === "aws:kms:dsse")) {
                     report(msg(`${label(r)} is not encrypted with a KMS key`, mine.length === 0 ? "no BucketServerSideEncryptionConfiguration (S3 default SSE-S3)" : `sseAlgorithm ${show(algos)}`, "sseAlgorithm aws:kms with a customer-managed key", "add an aws.s3.BucketServerSideEncryptionConfiguration with applyServerSideEncryptionByDefault {sseAlgorithm: \"aws:kms\", kmsMasterKeyId}"), r.urn);

@@ -1,4 +1,5 @@
 /** D11: network policies are enforced by the cluster and every namespace has one. */
+import type { PolicyResource } from "@pulumi/policy";
 import { stackRule } from "../lib/rule";
 import { at, label, msg, obj, peek, show, UNKNOWN } from "../lib/util";
 
@@ -25,14 +26,18 @@ export const workloadsNamespaceEnforceNetworkPolicy = stackRule<Config>({
         exemptSystemNamespaces: { type: "array", items: { type: "string" }, default: ["kube-system", "kube-public", "kube-node-lease"], description: "Namespaces that need no NetworkPolicy of their own." },
     },
     check: (resources, cfg, report) => {
-        const addons = resources.filter((r) => r.type === "aws:eks/addon:Addon" && peek(() => r.props.addonName) === "vpc-cni");
+        // vpc-cni add-ons by cluster name; an unknown cluster name may belong to any cluster.
+        const addonsOf = new Map<unknown, PolicyResource[]>();
+        for (const r of resources) {
+            if (r.type === "aws:eks/addon:Addon" && peek(() => r.props.addonName) === "vpc-cni") {
+                const cn = peek(() => r.props.clusterName);
+                addonsOf.set(cn, [...(addonsOf.get(cn) ?? []), r]);
+            }
+        }
         for (const r of resources) {
             if (r.type === "aws:eks/cluster:Cluster") {
                 const name = peek(() => r.props.name);
-                const mine = addons.filter((a) => {
-                    const cn = peek(() => a.props.clusterName);
-                    return cn === name || cn === UNKNOWN || name === UNKNOWN;
-                });
+                const mine = name === UNKNOWN ? [...addonsOf.values()].flat() : [...(addonsOf.get(name) ?? []), ...(addonsOf.get(UNKNOWN) ?? [])];
                 if (!mine.some((a) => enabledByVpcCni(peek(() => a.props.configurationValues)))) {
                     report(
                         msg(
