@@ -7,9 +7,43 @@
 import { Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import type { NodeRole } from "../../../config/types";
+import type { Environment, NodeRole } from "../../../config/types";
 import type { ClusterTarget, ObjectStore, ObjectStoreKind, WorkloadIdentity } from "../../contract";
 import { preferRole, tolerateRole, topologySpread } from "../scheduling";
+
+/** Arguments every data store component (PostgreSQL, MongoDB, Redis) shares. */
+export interface DataStoreArgsBase {
+    /** The cluster. */
+    target: ClusterTarget;
+    /** Namespace (from the Foundation). */
+    namespace: pulumi.Input<string>;
+    /** Sizes come from the environment (dataSizes). */
+    environment: Environment;
+    /** Install the operator chart and the custom resources that need its CRDs. */
+    thirdPartyCharts: boolean;
+    /** Protect the store's custom resource (and so its volumes) from `pulumi destroy`. */
+    protectStateful: boolean;
+    /**
+     * cert-manager ClusterIssuer that signs the store's certificates (the agents trust its CA).
+     * @default "private-ca"
+     */
+    issuer?: string;
+    /**
+     * Create a PodMonitor for the store's metrics (needs the Prometheus Operator CRDs).
+     * @default true
+     */
+    podMonitor?: boolean;
+    /**
+     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
+    /**
+     * Resources the operator chart waits for (the namespace's policies, cert-manager).
+     * @default []
+     */
+    dependsOn?: pulumi.Resource[];
+}
 
 /** Length of every generated password: long, alphanumeric (safe inside URIs without escaping). */
 export const PASSWORD_LENGTH = 32;

@@ -9,12 +9,10 @@
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../../config/types";
-import type { ClusterTarget } from "../../contract";
 import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { ZONE_KEY } from "../scheduling";
-import { generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
 
@@ -58,39 +56,9 @@ export const SYSTEM_USERS = {
 } as const;
 
 /** Arguments of the MongoDb component. */
-export interface MongoDbArgs {
-    /** The cluster. */
-    target: ClusterTarget;
-    /** Namespace (from the Foundation). */
-    namespace: pulumi.Input<string>;
-    /** Sizes come from the environment (dataSizes). */
-    environment: Environment;
+export interface MongoDbArgs extends DataStoreArgsBase {
     /** Days (= daily backups) kept. */
     backupDays: number;
-    /** Install the operator chart and the custom resources that need its CRDs. */
-    thirdPartyCharts: boolean;
-    /** Protect the replica set (and so its volumes) from `pulumi destroy`. */
-    protectStateful: boolean;
-    /**
-     * cert-manager ClusterIssuer that signs the replica set's certificates (the agents trust its CA).
-     * @default "private-ca"
-     */
-    issuer?: string;
-    /**
-     * Create a PodMonitor for the exporter sidecars (needs the Prometheus Operator CRDs).
-     * @default true
-     */
-    podMonitor?: boolean;
-    /**
-     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
-     * @default []
-     */
-    monitoringDependsOn?: pulumi.Resource[];
-    /**
-     * Resources the operator chart waits for (the namespace's policies, cert-manager).
-     * @default []
-     */
-    dependsOn?: pulumi.Resource[];
 }
 
 /** The PBM storage entry for a writer's object store kind. */

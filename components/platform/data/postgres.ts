@@ -9,12 +9,10 @@
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../../config/types";
-import type { ClusterTarget } from "../../contract";
 import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { ZONE_KEY } from "../scheduling";
-import { generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
+import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
 
@@ -40,39 +38,9 @@ export const PG_SERVER_TLS_SECRET = "pg-server-tls";
 export const PG_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.5";
 
 /** Arguments of the Postgres component. */
-export interface PostgresArgs {
-    /** The cluster. */
-    target: ClusterTarget;
-    /** Namespace (from the Foundation). */
-    namespace: pulumi.Input<string>;
-    /** Sizes come from the environment (dataSizes). */
-    environment: Environment;
+export interface PostgresArgs extends DataStoreArgsBase {
     /** Days of backups and WAL kept (recovery window). */
     backupDays: number;
-    /** Install the operator chart and the custom resources that need its CRDs. */
-    thirdPartyCharts: boolean;
-    /** Protect the Cluster (and so its volumes) from `pulumi destroy`. */
-    protectStateful: boolean;
-    /**
-     * cert-manager ClusterIssuer that signs the server certificate (the agents trust its CA).
-     * @default "private-ca"
-     */
-    issuer?: string;
-    /**
-     * Create a PodMonitor for the instances' metrics (needs the Prometheus Operator CRDs).
-     * @default true
-     */
-    podMonitor?: boolean;
-    /**
-     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
-     * @default []
-     */
-    monitoringDependsOn?: pulumi.Resource[];
-    /**
-     * Resources the operator chart waits for (the namespace's policies, cert-manager for the plugin).
-     * @default []
-     */
-    dependsOn?: pulumi.Resource[];
 }
 
 /** The object-store configuration block of the ObjectStore for a writer's store kind. */

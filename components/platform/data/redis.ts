@@ -8,12 +8,10 @@
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../../config/types";
-import type { ClusterTarget } from "../../contract";
 import { installChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { HOST_KEY } from "../scheduling";
-import { generatedPassword, gi, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { DataStoreArgsBase, generatedPassword, gi, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { dataSizes } from "./sizing";
 
 /** Name of the RedisReplication; services `redis` (all), `redis-master` (the primary), `redis-replica`. */
@@ -40,38 +38,7 @@ export function redisConfig(): string {
 }
 
 /** Arguments of the Redis component. */
-export interface RedisArgs {
-    /** The cluster. */
-    target: ClusterTarget;
-    /** Namespace (from the Foundation). */
-    namespace: pulumi.Input<string>;
-    /** Sizes come from the environment (dataSizes). */
-    environment: Environment;
-    /** Install the operator chart and the custom resources that need its CRDs (and cert-manager's). */
-    thirdPartyCharts: boolean;
-    /** Protect the replication set (and so its volumes) from `pulumi destroy`. */
-    protectStateful: boolean;
-    /**
-     * cert-manager ClusterIssuer that signs the TLS certificate.
-     * @default "private-ca"
-     */
-    issuer?: string;
-    /**
-     * Create a PodMonitor for redis_exporter (needs the Prometheus Operator CRDs).
-     * @default true
-     */
-    podMonitor?: boolean;
-    /**
-     * What the PodMonitor waits for: the observability stack (it brings the Prometheus Operator CRDs).
-     * @default []
-     */
-    monitoringDependsOn?: pulumi.Resource[];
-    /**
-     * Resources the operator chart waits for (the namespace's policies, cert-manager).
-     * @default []
-     */
-    dependsOn?: pulumi.Resource[];
-}
+export type RedisArgs = DataStoreArgsBase;
 
 /** Redis: the operator, a primary with two replicas and three Sentinels. */
 export class Redis extends pulumi.ComponentResource {
