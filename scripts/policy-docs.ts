@@ -59,7 +59,7 @@ export function renderPolicyDocs(): string {
         for (const p of policies.filter((x) => x.name.startsWith(`${area}-`))) {
             out.push(`### \`${p.name}\``);
             out.push("");
-            out.push(`${p.description} Kind: ${"validateStack" in p && p.validateStack ? "stack policy" : "resource policy"}; default level: ${p.enforcementLevel}.`);
+            out.push(`${p.description} Kind: ${"validateStack" in p ? "stack policy" : "resource policy"}; default level: ${p.enforcementLevel}.`);
             out.push("");
             const props = Object.entries(p.configSchema?.properties ?? {});
             if (props.length > 0) {
