@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         tcRuns.push(run([require.resolve("typescript/lib/tsc.js"), "--noEmit", "-p", "."]));
     }
     console.error("bench: unit suite...");
-    const suite = run([require.resolve("mocha/bin/mocha.js"), "--reporter", "dot"]);
+    const suite = run([require.resolve("mocha/bin/mocha.js"), "--reporter", "dot", "test/**/*.spec.ts"]);
     say("### Type-check and tests");
     say("");
     say("| what | wall s | peak MiB |");
