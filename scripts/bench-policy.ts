@@ -5,6 +5,9 @@
  * network policies), and prints resources per second and the ratio between the two sizes.
  * `npm run bench` calls `benchPolicies()`; run alone: `node -r ts-node/register/transpile-only scripts/bench-policy.ts`.
  */
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { policies } from "../policy/policies";
 import { ResourceRecord, runPolicies } from "../policy/runner";
 
@@ -71,12 +74,59 @@ export async function throughput(n: number, runs = 3): Promise<{ n: number; ms: 
     return { n, ms: best, perSecond: (n / best) * 1000, violations };
 }
 
+const PACK = path.join(__dirname, "..", "policy");
+
+/** Compiles policy/ to policy/bin (what `npm run build:policy` does). */
+export function buildPack(): void {
+    execFileSync(process.execPath, [require.resolve("typescript/lib/tsc.js"), "-p", path.join(PACK, "tsconfig.json")], { stdio: "inherit" });
+}
+
+/**
+ * Starts the pack the way the engine does (`run-policy-pack <engine-address> <dir>`, cwd the pack
+ * directory) and resolves once it prints its gRPC port, with the start time in ms.
+ */
+export async function startPack(): Promise<{ proc: ChildProcess; port: number; startMs: number }> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    const started = Date.now();
+    const proc = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    proc.stderr!.on("data", (d) => (err += String(d)));
+    const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        proc.stdout!.on("data", (d) => {
+            out += String(d);
+            const m = /^(\d+)\s*$/m.exec(out);
+            if (m) {
+                resolve(Number(m[1]));
+            }
+        });
+        proc.on("exit", (code) => reject(new Error(`policy pack exited ${code}: ${err}`)));
+    });
+    return { proc, port, startMs: Date.now() - started };
+}
+
+/** Median start time of the compiled pack over `runs` starts. */
+export async function packStartMs(runs = 3): Promise<number> {
+    if (!fs.existsSync(path.join(PACK, "bin", "index.js"))) {
+        buildPack();
+    }
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const s = await startPack();
+        times.push(s.startMs);
+        s.proc.kill();
+        await new Promise((r) => s.proc.once("exit", r));
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
 /** The markdown lines `npm run bench` prints and records. */
 export async function benchPolicies(): Promise<string[]> {
     await throughput(500, 1); // warm up the JIT
     const small = await throughput(1000);
     const large = await throughput(10000);
     const ratio = large.ms / small.ms;
+    const start = await packStartMs();
     return [
         "### Policy pack throughput (in-process, every policy, best of 3)",
         "",
@@ -86,6 +136,8 @@ export async function benchPolicies(): Promise<string[]> {
         `| ${large.n} | ${large.ms.toFixed(1)} | ${Math.round(large.perSecond)} | ${large.violations} |`,
         "",
         `Time ratio 10,000 / 1,000: ${ratio.toFixed(2)} (10.00 is linear); goal >= 20,000 resources/s.`,
+        "",
+        `Analyzer start (compiled pack in policy/bin, run-policy-pack until the gRPC port is printed, median of 3): ${start} ms.`,
     ];
 }
 

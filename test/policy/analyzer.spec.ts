@@ -4,44 +4,15 @@
  * pack), read the port it prints, and talk to it over the analyzer gRPC protocol.
  */
 import * as assert from "assert";
-import { ChildProcess, execFileSync, spawn } from "child_process";
-import * as path from "path";
+import type { ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policy/policies";
+import { buildPack, startPack } from "../../scripts/bench-policy";
 
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb.js");
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb.js");
-
-const ROOT = path.join(__dirname, "..", "..");
-const PACK = path.join(ROOT, "policy");
-
-/** Builds the pack and starts it; resolves with the process, its port and the start time in ms. */
-export async function startPack(): Promise<{ proc: ChildProcess; port: number; startMs: number }> {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    const started = Date.now();
-    const proc = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
-    let err = "";
-    proc.stderr!.on("data", (d) => (err += String(d)));
-    const port = await new Promise<number>((resolve, reject) => {
-        let out = "";
-        proc.stdout!.on("data", (d) => {
-            out += String(d);
-            const m = /^(\d+)\s*$/m.exec(out);
-            if (m) {
-                resolve(Number(m[1]));
-            }
-        });
-        proc.on("exit", (code) => reject(new Error(`policy pack exited ${code}: ${err}`)));
-    });
-    return { proc, port, startMs: Date.now() - started };
-}
-
-/** Compiles policy/ to policy/bin (what `npm run build:policy` does). */
-export function buildPack(): void {
-    execFileSync(process.execPath, [require.resolve("typescript/lib/tsc.js"), "-p", path.join(PACK, "tsconfig.json")], { stdio: "inherit" });
-}
 
 function call<T>(client: any, method: string, req: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](req, (e: Error | null, r: T) => (e ? reject(e) : resolve(r))));
