@@ -3,6 +3,7 @@
  * file holds no credential; it is still exported as a secret because it names the private endpoint
  * and the cluster's certificate authority.
  */
+import { execKubeconfig } from "../kubeconfig";
 
 /** What a kubeconfig needs to know about the cluster. */
 export interface KubeconfigInputs {
@@ -18,26 +19,10 @@ export interface KubeconfigInputs {
 
 /** Builds the kubeconfig object; `JSON.stringify` it (JSON is valid YAML). */
 export function buildKubeconfig(k: KubeconfigInputs): Record<string, unknown> {
-    const ctx = k.clusterName;
-    return {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: ctx, cluster: { server: k.endpoint, "certificate-authority-data": k.certificateAuthorityData } }],
-        contexts: [{ name: ctx, context: { cluster: ctx, user: ctx } }],
-        "current-context": ctx,
-        preferences: {},
-        users: [
-            {
-                name: ctx,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "aws",
-                        args: ["eks", "get-token", "--cluster-name", k.clusterName, "--region", k.region, "--output", "json"],
-                        interactiveMode: "Never",
-                    },
-                },
-            },
-        ],
-    };
+    return execKubeconfig({
+        name: k.clusterName,
+        server: k.endpoint,
+        certificateAuthorityData: k.certificateAuthorityData,
+        exec: { command: "aws", args: ["eks", "get-token", "--cluster-name", k.clusterName, "--region", k.region, "--output", "json"] },
+    });
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "crypto";
 import type { NodePoolSpec } from "../../config/types";
+import { execKubeconfig } from "../kubeconfig";
 
 /** Per-zone autoscaler bounds of a GKE node pool (GKE counts `minNodeCount`/`maxNodeCount` per zone). */
 export interface PerZoneCounts {
@@ -103,27 +104,14 @@ export interface GkeKubeconfigInputs {
  * Credentials): the file holds no credential of its own. Serialise with `JSON.stringify` (JSON is YAML).
  */
 export function buildGkeKubeconfig(k: GkeKubeconfigInputs): Record<string, unknown> {
-    const ctx = k.contextName;
-    return {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: ctx, cluster: { server: `https://${k.endpoint}`, "certificate-authority-data": k.caCertificate } }],
-        contexts: [{ name: ctx, context: { cluster: ctx, user: ctx } }],
-        "current-context": ctx,
-        preferences: {},
-        users: [
-            {
-                name: ctx,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: "gke-gcloud-auth-plugin",
-                        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-                        provideClusterInfo: true,
-                        interactiveMode: "Never",
-                    },
-                },
-            },
-        ],
-    };
+    return execKubeconfig({
+        name: k.contextName,
+        server: `https://${k.endpoint}`,
+        certificateAuthorityData: k.caCertificate,
+        exec: {
+            command: "gke-gcloud-auth-plugin",
+            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+            provideClusterInfo: true,
+        },
+    });
 }
