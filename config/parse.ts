@@ -3,6 +3,9 @@
  * reads the values, this module judges them. Every problem is collected; if there is any, one
  * `StackConfigError` lists them all, before any resource is registered.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
 import { resolveMachineSize } from "../policy/catalog";
 import {
     DEFAULT_KUBERNETES_VERSION,
@@ -24,6 +27,7 @@ import {
     NODE_ROLES,
     NodePoolSpec,
     NodeRole,
+    OptionalAddons,
     PlatformConfig,
     RetentionConfig,
     StackConfig,
@@ -52,7 +56,7 @@ export const TOP_LEVEL_KEYS = [
 const POOL_KEYS = ["instanceType", "minNodes", "maxNodes", "desiredNodes", "diskSizeGb"] as const;
 const NETWORK_KEYS = ["cidr", "podCidr", "serviceCidr", "natGateways"] as const;
 const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
-const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts"] as const;
+const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror"] as const;
 const IMAGE_KEYS = ["repository", "tag"] as const;
 const ADDON_KEYS = ["argocd", "istio", "falco", "externalSecrets"] as const;
 const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
@@ -362,15 +366,39 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
     const addonsRaw = r.object("platform.addons", p.addons) ?? {};
     r.noUnknownKeys("platform.addons", addonsRaw, ADDON_KEYS);
     const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
+    const addons = { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") };
+    const chartMirror = parseChartMirror(r, p.chartMirror, addons);
     return {
         domain: domain ?? "",
         acmeEmail: acmeEmail ?? "",
         issuer: r.oneOf("platform.issuer", p.issuer, ISSUERS) ?? "letsencrypt-prod",
         jamie: parseImage(r, "platform.jamie", p.jamie),
         scarlet: parseImage(r, "platform.scarlet", p.scarlet),
-        addons: { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") },
+        addons,
         thirdPartyCharts: r.boolean("platform.thirdPartyCharts", p.thirdPartyCharts) ?? true,
+        ...(chartMirror === undefined ? {} : { chartMirror }),
     };
+}
+
+/**
+ * `platform.chartMirror`: a folder must exist and hold the archive of every third-party chart this
+ * configuration installs (each missing file is named, with the `helm pull` that writes it); an
+ * OCI prefix or HTTP(S) repository is taken as given (it is reached at deploy time).
+ */
+function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): string | undefined {
+    const mirror = r.string("platform.chartMirror", value);
+    if (mirror === undefined || chartMirrorKind(mirror) !== "folder") {
+        return mirror;
+    }
+    const folder = resolveMirrorFolder(mirror);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        r.fail("platform.chartMirror", `found ${show(mirror)}, which is not a folder (resolved to ${folder}); a folder of helm pull archives, an oci:// prefix or an https:// chart repository`);
+        return mirror;
+    }
+    for (const m of missingFromMirror(folder, addons)) {
+        r.fail("platform.chartMirror", `${folder} has no ${path.basename(m.file)} (chart ${m.key}); \`helm ${helmPullCommand(m.key).join(" ")}\` writes it, or run npm run charts:mirror -- ${mirror}`);
+    }
+    return mirror;
 }
 
 function parseExisting(r: Reader, value: unknown, secretKeys: ReadonlySet<string>) {

@@ -109,6 +109,13 @@ export interface PlatformConfig {
      * runs that cannot fetch charts (the offline end-to-end run); the local charts always install.
      */
     thirdPartyCharts: boolean;
+    /**
+     * Where third-party charts come from instead of their public repositories, at their pinned
+     * versions: a folder of `helm pull` archives (`<chart>-<version>.tgz`, as `npm run charts:mirror`
+     * writes it), an OCI prefix (`oci://registry.example.com/charts`) or an HTTP(S) chart repository.
+     * For air-gapped and regulated sites. Absent: each chart's public repository.
+     */
+    chartMirror?: string;
 }
 
 /** AWS specifics. */

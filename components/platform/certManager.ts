@@ -49,6 +49,8 @@ export interface CertManagerArgs {
     acmeEmail: string;
     /** Install the cert-manager chart (third-party). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
      * Raw values merged over the platform's (escape hatch).
      * @default {}
@@ -79,7 +81,7 @@ export class CertManager extends pulumi.ComponentResource {
                 key: "certManager",
                 name: `${name}-chart`,
                 namespace: cmNs.name,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     crds: { enabled: true, keep: true },
                     replicaCount: replicas,

@@ -8,6 +8,8 @@
  * when it is a `kubernetes.helm.v4.Chart`; a `helm.v3.Release` shows nothing but its values. Every
  * chart here is a v4 Chart unless its entry says why not.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as helmv4 from "@pulumi/kubernetes/helm/v4";
@@ -260,6 +262,77 @@ export function localChartPath(key: ChartKey): string {
     return path.resolve(__dirname, "..", "..", (CHARTS[key] as ChartSpec).chart);
 }
 
+/**
+ * Where third-party charts come from instead of their public repositories (`platform.chartMirror`):
+ * - a folder of `helm pull` archives, `<chart>-<version>.tgz` (absolute, `~/...`, or relative to the
+ *   project directory, where `pulumi` runs the program);
+ * - an OCI registry prefix, `oci://registry.example.com/charts` (the chart is `<prefix>/<chart>`);
+ * - an HTTP(S) chart repository, `https://charts.example.com` (its index.yaml lists every chart).
+ * In every case the pinned version of the table is what is installed.
+ */
+export type ChartMirrorKind = "folder" | "oci" | "http";
+
+/** The kind of a `platform.chartMirror` value (see ChartMirrorKind). */
+export function chartMirrorKind(mirror: string): ChartMirrorKind {
+    if (mirror.startsWith("oci://")) {
+        return "oci";
+    }
+    return /^https?:\/\//.test(mirror) ? "http" : "folder";
+}
+
+/** A folder mirror's path with `~` expanded and a relative path resolved against `base` (the project directory). */
+export function resolveMirrorFolder(mirror: string, base: string = process.cwd()): string {
+    const expanded = mirror === "~" || mirror.startsWith("~/") ? path.join(os.homedir(), mirror.slice(1)) : mirror;
+    return path.resolve(base, expanded);
+}
+
+/** The chart's name as `helm pull` names its archive (`gateway-helm` for `oci://docker.io/envoyproxy/gateway-helm`). */
+export function chartName(key: ChartKey): string {
+    return path.basename((CHARTS[key] as ChartSpec).chart);
+}
+
+/** The archive `helm pull <chart> --version <version>` writes for a row: `<chart>-<version>.tgz`. */
+export function chartArchiveName(key: ChartKey): string {
+    return `${chartName(key)}-${(CHARTS[key] as ChartSpec).version}.tgz`;
+}
+
+/** The `helm pull` command that fetches a row from its public repository (for mirror scripts and error messages). */
+export function helmPullCommand(key: ChartKey): string[] {
+    const spec = CHARTS[key] as ChartSpec;
+    return spec.repository ? ["pull", spec.chart, "--repo", spec.repository, "--version", spec.version] : ["pull", spec.chart, "--version", spec.version];
+}
+
+/**
+ * The archives a folder mirror lacks for the charts a configuration installs (empty when complete).
+ * Each entry names the file expected and the chart it stands for.
+ */
+export function missingFromMirror(folder: string, addons: OptionalAddons): { key: ChartKey; file: string }[] {
+    return chartTable()
+        .filter((c) => !c.local && chartWanted(c.key, addons))
+        .map((c) => ({ key: c.key, file: path.join(folder, chartArchiveName(c.key)) }))
+        .filter((m) => !fs.existsSync(m.file));
+}
+
+/** What a Helm resource is given to fetch one row: its `chart`, `version` and `repositoryOpts`. */
+export function chartSource(key: ChartKey, mirror?: string): { chart: string; version?: string; repositoryOpts?: { repo: string } } {
+    const spec = CHARTS[key] as ChartSpec;
+    if (spec.local) {
+        return { chart: spec.chart };
+    }
+    if (!mirror) {
+        return { chart: spec.chart, version: spec.version, repositoryOpts: spec.repository ? { repo: spec.repository } : undefined };
+    }
+    switch (chartMirrorKind(mirror)) {
+        case "oci":
+            return { chart: `${mirror.replace(/\/+$/, "")}/${chartName(key)}`, version: spec.version };
+        case "http":
+            return { chart: chartName(key), version: spec.version, repositoryOpts: { repo: mirror } };
+        case "folder":
+            // Kept as written when relative: the engine runs the program in the project directory.
+            return { chart: path.join(mirror.startsWith("~") ? resolveMirrorFolder(mirror) : mirror, chartArchiveName(key)) };
+    }
+}
+
 /** Arguments of `installChart`. */
 export interface InstallChartArgs {
     /** Which row of the table to install. */
@@ -272,6 +345,12 @@ export interface InstallChartArgs {
     values: pulumi.Input<Record<string, unknown>>;
     /** `platform.thirdPartyCharts`: when false, third-party charts are not installed (the caller reports them). */
     thirdPartyCharts: boolean;
+    /**
+     * `platform.chartMirror`: fetch third-party charts from this folder, OCI prefix or HTTP repository
+     * at their pinned versions (see ChartMirrorKind). Local charts ignore it.
+     * @default the chart's public repository
+     */
+    chartMirror?: string;
     /**
      * Helm release name (object names derive from it).
      * @default the key's chart name
@@ -294,13 +373,12 @@ export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResou
         return undefined;
     }
     const releaseName = args.releaseName ?? path.basename(spec.chart);
+    const source = chartSource(args.key, args.chartMirror);
     if (spec.kind === "helm.v4.Chart") {
         return new helmv4.Chart(
             args.name,
             {
-                chart: spec.chart,
-                version: spec.local ? undefined : spec.version,
-                repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+                ...source,
                 name: releaseName,
                 namespace: args.namespace,
                 values: args.values,
@@ -311,9 +389,7 @@ export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResou
     return new helmv3.Release(
         args.name,
         {
-            chart: spec.chart,
-            version: spec.local ? undefined : spec.version,
-            repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+            ...source,
             name: releaseName,
             namespace: args.namespace,
             values: args.values,

@@ -55,6 +55,8 @@ export interface EdgeArgs {
     routes: PublicRoute[];
     /** Install the third-party charts (cert-manager, Envoy Gateway). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
      * Raw values merged over the platform's for each chart (escape hatch).
      * @default {}
@@ -88,7 +90,7 @@ export class Edge extends pulumi.ComponentResource {
                 name: `${name}-envoy-gateway`,
                 namespace: gwNs.name,
                 releaseName: "envoy-gateway",
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     createNamespace: false,
                     deployment: {

@@ -101,7 +101,7 @@ export class Platform extends pulumi.ComponentResource {
 
         this.certManager = new CertManager(
             `${name}-cert-manager`,
-            { target: args.target, environment: env, namespace: ns.certManager, gatewayNamespace: ns.gateway.name, acmeEmail: cfg.acmeEmail, thirdPartyCharts: third },
+            { target: args.target, environment: env, namespace: ns.certManager, gatewayNamespace: ns.gateway.name, acmeEmail: cfg.acmeEmail, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
             child,
         );
 
@@ -113,7 +113,7 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 namespace: ns.monitoring.name,
                 retention: args.retention,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 grafanaUrl: `https://${hosts.grafana}`,
                 dependsOn: this.foundation.ready,
             },
@@ -128,7 +128,7 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
                 retention: args.retention,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 protectStateful,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 dependsOn: [...this.foundation.ready, ...this.certManager.ready],
@@ -145,7 +145,7 @@ export class Platform extends pulumi.ComponentResource {
                 gatewayNamespace: ns.gateway,
                 certManager: this.certManager,
                 issuer: cfg.issuer,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 routes: [
                     { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
                     {
@@ -178,7 +178,7 @@ export class Platform extends pulumi.ComponentResource {
                 conversationDays: args.retention.conversationDays,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 issuerReady: this.certManager.ready,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 protectStateful,
             },
             child,
@@ -186,7 +186,7 @@ export class Platform extends pulumi.ComponentResource {
 
         this.addons = new Addons(
             `${name}-addons`,
-            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third },
+            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
             { parent: this, dependsOn: this.foundation.ready },
         );
 

@@ -122,7 +122,7 @@ export class MongoDb extends pulumi.ComponentResource {
                 key: "psmdbOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     watchAllNamespaces: false,
                     disableTelemetry: true,

@@ -254,7 +254,7 @@ export class Postgres extends pulumi.ComponentResource {
     /** Installs one of this component's charts, or records it as skipped. */
     private chart(name: string, args: PostgresArgs, key: "cloudnativePg" | "barmanCloudPlugin", values: Record<string, unknown>, after: pulumi.Resource[] = []): InstalledChart | undefined {
         const chart = installChart(
-            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, thirdPartyCharts: args.thirdPartyCharts },
+            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror },
             { parent: this, dependsOn: [...(args.dependsOn ?? []), ...after] },
         );
         if (!chart) {

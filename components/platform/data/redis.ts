@@ -71,7 +71,7 @@ export class Redis extends pulumi.ComponentResource {
                 key: "redisOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     redisOperator: { watchNamespace: LAYOUT.redis.namespace, imagePullPolicy: "IfNotPresent", webhook: false },
                     rbac: { enabled: true, scope: "namespace" },
