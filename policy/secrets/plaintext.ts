@@ -34,6 +34,7 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
                 "data-mongodb/mongodb-*-credentials",
                 "data-redis/redis-auth",
                 "monitoring/grafana-admin",
+                "monitoring/alertmanager-config",
             ],
             description: "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state).",
         },
