@@ -58,8 +58,8 @@ export const environment = cfg.environment;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = pulumi.secret(cluster.kubeconfig);
 export const zones = cluster.zones;
-/** Kubernetes minor the cluster runs (charts are rendered for it). */
-export const kubernetesVersion = cluster.kubernetesVersion;
+/** Kubernetes minor the stack pins (the offline preview renders charts for it). */
+export const kubernetesVersion = cfg.kubernetesVersion;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
 

@@ -5,7 +5,7 @@
 export { Platform, platformNamespaces, type PlatformArgs } from "./platform";
 export { Foundation, type FoundationArgs, type NamespaceSpec } from "./foundation";
 export { CertManager, type CertManagerArgs, ISSUER_NAMES } from "./certManager";
-export { Edge, type EdgeArgs, type PublicRoute } from "./edge";
+export { Edge, GatewayController, type EdgeArgs, type GatewayControllerArgs, type PublicRoute } from "./edge";
 export { Agents, type AgentsArgs } from "./agents";
 export { Addons, type AddonsArgs, ADDON_LAYOUT } from "./addons";
 export { CHARTS, chartTable, chartVisibility, skippedCharts, installChart, type ChartKey, type ChartSpec, type ChartVisibility } from "./charts";

@@ -14,7 +14,7 @@ import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
 import { ChartKey, chartVisibility, ChartVisibility, skippedCharts } from "./charts";
 import { DataServices } from "./data";
-import { Edge } from "./edge";
+import { Edge, GatewayController } from "./edge";
 import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
@@ -99,9 +99,24 @@ export class Platform extends pulumi.ComponentResource {
         this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows }, child);
         const ns = this.foundation.namespaces;
 
+        // The gateway controller first: its chart installs the Gateway API CRDs cert-manager needs at start.
+        const gatewayController = new GatewayController(
+            `${name}-edge-envoy-gateway`,
+            { target: args.target, environment: env, gatewayNamespace: ns.gateway, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
+            child,
+        );
         this.certManager = new CertManager(
             `${name}-cert-manager`,
-            { target: args.target, environment: env, namespace: ns.certManager, gatewayNamespace: ns.gateway.name, acmeEmail: cfg.acmeEmail, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
+            {
+                target: args.target,
+                environment: env,
+                namespace: ns.certManager,
+                gatewayNamespace: ns.gateway.name,
+                acmeEmail: cfg.acmeEmail,
+                thirdPartyCharts: third,
+                chartMirror: cfg.chartMirror,
+                dependsOn: gatewayController.ready,
+            },
             child,
         );
 
@@ -144,8 +159,8 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 gatewayNamespace: ns.gateway,
                 certManager: this.certManager,
+                controller: gatewayController,
                 issuer: cfg.issuer,
-                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 routes: [
                     { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
                     {
