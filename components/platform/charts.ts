@@ -1,7 +1,6 @@
 /**
- * THE one table of every Helm chart the platform installs: chart, repository, pinned version, how
- * it is installed (`helm.v4.Chart` or `helm.v3.Release`) and what the offline preview cannot see
- * of it. Every component installs its charts through `installChart`, so a chart is named, pinned
+ * THE one table of every Helm chart the platform installs: chart, repository, pinned version and
+ * how it is installed (`helm.v4.Chart` or `helm.v3.Release`). Every component installs its charts through `installChart`, so a chart is named, pinned
  * and accounted for here and nowhere else. docs/platform.md explains each choice.
  *
  * Policy visibility: in a real `pulumi preview`, CrossGuard sees the objects a chart renders only
@@ -33,11 +32,7 @@ export interface ChartSpec {
     local?: boolean;
     /** The optional add-on switch (`platform.addons.<key>`) that installs this chart; absent: always installed. */
     addon?: keyof OptionalAddons;
-    /** What the offline preview (no chart fetch, no rendering) cannot check for this chart. */
-    notVisibleOffline: string;
 }
-
-const RENDERED_OFFLINE = "rendered objects (no chart fetch or rendering offline); its values are checked";
 
 /**
  * Every chart, keyed by a stable name. Part 1 (edge, agents, add-ons) and part 2 (data,
@@ -51,14 +46,12 @@ export const CHARTS = {
         repository: "https://charts.jetstack.io",
         version: "v1.21.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `cert-manager's ${RENDERED_OFFLINE}; ClusterIssuers and Certificates are the program's own objects and are checked`,
     },
     envoyGateway: {
         chart: "oci://docker.io/envoyproxy/gateway-helm",
         repository: "",
         version: "v1.8.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Envoy Gateway controller's ${RENDERED_OFFLINE}; the Envoy proxy Deployment/Service are created at run time by the controller from the program's EnvoyProxy and Gateway objects, which are checked`,
     },
     // Agents.
     ollama: {
@@ -66,7 +59,6 @@ export const CHARTS = {
         repository: "https://helm.otwld.com/",
         version: "1.77.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Ollama's ${RENDERED_OFFLINE} (persistence size, storage class, security context, resources)`,
     },
     jamie: {
         chart: "./charts/jamie",
@@ -74,7 +66,6 @@ export const CHARTS = {
         version: "1.0.0",
         kind: "helm.v4.Chart",
         local: true,
-        notVisibleOffline: `Jamie's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
     },
     scarlet: {
         chart: "./charts/scarlet",
@@ -82,7 +73,6 @@ export const CHARTS = {
         version: "1.0.0",
         kind: "helm.v4.Chart",
         local: true,
-        notVisibleOffline: `Scarlet's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
     },
     // Optional add-ons.
     argoCd: {
@@ -91,7 +81,6 @@ export const CHARTS = {
         version: "9.5.11",
         kind: "helm.v4.Chart",
         addon: "argocd",
-        notVisibleOffline: `Argo CD's ${RENDERED_OFFLINE}`,
     },
     istioBase: {
         chart: "base",
@@ -99,7 +88,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `Istio's CRDs and cluster roles (${RENDERED_OFFLINE})`,
     },
     istiod: {
         chart: "istiod",
@@ -107,7 +95,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `istiod's ${RENDERED_OFFLINE}; the mesh-wide PeerAuthentication (STRICT) is the program's own object and is checked`,
     },
     istioCni: {
         chart: "cni",
@@ -115,7 +102,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `the istio-cni node agent's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
     },
     ztunnel: {
         chart: "ztunnel",
@@ -123,7 +109,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `ztunnel's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
     },
     falco: {
         chart: "falco",
@@ -131,7 +116,6 @@ export const CHARTS = {
         version: "9.2.0",
         kind: "helm.v4.Chart",
         addon: "falco",
-        notVisibleOffline: `Falco's ${RENDERED_OFFLINE} (a privileged DaemonSet by design, exempted by namespace)`,
     },
     externalSecrets: {
         chart: "external-secrets",
@@ -139,7 +123,6 @@ export const CHARTS = {
         version: "2.8.0",
         kind: "helm.v4.Chart",
         addon: "externalSecrets",
-        notVisibleOffline: `External Secrets Operator's ${RENDERED_OFFLINE}`,
     },
     // Data and observability (part 2) append their rows below.
     cloudnativePg: {
@@ -147,56 +130,48 @@ export const CHARTS = {
         repository: "https://cloudnative-pg.github.io/charts",
         version: "0.29.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the CloudNativePG operator's ${RENDERED_OFFLINE}; the PostgreSQL Cluster, ObjectStore and ScheduledBackup are the program's own objects and are checked`,
     },
     barmanCloudPlugin: {
         chart: "plugin-barman-cloud",
         repository: "https://cloudnative-pg.github.io/charts",
         version: "0.7.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Barman Cloud plugin's ${RENDERED_OFFLINE}`,
     },
     psmdbOperator: {
         chart: "psmdb-operator",
         repository: "https://percona.github.io/percona-helm-charts/",
         version: "1.22.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Percona Operator for MongoDB's ${RENDERED_OFFLINE}; the PerconaServerMongoDB replica set (TLS, users, backups) is the program's own object and is checked`,
     },
     redisOperator: {
         chart: "redis-operator",
         repository: "https://ot-container-kit.github.io/helm-charts/",
         version: "0.26.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Redis operator's ${RENDERED_OFFLINE}; the RedisReplication with Sentinel (TLS, auth, RDB schedule) is the program's own object and is checked`,
     },
     kubePrometheusStack: {
         chart: "kube-prometheus-stack",
         repository: "https://prometheus-community.github.io/helm-charts",
         version: "88.5.3",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Prometheus, Alertmanager, Grafana and exporters: ${RENDERED_OFFLINE} (retention, volume sizes, data sources); alert rules and dashboards are the program's own objects and are checked`,
     },
     loki: {
         chart: "loki",
         repository: "https://grafana-community.github.io/helm-charts",
         version: "18.11.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Loki's ${RENDERED_OFFLINE} (object storage, retention, volume sizes)`,
     },
     tempo: {
         chart: "tempo",
         repository: "https://grafana-community.github.io/helm-charts",
         version: "2.2.4",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Tempo's ${RENDERED_OFFLINE} (object storage, OTLP receivers, retention, volume size)`,
     },
     alloy: {
         chart: "alloy",
         repository: "https://grafana.github.io/helm-charts",
         version: "1.11.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Grafana Alloy's ${RENDERED_OFFLINE} (the log pipeline to Loki, RBAC)`,
     },
 } as const satisfies Record<string, ChartSpec>;
 
@@ -230,31 +205,6 @@ export function skippedCharts(opts: { thirdPartyCharts: boolean; addons: Optiona
     return chartTable()
         .filter((c) => !c.local && chartWanted(c.key, opts.addons))
         .map((c) => c.key);
-}
-
-/** What the offline preview cannot see, per installed chart (the preview report reads this). */
-export interface ChartVisibility {
-    key: ChartKey;
-    chart: string;
-    version: string;
-    kind: ChartKind;
-    notVisibleOffline: string;
-}
-
-/** The visibility rows for the charts a configuration installs. */
-export function chartVisibility(opts: { thirdPartyCharts: boolean; addons: OptionalAddons }): ChartVisibility[] {
-    const skipped = new Set(skippedCharts(opts));
-    return chartTable()
-        .filter((c) => chartWanted(c.key, opts.addons) && !skipped.has(c.key))
-        .map((c) => ({ key: c.key, chart: c.chart, version: c.version, kind: c.kind, notVisibleOffline: c.notVisibleOffline }));
-}
-
-/**
- * What the offline preview cannot see of an installed chart, by the `chart` input a Helm resource
- * was registered with (what the preview report has in hand). Undefined for a chart not in the table.
- */
-export function notVisibleFor(chartRef: string): string | undefined {
-    return chartTable().find((c) => c.chart === chartRef)?.notVisibleOffline;
 }
 
 /** Absolute path of a local chart (for tests and docs; the program passes the project-relative path). */

@@ -12,7 +12,7 @@ import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
 import { Agents } from "./agents";
 import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
-import { ChartKey, chartVisibility, ChartVisibility, skippedCharts } from "./charts";
+import { ChartKey, skippedCharts } from "./charts";
 import { DataServices } from "./data";
 import { Edge, GatewayController } from "./edge";
 import { Foundation, NamespaceSpec } from "./foundation";
@@ -73,8 +73,6 @@ export class Platform extends pulumi.ComponentResource {
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     /** Charts this configuration wants but did not install (`thirdPartyCharts: false`). */
     public readonly skippedCharts: ChartKey[];
-    /** What the offline preview cannot see, per installed chart. */
-    public readonly chartVisibility: ChartVisibility[];
     /** Warnings for the preview report (from the target and the platform). */
     public readonly warnings: string[];
     /** The parts, for callers that compose further. */
@@ -209,7 +207,6 @@ export class Platform extends pulumi.ComponentResource {
         this.backupLocations = this.data.backupLocations;
         this.grafanaAdminPassword = this.observability.grafanaAdminPassword;
         this.skippedCharts = skippedCharts({ thirdPartyCharts: third, addons: cfg.addons });
-        this.chartVisibility = chartVisibility({ thirdPartyCharts: third, addons: cfg.addons });
         this.warnings = [
             ...this.data.warnings,
             ...this.observability.warnings,

@@ -27,7 +27,7 @@ async function build(over: Partial<PlatformConfig> = {}, environment: "prod" | "
     const run = await runWithMocks(() => {
         const { target } = fakeTarget();
         const p = new Platform("t", { target, config: config(over), retention: DEFAULT_RETENTION as RetentionConfig, environment });
-        out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings, chartVisibility: p.chartVisibility };
+        out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings };
         return { backupLocations: p.backupLocations, grafanaAdminPassword: p.grafanaAdminPassword };
     });
     return { run, platform: out };
