@@ -16,7 +16,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { chartTable, chartArchiveName, chartMirrorKind, resolveMirrorFolder, type ChartKey } from "../components/platform/charts";
+import { chartArchiveName, chartMirrorKind, chartName, chartTable, resolveMirrorFolder, type ChartKey } from "../components/platform/charts";
 import type { ResourceRecord } from "../policy/runner";
 import { PROJECT_ROOT } from "./stackFile";
 
@@ -102,7 +102,14 @@ const CLUSTER_SCOPED = new Set([
 /** The table row a registered chart reference stands for (by archive name, chart name or local path). */
 export function chartKeyOf(chartRef: string): ChartKey | undefined {
     const base = path.basename(chartRef);
-    return chartTable().find((c) => c.chart === chartRef || base === chartArchiveName(c.key) || (c.local && path.basename(c.chart) === base && chartRef.includes("charts")))?.key;
+    return chartTable().find(
+        (c) =>
+            c.chart === chartRef ||
+            base === chartArchiveName(c.key) ||
+            // A chart from an OCI or HTTP mirror: registered by its name (`oci://mirror/charts/loki`, `loki`).
+            (!c.local && base === chartName(c.key)) ||
+            (c.local && path.basename(c.chart) === base && chartRef.includes("charts")),
+    )?.key;
 }
 
 /** The archive to render for a registered chart: a local chart's folder, a `.tgz` path, or the mirror's archive. */
