@@ -83,7 +83,8 @@ export function createSpacesStore(a: SpacesStoreArgs): SpacesStore {
         },
         { ...parent, protect: a.protect, retainOnDelete: a.protect },
     );
-    const key = new SpacesKey(`${a.name}-platform`, { name: `${a.name}-platform`, grants: [{ bucket: bucket.name, permission: "readwrite" }] }, { ...parent, additionalSecretOutputs: ["accessKey", "secretKey"] });
+    // The SDK marks secretKey secret itself; the access key id is kept secret too.
+    const key = new SpacesKey(`${a.name}-platform`, { name: `${a.name}-platform`, grants: [{ bucket: bucket.name, permission: "readwrite" }] }, { ...parent, additionalSecretOutputs: ["accessKey"] });
     const endpoint = spacesEndpoint(a.region);
     const store: ObjectStore = {
         kind: "s3Compatible",
