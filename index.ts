@@ -9,6 +9,7 @@ import type { EksCluster } from "./components/aws";
 import type { ExistingCluster } from "./components/existing";
 import type { GkeCluster } from "./components/gcp";
 import type { AksCluster } from "./components/azure";
+import type { DoksCluster } from "./components/digitalocean";
 import { Platform } from "./components/platform";
 import { loadStackConfig, StackConfig } from "./config";
 
@@ -43,6 +44,10 @@ function buildCluster(c: StackConfig): ClusterTarget {
         case "azure": {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
             return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
+        }
+        case "digitalocean": {
+            const { DoksCluster: Doks } = require("./components/digitalocean") as { DoksCluster: typeof DoksCluster };
+            return new Doks(name, { ...clusterArgs(c), region: c.region, ...c.digitalocean! }).target;
         }
         case "existing": {
             const { ExistingCluster: Existing } = require("./components/existing") as { ExistingCluster: typeof ExistingCluster };
