@@ -271,22 +271,27 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
     };
 }
 
-/** Tempo's `tempo.storage.trace` block for a store (or local disk). */
+/**
+ * Tempo's `tempo.storage.trace` block for a store (or local disk). With an object store the chart's
+ * default `local` block (values.yaml, tempo 2.2.4) is deleted (`null`) so the config names one backend.
+ */
 export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Record<string, unknown> {
     const wal = { path: "/var/tempo/wal" };
     if (!access) {
         return { backend: "local", local: { path: "/var/tempo/traces" }, wal };
     }
+    const local = null;
     switch (access.kind) {
         case "s3":
-            return { backend: "s3", s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
+            return { backend: "s3", local, s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
         case "gcs":
-            return { backend: "gcs", gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
+            return { backend: "gcs", local, gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
         case "azureBlob":
-            return { backend: "azure", azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
+            return { backend: "azure", local, azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
         case "s3Compatible":
             return {
                 backend: "s3",
+                local,
                 s3: {
                     bucket: access.store.bucket,
                     region: access.store.region,
@@ -310,7 +315,52 @@ export interface TempoValuesArgs {
     place: Placement;
 }
 
-/** Tempo values: OTLP gRPC 4317 and HTTP 4318 only, blocks in the object store, WAL on an SSD volume. */
+/** Jaeger protocols the tempo chart enables by default (values.yaml `tempo.receivers.jaeger.protocols`, 2.2.4). */
+export const TEMPO_JAEGER_PROTOCOLS = ["grpc", "thrift_binary", "thrift_compact", "thrift_http"] as const;
+
+/**
+ * Tempo's configuration file, as the chart's `config` value (a template the chart passes through
+ * `tpl`, templates/configmap-tempo.yaml). The chart's default writes `toYaml .Values.tempo.receivers`
+ * whole, so Jaeger would always be in it: Tempo's distributor refuses a Jaeger receiver with no
+ * protocol, and removing `tempo.receivers.jaeger` breaks the chart's Service (templates/_ports.tpl
+ * reads `.Values.tempo.receivers.jaeger.protocols.*`). This one is the chart's default with the
+ * receivers narrowed to OTLP; every other block still comes from the `tempo.*` values.
+ */
+export const TEMPO_CONFIG = [
+    "stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}",
+    "memberlist:",
+    '  cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"',
+    "multitenancy_enabled: {{ .Values.tempo.multitenancyEnabled }}",
+    "usage_report:",
+    "  reporting_enabled: {{ .Values.tempo.reportingEnabled }}",
+    "compactor:",
+    "  compaction:",
+    "    block_retention: {{ .Values.tempo.retention }}",
+    "distributor:",
+    "  receivers:",
+    "    otlp:",
+    "      {{- toYaml .Values.tempo.receivers.otlp | nindent 6 }}",
+    "ingester:",
+    "  {{- toYaml .Values.tempo.ingester | nindent 2 }}",
+    "server:",
+    "  {{- toYaml .Values.tempo.server | nindent 2 }}",
+    "storage:",
+    "  {{- toYaml .Values.tempo.storage | nindent 2 }}",
+    "querier:",
+    "  {{- toYaml .Values.tempo.querier | nindent 2 }}",
+    "query_frontend:",
+    "  {{- toYaml .Values.tempo.queryFrontend | nindent 2 }}",
+    "overrides:",
+    "  {{- toYaml .Values.tempo.overrides | nindent 2 }}",
+    "",
+].join("\n");
+
+/**
+ * Tempo values: OTLP gRPC 4317 and HTTP 4318 only, blocks in the object store, WAL on an SSD volume.
+ * Jaeger is off in two places (tempo chart 2.2.4): the config file (`TEMPO_CONFIG`) lists only OTLP,
+ * and each default Jaeger protocol is deleted (`null`) so the Service opens none of Jaeger's UDP/HTTP
+ * ports; `tempo.receivers.jaeger` itself must stay a map, its templates dereference it.
+ */
 export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
     const s = observabilitySizes(a.environment);
     const p = LAYOUT.monitoring.ports;
@@ -318,13 +368,14 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
     return {
         fullnameOverride: SERVICES.tempo,
         replicas: 1,
+        config: TEMPO_CONFIG,
         tempo: {
             retention: `${a.tracesDays * 24}h`,
             reportingEnabled: false,
             server: { http_listen_port: p.tempo },
             storage: { trace: tempoTraceStorage(a.access) },
             receivers: {
-                jaeger: null,
+                jaeger: { protocols: Object.fromEntries(TEMPO_JAEGER_PROTOCOLS.map((p) => [p, null])) },
                 otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${p.otlpHttp}` } } },
             },
             extraArgs: staticKeys ? { "config.expand-env": "true" } : {},
@@ -418,11 +469,15 @@ export function alloyValues(a: AlloyValuesArgs): Record<string, unknown> {
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
-        // Only what the log pipeline needs: no Secrets, no ConfigMaps.
+        // Only what the log pipeline needs: no Secrets, no ConfigMaps, no nodes. The chart (alloy
+        // 1.11.1, templates/rbac.yaml) writes `rules` then `clusterRules` into one ClusterRole,
+        // each with toYaml, so both must be non-empty lists (`[]` or null would print a bare `[]` or
+        // `null` after the first list: invalid YAML). The namespaced kinds go in `rules`, the
+        // cluster-scoped one (namespaces) in `clusterRules`, replacing the chart's node rules.
         rbac: {
             create: true,
-            rules: [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }],
-            clusterRules: [],
+            rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }],
+            clusterRules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }],
         },
     };
 }

@@ -127,9 +127,15 @@ describe("platform observability", function () {
 
     it("stores traces in the object store with OTLP receivers on 4317 (gRPC) and 4318 (HTTP) only, WAL on a 100 Gi SSD volume", () => {
         const t = values(prod.run, "t-obs-tempo");
-        assert.deepStrictEqual(t.tempo.receivers, { jaeger: null, otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } });
+        assert.deepStrictEqual(t.tempo.receivers, {
+            jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
+            otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } },
+        });
+        assert.ok(t.config.includes("    otlp:\n      {{- toYaml .Values.tempo.receivers.otlp | nindent 6 }}"), "the config file lists OTLP receivers only");
+        assert.ok(!t.config.includes("jaeger") && !t.config.includes("toYaml .Values.tempo.receivers |"), "the config file never writes the Jaeger receivers");
         assert.deepStrictEqual(t.tempo.storage.trace, {
             backend: "s3",
+            local: null,
             s3: { bucket: "agents-test-backups", region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com", prefix: "tempo" },
             wal: { path: "/var/tempo/wal" },
         });
@@ -149,8 +155,8 @@ describe("platform observability", function () {
         const config: string = a.alloy.configMap.content;
         assert.ok(config.includes('loki.source.kubernetes "pods"'));
         assert.ok(config.includes('url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"'));
-        assert.deepStrictEqual(a.rbac.rules, [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }]);
-        assert.deepStrictEqual(a.rbac.clusterRules, []);
+        assert.deepStrictEqual(a.rbac.rules, [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }]);
+        assert.deepStrictEqual(a.rbac.clusterRules, [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }]);
         assert.strictEqual(a.alloy.securityContext.runAsNonRoot, true);
         assert.deepStrictEqual(a.alloy.securityContext.capabilities, { drop: ["ALL"] });
         assert.deepStrictEqual(a.global.podSecurityContext.seccompProfile, { type: "RuntimeDefault" });
