@@ -117,8 +117,8 @@ describe("platform observability", function () {
         assert.deepStrictEqual(secret.inputs.metadata, { name: "alertmanager-config", namespace: "monitoring" });
         assert.strictEqual(secret.redactedInputs.stringData, "[secret]");
         const config = YAML.parse((secret.inputs.stringData as Record<string, string>)["alertmanager.yaml"]);
-        assert.deepStrictEqual(config, alertmanagerConfig());
         assert.strictEqual(config.route.receiver, "null");
+        assert.deepStrictEqual(config, alertmanagerConfig());
         assert.ok(one(prod.run, T.chart, "t-obs-stack").opts.dependsOn.includes(secret.urn));
         const custom = { route: { receiver: "pager" }, receivers: [{ name: "pager", webhook_configs: [{ url: "https://pager.example.com/hook/k3y" }] }] };
         const withReceiver = await runObs({ alertmanagerConfig: custom });
