@@ -47,6 +47,10 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
         reason: "Grafana keeps sessions and users' own edits in its database (SQLite in the pod); more than one replica needs a shared database. Dashboards and data sources are provisioned from ConfigMaps, so a restart loses nothing the platform manages.",
     },
     {
+        workload: "monitoring/tempo",
+        reason: "Tempo from the monolithic tempo chart has no ring across replicas: three would be three unconnected Tempos each holding a third of the traces. Spans are buffered by the senders' OTLP exporters while it restarts; scaling out means the tempo-distributed chart (docs/observability.md).",
+    },
+    {
         workload: "ollama/ollama",
         reason: "Ollama serves models from one ReadWriteOnce volume that only one pod can mount; the agents retry a failed model call.",
     },
