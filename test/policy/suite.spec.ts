@@ -147,7 +147,7 @@ describe("policy pack config and enforcement levels", () => {
         assert.deepStrictEqual(pick(await run({ "nodes-pool-enforce-machine-size": "disabled" })), []);
     });
     it("ships a valid config for every stack, prod mandatory and dev/local sizing advisory", () => {
-        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-prod", "do-prod", "gcp-prod", "local"]);
+        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-prod", "do-prod", "gcp-prod", "local", "onprem-prod"]);
         // The one production exception: DigitalOcean has no availability zones (the DOKS target
         // announces it), so zone spread is reported, not enforced, on do-prod.
         const advisoryInProd: Record<string, string[]> = { "do-prod": ["nodes-pool-enforce-zone-spread"] };
