@@ -42,7 +42,7 @@ function buildCluster(c: StackConfig): ClusterTarget {
         }
         case "azure": {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
-            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
+            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier, kubeloginMode: c.azure!.kubeloginMode }).target;
         }
         case "existing": {
             const { ExistingCluster: Existing } = require("./components/existing") as { ExistingCluster: typeof ExistingCluster };
