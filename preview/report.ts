@@ -21,7 +21,26 @@ export interface PreviewReport {
     log: { severity: string; message: string }[];
     /** What the offline preview could not see, per Helm chart. */
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
-    summary: { resources: number; byType: Record<string, number>; mandatory: number; advisory: number };
+    summary: {
+        /** The stack's environment (prod or dev), or "unknown" for a program that does not say. */
+        environment: string;
+        resources: number;
+        byType: Record<string, number>;
+        /** The policy config applied: a file path, or the pack defaults. */
+        policyConfig: string;
+        mandatory: number;
+        advisory: number;
+        /** OK (no mandatory violation) or REJECTED. */
+        verdict: "OK" | "REJECTED";
+    };
+}
+
+/** What the report knows beyond the run and the violations. */
+export interface ReportContext {
+    /** The stack's environment; default the program's `environment` output. */
+    environment?: string;
+    /** The policy config applied (`ResolvedPolicyConfig.source`). @default "not given" */
+    policyConfig?: string;
 }
 
 const CHART_V4 = "kubernetes:helm.sh/v4:Chart";
@@ -34,7 +53,7 @@ function chartLabel(r: RecordedResource): string {
 }
 
 /** Builds the report from a run and the violations the pack found. */
-export function buildReport(run: RunResult, violations: Violation[]): PreviewReport {
+export function buildReport(run: RunResult, violations: Violation[], context: ReportContext = {}): PreviewReport {
     const byType: Record<string, number> = {};
     for (const r of run.resources) {
         byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -58,6 +77,7 @@ export function buildReport(run: RunResult, violations: Violation[]): PreviewRep
         }
     }
     const warnings = Array.isArray(run.redactedOutputs.warnings) ? (run.redactedOutputs.warnings as unknown[]).map(String) : [];
+    const mandatory = violations.filter((v) => v.enforcement === "mandatory").length;
     return {
         stack: run.stack,
         cloud: String(run.outputs.cloud ?? "unknown"),
@@ -68,10 +88,13 @@ export function buildReport(run: RunResult, violations: Violation[]): PreviewRep
         log: run.log.filter((l) => l.severity === "warning" || l.severity === "error"),
         notVisible,
         summary: {
+            environment: context.environment ?? String(run.outputs.environment ?? "unknown"),
             resources: run.resources.length,
             byType,
-            mandatory: violations.filter((v) => v.enforcement === "mandatory").length,
+            policyConfig: context.policyConfig ?? "not given",
+            mandatory,
             advisory: violations.filter((v) => v.enforcement === "advisory").length,
+            verdict: mandatory > 0 ? "REJECTED" : "OK",
         },
     };
 }
@@ -135,10 +158,48 @@ function formatValue(v: unknown): string {
     return text === undefined ? "undefined" : text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-/** The report as text for a terminal, scrubbed of secrets. */
+/** The one-line verdict. */
+export function verdictLine(report: PreviewReport): string {
+    return report.summary.verdict === "REJECTED" ? "Result: REJECTED (mandatory policy violations)" : "Result: OK (no mandatory policy violations)";
+}
+
+/**
+ * The report as text for a terminal, scrubbed of secrets: a summary first (stack, cloud,
+ * environment, resource count, policy config, violation counts, verdict), then the violations,
+ * warnings and the details.
+ */
 export function renderText(report: PreviewReport, secrets: ReadonlySet<string>): string {
     const out: string[] = [];
-    out.push(`Offline preview of stack "${report.stack}" (cloud: ${report.cloud}): ${report.summary.resources} resources`);
+    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
+    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
+    out.push(`Offline preview of stack "${report.stack}"`);
+    out.push(`  cloud:          ${report.cloud}`);
+    out.push(`  environment:    ${report.summary.environment}`);
+    out.push(`  resources:      ${report.summary.resources}`);
+    out.push(`  policy config:  ${report.summary.policyConfig}`);
+    out.push(`  violations:     ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    out.push(`  warnings:       ${report.warnings.length + report.log.length}`);
+    out.push(verdictLine(report));
+    out.push("");
+    out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    for (const v of [...mandatory, ...advisory]) {
+        out.push(`  [${v.enforcement}] ${v.policy}: ${shortUrn(v.urn)}`);
+        out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
+    }
+    if (report.warnings.length > 0) {
+        out.push("");
+        out.push("Warnings:");
+        for (const w of report.warnings) {
+            out.push(`  ! ${w}`);
+        }
+    }
+    if (report.log.length > 0) {
+        out.push("");
+        out.push("Program log:");
+        for (const l of report.log) {
+            out.push(`  ${l.severity}: ${l.message}`);
+        }
+    }
     out.push("");
     out.push("Resources by type:");
     const types = Object.entries(report.summary.byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -157,20 +218,6 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
             out.push(`  ${k}: ${formatValue(v)}`);
         }
     }
-    if (report.warnings.length > 0) {
-        out.push("");
-        out.push("Warnings:");
-        for (const w of report.warnings) {
-            out.push(`  ! ${w}`);
-        }
-    }
-    if (report.log.length > 0) {
-        out.push("");
-        out.push("Program log:");
-        for (const l of report.log) {
-            out.push(`  ${l.severity}: ${l.message}`);
-        }
-    }
     if (report.notVisible.length > 0) {
         out.push("");
         out.push("Not visible to the offline policy check:");
@@ -178,15 +225,5 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
             out.push(`  - ${n.chart} (${n.kind}): ${n.reason}`);
         }
     }
-    out.push("");
-    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
-    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
-    out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
-    for (const v of [...mandatory, ...advisory]) {
-        out.push(`  [${v.enforcement}] ${v.policy}: ${shortUrn(v.urn)}`);
-        out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
-    }
-    out.push("");
-    out.push(mandatory.length > 0 ? "Result: REJECTED (mandatory policy violations)" : "Result: OK (no mandatory policy violations)");
     return scrub(out.join("\n"), secrets);
 }

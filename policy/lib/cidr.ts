@@ -190,6 +190,9 @@ export function judgePublicCidrs(cidrs: readonly string[], minPrefix = DEFAULT_M
     }
     const limit = 2 ** (32 - minPrefix);
     const count = publicAddressCount(v4);
+    if (count === publicAddressCount([{ base: 0, prefix: 0 }])) {
+        return { open: true, reason: "together they cover every public address" };
+    }
     if (count > limit) {
         return { open: true, reason: `together they cover ${count} public addresses, more than one /${minPrefix} (${limit})` };
     }

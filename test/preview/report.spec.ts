@@ -109,6 +109,33 @@ describe("preview: report", () => {
         assert.ok(!bad.includes("s3cr3t-pa55word"), "a secret echoed by a policy message must be scrubbed");
     });
 
+    // Issue 11 case 13: the verdict and what it rests on come first, the details after.
+    it("opens the text report with a summary: stack, cloud, environment, resources, policy config, counts, verdict", () => {
+        const run = fakeRun();
+        const violations = [
+            { policy: "p-mandatory", enforcement: "mandatory" as const, urn: run.resources[1].urn, message: "bad" },
+            { policy: "p-advisory", enforcement: "advisory" as const, message: "hmm" },
+        ];
+        const report = buildReport(run, violations, { environment: "dev", policyConfig: "policy/config/environments/dev.json" });
+        const lines = renderText(report, run.secrets).split("\n");
+        assert.deepStrictEqual(lines.slice(0, 8), [
+            'Offline preview of stack "t"',
+            "  cloud:          existing",
+            "  environment:    dev",
+            "  resources:      4",
+            "  policy config:  policy/config/environments/dev.json",
+            "  violations:     1 mandatory, 1 advisory",
+            "  warnings:       2",
+            "Result: REJECTED (mandatory policy violations)",
+        ]);
+        assert.ok(lines.indexOf("Resources by type:") > lines.indexOf("Policy violations: 1 mandatory, 1 advisory"), "details come after the violations");
+        assert.strictEqual(lines.filter((l) => l.startsWith("Result:")).length, 1);
+        assert.deepStrictEqual(
+            { ...report.summary, byType: undefined },
+            { environment: "dev", resources: 4, byType: undefined, policyConfig: "policy/config/environments/dev.json", mandatory: 1, advisory: 1, verdict: "REJECTED" },
+        );
+    });
+
     it("writes the report, manifests and Helm values to --out without secrets", () => {
         const run = fakeRun();
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-out-"));
