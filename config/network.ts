@@ -14,6 +14,7 @@
  *   the cluster DNS service takes the 10th address of the service range (at least a /28).
  */
 import { eksClusterArgProblems } from "../components/aws/validate";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../components/aws/zones";
 import { overlap, parseIpv4 } from "../policy/lib/cidr";
 import { DEFAULT_NETWORK } from "./defaults";
 import type { Reader } from "./reader";
@@ -21,17 +22,6 @@ import type { Cloud, EndpointConfig, NetworkConfig, NodePoolSpec } from "./types
 
 /** The control-plane range the GKE component uses by default (components/gcp/gkeCluster.ts). */
 export const GKE_MASTER_CIDR = "172.16.0.0/28";
-
-/**
- * Zone IDs where EKS does not create control planes (EKS user guide, "Cluster creation": "Amazon
- * EKS does not support creating clusters in the following zones": use1-az3 in us-east-1, usw1-az2
- * in us-west-1, cac1-az3 in ca-central-1). Worker nodes may run there.
- */
-export const EKS_UNSUPPORTED_ZONE_IDS: Readonly<Record<string, string>> = {
-    "us-east-1": "use1-az3",
-    "us-west-1": "usw1-az2",
-    "ca-central-1": "cac1-az3",
-};
 
 /** Which of the three ranges each cloud uses. */
 const RANGES_USED: Record<Cloud, readonly ("cidr" | "podCidr" | "serviceCidr")[]> = {
