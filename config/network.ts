@@ -118,7 +118,8 @@ export function checkCloudNetwork(r: Reader, input: CloudNetworkInput): void {
         for (const p of problems) {
             const key = eksKey(p.propertyPath, input.nodePools);
             const top = key.split(/[.[]/)[0];
-            if (!r.hasProblem(key) && !r.hasProblem(top) && !(top === "network" && r.hasProblem("network"))) {
+            // Skip what the config already reported under the same key (or the whole section).
+            if (!r.hasProblem(key) && !r.problems.some((x) => x.key === top)) {
                 r.fail(key, p.reason);
             }
         }

@@ -115,9 +115,13 @@ export class Reader {
         return underAny(this.secretPaths, key);
     }
 
-    /** Renders the value found at `key` for a message, as `[secret]` when the key is secret. */
+    /**
+     * Renders the value found at `key` for a message, as `[secret]` when the key is secret or holds
+     * a secret anywhere inside (a list with one `secure:` item is never echoed).
+     */
     show(key: string, value: unknown, secret = false): string {
-        return show(value, secret || this.isSecret(key));
+        const inside = [...this.secretPaths].some((p) => p.startsWith(`${key}.`) || p.startsWith(`${key}[`));
+        return show(value, secret || inside || this.isSecret(key));
     }
 
     /** Whether a problem was recorded for `key` or anything under it. */

@@ -96,6 +96,16 @@ export interface Prechecked {
     policy: ResolvedPolicyConfig;
 }
 
+/**
+ * Validates a stack file's `config:` mapping exactly as the program will see it (CLI form, each
+ * `secure:` value secret by its own path), without running anything. Throws `StackConfigError`.
+ */
+export function checkStackFileConfig(stack: string, fileConfig: Record<string, unknown>, project = projectName()): StackConfig {
+    const cli = toCliConfig(fileConfig, project);
+    const secretPaths = new Set([...securePathsByKey(fileConfig, project).values()].flat());
+    return parseCliConfig(stack, project, cli.values, secretPaths);
+}
+
 /** The first existing directory at or above `p` (undefined when a file is in the way). */
 function existingAncestor(p: string): { path: string; isDirectory: boolean } {
     let cur = path.resolve(p);
@@ -141,11 +151,8 @@ export function precheck(opts: CliOptions): Prechecked {
     }
     // An explicit policy config is checked even before the stack file: it does not depend on it.
     const given = opts.policyConfig !== undefined ? resolvePolicyConfig("", undefined, opts.policyConfig) : undefined;
-    const project = projectName();
     const file = readStackFile(opts.stack);
-    const cli = toCliConfig(file.config, project);
-    const secretPaths = new Set([...securePathsByKey(file.config, project).values()].flat());
-    const config = parseCliConfig(file.stack, project, cli.values, secretPaths);
+    const config = checkStackFileConfig(file.stack, file.config);
     const policy = given ?? resolvePolicyConfig(file.stack, config.environment);
     return { stack: file.stack, config, policy };
 }
