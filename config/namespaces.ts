@@ -71,21 +71,27 @@ export function checkNamespaces(r: Reader, other: Record<string, unknown>, ctx: 
         const key = fullKey.slice(colon + 1);
         const head = key.split(/[.[]/)[0];
         if (ns === "pulumi") {
+            // The engine's own keys (pulumi:disable-default-providers, ...) pass; a project key
+            // moved here by mistake does not.
+            if ((ctx.projectKeys as readonly string[]).includes(head)) {
+                r.fail(fullKey, `the engine does not read ${head}; did you mean ${ctx.project}:${key}?`);
+            }
             continue;
         }
         const provider = PROVIDER_NAMESPACES[ns];
         if (provider) {
+            const keys = providerKeys(provider.pkg);
+            if (!keys.includes(head)) {
+                const near = nearest(head, keys);
+                const meant = near ? `${ns}:${near}` : (ctx.projectKeys as readonly string[]).includes(head) ? `${ctx.project}:${key}` : undefined;
+                r.fail(fullKey, `unknown ${ns} provider key${meant ? ` (did you mean ${meant}?)` : ""}; the ${ns} provider would ignore it`);
+                continue;
+            }
             if (ctx.cloud === undefined) {
                 continue;
             }
             if (!provider.clouds.includes(ctx.cloud)) {
                 r.fail(fullKey, `read only by the ${ns} provider, which a stack with cloud ${ctx.cloud} does not use; remove it`);
-                continue;
-            }
-            const keys = providerKeys(provider.pkg);
-            if (!keys.includes(head)) {
-                const near = nearest(head, keys);
-                r.fail(fullKey, `unknown ${ns} provider key${near ? ` (did you mean ${ns}:${near}?)` : ""}; the ${ns} provider would ignore it`);
                 continue;
             }
             agree(r, fullKey, value, ctx);

@@ -259,9 +259,13 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     if (cloud === "azure") {
         const o = r.object("azure", raw.azure) ?? {};
         r.noUnknownKeys("azure", o, AZURE_KEYS);
+        if (o.adminGroupObjectIds === undefined) {
+            r.fail("azure.adminGroupObjectIds", "missing required key for cloud azure; at least one Entra ID group object ID that gets cluster-admin (local accounts are disabled)");
+        }
         cfg.azure = {
             adminGroupObjectIds:
                 r.stringArray("azure.adminGroupObjectIds", o.adminGroupObjectIds, {
+                    minItems: 1,
                     maxItems: MAX_ITEMS,
                     item: (k, v) => UUID.test(v) || r.fail(k, `found ${r.show(k, v)}; must be an Entra ID group object ID (a GUID)`) !== undefined,
                 }) ?? [],

@@ -137,7 +137,13 @@ export class Reader {
 
     /** Reports keys of `obj` that are not in `allowed`, naming the nearest allowed one. */
     noUnknownKeys(prefix: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
-        for (const k of Object.keys(obj)) {
+        const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
+        if (unknown.length > 5) {
+            // A pasted blob: one problem, not hundreds.
+            this.fail(prefix || unknown[0], `found ${unknown.length} unknown keys (${unknown.slice(0, 5).map((k) => show(k)).join(", ")}, ...); allowed keys${prefix ? ` under ${prefix}` : ""}: ${allowed.join(", ")}`);
+            return;
+        }
+        for (const k of unknown) {
             if (!allowed.includes(k)) {
                 const key = prefix ? `${prefix}.${k}` : k;
                 const near = nearest(k, allowed);

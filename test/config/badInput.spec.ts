@@ -148,6 +148,12 @@ describe("issue 11: address ranges (cases 2, 3, 8)", () => {
         assert.match(found.find((p) => p.key === "zones[2]")!.message, /found "9"; Azure availability zones are named "1", "2" and "3"/);
     });
 
+    it("azure: no admin group (AKS refuses a cluster nobody can administer) is a config error, not a crash", () => {
+        const azure = stackFile("azure-prod")[`${P}:azure`] as Record<string, unknown>;
+        expectProblem(changed("azure-prod", { azure: { ...azure, adminGroupObjectIds: [] } }), "azure.adminGroupObjectIds", /found 0 items \(\[\]\); at least 1 required/);
+        expectProblem(changed("azure-prod", { azure: { tier: "Standard" } }), "azure.adminGroupObjectIds", /missing required key for cloud azure/);
+    });
+
     it("gcp: a zone that is not region-letter is refused", () => {
         expectProblem(changed("gcp-prod", { zones: ["europe-west4-a", "europe-west4-b", "europe-west4c"] }), "zones[2]", /must be a zone of region europe-west4: europe-west4-a/);
     });

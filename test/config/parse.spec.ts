@@ -90,7 +90,7 @@ describe("stack config: parseStackConfig", () => {
     });
 
     it("defaults Azure zones to 1, 2, 3", () => {
-        const raw = with_({ cloud: "azure", aws: undefined, region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: [] } });
+        const raw = with_({ cloud: "azure", aws: undefined, region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: ["0b6d3c1e-7f42-4a8e-9d15-3e2f8a6c4b90"] } });
         assert.deepStrictEqual(parseStackConfig("az", raw).zones, ["1", "2", "3"]);
     });
 
