@@ -550,6 +550,8 @@ describe("aws/EksCluster (invalid arguments)", () => {
 describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
     this.timeout(120_000);
     const usEast1 = (): EksClusterArgs => ({ ...prodArgs(), region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1e"] });
+    // The runtime's config outlives a run: leave none behind for the specs that follow.
+    after(() => pulumi.runtime.setAllConfig({}, []));
 
     it("places the control plane only in supported zones, nodes in all, and warns naming the zone and its ID", async () => {
         const run = await runWithMocks(() => void new EksCluster("t", usEast1()), { config: { "aws:region": "us-east-1" } });
