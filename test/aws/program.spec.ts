@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
-import { RecordedResource, runProgram, RunResult } from "../../preview/harness";
+import { RecordedResource, RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { at, ofType, one, ZONES } from "./fixtures";
 
 /** Types whose count the cluster alone decides (workload-identity roles vary with the platform). */
@@ -33,8 +34,8 @@ describe("aws stacks through index.ts (runProgram)", function () {
     let dev: RunResult;
 
     before(async () => {
-        prod = await runProgram({ stack: "aws-prod" });
-        dev = await runProgram({ stack: "aws-dev" });
+        prod = await sharedRun({ stack: "aws-prod" });
+        dev = await sharedRun({ stack: "aws-dev" });
     });
 
     it("aws-prod builds the EKS cluster named after the stack, in eu-west-1 over three zones", () => {
@@ -130,7 +131,7 @@ describe("aws stacks through index.ts (runProgram)", function () {
 
     it("follows config overrides: a larger disk and a different instance type reach the launch template and node group", async () => {
         // The cluster-only program: the same config path as index.ts without the platform's cost.
-        const run = await runProgram({ stack: "aws-prod", program: path.join(__dirname, "clusterProgram.ts"), overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" } });
+        const run = await sharedRun({ stack: "aws-prod", program: path.join(__dirname, "clusterProgram.ts"), overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" } });
         assert.strictEqual(at(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "agents-aws-prod-data"), "blockDeviceMappings.0.ebs.volumeSize"), 250);
         const g = one(run.resources, "aws:eks/nodeGroup:NodeGroup", "agents-aws-prod-data");
         assert.deepStrictEqual(g.inputs.instanceTypes, ["r7g.xlarge"]);

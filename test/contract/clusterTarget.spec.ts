@@ -9,7 +9,8 @@
 import * as assert from "assert";
 import type { ClusterGuarantee } from "../../components/contract";
 import { NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING } from "../../components/existing";
-import { runProgram, RunResult } from "../../preview/harness";
+import { RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { ClusterFacts, clusterFacts, contractProblems, PROD_ROLES } from "./facts";
 
 interface Implementation {
@@ -38,7 +39,7 @@ const runs = new Map<string, RunResult>();
 
 async function runOf(stack: string): Promise<RunResult> {
     if (!runs.has(stack)) {
-        runs.set(stack, await runProgram({ stack }));
+        runs.set(stack, await sharedRun({ stack }));
     }
     return runs.get(stack)!;
 }

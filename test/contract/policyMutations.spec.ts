@@ -13,7 +13,8 @@ import type { Cloud } from "../../config/types";
 import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies, Violation } from "../../policy/runner";
-import { runProgram, RunResult } from "../../preview/harness";
+import { RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 
 const key = (v: Violation): string => `${v.policy} ${v.urn ?? ""}`;
 
@@ -41,7 +42,7 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
     const baselines = new Map<string, RunResult>();
     const baseline = async (stack: string): Promise<RunResult> => {
         if (!baselines.has(stack)) {
-            baselines.set(stack, await runProgram({ stack }));
+            baselines.set(stack, await sharedRun({ stack }));
         }
         return baselines.get(stack)!;
     };
@@ -52,7 +53,7 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
     };
 
     it("gcp-prod with a 2 vCPU custom machine type for the agents pool: rejected by nodes-pool-enforce-machine-size", async () => {
-        const run = await runProgram({ stack: "gcp-prod", overrides: smallPool("gcp", "agents", "custom-2-8192") });
+        const run = await sharedRun({ stack: "gcp-prod", overrides: smallPool("gcp", "agents", "custom-2-8192") });
         const v = await added("gcp-prod", run, await baseline("gcp-prod"));
         assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
         assert.match(String(v[0].urn), /gcp:container\/nodePool:NodePool::agents-gcp-prod-agents$/);
@@ -69,7 +70,7 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
     });
 
     it("azure-prod with a 2 vCPU VM for the data pool: rejected by nodes-pool-enforce-machine-size", async () => {
-        const run = await runProgram({ stack: "azure-prod", overrides: smallPool("azure", "data", "Standard_D2s_v5") });
+        const run = await sharedRun({ stack: "azure-prod", overrides: smallPool("azure", "data", "Standard_D2s_v5") });
         const v = await added("azure-prod", run, await baseline("azure-prod"));
         assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
         assert.match(String(v[0].urn), /azure-native:containerservice:AgentPool::agents-azure-prod-data$/);
@@ -79,7 +80,7 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
     it("do-prod with a 2 vCPU droplet for the agents pool: rejected by nodes-pool-enforce-machine-size", async () => {
         const overrides = smallPool("digitalocean", "agents", "s-2vcpu-8gb-amd");
         delete (overrides.nodePools as Record<string, Record<string, unknown>>).agents.diskSizeGb; // the droplet fixes its disk
-        const run = await runProgram({ stack: "do-prod", overrides });
+        const run = await sharedRun({ stack: "do-prod", overrides });
         const v = await added("do-prod", run, await baseline("do-prod"));
         assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
         assert.match(String(v[0].urn), /digitalocean:index\/kubernetesNodePool:KubernetesNodePool::agents-do-prod-agents$/);
@@ -88,7 +89,7 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
 
     it("do-prod shrunk to one 2 vCPU droplet: rejected naming each rule (count, size, disk, autoscaling)", async () => {
         const overrides = { environment: "dev", nodePools: { system: { instanceType: "s-2vcpu-4gb", minNodes: 1, maxNodes: 1, desiredNodes: 1 } } };
-        const run = await runProgram({ stack: "do-prod", overrides });
+        const run = await sharedRun({ stack: "do-prod", overrides });
         const v = await added("do-prod", run, await baseline("do-prod"));
         assert.deepStrictEqual([...new Set(v.map((x) => x.policy))].sort(), [
             "nodes-cluster-enforce-minimum-count",

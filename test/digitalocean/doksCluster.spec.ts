@@ -8,7 +8,8 @@ import * as assert from "assert";
 import { DoksCluster, DoksClusterArgs, luksParameters } from "../../components/digitalocean";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT, unmetGuarantees } from "../../components/contract";
 import { defaultNodePools, DEFAULT_NETWORK, DEFAULT_RETENTION } from "../../config/defaults";
-import { runProgram, runWithMocks, RunResult } from "../../preview/harness";
+import { runWithMocks, RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { OFFERED_KUBERNETES } from "../../preview/mocks/digitalocean";
 import { at, inventory, one, only, thrown } from "../contract/records";
 
@@ -40,7 +41,7 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
     this.timeout(120_000);
     let run: RunResult;
     before(async () => {
-        run = await runProgram({ stack: "do-prod" });
+        run = await sharedRun({ stack: "do-prod" });
     });
 
     it("registers exactly one VPC, one cluster, three separate pools, one bucket and one key", () => {

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ExistingCluster, ExistingClusterArgs, NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING, resolveKubeconfigPath } from "../../components/existing";
-import { runProgram, runWithMocks, RunResult } from "../../preview/harness";
+import { runWithMocks, RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../preview/stackFile";
 import { at, inventory, one, only, thrown } from "../contract/records";
 
@@ -150,7 +151,7 @@ describe("resolveKubeconfigPath", () => {
 describe("the local stack (stacks/Pulumi.local.yaml) through index.ts", () => {
     let run: RunResult;
     before(async () => {
-        run = await runProgram({ stack: "local" });
+        run = await sharedRun({ stack: "local" });
     });
 
     it("creates no cloud resource", () => {
@@ -175,7 +176,7 @@ describe("the local stack (stacks/Pulumi.local.yaml) through index.ts", () => {
     });
 
     it("keeps an encrypted inline kubeconfig secret end to end", async () => {
-        const inline = await runProgram({ stack: "local", overrides: { "existing.kubeconfigPath": undefined, "existing.kubeconfig": { secure: "v1:AAAA" } } });
+        const inline = await sharedRun({ stack: "local", overrides: { "existing.kubeconfigPath": undefined, "existing.kubeconfig": { secure: "v1:AAAA" } } });
         const p = one(inline.resources, PROVIDER, "agents-local-k8s");
         assert.strictEqual(at(p, "kubeconfig"), OFFLINE_SECRET_PLACEHOLDER);
         assert.strictEqual(p.redactedInputs.kubeconfig, "[secret]");

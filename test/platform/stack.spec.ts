@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { LAYOUT } from "../../components/platform/layout";
-import { runProgram, RunResult } from "../../preview/harness";
+import { RunResult } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { leakedSecrets, meta, ofType } from "./helpers";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -13,7 +14,7 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 describe("platform in the aws-prod stack", function () {
     let run: RunResult;
     before(async () => {
-        run = await runProgram({ stack: "aws-prod" });
+        run = await sharedRun({ stack: "aws-prod" });
     });
 
     it("exports the public endpoints, the backup locations and no skipped chart", () => {
@@ -68,7 +69,7 @@ describe("platform in the aws-prod stack", function () {
 
 describe("platform stack switches", function () {
     it("thirdPartyCharts: false installs only the local charts, reports the rest as skipped; an add-on switch reaches the platform", async () => {
-        const run = await runProgram({ stack: "aws-prod", overrides: { "platform.thirdPartyCharts": false, "platform.addons.falco": true } });
+        const run = await sharedRun({ stack: "aws-prod", overrides: { "platform.thirdPartyCharts": false, "platform.addons.falco": true } });
         assert.deepStrictEqual(ofType(run, CHART).map((c) => c.inputs.chart).sort(), ["./charts/jamie", "./charts/scarlet"]);
         const skipped = run.outputs.skippedCharts as string[];
         assert.ok(["certManager", "envoyGateway", "ollama", "kubePrometheusStack", "falco"].every((k) => skipped.includes(k)), `skipped: ${skipped.join(", ")}`);

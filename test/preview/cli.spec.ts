@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { CliDeps, EXIT, main } from "../../preview/cli";
-import { runProgram } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { STACKS_DIR } from "../../preview/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -33,7 +33,7 @@ async function preview(args: string[], run = false): Promise<CliRun> {
             if (!run) {
                 throw new Error("the program must not run for this input");
             }
-            return runProgram(opts);
+            return sharedRun(opts);
         },
     };
     const code = await main(args, { out: (s) => (stdout += s), err: (s) => (stderr += s) }, deps);

@@ -16,7 +16,7 @@ import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies, Violation } from "../../policy/runner";
 import { EXIT, main } from "../../preview/cli";
-import { runProgram } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { shippedStacks, STACKS_DIR } from "../../preview/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -76,7 +76,7 @@ describe("stacks: every shipped stack previews clean", function () {
     this.timeout(300_000);
     for (const stack of shippedStacks()) {
         it(`${stack}: zero mandatory violations, every rule that applies ran`, async () => {
-            const run = await runProgram({ stack });
+            const run = await sharedRun({ stack });
             const violations = await runPolicies(policies, run.resources, loadPolicyConfig(stack));
             const bad = violations.filter((v) => v.enforcement === "mandatory");
             assert.deepStrictEqual(bad, [], `mandatory violations in ${stack}:\n${bad.map((v) => `${v.policy}: ${v.message}`).join("\n")}`);
@@ -217,7 +217,7 @@ describe("stacks: the offline preview command", function () {
         for (const r of doc.resources) {
             assert.deepStrictEqual(Object.keys(r).filter((k) => k !== "parent").sort(), ["inputs", "name", "type", "urn"]);
         }
-        const direct = await runProgram({ stack: "aws-prod" });
+        const direct = await sharedRun({ stack: "aws-prod" });
         assert.ok(direct.secrets.size > 0, "the stack has secrets to hide");
         for (const s of direct.secrets) {
             assert.ok(!run.stdout.includes(s), `a secret value leaked into the JSON report`);

@@ -13,7 +13,8 @@ import * as path from "path";
 import { policies } from "../../policy/policies";
 import { loadPolicyConfig } from "../../policy/config";
 import { runPolicies, type ResourceRecord, type Violation } from "../../policy/runner";
-import { runProgram, type RunResult } from "../../preview/harness";
+import { type RunResult } from "../../preview/harness";
+import { sharedRun } from "./stacks";
 import { findHelm, renderCharts, renderedRecords, type ChartRender, type KubeObject } from "../../preview/helm";
 import { PROJECT_ROOT } from "../../preview/stackFile";
 
@@ -54,7 +55,7 @@ export function renderStack(stack: string, overrides: Record<string, unknown> = 
     if (!p) {
         p = (async () => {
             const mirror = testMirror();
-            const run = await runProgram({ stack, overrides: { "platform.chartMirror": mirror, ...overrides } });
+            const run = await sharedRun({ stack, overrides: { "platform.chartMirror": mirror, ...overrides } });
             const renders = await renderCharts(run.resources, { helm: testHelm(), mirror, kubeVersion: String(run.outputs.kubernetesVersion ?? "1.34") });
             const rendered = renderedRecords(renders);
             const violations = await runPolicies(policies, [...run.resources, ...rendered], loadPolicyConfig(run.stack));
