@@ -1,8 +1,9 @@
 /**
  * The CrossGuard policy pack: `pulumi preview --policy-pack policy --policy-pack-config
  * policy/config/<stack>.json`. Only this module constructs the PolicyPack (it starts the analyzer's
- * gRPC server); everything else imports `./policies`. The engine runs the compiled copy in
- * policy/bin (npm run build:policy), so it starts without type-checking.
+ * gRPC server); everything else imports `./policies`. The engine runs the one-file bundle
+ * policy/bin/index.js (npm run build:policy, scripts/build-policy.js): no TypeScript at start, and
+ * only the SDK modules the pack uses.
  */
 import { PolicyPack } from "@pulumi/policy";
 import { PACK_NAME, policies } from "./policies";

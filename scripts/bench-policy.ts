@@ -3,7 +3,7 @@
  * preview does) over synthetic stacks of 1,000 and 10,000 resources shaped like the platform's
  * (clusters, node groups with launch templates and subnets, workloads, Secrets, storage classes,
  * network policies), and prints resources per second and the ratio between the two sizes.
- * `npm run bench` calls `benchPolicies()`; run alone: `node -r ts-node/register/transpile-only scripts/bench-policy.ts`.
+ * `npm run bench` calls `benchPolicies()`; run alone: `node -r ./scripts/register.js scripts/bench-policy.ts`.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -76,9 +76,9 @@ export async function throughput(n: number, runs = 3): Promise<{ n: number; ms: 
 
 const PACK = path.join(__dirname, "..", "policy");
 
-/** Compiles policy/ to policy/bin (what `npm run build:policy` does). */
+/** Bundles policy/ into policy/bin/index.js (what `npm run build:policy` does: scripts/build-policy.js). */
 export function buildPack(): void {
-    execFileSync(process.execPath, [require.resolve("typescript/lib/tsc.js"), "-p", path.join(PACK, "tsconfig.json")], { stdio: "inherit" });
+    execFileSync(process.execPath, [path.join(__dirname, "build-policy.js")], { stdio: "inherit" });
 }
 
 /**

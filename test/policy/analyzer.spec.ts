@@ -5,11 +5,15 @@
  */
 import * as assert from "assert";
 import type { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policy/policies";
 import { buildPack, startPack } from "../../scripts/bench-policy";
 
+const { rootNamesUsedByPolicy } = require("../../scripts/build-policy.js") as { rootNamesUsedByPolicy(): string[] };
+const PACK_MAIN = path.join(__dirname, "..", "..", "policy", "bin", "index.js");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb.js");
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb.js");
@@ -43,9 +47,28 @@ describe("policy pack over the analyzer gRPC protocol", function () {
 
     // How fast it starts is measured by the benchmark (npm run bench), never asserted here: a test
     // must not depend on the machine's speed (issue 11 case 15).
-    it("starts from the compiled JavaScript and listens on the port it printed", () => {
+    it("starts from the bundled JavaScript and listens on the port it printed", () => {
         assert.ok(Number.isInteger(port) && port > 0, `port ${port}`);
         assert.strictEqual(proc.exitCode, null, "the pack process exited");
+    });
+
+    it("is one bundled file that requires packages only, never the SDK's root (which loads its whole automation API)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "package.json"), "utf8")) as { main: string };
+        assert.strictEqual(path.resolve(__dirname, "..", "..", "policy", pkg.main), PACK_MAIN);
+        assert.deepStrictEqual(fs.readdirSync(path.dirname(PACK_MAIN)).sort(), ["index.js", "index.js.map"]);
+        const required = [...fs.readFileSync(PACK_MAIN, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+        assert.ok(required.length > 0);
+        assert.deepStrictEqual(required.filter((r) => r.startsWith(".") || r === "@pulumi/pulumi" || r.startsWith("@pulumi/policy")), []);
+        assert.ok(required.includes("@pulumi/pulumi/output") && required.includes("@pulumi/pulumi/asset"), required.join(", "));
+    });
+
+    it("the SDK root's stand-in exports every name @pulumi/policy reads from the root", () => {
+        const shim = require("../../policy/lib/pulumiRoot.js") as Record<string, unknown>;
+        const names = rootNamesUsedByPolicy();
+        assert.ok(names.includes("Output") && names.includes("asset"), names.join(", "));
+        for (const n of names) {
+            assert.ok(shim[n] !== undefined, `policy/lib/pulumiRoot.js does not export ${n}`);
+        }
     });
 
     it("GetAnalyzerInfo lists every policy with its description and config schema", async () => {
