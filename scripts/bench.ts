@@ -1,153 +1,283 @@
 /**
- * `npm run bench [-- --runs N] [--record]`: speed figures from the project's own commands.
+ * `npm run bench [-- --runs N] [--only a,b] [--record] [--root DIR --loader MODULE]`: speed
+ * figures from the project's own commands. Nothing here is a timed test; these are measurements.
  *
- * For each shipped stack: the offline preview's wall time and peak memory (median of N runs) beside
- * the floor (a node process that loads exactly the SDK modules the preview loaded and nothing else),
- * their ratio, and milliseconds per mocked resource. Then the type-check's time and memory and the
- * unit suite's wall time, and the policy pack's throughput. `--record` writes the tables into
- * docs/benchmarks.md between the bench markers. Goals (issue 2): ratio <= 1.5, <= 5 ms per resource,
- * type-check <= 15 s and <= 1 GB.
+ * - previews: each shipped stack's offline preview (`--json --no-render`) paired with its floor (a
+ *   node process loading exactly the node_modules files the preview loaded, scripts/bench/floor.js),
+ *   run in alternation A B A B so that load drifting on a shared machine hits both alike. Reports
+ *   the wall and CPU ratios of each pair as min / median / max. CPU is the child's user + system
+ *   time (its own children included), from /proc/self/stat.
+ * - slope: steady-state ms per mocked resource, the slope of run time on synthetic programs of
+ *   200 to 2,000 resources after start-up (scripts/bench/slope.ts).
+ * - suite: the unit suite's CPU and wall time and its test count (mocha, one run).
+ * - typecheck: `tsc --noEmit` cold (no build info) and warm (build info, nothing changed): wall,
+ *   CPU, peak MiB.
+ * - pack: the policy pack in-process on 1,000 / 5,000 / 10,000 resources (resources/s, linearity),
+ *   and the analyzer's start: the bundled pack under run-policy-pack until it prints its port,
+ *   beside the runner alone (a pack that only prints a port): the runner's own start is its floor.
+ * - charts: rendering every chart of aws-prod from the mirror cold (empty render cache) and again
+ *   with nothing changed (everything from the cache).
+ *
+ * `--root DIR --loader MODULE` measures another checkout (e.g. the commit before a change, with
+ * `ts-node/register/transpile-only`); sections it cannot run there are skipped and say so.
+ * `--record` writes the output between the bench markers of docs/benchmarks.md. Goals (issue 15):
+ * preview <= 2.0x floor, <= 5 ms per resource, suite CPU <= 45 s, type-check <= 15 s and <= 1 GB,
+ * analyzer start <= 1.0 s, pack >= 20,000 resources/s.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { shippedStacks } from "../preview/stackFile";
 
-const ROOT = path.resolve(__dirname, "..");
+const HERE = path.resolve(__dirname, "..");
 const PROBE = path.join(__dirname, "bench", "probe.js");
 const FLOOR = path.join(__dirname, "bench", "floor.js");
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 interface Sample {
     ms: number;
+    cpuMs: number;
     maxRssMiB: number;
     modules: string[];
     stdout: string;
+    stderr: string;
+    status: number | null;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Sample {
+/** CPU time (ms) of this process's waited-for children, from /proc/self/stat (cutime + cstime). */
+function childrenCpuMs(): number {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the command: state is index 0, so cutime (16th field) and cstime (17th) are 13 and 14.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Runs node with the probe preloaded; measures wall, CPU (children included) and peak RSS. */
+function run(args: string[], cwd: string, env: Record<string, string> = {}, okCodes = [0, 1]): Sample {
     const probeOut = path.join(os.tmpdir(), `bench-probe-${process.pid}-${Date.now()}.json`);
+    const cpu = childrenCpuMs();
     const started = process.hrtime.bigint();
     const res = spawnSync(process.execPath, ["-r", PROBE, ...args], {
-        cwd: ROOT,
+        cwd,
         env: { ...process.env, ...env, BENCH_PROBE_OUT: probeOut },
         encoding: "utf8",
         maxBuffer: 512 * 1024 * 1024,
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (res.status !== 0 && res.status !== 1) {
-        throw new Error(`${args.join(" ")} exited ${res.status}: ${res.stderr}`);
+    const cpuMs = childrenCpuMs() - cpu;
+    if (!okCodes.includes(res.status ?? -1)) {
+        throw new Error(`node ${args.join(" ")} exited ${res.status}: ${res.stderr.slice(-4000)}`);
     }
-    const probe = JSON.parse(fs.readFileSync(probeOut, "utf8")) as { maxRssKiB: number; modules: string[] };
-    fs.rmSync(probeOut, { force: true });
-    return { ms, maxRssMiB: probe.maxRssKiB / 1024, modules: probe.modules, stdout: res.stdout };
+    let probe = { maxRssKiB: 0, modules: [] as string[] };
+    if (fs.existsSync(probeOut)) {
+        probe = JSON.parse(fs.readFileSync(probeOut, "utf8")) as typeof probe;
+        fs.rmSync(probeOut, { force: true });
+    }
+    return { ms, cpuMs, maxRssMiB: probe.maxRssKiB / 1024, modules: probe.modules, stdout: res.stdout, stderr: res.stderr, status: res.status };
 }
 
-function median(xs: number[]): number {
+function quantiles(xs: number[]): { min: number; median: number; max: number } {
     const s = [...xs].sort((a, b) => a - b);
     const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2, max: s[s.length - 1] };
 }
 
-function fmt(n: number, digits = 0): string {
-    return n.toFixed(digits);
+const fmt = (n: number, digits = 0): string => n.toFixed(digits);
+const mmm = (q: { min: number; median: number; max: number }, digits = 2): string => `${fmt(q.min, digits)} / **${fmt(q.median, digits)}** / ${fmt(q.max, digits)}`;
+
+function loadLine(): string {
+    const [one, five] = os.loadavg();
+    return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) on ${os.cpus().length} cores`;
 }
 
-interface StackFigures {
-    stack: string;
-    resources: number;
-    previewMs: number;
-    floorMs: number;
-    previewMiB: number;
-    floorMiB: number;
+interface Ctx {
+    root: string;
+    loader: string;
+    runs: number;
+    say: (s: string) => void;
 }
 
-function benchStack(stack: string, runs: number): StackFigures {
-    const args = ["-r", "ts-node/register/transpile-only", "preview/cli.ts", "--stack", stack, "--json"];
-    const previews: Sample[] = [];
-    for (let i = 0; i < runs; i++) {
-        previews.push(run(args));
+function shippedStacks(root: string): string[] {
+    return fs
+        .readdirSync(path.join(root, "stacks"))
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+function benchPreviews(c: Ctx): void {
+    c.say(`### Offline preview vs floor (${c.runs} pairs per stack, run A B A B; ratios min / **median** / max)`);
+    c.say("");
+    c.say("| stack | resources | preview ms (median) | floor ms (median) | wall ratio | CPU ratio | preview MiB | floor MiB | (preview - floor) / resources, ms |");
+    c.say("|---|---:|---:|---:|---|---|---:|---:|---:|");
+    const worst = { wall: 0, cpu: 0 };
+    for (const stack of shippedStacks(c.root)) {
+        console.error(`bench: preview ${stack}...`);
+        const args = ["-r", c.loader, "preview/cli.ts", "--stack", stack, "--json", "--no-render"];
+        const warm = run(args, c.root); // fills the transpile cache; gives the module list and the count
+        const modulesFile = path.join(os.tmpdir(), `bench-modules-${process.pid}-${stack}.json`);
+        fs.writeFileSync(modulesFile, JSON.stringify(warm.modules));
+        const pairs: { p: Sample; f: Sample }[] = [];
+        for (let i = 0; i < c.runs; i++) {
+            const p = run(args, c.root);
+            const f = run([FLOOR], c.root, { BENCH_FLOOR_MODULES: modulesFile });
+            pairs.push({ p, f });
+        }
+        fs.rmSync(modulesFile, { force: true });
+        const resources = (JSON.parse(warm.stdout) as { resources: unknown[] }).resources.length;
+        const wall = quantiles(pairs.map((x) => x.p.ms / x.f.ms));
+        const cpu = quantiles(pairs.map((x) => x.p.cpuMs / x.f.cpuMs));
+        worst.wall = Math.max(worst.wall, wall.median);
+        worst.cpu = Math.max(worst.cpu, cpu.median);
+        const pMs = quantiles(pairs.map((x) => x.p.ms)).median;
+        const fMs = quantiles(pairs.map((x) => x.f.ms)).median;
+        c.say(
+            `| ${stack} | ${resources} | ${fmt(pMs)} | ${fmt(fMs)} | ${mmm(wall)} | ${mmm(cpu)} | ${fmt(quantiles(pairs.map((x) => x.p.maxRssMiB)).median)} | ${fmt(quantiles(pairs.map((x) => x.f.maxRssMiB)).median)} | ${fmt((pMs - fMs) / resources, 2)} |`,
+        );
     }
-    const modulesFile = path.join(os.tmpdir(), `bench-modules-${stack}.json`);
-    fs.writeFileSync(modulesFile, JSON.stringify(previews[0].modules));
-    const floors: Sample[] = [];
-    for (let i = 0; i < runs; i++) {
-        floors.push(run([FLOOR], { BENCH_FLOOR_MODULES: modulesFile }));
+    c.say("");
+    c.say(`Worst median ratio over the stacks: wall ${fmt(worst.wall, 2)}, CPU ${fmt(worst.cpu, 2)} (goal <= 2.0).`);
+    c.say("");
+}
+
+function benchSlope(c: Ctx): void {
+    const script = path.join(c.root, "scripts", "bench", "slope.ts");
+    c.say("### Steady-state cost per mocked resource (synthetic programs, after start-up)");
+    c.say("");
+    if (!fs.existsSync(script)) {
+        c.say(`(not measured: ${path.relative(c.root, script)} does not exist in ${c.root})`);
+        c.say("");
+        return;
     }
-    fs.rmSync(modulesFile, { force: true });
-    const report = JSON.parse(previews[0].stdout) as { resources: unknown[] };
-    return {
-        stack,
-        resources: report.resources.length,
-        previewMs: median(previews.map((s) => s.ms)),
-        floorMs: median(floors.map((s) => s.ms)),
-        previewMiB: median(previews.map((s) => s.maxRssMiB)),
-        floorMiB: median(floors.map((s) => s.maxRssMiB)),
-    };
+    console.error("bench: slope...");
+    const s = run(["-r", c.loader, script, "--runs", String(Math.max(3, c.runs))], c.root, {}, [0]);
+    const r = JSON.parse(s.stdout) as { rows: { n: number; ms: number; cpuMs: number }[]; slopeMs: number; interceptMs: number; cpuSlopeMs: number };
+    c.say("| resources | ms (median) | CPU ms | ms per resource |");
+    c.say("|---:|---:|---:|---:|");
+    for (const row of r.rows) {
+        c.say(`| ${row.n} | ${fmt(row.ms)} | ${fmt(row.cpuMs)} | ${fmt(row.ms / row.n, 2)} |`);
+    }
+    c.say("");
+    c.say(`Slope (least squares): **${fmt(r.slopeMs, 2)} ms per resource** wall, ${fmt(r.cpuSlopeMs, 2)} ms CPU; intercept ${fmt(r.interceptMs)} ms (goal <= 5 ms, flat from 200 to 2,000).`);
+    c.say("");
+}
+
+function benchSuite(c: Ctx): void {
+    console.error("bench: unit suite...");
+    const mocha = path.join(c.root, "node_modules", "mocha", "bin", "mocha.js");
+    const s = run([mocha, "--reporter", "dot", "test/**/*.spec.ts"], c.root, {}, [...Array(256).keys()]);
+    const passing = /(\d+) passing/.exec(s.stdout)?.[1] ?? "?";
+    const failing = /(\d+) failing/.exec(s.stdout)?.[1] ?? "0";
+    c.say("### Unit suite (mocha, one run)");
+    c.say("");
+    c.say("| tests passing | failing | wall s | CPU s (mocha and its children) | peak MiB (mocha) |");
+    c.say("|---:|---:|---:|---:|---:|");
+    c.say(`| ${passing} | ${failing} | ${fmt(s.ms / 1000, 1)} | **${fmt(s.cpuMs / 1000, 1)}** | ${fmt(s.maxRssMiB)} |`);
+    c.say("");
+}
+
+function benchTypecheck(c: Ctx): void {
+    console.error("bench: type-check...");
+    const tsc = path.join(c.root, "node_modules", "typescript", "lib", "tsc.js");
+    const info = path.join(os.tmpdir(), `bench-tsbuildinfo-${process.pid}`);
+    const cold: Sample[] = [];
+    const warm: Sample[] = [];
+    for (let i = 0; i < Math.min(c.runs, 3); i++) {
+        fs.rmSync(info, { force: true });
+        cold.push(run([tsc, "--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", info], c.root, {}, [0]));
+        warm.push(run([tsc, "--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", info], c.root, {}, [0]));
+    }
+    fs.rmSync(info, { force: true });
+    c.say(`### Type-check (tsc --noEmit, median of ${cold.length})`);
+    c.say("");
+    c.say("| run | wall s | CPU s | peak MiB |");
+    c.say("|---|---:|---:|---:|");
+    for (const [name, xs] of [["cold (no build info)", cold], ["warm (build info, nothing changed)", warm]] as const) {
+        c.say(`| ${name} | ${fmt(quantiles(xs.map((s) => s.ms)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.cpuMs)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.maxRssMiB)).median)} |`);
+    }
+    c.say("");
+}
+
+async function benchPack(c: Ctx): Promise<void> {
+    console.error("bench: policy pack...");
+    const script = path.join(c.root, "scripts", "bench-policy.ts");
+    const s = run(["-r", c.loader, "-e", `require(${JSON.stringify(script)}).benchPolicies().then((l) => console.log(l.join("\\n")))`], c.root, {}, [0]);
+    for (const l of s.stdout.trimEnd().split("\n")) {
+        c.say(l);
+    }
+    c.say("");
+}
+
+function benchCharts(c: Ctx): void {
+    const script = path.join(c.root, "scripts", "bench", "charts.ts");
+    c.say("### Chart rendering (aws-prod, every chart from the mirror)");
+    c.say("");
+    if (!fs.existsSync(script)) {
+        c.say(`(not measured: ${path.relative(c.root, script)} does not exist in ${c.root})`);
+        c.say("");
+        return;
+    }
+    console.error("bench: chart rendering...");
+    const s = run(["-r", c.loader, script], c.root, {}, [0]);
+    const r = JSON.parse(s.stdout) as { charts: number; cold: { ms: number; fresh: number }; cached: { ms: number; fresh: number } };
+    c.say("| pass | ms | charts rendered by Helm | from the cache |");
+    c.say("|---|---:|---:|---:|");
+    c.say(`| cold (empty render cache) | ${fmt(r.cold.ms)} | ${r.cold.fresh} | ${r.charts - r.cold.fresh} |`);
+    c.say(`| second preview, nothing changed | ${fmt(r.cached.ms)} | ${r.cached.fresh} | ${r.charts - r.cached.fresh} |`);
+    c.say("");
 }
 
 async function main(): Promise<void> {
     const argv = process.argv.slice(2);
-    const runsArg = argv.indexOf("--runs");
-    const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 5;
+    const arg = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+    const root = path.resolve(arg("--root") ?? HERE);
+    const loader = arg("--loader") ?? path.join(HERE, "scripts", "register.js");
+    const runs = Number(arg("--runs") ?? 5);
+    const only = (arg("--only") ?? "previews,slope,pack,charts,typecheck,suite").split(",");
     const record = argv.includes("--record");
     const lines: string[] = [];
     const say = (s: string): void => {
         lines.push(s);
         console.log(s);
     };
-    console.error(`bench: ${runs} runs per figure, median reported; ${os.cpus().length} cores, node ${process.version}`);
-
-    say("### Offline preview vs floor (median of " + runs + " runs)");
+    const c: Ctx = { root, loader, runs, say };
+    say(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, node ${process.version}, ${path.relative(HERE, root) || "this checkout"} with ${path.relative(root, loader).startsWith("..") ? loader : path.relative(root, loader)}; at start: ${loadLine()}.`);
     say("");
-    say("| stack | resources | preview ms | floor ms | ratio | preview MiB | floor MiB | memory ratio | ms per resource |");
-    say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const stack of shippedStacks()) {
-        console.error(`bench: stack ${stack}...`);
-        const f = benchStack(stack, runs);
-        const perResource = (f.previewMs - f.floorMs) / Math.max(f.resources, 1);
-        say(
-            `| ${f.stack} | ${f.resources} | ${fmt(f.previewMs)} | ${fmt(f.floorMs)} | ${fmt(f.previewMs / f.floorMs, 2)} | ${fmt(f.previewMiB)} | ${fmt(f.floorMiB)} | ${fmt(f.previewMiB / f.floorMiB, 2)} | ${fmt(perResource, 2)} |`,
-        );
-    }
-    say("");
-
-    console.error("bench: type-check...");
-    const tcRuns: Sample[] = [];
-    for (let i = 0; i < Math.min(runs, 3); i++) {
-        tcRuns.push(run([require.resolve("typescript/lib/tsc.js"), "--noEmit", "-p", "."]));
-    }
-    console.error("bench: unit suite...");
-    const suite = run([require.resolve("mocha/bin/mocha.js"), "--reporter", "dot", "test/**/*.spec.ts"]);
-    say("### Type-check and tests");
-    say("");
-    say("| what | wall s | peak MiB |");
-    say("|---|---:|---:|");
-    say(`| type-check (tsc --noEmit, median of ${tcRuns.length}) | ${fmt(median(tcRuns.map((s) => s.ms)) / 1000, 1)} | ${fmt(median(tcRuns.map((s) => s.maxRssMiB)))} |`);
-    say(`| unit suite (mocha, transpile-only, 1 run) | ${fmt(suite.ms / 1000, 1)} | ${fmt(suite.maxRssMiB)} |`);
-    say("");
-
-    const policyBench = path.join(__dirname, "bench-policy.ts");
-    if (fs.existsSync(policyBench)) {
-        console.error("bench: policy pack throughput...");
-        const mod = require(policyBench) as { benchPolicies?: () => Promise<string[]> };
-        if (mod.benchPolicies) {
-            for (const l of await mod.benchPolicies()) {
-                say(l);
-            }
-            say("");
+    for (const section of only) {
+        switch (section) {
+            case "previews":
+                benchPreviews(c);
+                break;
+            case "slope":
+                benchSlope(c);
+                break;
+            case "suite":
+                benchSuite(c);
+                break;
+            case "typecheck":
+                benchTypecheck(c);
+                break;
+            case "pack":
+                await benchPack(c);
+                break;
+            case "charts":
+                benchCharts(c);
+                break;
+            default:
+                throw new Error(`--only: unknown section ${JSON.stringify(section)}; sections: previews, slope, suite, typecheck, pack, charts`);
         }
     }
+    say(`At end: ${loadLine()}.`);
 
     if (record) {
-        const doc = path.join(ROOT, "docs", "benchmarks.md");
+        const doc = path.join(HERE, "docs", "benchmarks.md");
         const start = "<!-- bench:start -->";
         const end = "<!-- bench:end -->";
         const text = fs.existsSync(doc) ? fs.readFileSync(doc, "utf8") : `# Benchmarks\n\n${start}\n${end}\n`;
-        const body = `${start}\nRecorded ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --record\` on ${os.cpus().length} cores, node ${process.version}.\n\n${lines.join("\n")}\n${end}`;
-        const next = text.includes(start) ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), body) : `${text}\n${body}\n`;
+        const body = `${start}\n${lines.join("\n")}\n${end}`;
+        const next = text.includes(start) ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => body) : `${text}\n${body}\n`;
         fs.writeFileSync(doc, next);
-        console.error(`bench: recorded in ${path.relative(ROOT, doc)}`);
+        console.error(`bench: recorded in ${path.relative(HERE, doc)}`);
     }
 }
 
