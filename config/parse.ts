@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
 import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
+import { knownMinors } from "../policy/catalog/kubernetesVersions";
 import {
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_NETWORK,
@@ -132,11 +133,16 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     // Kubernetes version.
     let kubernetesVersion = cloud ? DEFAULT_KUBERNETES_VERSION[cloud] : "";
     if (raw.kubernetesVersion !== undefined) {
-        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.33" (quoted)' });
+        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.35" (quoted)' });
         if (v !== undefined) {
             const minor = Number(K8S_VERSION.exec(v)![1]);
+            // A minor the cloud's dated support table does not list does not exist there (yet);
+            // a listed minor past its standard support is the policy pack's to reject (prod: mandatory).
+            const known = cloud ? knownMinors(cloud) : [];
             if (minor < MIN_KUBERNETES_MINOR) {
                 r.fail("kubernetesVersion", `found ${show(v)}; out of range, allowed 1.${MIN_KUBERNETES_MINOR} or newer (older minors are out of standard support)`);
+            } else if (cloud && !known.includes(v)) {
+                r.fail("kubernetesVersion", `found ${show(v)}; not a Kubernetes minor ${cloud} offers, allowed: ${known.join(", ")} (policy/catalog/kubernetesVersions.ts; the default is ${DEFAULT_KUBERNETES_VERSION[cloud]})`);
             } else {
                 kubernetesVersion = v;
             }

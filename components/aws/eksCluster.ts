@@ -9,7 +9,7 @@
  *   (authentication mode API) for the admin principals, an IAM OIDC provider for IRSA;
  * - managed node groups per workload role (nodeGroups.ts): encrypted gp3 root volumes, IMDSv2;
  * - add-ons (addons.ts): vpc-cni enforcing NetworkPolicies, kube-proxy, coredns, EBS CSI driver
- *   with its own IRSA role; a default `gp3-encrypted` StorageClass;
+ *   with its own IRSA role, metrics-server (HPAs); a default `gp3-encrypted` StorageClass;
  * - an S3 object store (objectStore.ts) and an IRSA workload-identity binder (identity.ts).
  *
  * Deploying needs credentials that are (or assume) one of `adminPrincipalArns`, and, when the
@@ -241,7 +241,9 @@ export class EksCluster extends pulumi.ComponentResource {
         // CoreDNS and the CSI controller schedule onto nodes, so they come after the node groups.
         const coredns = addon("coredns", {}, nodeGroupResources);
         const ebsCsiAddon = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [...nodeGroupResources, ...ebsCsiPolicies]);
-        const addons = [...earlyAddons, coredns, ebsCsiAddon];
+        // metrics-server: the resource metrics API every HorizontalPodAutoscaler reads.
+        const metricsServer = addon("metrics-server", {}, nodeGroupResources);
+        const addons = [...earlyAddons, coredns, ebsCsiAddon, metricsServer];
 
         // Kubernetes access.
         const kubeconfig = pulumi.secret(

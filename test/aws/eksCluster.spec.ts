@@ -112,7 +112,7 @@ describe("aws/EksCluster (production arguments)", function () {
             "aws:ec2/vpc:Vpc": 1,
             "aws:eks/accessEntry:AccessEntry": 1,
             "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
-            "aws:eks/addon:Addon": 4,
+            "aws:eks/addon:Addon": 5,
             "aws:eks/cluster:Cluster": 1,
             "aws:eks/nodeGroup:NodeGroup": 4,
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
@@ -299,13 +299,15 @@ describe("aws/EksCluster (production arguments)", function () {
         }
     });
 
-    it("installs the four add-ons at their pinned versions, the CNI enforcing NetworkPolicies", () => {
+    it("installs the five add-ons (metrics-server for HPAs) at their pinned versions, the CNI enforcing NetworkPolicies", () => {
         const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
         assert.deepStrictEqual(versions, {
             "vpc-cni": "v1.19.5-eksbuild.1",
             "kube-proxy": "v1.33.0-eksbuild.2",
             coredns: "v1.12.1-eksbuild.2",
             "aws-ebs-csi-driver": "v1.48.0-eksbuild.1",
+            // No pinned metrics-server row: EKS's default for the minor (the mock's answer).
+            "metrics-server": "v0.8.0-eksbuild.1",
         });
         const cni = one(run.resources, ADDON, "t-vpc-cni");
         assert.deepStrictEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
@@ -414,7 +416,7 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(run.outputs.storeUrl, `s3://${run.outputs.bucketName}/backups/postgres`);
         assert.strictEqual(run.outputs.nodeRoleLabel, "platform.agents.io/role");
         assert.strictEqual(run.outputs.providerIsTargetProvider, true);
-        assert.deepStrictEqual(run.outputs.readyTypes, [NODE_GROUP, NODE_GROUP, NODE_GROUP, NODE_GROUP, ADDON, ADDON, ADDON, ADDON, STORAGE_CLASS]);
+        assert.deepStrictEqual(run.outputs.readyTypes, [NODE_GROUP, NODE_GROUP, NODE_GROUP, NODE_GROUP, ADDON, ADDON, ADDON, ADDON, ADDON, STORAGE_CLASS]);
         assert.deepStrictEqual(run.outputs.warnings, []);
     });
 
@@ -479,7 +481,7 @@ describe("aws/EksCluster (development arguments)", function () {
         const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
         assert.strictEqual(versions["kube-proxy"], "v1.32.0-eksbuild.1");
         assert.strictEqual(one(run.resources, CLUSTER, "t-eks").inputs.version, "1.32");
-        assert.deepStrictEqual(Object.keys(versions).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+        assert.deepStrictEqual(Object.keys(versions).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
     });
 
     it("gives every admin principal an access entry and cluster-admin", () => {

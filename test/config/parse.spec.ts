@@ -58,7 +58,7 @@ describe("stack config: parseStackConfig", () => {
     it("accepts a complete production AWS config and fills the production defaults", () => {
         const cfg = parseStackConfig("aws-prod", goodAws());
         assert.strictEqual(cfg.cloud, "aws");
-        assert.strictEqual(cfg.kubernetesVersion, "1.33");
+        assert.strictEqual(cfg.kubernetesVersion, "1.35");
         assert.deepStrictEqual(
             cfg.nodePools.map((p) => [p.role, p.instanceType, p.minNodes, p.diskSizeGb]),
             [
@@ -124,6 +124,8 @@ describe("stack config: parseStackConfig", () => {
         { title: "a single NAT gateway in prod", raw: () => with_({ "network.natGateways": "single" }), key: "network.natGateways", message: /found "single"; production needs a NAT gateway per zone, allowed: perZone/ },
         { title: "an unknown NAT layout", raw: () => with_({ "network.natGateways": "none" }), key: "network.natGateways", message: /found "none"; allowed: perZone, single/ },
         { title: "an unsupported Kubernetes version", raw: () => with_({ kubernetesVersion: "1.25" }), key: "kubernetesVersion", message: /found "1.25"; out of range, allowed 1.31 or newer/ },
+        { title: "a Kubernetes minor that does not exist (1.99)", raw: () => with_({ kubernetesVersion: "1.99" }), key: "kubernetesVersion", message: /found "1.99"; not a Kubernetes minor aws offers, allowed: 1.31, 1.32, 1.33, 1.34, 1.35 \(policy\/catalog\/kubernetesVersions.ts; the default is 1.35\)/ },
+        { title: "a Kubernetes minor GKE has no published date for (1.36)", raw: () => with_({ cloud: "gcp", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], aws: undefined, gcp: { project: "acme-agents" }, kubernetesVersion: "1.36" }), key: "kubernetesVersion", message: /found "1.36"; not a Kubernetes minor gcp offers/ },
         { title: "a Kubernetes version given as a number", raw: () => with_({ kubernetesVersion: 1.33 }), key: "kubernetesVersion", message: /found 1.33; must be a non-empty string \(quote it in YAML\)/ },
         { title: "unprotected stateful resources in prod", raw: () => with_({ protectStateful: false }), key: "protectStateful", message: /found false; production stacks must protect stateful resources/ },
         { title: "a retention out of range", raw: () => with_({ "retention.backupDays": 0 }), key: "retention.backupDays", message: /found 0; out of range, allowed 1 to 3650/ },
