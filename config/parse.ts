@@ -67,6 +67,7 @@ const STORE_KEYS = ["endpoint", "bucket", "region", "accessKeyId", "secretAccess
 const AWS_KEYS = ["adminPrincipalArns"] as const;
 const GCP_KEYS = ["project"] as const;
 const AZURE_KEYS = ["adminGroupObjectIds", "tier", "kubeloginMode"] as const;
+const DO_KEYS = ["controlPlaneAllowedCidrs", "spacesRegion"] as const;
 const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "msi", "spn"] as const;
 
 /** Longest inline kubeconfig accepted (1 MiB); other strings stop at MAX_STRING_LENGTH. */
@@ -90,10 +91,11 @@ export const CONFIG_KEYS = {
     retention: Object.keys(DEFAULT_RETENTION),
     protectStateful: [],
     tags: [],
-    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [] },
+    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [], chartMirror: [] },
     aws: AWS_KEYS,
     gcp: GCP_KEYS,
     azure: AZURE_KEYS,
+    digitalocean: DO_KEYS,
     existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, renderYamlToDirectory: [] },
 } as const;
 
@@ -289,7 +291,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     }
     if (cloud === "digitalocean") {
         const o = r.object("digitalocean", raw.digitalocean) ?? {};
-        r.noUnknownKeys("digitalocean", o, ["controlPlaneAllowedCidrs", "spacesRegion"]);
+        r.noUnknownKeys("digitalocean", o, DO_KEYS);
         const controlPlaneAllowedCidrs =
             r.stringArray("digitalocean.controlPlaneAllowedCidrs", o.controlPlaneAllowedCidrs, {
                 item: (k, v) => (v === "0.0.0.0/0" ? r.fail(k, 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges') !== undefined : r.cidr(k, v) !== undefined),
@@ -536,6 +538,10 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
  * OCI prefix or HTTP(S) repository is taken as given (it is reached at deploy time).
  */
 function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): string | undefined {
+    if (r.isSecret("platform.chartMirror")) {
+        r.fail("platform.chartMirror", "found a secret value; a chart mirror's location is not a secret: set it as a plain value (a folder, an oci:// prefix or an https:// repository; registry credentials belong in Helm's registry login, not here)");
+        return undefined;
+    }
     const mirror = r.string("platform.chartMirror", value);
     if (mirror === undefined || chartMirrorKind(mirror) !== "folder") {
         return mirror;
