@@ -43,7 +43,7 @@ function buildCluster(c: StackConfig): ClusterTarget {
         }
         case "azure": {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
-            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
+            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier, kubeloginMode: c.azure!.kubeloginMode }).target;
         }
         case "digitalocean": {
             const { DoksCluster: Doks } = require("./components/digitalocean") as { DoksCluster: typeof DoksCluster };

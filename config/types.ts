@@ -136,6 +136,12 @@ export interface AzureConfig {
     adminGroupObjectIds: string[];
     /** AKS pricing tier: Standard (financially backed SLA) or Premium (LTS). */
     tier: "Standard" | "Premium";
+    /**
+     * How the exported kubeconfig's `kubelogin get-token --login <mode>` gets a token: `azurecli`
+     * (a person after `az login`), `workloadidentity`, `msi` or `spn` (CI).
+     * @default "azurecli"
+     */
+    kubeloginMode: "azurecli" | "workloadidentity" | "msi" | "spn";
 }
 
 /** DigitalOcean specifics. */

@@ -26,6 +26,7 @@ import { AccessPolicyAssociation } from "@pulumi/aws/eks/accessPolicyAssociation
 import { Addon } from "@pulumi/aws/eks/addon";
 import { Cluster } from "@pulumi/aws/eks/cluster";
 import { getAddonVersionOutput } from "@pulumi/aws/eks/getAddonVersion";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
@@ -48,6 +49,7 @@ import { createNetwork } from "./network";
 import { BuiltNodeGroup, createNodeGroups } from "./nodeGroups";
 import { createObjectStore, OBJECT_STORE_PREFIXES } from "./objectStore";
 import { validateEksClusterArgs } from "./validate";
+import { controlPlanePlacement } from "./zones";
 
 export { OBJECT_STORE_PREFIXES };
 
@@ -159,6 +161,25 @@ export class EksCluster extends pulumi.ComponentResource {
             { name: controlPlaneLogGroupName(clusterName), retentionInDays: cloudWatchRetentionDays(args.retention.auditLogDays), kmsKeyId: key.arn, tags },
             { ...parent, protect },
         );
+        // The control plane goes only to zones EKS supports (zone IDs from the provider, they differ
+        // per account); nodes use every zone. Fewer than two supported zones fail before the cluster.
+        const azs = getAvailabilityZonesOutput({ filters: [{ name: "zone-name", values: [...args.zones] }] }, parent);
+        const controlPlaneSubnetIds = pulumi.all([azs.names, azs.zoneIds, pulumi.all(network.privateSubnetIds)]).apply(([names, zoneIds, subnets]) => {
+            const placement = controlPlanePlacement(args.zones, names, zoneIds);
+            if (placement.excluded.length > 0) {
+                void pulumi.log.warn(
+                    `EKS cannot place a control plane in ${placement.excluded.map((x) => `${x.zone} (${x.zoneId})`).join(", ")}: the control plane uses ${placement.included.map((i) => args.zones[i]).join(", ")}; worker nodes use every zone (zones)`,
+                    this,
+                );
+            }
+            if (placement.included.length < 2) {
+                throw new pulumi.ResourceError(
+                    `zones: EKS needs two zones that can host its control plane; of ${args.zones.join(", ")} only ${placement.included.map((i) => args.zones[i]).join(", ") || "none"} can (zone IDs ${zoneIds.join(", ")}): add another zone of ${region}`,
+                    this,
+                );
+            }
+            return placement.included.map((i) => subnets[i]);
+        });
         const cluster = new Cluster(
             `${name}-eks`,
             {
@@ -166,7 +187,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 version: args.kubernetesVersion,
                 roleArn: clusterRole.arn,
                 vpcConfig: {
-                    subnetIds: network.privateSubnetIds,
+                    subnetIds: controlPlaneSubnetIds,
                     endpointPrivateAccess: true,
                     endpointPublicAccess: args.endpoint.publicAccess,
                     ...(args.endpoint.publicAccess ? { publicAccessCidrs: args.endpoint.publicAccessCidrs } : {}),

@@ -596,3 +596,43 @@ describe("aws/EksCluster (invalid arguments)", () => {
         );
     });
 });
+
+// Issue 11 case 6: EKS refuses control planes in some zone IDs (use1-az3, usw1-az2, cac1-az3);
+// zone names map to IDs per account, so the component asks the provider and keeps the control
+// plane out of them, while node groups use every zone.
+describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
+    this.timeout(120_000);
+    const usEast1 = (): EksClusterArgs => ({ ...prodArgs(), region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1e"] });
+    // The runtime's config outlives a run: leave none behind for the specs that follow.
+    after(() => pulumi.runtime.setAllConfig({}, []));
+
+    it("places the control plane only in supported zones, nodes in all, and warns naming the zone and its ID", async () => {
+        const run = await runWithMocks(() => void new EksCluster("t", usEast1()), { config: { "aws:region": "us-east-1" } });
+        const subnets = ofType(run.resources, SUBNET).filter((s) => s.name.startsWith("t-private-"));
+        const idOf = (zone: string) => ec2Id("subnet", subnets.find((s) => s.name === `t-private-${zone}`)!.name);
+        const controlPlane: string[] = at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig.subnetIds");
+        assert.deepStrictEqual(controlPlane, [idOf("us-east-1a"), idOf("us-east-1b")]);
+        for (const ng of ofType(run.resources, NODE_GROUP)) {
+            assert.deepStrictEqual(at(ng, "subnetIds"), ["us-east-1a", "us-east-1b", "us-east-1e"].map(idOf), ng.name);
+        }
+        const warnings = run.log.filter((l) => l.severity === "warning").map((l) => l.message);
+        assert.ok(
+            warnings.some((w) => w.includes("EKS cannot place a control plane in us-east-1e (use1-az3): the control plane uses us-east-1a, us-east-1b; worker nodes use every zone")),
+            warnings.join("\n"),
+        );
+    });
+
+    it("uses every zone for the control plane where none is refused, without a warning", async () => {
+        const run = await runWithMocks(() => void new EksCluster("t", prodArgs()), { config: { "aws:region": "eu-west-1" } });
+        assert.strictEqual(at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig.subnetIds").length, 3);
+        assert.deepStrictEqual(run.log.filter((l) => l.message.includes("control plane")), []);
+    });
+
+    it("fails naming zones when fewer than two zones can host the control plane", async () => {
+        const args: EksClusterArgs = { ...prodArgs(), region: "us-west-1", zones: ["us-west-1a", "us-west-1b"] };
+        await assert.rejects(runWithMocks(() => new EksCluster("t", args), { config: { "aws:region": "us-west-1" } }), (e: Error) => {
+            assert.match(e.message, /zones: EKS needs two zones that can host its control plane; of us-west-1a, us-west-1b only us-west-1a can/);
+            return true;
+        });
+    });
+});
