@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
 import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
+import { knownMinors } from "../policy/catalog/kubernetesVersions";
 import { DEFAULT_MIN_PUBLIC_PREFIX, judgePublicCidrs } from "../policy/lib/cidr";
 import {
     DEFAULT_KUBERNETES_VERSION,
@@ -67,6 +68,7 @@ const STORE_KEYS = ["endpoint", "bucket", "region", "accessKeyId", "secretAccess
 const AWS_KEYS = ["adminPrincipalArns"] as const;
 const GCP_KEYS = ["project"] as const;
 const AZURE_KEYS = ["adminGroupObjectIds", "tier", "kubeloginMode"] as const;
+const DO_KEYS = ["controlPlaneAllowedCidrs", "spacesRegion"] as const;
 const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "msi", "spn"] as const;
 
 /** Longest inline kubeconfig accepted (1 MiB); other strings stop at MAX_STRING_LENGTH. */
@@ -90,10 +92,11 @@ export const CONFIG_KEYS = {
     retention: Object.keys(DEFAULT_RETENTION),
     protectStateful: [],
     tags: [],
-    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [] },
+    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [], chartMirror: [] },
     aws: AWS_KEYS,
     gcp: GCP_KEYS,
     azure: AZURE_KEYS,
+    digitalocean: DO_KEYS,
     existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, renderYamlToDirectory: [] },
 } as const;
 
@@ -204,11 +207,16 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     // Kubernetes version.
     let kubernetesVersion = cloud ? DEFAULT_KUBERNETES_VERSION[cloud] : "";
     if (raw.kubernetesVersion !== undefined) {
-        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.33" (quoted)' });
+        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.35" (quoted)' });
         if (v !== undefined) {
             const minor = Number(K8S_VERSION.exec(v)![1]);
+            // A minor the cloud's dated support table does not list does not exist there (yet);
+            // a listed minor past its standard support is the policy pack's to reject (prod: mandatory).
+            const known = cloud ? knownMinors(cloud) : [];
             if (minor < MIN_KUBERNETES_MINOR) {
                 r.fail("kubernetesVersion", `found ${r.show("kubernetesVersion", v)}; out of range, allowed 1.${MIN_KUBERNETES_MINOR} or newer (older minors are out of standard support)`);
+            } else if (cloud && !known.includes(v)) {
+                r.fail("kubernetesVersion", `found ${r.show("kubernetesVersion", v)}; not a Kubernetes minor ${cloud} offers, allowed: ${known.join(", ")} (policy/catalog/kubernetesVersions.ts; the default is ${DEFAULT_KUBERNETES_VERSION[cloud]})`);
             } else {
                 kubernetesVersion = v;
             }
@@ -289,7 +297,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     }
     if (cloud === "digitalocean") {
         const o = r.object("digitalocean", raw.digitalocean) ?? {};
-        r.noUnknownKeys("digitalocean", o, ["controlPlaneAllowedCidrs", "spacesRegion"]);
+        r.noUnknownKeys("digitalocean", o, DO_KEYS);
         const controlPlaneAllowedCidrs =
             r.stringArray("digitalocean.controlPlaneAllowedCidrs", o.controlPlaneAllowedCidrs, {
                 item: (k, v) => (v === "0.0.0.0/0" ? r.fail(k, 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges') !== undefined : r.cidr(k, v) !== undefined),
@@ -536,6 +544,10 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
  * OCI prefix or HTTP(S) repository is taken as given (it is reached at deploy time).
  */
 function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): string | undefined {
+    if (r.isSecret("platform.chartMirror")) {
+        r.fail("platform.chartMirror", "found a secret value; a chart mirror's location is not a secret: set it as a plain value (a folder, an oci:// prefix or an https:// repository; registry credentials belong in Helm's registry login, not here)");
+        return undefined;
+    }
     const mirror = r.string("platform.chartMirror", value);
     if (mirror === undefined || chartMirrorKind(mirror) !== "folder") {
         return mirror;

@@ -17,6 +17,7 @@ import { nodesDokspoolEnforceAutoscaling } from "./nodes/doksAutoscaling";
 import { nodesClusterConfigureManagedUpgrades } from "./nodes/managedUpgrades";
 import { nodesClusterEnforceMinimumCount } from "./nodes/minimumCount";
 import { nodesPoolEnforceSsdDisk } from "./nodes/ssdDisk";
+import { nodesClusterEnforceSupportedVersion } from "./nodes/supportedVersion";
 import { nodesPoolEnforceZoneSpread } from "./nodes/zoneSpread";
 import { secretsAksclusterEnforceKeyvaultKms } from "./secrets/aksEncryption";
 import { secretsBucketEnforceEncryption } from "./secrets/bucketEncryption";
@@ -53,6 +54,7 @@ export const SIZING_POLICIES = [
     "nodes-pool-enforce-disk-size",
     "nodes-pool-enforce-ssd-disk",
     "nodes-dokspool-enforce-autoscaling",
+    "nodes-cluster-enforce-supported-version",
     "workloads-deployment-enforce-minimum-replicas",
     "data-database-enforce-persistence",
 ] as const;
@@ -66,6 +68,7 @@ export const policies: Policies = [
     nodesPoolEnforceSsdDisk,
     nodesClusterConfigureManagedUpgrades,
     nodesDokspoolEnforceAutoscaling,
+    nodesClusterEnforceSupportedVersion,
     // TLS in transit.
     tlsIngressEnforceHostCoverage,
     tlsLoadbalancerDisallowPlainHttp,

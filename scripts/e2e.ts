@@ -11,7 +11,7 @@
  *    mandatory violations; the same preview without the pack gives the overhead figure.
  * 5. Mutated copies (test/e2e/mutations.ts), each a separate preview that must fail naming its rule.
  * 6. `pulumi up` writes the manifests; scripts/validate-manifests.ts validates every object offline
- *    (Kubernetes 1.33 OpenAPI + cert-manager, Gateway API and Prometheus Operator CRD schemas), after proving
+ *    (Kubernetes 1.35 OpenAPI + cert-manager, Gateway API and Prometheus Operator CRD schemas), after proving
  *    on test/e2e/fixtures/invalid that it rejects known-invalid objects.
  * 7. `pulumi destroy` and `pulumi stack rm`; the run checks that no state, manifest or stack file is left.
  *

@@ -28,7 +28,7 @@ K8S_PROVIDER_SUM="h1:j2bphCf7c2YhnBrhwht2f3TNRRgcMImltUlAgzxr9H4="
 # Helm renders without a cluster (renderYamlToDirectory) against its compiled-in default Kubernetes version, v1.20
 # unless set through Helm's documented LDFLAGS hook; upstream release binaries leave it, so charts that require
 # kubeVersion >= 1.25 do not render offline. We set the project's pinned Kubernetes version (docs/engine.md).
-HELM_KUBE_MINOR="33"
+HELM_KUBE_MINOR="35"
 HELM_KUBE_LDFLAGS="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM_KUBE_MINOR"
 # Modules whose checksums the sum database does not serve here; their hashes are pinned in the committed go.sum files.
 export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi-kubernetes,github.com/pulumi/cloud-ready-checks,github.com/pulumi/pulumi/pkg"

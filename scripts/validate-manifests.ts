@@ -3,7 +3,7 @@
  *
  * Validator: kubeconform, built with `go install` from the Go module proxy. Schemas: generated here, never
  * downloaded at run time, from sources that come from the Go module proxy too:
- * - Kubernetes: api/openapi-spec/swagger.json of k8s.io/kubernetes at the pinned 1.33 patch;
+ * - Kubernetes: api/openapi-spec/swagger.json of k8s.io/kubernetes at a patch of the pinned 1.35 minor (v1.35.4, the one the Go module proxy serves);
  * - CRDs: cert-manager (deploy/crds), Gateway API (config/crd/standard and experimental) and Prometheus Operator
  *   (example/prometheus-operator-crd), each at the version closest to the chart the platform pins.
  * Generated schemas are strict: objects reject unknown fields (except where Kubernetes preserves them) and
@@ -26,7 +26,7 @@ const TOOLS = path.join(ROOT, ".cache", "tools");
 /** Pinned sources. Versions and why: docs/engine.md. */
 export const SOURCES = {
     kubeconform: { module: "github.com/yannh/kubeconform", version: "v0.7.0" },
-    kubernetes: { module: "k8s.io/kubernetes", version: "v1.33.5", spec: "api/openapi-spec/swagger.json" },
+    kubernetes: { module: "k8s.io/kubernetes", version: "v1.35.4", spec: "api/openapi-spec/swagger.json" },
     crds: [
         { name: "cert-manager", module: "github.com/cert-manager/cert-manager", version: "v1.21.1", dirs: ["deploy/crds"] },
         { name: "Gateway API", module: "sigs.k8s.io/gateway-api", version: "v1.4.0", dirs: ["config/crd/standard", "config/crd/experimental"] },

@@ -7,9 +7,13 @@
  *   secrets envelope-encrypted with a customer-managed KMS key (rotation on, protected), all five
  *   log types into a KMS-encrypted log group kept `retention.auditLogDays`, access entries
  *   (authentication mode API) for the admin principals, an IAM OIDC provider for IRSA;
- * - managed node groups per workload role (nodeGroups.ts): encrypted gp3 root volumes, IMDSv2;
+ * - managed node groups per workload role (nodeGroups.ts): encrypted gp3 root volumes, IMDSv2,
+ *   node auto-repair; they are each pool's floor (`minNodes`);
+ * - EKS Auto Mode (autoMode.ts) for node autoscaling above the floor: a NodeClass per pool (the
+ *   pool's encrypted disk, the cluster key, the private subnets of every zone, its own node role)
+ *   and a NodePool per pool up to `maxNodes`, carrying the role label and taint;
  * - add-ons (addons.ts): vpc-cni enforcing NetworkPolicies, kube-proxy, coredns, EBS CSI driver
- *   with its own IRSA role; a default `gp3-encrypted` StorageClass;
+ *   with its own IRSA role, metrics-server (HPAs); a default `gp3-encrypted` StorageClass;
  * - an S3 object store (objectStore.ts) and an IRSA workload-identity binder (identity.ts).
  *
  * Deploying needs credentials that are (or assume) one of `adminPrincipalArns`, and, when the
@@ -35,6 +39,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools } from "./autoMode";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
 import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, principalLabels, serviceTrustPolicy } from "./iamPolicies";
@@ -98,6 +103,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     /** Node groups by role. */
     readonly nodeGroupNames: pulumi.Output<Record<string, string>>;
+    /** IAM role of the EKS Auto Mode burst nodes (autoMode.ts). */
+    readonly autoNodeRoleArn: pulumi.Output<string>;
+    /** Names of the Auto Mode NodePools (one per pool with room above its floor). */
+    readonly burstNodePools: pulumi.Output<string>[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:aws:EksCluster", name, {}, opts);
@@ -136,10 +145,16 @@ export class EksCluster extends pulumi.ComponentResource {
         const network = createNetwork({ name, clusterName, zones: args.zones, network: args.network, tags, parent: this });
 
         // Control plane.
-        const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks", partition)), tags }, parent);
+        // EKS Auto Mode (node autoscaling, autoMode.ts) has the cluster role tag its sessions.
+        const clusterTrust = serviceTrustPolicy("eks", partition);
+        clusterTrust.Statement[0].Action = ["sts:AssumeRole", "sts:TagSession"];
+        const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(clusterTrust), tags }, parent);
         const clusterRolePolicies = [
             new RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy") }, parent),
             new RolePolicy(`${name}-cluster-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) }, parent),
+            ...AUTO_MODE_CLUSTER_POLICIES.map((p) => new RolePolicyAttachment(`${name}-cluster-${p}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, p) }, parent)),
+            // Auto Mode launches burst nodes whose root volumes are encrypted with the cluster key.
+            new RolePolicy(`${name}-cluster-auto-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
         ];
         const logGroup = new LogGroup(
             `${name}-control-plane`,
@@ -180,7 +195,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.network.serviceCidr },
+                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.network.serviceCidr, elasticLoadBalancing: { enabled: true } },
+                // EKS Auto Mode: compute, block storage and load balancing are switched on together.
+                // No built-in node pools: the platform's NodeClasses/NodePools (autoMode.ts) say
+                // what burst nodes look like.
+                computeConfig: { enabled: true, nodePools: [] },
+                storageConfig: { blockStorage: { enabled: true } },
                 // Every add-on is an EKS managed add-on below; none is installed unmanaged.
                 bootstrapSelfManagedAddons: false,
                 upgradePolicy: { supportType: "STANDARD" },
@@ -259,10 +279,24 @@ export class EksCluster extends pulumi.ComponentResource {
             new RolePolicy(`${name}-ebs-csi-kms`, { role: ebsCsiRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
         ];
         const nodeGroupResources = nodeGroups.map((g) => g.nodeGroup);
+
+        // Auto Mode's burst nodes: their own IAM role, joined through an EC2 access entry.
+        const autoNodeRole = new Role(`${name}-auto-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2", partition)), tags }, parent);
+        const autoNodePolicies = AUTO_MODE_NODE_POLICIES.map(
+            (p) => new RolePolicyAttachment(`${name}-auto-node-${p}`, { role: autoNodeRole.name, policyArn: managedPolicyArn(partition, p) }, parent),
+        );
+        const autoNodeEntry = new AccessEntry(`${name}-auto-node`, { clusterName: cluster.name, principalArn: autoNodeRole.arn, type: "EC2", tags }, parent);
+        const autoNodeAccess = new AccessPolicyAssociation(
+            `${name}-auto-node`,
+            { clusterName: cluster.name, principalArn: autoNodeRole.arn, policyArn: eksAccessPolicyArn(partition, "AmazonEKSAutoNodePolicy"), accessScope: { type: "cluster" } },
+            { ...parent, dependsOn: [autoNodeEntry] },
+        );
         // CoreDNS and the CSI controller schedule onto nodes, so they come after the node groups.
         const coredns = addon("coredns", {}, nodeGroupResources);
         const ebsCsiAddon = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [...nodeGroupResources, ...ebsCsiPolicies]);
-        const addons = [...earlyAddons, coredns, ebsCsiAddon];
+        // metrics-server: the resource metrics API every HorizontalPodAutoscaler reads.
+        const metricsServer = addon("metrics-server", {}, nodeGroupResources);
+        const addons = [...earlyAddons, coredns, ebsCsiAddon, metricsServer];
 
         // Kubernetes access.
         const kubeconfig = pulumi.secret(
@@ -283,6 +317,20 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { ...parent, provider, dependsOn: [ebsCsiAddon] },
         );
+
+        const autoMode = createAutoModePools({
+            name,
+            pools: args.nodePools,
+            zones: args.zones,
+            nodeRoleName: autoNodeRole.name,
+            subnetIds: network.privateSubnetIds,
+            securityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId),
+            kmsKeyArn: key.arn,
+            tags,
+            provider,
+            parent: this,
+            dependsOn: [...autoNodePolicies, autoNodeAccess, ...nodeGroupResources],
+        });
 
         // Object store and workload identity.
         const store = createObjectStore({ name, region, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
@@ -309,6 +357,8 @@ export class EksCluster extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.output(network.publicSubnetIds);
         this.nodeRoleArn = nodeRole.arn;
         this.bucketName = store.bucket.bucket;
+        this.autoNodeRoleArn = autoNodeRole.arn;
+        this.burstNodePools = autoMode.nodePools.map((p) => p.metadata.name);
         this.nodeGroupNames = pulumi.output(Object.fromEntries(nodeGroups.map((g) => [g.spec.role, g.nodeGroup.nodeGroupName])));
         this.target = {
             cloud: "aws",

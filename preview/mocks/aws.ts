@@ -82,6 +82,8 @@ function defaultAddonVersion(addonName: string, kubernetesVersion: string): stri
             return "v1.12.1-eksbuild.2";
         case "aws-ebs-csi-driver":
             return "v1.48.0-eksbuild.1";
+        case "metrics-server":
+            return "v0.8.0-eksbuild.1";
         default:
             throw new Error(`offline preview: no mock version for EKS add-on ${addonName}`);
     }

@@ -1,22 +1,6 @@
 import * as assert from "assert";
 import { parseStackConfig, StackConfigError } from "../../config";
-
-/** A valid production AWS configuration, as the stack file gives it (decoded). */
-function goodAws(): Record<string, unknown> {
-    return {
-        cloud: "aws",
-        environment: "prod",
-        region: "eu-west-1",
-        zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-        aws: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admins"] },
-        platform: {
-            domain: "agents.example.com",
-            acmeEmail: "ops@example.com",
-            jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
-            scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
-        },
-    };
-}
+import { goodAws } from "./fixtures";
 
 /** Parses and returns the problems (key + message), failing if parsing succeeds. */
 function problems(raw: Record<string, unknown>, secretKeys: string[] = []): { key: string; message: string }[] {
@@ -58,7 +42,7 @@ describe("stack config: parseStackConfig", () => {
     it("accepts a complete production AWS config and fills the production defaults", () => {
         const cfg = parseStackConfig("aws-prod", goodAws());
         assert.strictEqual(cfg.cloud, "aws");
-        assert.strictEqual(cfg.kubernetesVersion, "1.33");
+        assert.strictEqual(cfg.kubernetesVersion, "1.35");
         assert.deepStrictEqual(
             cfg.nodePools.map((p) => [p.role, p.instanceType, p.minNodes, p.diskSizeGb]),
             [
@@ -124,6 +108,8 @@ describe("stack config: parseStackConfig", () => {
         { title: "a single NAT gateway in prod", raw: () => with_({ "network.natGateways": "single" }), key: "network.natGateways", message: /found "single"; production needs a NAT gateway per zone, allowed: perZone/ },
         { title: "an unknown NAT layout", raw: () => with_({ "network.natGateways": "none" }), key: "network.natGateways", message: /found "none"; allowed: perZone, single/ },
         { title: "an unsupported Kubernetes version", raw: () => with_({ kubernetesVersion: "1.25" }), key: "kubernetesVersion", message: /found "1.25"; out of range, allowed 1.31 or newer/ },
+        { title: "a Kubernetes minor that does not exist (1.99)", raw: () => with_({ kubernetesVersion: "1.99" }), key: "kubernetesVersion", message: /found "1.99"; not a Kubernetes minor aws offers, allowed: 1.31, 1.32, 1.33, 1.34, 1.35 \(policy\/catalog\/kubernetesVersions.ts; the default is 1.35\)/ },
+        { title: "a Kubernetes minor GKE has no published date for (1.36)", raw: () => with_({ cloud: "gcp", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], aws: undefined, gcp: { project: "acme-agents" }, kubernetesVersion: "1.36" }), key: "kubernetesVersion", message: /found "1.36"; not a Kubernetes minor gcp offers/ },
         { title: "a Kubernetes version given as a number", raw: () => with_({ kubernetesVersion: 1.33 }), key: "kubernetesVersion", message: /found 1.33; must be a non-empty string \(quote it in YAML\)/ },
         { title: "unprotected stateful resources in prod", raw: () => with_({ protectStateful: false }), key: "protectStateful", message: /found false; production stacks must protect stateful resources/ },
         { title: "a retention out of range", raw: () => with_({ "retention.backupDays": 0 }), key: "retention.backupDays", message: /found 0; out of range, allowed 1 to 3650/ },

@@ -131,7 +131,7 @@ describe("preview: report", () => {
         ];
         const report = buildReport(run, violations, { environment: "dev", policyConfig: "policy/config/environments/dev.json" });
         const lines = renderText(report, run.secrets).split("\n");
-        assert.deepStrictEqual(lines.slice(0, 8), [
+        assert.deepStrictEqual(lines.slice(0, 9), [
             'Offline preview of stack "t"',
             "  cloud:          existing",
             "  environment:    dev",
@@ -139,13 +139,14 @@ describe("preview: report", () => {
             "  policy config:  policy/config/environments/dev.json",
             "  violations:     1 mandatory, 1 advisory",
             "  warnings:       2",
+            "  charts:         1, not rendered (chart rendering was not requested)",
             "Result: REJECTED (mandatory policy violations)",
         ]);
         assert.ok(lines.indexOf("Resources by type:") > lines.indexOf("Policy violations: 1 mandatory, 1 advisory"), "details come after the violations");
         assert.strictEqual(lines.filter((l) => l.startsWith("Result:")).length, 1);
         assert.deepStrictEqual(
             { ...report.summary, byType: undefined },
-            { environment: "dev", resources: 4, byType: undefined, policyConfig: "policy/config/environments/dev.json", mandatory: 1, advisory: 1, verdict: "REJECTED" },
+            { environment: "dev", resources: 4, renderedObjects: 0, byType: undefined, policyConfig: "policy/config/environments/dev.json", mandatory: 1, advisory: 1, verdict: "REJECTED" },
         );
     });
 

@@ -110,6 +110,11 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             change: pastConfigValidation((c) => (c.endpoint = { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })),
         },
         {
+            title: "Kubernetes 1.33 in prod (EKS standard support ended 2026-07-29)",
+            rule: "nodes-cluster-enforce-supported-version",
+            change: (c) => (c.kubernetesVersion = "1.33"),
+        },
+        {
             title: "unprotected stateful resources",
             rule: "data-stateful-enforce-protection",
             change: pastConfigValidation((c) => (c.protectStateful = false)),
@@ -191,6 +196,14 @@ describe("stacks: the offline preview command", function () {
         assert.strictEqual(run.code, EXIT.usage);
         assert.match(run.stderr, /Invalid configuration for stack "aws-prod-bad" \(\d+ problems?\):/);
         assert.match(run.stderr, /- cloud: found "mars"; allowed: aws, gcp, azure, digitalocean, existing/);
+        assert.strictEqual(run.stdout, "");
+    });
+
+    it("exits 2 for a Kubernetes minor that does not exist (1.99), naming the key", async () => {
+        const file = mutatedStack("aws-prod", "k8s-199", (c) => (c.kubernetesVersion = "1.99"));
+        const run = await preview(["--stack", file]);
+        assert.strictEqual(run.code, EXIT.usage);
+        assert.match(run.stderr, /- kubernetesVersion: found "1.99"; not a Kubernetes minor aws offers, allowed: 1.31, 1.32, 1.33, 1.34, 1.35/);
         assert.strictEqual(run.stdout, "");
     });
 

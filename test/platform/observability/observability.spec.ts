@@ -247,6 +247,8 @@ describe("platform observability", function () {
             "NodeMemoryHigh",
             "PodCpuHigh",
             "PodMemoryHigh",
+            "NodeStorageLatencyHigh",
+            "NodeNetworkHigh",
             "AgentErrorRateHigh",
             "AgentHealthDegraded",
             "AgentLatencyP99High",
