@@ -18,6 +18,7 @@ import { nodesClusterConfigureManagedUpgrades } from "./nodes/managedUpgrades";
 import { nodesClusterEnforceMinimumCount } from "./nodes/minimumCount";
 import { nodesPoolEnforceSsdDisk } from "./nodes/ssdDisk";
 import { nodesClusterEnforceSupportedVersion } from "./nodes/supportedVersion";
+import { nodesPoolEnforceWorkloadFit } from "./nodes/workloadFit";
 import { nodesPoolEnforceZoneSpread } from "./nodes/zoneSpread";
 import { secretsAksclusterEnforceKeyvaultKms } from "./secrets/aksEncryption";
 import { secretsBucketEnforceEncryption } from "./secrets/bucketEncryption";
@@ -69,6 +70,7 @@ export const policies: Policies = [
     nodesClusterConfigureManagedUpgrades,
     nodesDokspoolEnforceAutoscaling,
     nodesClusterEnforceSupportedVersion,
+    nodesPoolEnforceWorkloadFit,
     // TLS in transit.
     tlsIngressEnforceHostCoverage,
     tlsLoadbalancerDisallowPlainHttp,

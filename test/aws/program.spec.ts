@@ -78,7 +78,7 @@ describe("aws stacks through index.ts (runProgram)", function () {
         assert.deepStrictEqual(pools, {
             "agents-aws-prod-system": ["m6i.xlarge", 3, 6, 3],
             "agents-aws-prod-agents": ["m6i.2xlarge", 3, 9, 3],
-            "agents-aws-prod-data": ["r6i.xlarge", 3, 6, 3],
+            "agents-aws-prod-data": ["m6i.2xlarge", 3, 6, 3],
             "agents-aws-prod-monitoring": ["m6i.xlarge", 3, 6, 3],
         });
         const disks = ofType(prod.resources, "aws:ec2/launchTemplate:LaunchTemplate").map((lt) => at(lt, "blockDeviceMappings.0.ebs.volumeSize"));

@@ -225,7 +225,7 @@ describe("issue 11: node pool overrides merge over the defaults (case 5)", () =>
             [
                 ["system", "m6i.xlarge", 3, 6, 100],
                 ["agents", "m6i.4xlarge", 3, 9, 100],
-                ["data", "r6i.xlarge", 3, 6, 100],
+                ["data", "m6i.2xlarge", 3, 6, 100],
                 ["monitoring", "m6i.xlarge", 3, 6, 200],
             ],
         );
