@@ -49,15 +49,27 @@ const PROD: AgentBudgets = {
 };
 
 const DEV: AgentBudgets = {
-    jamie: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
-    scarlet: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
+    jamie: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
+    scarlet: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
     ollama: {
-        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        resources: { requests: { cpu: "250m", memory: "1536Mi" }, limits: { cpu: "2", memory: "4Gi" } },
         minReplicas: 1,
         maxReplicas: 1,
         modelVolumeGi: 30,
     },
 };
+
+/**
+ * A controller's resources for an environment: production as given; dev (two 2-vCPU nodes, seed
+ * 000) requests a quarter of the CPU (at least 10m), since controllers idle at a few millicores,
+ * and keeps the memory request and the limits, so they can still burst.
+ */
+export function controllerResources(prod: Resources, environment: Environment): Resources {
+    if (environment === "prod") {
+        return prod;
+    }
+    return { requests: { cpu: cpu(Math.max(10, Math.round(cpuMillis(prod.requests.cpu) / 4))), memory: prod.requests.memory }, limits: prod.limits };
+}
 
 /** The agents' budgets for an environment. */
 export function agentBudgets(environment: Environment): AgentBudgets {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../../config/types";
 import type { ObjectStoreAccessInfo } from "../data/common";
 import { RESTRICTED_CONTAINER, STATIC_KEYS } from "../data/common";
+import { controllerResources } from "../budgets";
 import { LAYOUT, serviceHost } from "../layout";
 import { DATASOURCE_UIDS } from "./dashboards";
 import { toolFolder } from "../../retention";
@@ -202,7 +203,7 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
         prometheusOperator: {
             admissionWebhooks: { enabled: false },
             tls: { enabled: false },
-            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, a.environment),
             // The config-reloader sidecar the operator adds to the Prometheus and Alertmanager pods:
             // the chart passes 0 (no requests, no limit) unless set, and no probes unless enableProbe
             // (templates/prometheus-operator/deployment.yaml, --config-reloader-* flags).
@@ -224,7 +225,7 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
                 podMonitorSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
                 scrapeConfigSelectorNilUsesHelmValues: false,
-                resources: a.environment === "prod" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+                resources: a.environment === "prod" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "100m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
                 securityContext: restrictedPod(1000),
                 affinity: a.place.affinity,
                 tolerations: a.place.tolerations,
@@ -280,7 +281,7 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
                 analytics: { reporting_enabled: false, check_for_updates: false },
                 users: { allow_sign_up: false },
             },
-            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, a.environment),
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
