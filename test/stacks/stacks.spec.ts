@@ -128,9 +128,10 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             assert.strictEqual(run.code, EXIT.violations, run.stderr);
             // Past config validation the stack is a dev one, whose data stores run two data-bearing
             // members (seed 000): the prod config's member floor rejects that in every mutation.
-            const devShape = mandatory(run).filter((v) => v.policy === "data-database-enforce-persistence" && m.rule !== v.policy);
+            const all = mandatory(run);
+            const devShape = all.filter((v) => v.policy === "data-database-enforce-persistence" && m.rule !== v.policy);
             assert.ok(devShape.every((v) => v.message.includes("runs too few members")), devShape.map((v) => v.message).join("\n"));
-            const rules = [...new Set(mandatory(run).filter((v) => !devShape.includes(v)).map((v) => v.policy))];
+            const rules = [...new Set(all.filter((v) => !devShape.includes(v)).map((v) => v.policy))];
             assert.deepStrictEqual(rules, [m.rule]);
         });
     }
