@@ -116,6 +116,14 @@ export interface PlatformConfig {
      * For air-gapped and regulated sites. Absent: each chart's public repository.
      */
     chartMirror?: string;
+    /**
+     * Where Jamie, Scarlet and Ollama may open HTTPS (TCP 443) connections: IPv4 CIDRs. The metadata
+     * endpoint, private, shared, loopback and the cluster's ranges are always excepted
+     * (components/platform/egress.ts). @default ["0.0.0.0/0"]
+     */
+    agentEgressCidrs?: string[];
+    /** The cluster's own ranges (VPC, pods, services), from `network`; excepted from agent egress. Filled by the config parser. */
+    clusterCidrs?: string[];
 }
 
 /** AWS specifics. */

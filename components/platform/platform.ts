@@ -15,6 +15,7 @@ import { CertManager } from "./certManager";
 import { ChartKey, skippedCharts } from "./charts";
 import { DataServices } from "./data";
 import { Edge, GatewayController } from "./edge";
+import { agentEgressPeers, DEFAULT_AGENT_EGRESS_CIDRS } from "./egress";
 import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
@@ -94,7 +95,8 @@ export class Platform extends pulumi.ComponentResource {
         const hosts = publicHostnames(cfg.domain);
 
         const { namespaces, flows } = platformNamespaces(env, cfg.addons);
-        this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows }, child);
+        const agentEgress = agentEgressPeers(cfg.agentEgressCidrs ?? DEFAULT_AGENT_EGRESS_CIDRS, cfg.clusterCidrs ?? []);
+        this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows, agentEgress }, child);
         const ns = this.foundation.namespaces;
 
         // The gateway controller first: its chart installs the Gateway API CRDs cert-manager needs at start.
