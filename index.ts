@@ -75,6 +75,8 @@ const platform = new Platform(`${name}-platform`, {
     retention: cfg.retention,
     environment: cfg.environment,
     protectStateful: cfg.protectStateful,
+    alerting: cfg.alerting,
+    passwordRotationDays: cfg.passwordRotationDays,
 });
 
 /** Jamie's web chat portal (HTTPS, public). */

@@ -99,15 +99,22 @@ export function gcsMultiRegion(region: string): "EU" | "US" | "ASIA" | undefined
 export const DEFAULT_PASSWORD_ROTATION_DAYS = 90;
 
 /** Keys of the `alerting` section. */
-export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword"] as const;
+export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword", "heartbeatUrl"] as const;
 /** Keys of `alerting` that hold credentials: plaintext values are refused. */
-export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "smtpPassword"] as const;
+export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "smtpPassword", "heartbeatUrl"] as const;
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+$/;
 const PAGERDUTY_KEY = /^[A-Za-z0-9]{32}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 const SLACK_CHANNEL = /^#[a-z0-9_-]{1,80}$/;
+
+/**
+ * What the offline preview puts in place of an encrypted value it cannot decrypt
+ * (preview/stackFile.ts `OFFLINE_SECRET_PLACEHOLDER`; a test keeps the two equal): accepted
+ * wherever a secret's shape is checked, so a stack with real `secure:` receivers previews offline.
+ */
+export const OFFLINE_SECRET = "offline-preview-placeholder";
 
 /** The validated operations settings. */
 export interface OperationsConfig {
@@ -195,7 +202,7 @@ function parseAlerting(r: Reader, value: unknown): AlertingConfig {
         }
     }
     const secretString = (k: (typeof ALERTING_SECRET_KEYS)[number], pattern: RegExp, describe: string): string | undefined =>
-        o[k] === undefined || !r.isSecret(key(k)) ? undefined : r.string(key(k), o[k], { secret: true, pattern, describe });
+        o[k] === undefined || !r.isSecret(key(k)) ? undefined : o[k] === OFFLINE_SECRET ? OFFLINE_SECRET : r.string(key(k), o[k], { secret: true, pattern, describe });
     const out: AlertingConfig = {
         slackWebhookUrl: secretString("slackWebhookUrl", SLACK_WEBHOOK, "a Slack incoming-webhook URL (https://hooks.slack.com/services/...)"),
         slackChannel: r.string(key("slackChannel"), o.slackChannel, { pattern: SLACK_CHANNEL, describe: "a Slack channel such as #platform-alerts" }),
@@ -205,6 +212,7 @@ function parseAlerting(r: Reader, value: unknown): AlertingConfig {
         smtpSmarthost: r.string(key("smtpSmarthost"), o.smtpSmarthost, { pattern: SMARTHOST, describe: "host:port of an SMTP relay such as smtp.example.com:587" }),
         smtpUsername: r.string(key("smtpUsername"), o.smtpUsername, { maxLength: 256 }),
         smtpPassword: secretString("smtpPassword", /^.+$/s, "a password"),
+        heartbeatUrl: secretString("heartbeatUrl", /^https:\/\/\S+$/, "an https:// URL of a dead-man's-switch service (healthchecks.io, Dead Man's Snitch, a PagerDuty or Opsgenie heartbeat)"),
     };
     if (out.emailTo !== undefined) {
         for (const k of ["emailFrom", "smtpSmarthost"] as const) {

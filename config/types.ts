@@ -208,6 +208,11 @@ export interface AlertingConfig {
     smtpUsername?: string;
     /** SMTP password (secret). */
     smtpPassword?: string;
+    /**
+     * Dead-man's-switch URL (secret): Alertmanager posts the always-firing `Watchdog` alert there
+     * every 5 minutes; the service pages when the posts stop (Prometheus or Alertmanager is down).
+     */
+    heartbeatUrl?: string;
 }
 
 /** The whole, validated stack configuration. */
