@@ -21,6 +21,7 @@ import {
     defaultPoolFor,
 } from "./defaults";
 import { checkNamespaces } from "./namespaces";
+import { ALERTING_KEYS, parseOperations } from "./operations";
 import { checkCloudNetwork } from "./network";
 import { Reader, StackConfigError } from "./reader";
 import {
@@ -51,6 +52,9 @@ export const TOP_LEVEL_KEYS = [
     "protectStateful",
     "tags",
     "platform",
+    "drRegion",
+    "alerting",
+    "passwordRotationDays",
     "aws",
     "gcp",
     "azure",
@@ -99,6 +103,9 @@ export const CONFIG_KEYS = {
     azure: AZURE_KEYS,
     digitalocean: DO_KEYS,
     existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, renderYamlToDirectory: [] },
+    drRegion: [],
+    alerting: ALERTING_KEYS,
+    passwordRotationDays: [],
 } as const;
 
 /** Every dotted config path (`existing.objectStore.endpoint`) the program reads, leaves and sections. */
@@ -235,6 +242,8 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     const tags = parseTags(r, raw.tags);
     const clusterCidrs = cloud && cloud !== "existing" ? [network.cidr, network.podCidr, network.serviceCidr].filter((c) => typeof c === "string" && c !== "") : [];
     const platform = parsePlatform(r, raw.platform, clusterCidrs);
+    const regionPattern = cloud && cloud !== "existing" ? { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud] : undefined;
+    const operations = parseOperations(r, raw, { cloud, environment, region, regionPattern });
 
     const cfg: Partial<StackConfig> = {
         stack,
@@ -250,6 +259,9 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         protectStateful,
         tags,
         platform,
+        ...(operations.drRegion === undefined ? {} : { drRegion: operations.drRegion }),
+        alerting: operations.alerting,
+        passwordRotationDays: operations.passwordRotationDays,
     };
 
     // Cloud-specific sections: only the chosen cloud's section may be present (when the cloud

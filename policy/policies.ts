@@ -7,6 +7,7 @@ import { auditLoadbalancerEnforceAccessLogs } from "./audit/accessLogs";
 import { auditClusterEnforceControlPlaneLogs } from "./audit/controlPlaneLogs";
 import { dataDatabaseEnforceBackupRetention } from "./data/backupRetention";
 import { dataChartEnforceRequiredValues } from "./data/chartValues";
+import { dataBackupEnforceCrossRegion } from "./data/crossRegion";
 import { dataDatabaseEnforcePersistence } from "./data/databaseStorage";
 import { dataDatabaseEnforceHighAvailability } from "./data/highAvailability";
 import { dataStorageclassEnforceRetainPolicy } from "./data/retainVolumes";
@@ -107,4 +108,5 @@ export const policies: Policies = [
     dataStorageclassEnforceRetainPolicy,
     dataDatabaseEnforcePersistence,
     dataChartEnforceRequiredValues,
+    dataBackupEnforceCrossRegion,
 ];

@@ -63,6 +63,8 @@ function mutatedStack(stack: string, label: string, change: (cfg: Record<string,
 function pastConfigValidation(change: (cfg: Record<string, unknown>) => void): (cfg: Record<string, unknown>) => void {
     return (cfg) => {
         cfg.environment = "dev";
+        // Dev has no cross-region copy by default; keep the production one so only `change` differs.
+        cfg.drRegion = "eu-central-1";
         cfg.nodePools = Object.fromEntries(defaultNodePools("aws", "prod").map(({ role, ...rest }) => [role, rest]));
         change(cfg);
     };
@@ -115,6 +117,11 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             change: (c) => (c.kubernetesVersion = "1.33"),
         },
         {
+            title: "no cross-region copy of the backup store (drRegion: none)",
+            rule: "data-backup-enforce-cross-region",
+            change: (c) => (c.drRegion = "none"),
+        },
+        {
             title: "unprotected stateful resources",
             rule: "data-stateful-enforce-protection",
             change: pastConfigValidation((c) => (c.protectStateful = false)),
@@ -133,6 +140,15 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             assert.ok(devShape.every((v) => v.message.includes("runs too few members")), devShape.map((v) => v.message).join("\n"));
             const rules = [...new Set(all.filter((v) => !devShape.includes(v)).map((v) => v.policy))];
             assert.deepStrictEqual(rules, [m.rule]);
+        });
+    }
+
+    for (const stack of ["gcp-prod", "azure-prod"]) {
+        it(`rejects ${stack} without its cross-region copy (drRegion: none): exit 1 naming data-backup-enforce-cross-region`, async () => {
+            const file = mutatedStack(stack, "no-dr", (c) => (c.drRegion = "none"));
+            const run = await preview(["--stack", file, "--json", "--policy-config", path.join(ROOT, "policy", "config", `${stack}.json`)]);
+            assert.strictEqual(run.code, EXIT.violations, run.stderr);
+            assert.deepStrictEqual([...new Set(mandatory(run).map((v) => v.policy))], ["data-backup-enforce-cross-region"]);
         });
     }
 
