@@ -33,32 +33,35 @@ type PoolDefaults = Record<NodeRole, Omit<NodePoolSpec, "role">>;
 /**
  * Production pools. Per-workload budgets (Jamie 2/8/50, Scarlet 4/16/100, monitoring 4/16/200,
  * databases 2/8/100) become requests/limits; the pools hold them with headroom and never go below
- * the production node floor. Agents share a larger pool (Jamie + Scarlet + Ollama per node).
+ * the production node floor. Agents share a larger pool (Jamie + Scarlet + Ollama per node). The
+ * data pool has 8 vCPU / 32 GiB nodes: PostgreSQL, MongoDB and Redis request 8.55 vCPU / 31.7 GiB at
+ * rest (3 members each, sidecars included), which two 4-vCPU nodes could not hold once one of the
+ * three is lost (the pack's nodes-pool-enforce-workload-fit, N+1); two 8-vCPU nodes hold it.
  */
 const PROD_POOLS: Record<Exclude<Cloud, "existing">, PoolDefaults> = {
     aws: {
         system: { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         agents: { instanceType: "m6i.2xlarge", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 100 },
-        data: { instanceType: "r6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        data: { instanceType: "m6i.2xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         monitoring: { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
     },
     gcp: {
         system: { instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         agents: { instanceType: "n2-standard-8", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 100 },
-        data: { instanceType: "n2-highmem-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        data: { instanceType: "n2-standard-8", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         monitoring: { instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
     },
     azure: {
         system: { instanceType: "Standard_D4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
         agents: { instanceType: "Standard_D8s_v5", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 128 },
-        data: { instanceType: "Standard_E4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
+        data: { instanceType: "Standard_D8s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
         monitoring: { instanceType: "Standard_D4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 256 },
     },
     // Droplet slugs; the disk is the droplet's own (policy/catalog/digitalocean.ts), not a choice.
     digitalocean: {
         system: { instanceType: "gd-4vcpu-16gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         agents: { instanceType: "gd-8vcpu-32gb", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 200 },
-        data: { instanceType: "m-4vcpu-32gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        data: { instanceType: "gd-8vcpu-32gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
         monitoring: { instanceType: "gd-8vcpu-32gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
     },
 };

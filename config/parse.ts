@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { DEFAULT_AGENT_EGRESS_CIDRS, egressDestinationDefect } from "../components/platform/egress";
 import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
 import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
 import { knownMinors } from "../policy/catalog/kubernetesVersions";
@@ -20,6 +21,7 @@ import {
     defaultPoolFor,
 } from "./defaults";
 import { checkNamespaces } from "./namespaces";
+import { ALERTING_KEYS, parseOperations } from "./operations";
 import { checkCloudNetwork } from "./network";
 import { Reader, StackConfigError } from "./reader";
 import {
@@ -50,6 +52,9 @@ export const TOP_LEVEL_KEYS = [
     "protectStateful",
     "tags",
     "platform",
+    "drRegion",
+    "alerting",
+    "passwordRotationDays",
     "aws",
     "gcp",
     "azure",
@@ -60,7 +65,7 @@ export const TOP_LEVEL_KEYS = [
 const POOL_KEYS = ["instanceType", "minNodes", "maxNodes", "desiredNodes", "diskSizeGb"] as const;
 const NETWORK_KEYS = ["cidr", "podCidr", "serviceCidr", "natGateways"] as const;
 const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
-const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror"] as const;
+const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror", "agentEgressCidrs"] as const;
 const IMAGE_KEYS = ["repository", "tag"] as const;
 const ADDON_KEYS = ["argocd", "istio", "falco", "externalSecrets"] as const;
 const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
@@ -92,12 +97,15 @@ export const CONFIG_KEYS = {
     retention: Object.keys(DEFAULT_RETENTION),
     protectStateful: [],
     tags: [],
-    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [], chartMirror: [] },
+    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [], chartMirror: [], agentEgressCidrs: [] },
     aws: AWS_KEYS,
     gcp: GCP_KEYS,
     azure: AZURE_KEYS,
     digitalocean: DO_KEYS,
     existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, renderYamlToDirectory: [] },
+    drRegion: [],
+    alerting: ALERTING_KEYS,
+    passwordRotationDays: [],
 } as const;
 
 /** Every dotted config path (`existing.objectStore.endpoint`) the program reads, leaves and sections. */
@@ -232,7 +240,10 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         r.fail("protectStateful", "found false; production stacks must protect stateful resources, allowed: true");
     }
     const tags = parseTags(r, raw.tags);
-    const platform = parsePlatform(r, raw.platform);
+    const clusterCidrs = cloud && cloud !== "existing" ? [network.cidr, network.podCidr, network.serviceCidr].filter((c) => typeof c === "string" && c !== "") : [];
+    const platform = parsePlatform(r, raw.platform, clusterCidrs);
+    const regionPattern = cloud && cloud !== "existing" ? { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud] : undefined;
+    const operations = parseOperations(r, raw, { cloud, environment, region, regionPattern });
 
     const cfg: Partial<StackConfig> = {
         stack,
@@ -248,6 +259,9 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         protectStateful,
         tags,
         platform,
+        ...(operations.drRegion === undefined ? {} : { drRegion: operations.drRegion }),
+        alerting: operations.alerting,
+        passwordRotationDays: operations.passwordRotationDays,
     };
 
     // Cloud-specific sections: only the chosen cloud's section may be present (when the cloud
@@ -506,7 +520,7 @@ function parseImage(r: Reader, key: string, value: unknown) {
     return { repository: repository ?? "", tag: tag ?? "" };
 }
 
-function parsePlatform(r: Reader, value: unknown): PlatformConfig {
+function parsePlatform(r: Reader, value: unknown, clusterCidrs: string[]): PlatformConfig {
     const o = r.object("platform", value);
     if (o === undefined) {
         r.fail("platform", "missing required key; an object with domain, acmeEmail, jamie and scarlet");
@@ -526,6 +540,7 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
     const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
     const addons = { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") };
     const chartMirror = parseChartMirror(r, p.chartMirror, addons);
+    const agentEgressCidrs = parseAgentEgress(r, p.agentEgressCidrs, clusterCidrs);
     return {
         domain: domain ?? "",
         acmeEmail: acmeEmail ?? "",
@@ -535,7 +550,36 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
         addons,
         thirdPartyCharts: r.boolean("platform.thirdPartyCharts", p.thirdPartyCharts) ?? true,
         ...(chartMirror === undefined ? {} : { chartMirror }),
+        agentEgressCidrs: agentEgressCidrs ?? DEFAULT_AGENT_EGRESS_CIDRS,
+        clusterCidrs,
     };
+}
+
+/**
+ * `platform.agentEgressCidrs`: canonical IPv4 CIDRs, at least one, no duplicates, none inside the
+ * metadata, private, shared, loopback or the cluster's own ranges (those are excepted from every
+ * destination that contains them, so a destination inside one would allow nothing).
+ */
+function parseAgentEgress(r: Reader, value: unknown, clusterCidrs: string[]): string[] | undefined {
+    const key = "platform.agentEgressCidrs";
+    const list = r.stringArray(key, value, { minItems: 1, item: (k, v) => r.cidr(k, v) !== undefined });
+    if (!list) {
+        return undefined;
+    }
+    let ok = true;
+    list.forEach((c, i) => {
+        if (list.indexOf(c) !== i) {
+            r.fail(`${key}[${i}]`, `found ${JSON.stringify(c)} twice; list each destination once`);
+            ok = false;
+            return;
+        }
+        const why = egressDestinationDefect(c, clusterCidrs);
+        if (why) {
+            r.fail(`${key}[${i}]`, `found ${JSON.stringify(c)}; ${why}. Allowed: public IPv4 ranges (e.g. 140.82.112.0/20) or 0.0.0.0/0`);
+            ok = false;
+        }
+    });
+    return ok ? list : undefined;
 }
 
 /**

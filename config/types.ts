@@ -116,6 +116,14 @@ export interface PlatformConfig {
      * For air-gapped and regulated sites. Absent: each chart's public repository.
      */
     chartMirror?: string;
+    /**
+     * Where Jamie, Scarlet and Ollama may open HTTPS (TCP 443) connections: IPv4 CIDRs. The metadata
+     * endpoint, private, shared, loopback and the cluster's ranges are always excepted
+     * (components/platform/egress.ts). @default ["0.0.0.0/0"]
+     */
+    agentEgressCidrs?: string[];
+    /** The cluster's own ranges (VPC, pods, services), from `network`; excepted from agent egress. Filled by the config parser. */
+    clusterCidrs?: string[];
 }
 
 /** AWS specifics. */
@@ -186,6 +194,35 @@ export interface ExistingClusterConfig {
     renderYamlToDirectory?: string;
 }
 
+/**
+ * Who hears the alerts (Alertmanager receivers). Credentials (the Slack webhook, the PagerDuty
+ * routing key, the SMTP password) must be `secure:` config values; config/operations.ts refuses
+ * plaintext ones (exit 2, naming the key).
+ */
+export interface AlertingConfig {
+    /** Slack incoming-webhook URL (secret). */
+    slackWebhookUrl?: string;
+    /** Slack channel, e.g. `#platform-alerts` (default: the webhook's own channel). */
+    slackChannel?: string;
+    /** PagerDuty Events API v2 routing (integration) key (secret). */
+    pagerDutyRoutingKey?: string;
+    /** E-mail recipient of alerts. */
+    emailTo?: string;
+    /** Sender address (required with emailTo). */
+    emailFrom?: string;
+    /** SMTP relay `host:port` (required with emailTo). */
+    smtpSmarthost?: string;
+    /** SMTP user name. */
+    smtpUsername?: string;
+    /** SMTP password (secret). */
+    smtpPassword?: string;
+    /**
+     * Dead-man's-switch URL (secret): Alertmanager posts the always-firing `Watchdog` alert there
+     * every 5 minutes; the service pages when the posts stop (Prometheus or Alertmanager is down).
+     */
+    heartbeatUrl?: string;
+}
+
 /** The whole, validated stack configuration. */
 export interface StackConfig {
     /** The Pulumi stack name. */
@@ -207,6 +244,16 @@ export interface StackConfig {
     /** Tags / labels put on every cloud resource. */
     tags: Record<string, string>;
     platform: PlatformConfig;
+    /**
+     * Region (Azure: the paired region) holding the cross-region copy of the backup store; absent
+     * when the copy is off (`drRegion: none`, dev by default, DigitalOcean and existing clusters).
+     * Default in prod: `DR_PAIRS` in config/operations.ts.
+     */
+    drRegion?: string;
+    /** Alertmanager receivers. Default: none (a prod stack without one gets an advisory). */
+    alerting: AlertingConfig;
+    /** Days after which generated passwords are replaced on the next `pulumi up`. @default 90 */
+    passwordRotationDays: number;
     aws?: AwsConfig;
     gcp?: GcpConfig;
     azure?: AzureConfig;

@@ -7,6 +7,7 @@ import { auditLoadbalancerEnforceAccessLogs } from "./audit/accessLogs";
 import { auditClusterEnforceControlPlaneLogs } from "./audit/controlPlaneLogs";
 import { dataDatabaseEnforceBackupRetention } from "./data/backupRetention";
 import { dataChartEnforceRequiredValues } from "./data/chartValues";
+import { dataBackupEnforceCrossRegion } from "./data/crossRegion";
 import { dataDatabaseEnforcePersistence } from "./data/databaseStorage";
 import { dataDatabaseEnforceHighAvailability } from "./data/highAvailability";
 import { dataStorageclassEnforceRetainPolicy } from "./data/retainVolumes";
@@ -18,6 +19,7 @@ import { nodesClusterConfigureManagedUpgrades } from "./nodes/managedUpgrades";
 import { nodesClusterEnforceMinimumCount } from "./nodes/minimumCount";
 import { nodesPoolEnforceSsdDisk } from "./nodes/ssdDisk";
 import { nodesClusterEnforceSupportedVersion } from "./nodes/supportedVersion";
+import { nodesPoolEnforceWorkloadFit } from "./nodes/workloadFit";
 import { nodesPoolEnforceZoneSpread } from "./nodes/zoneSpread";
 import { secretsAksclusterEnforceKeyvaultKms } from "./secrets/aksEncryption";
 import { secretsBucketEnforceEncryption } from "./secrets/bucketEncryption";
@@ -69,6 +71,7 @@ export const policies: Policies = [
     nodesClusterConfigureManagedUpgrades,
     nodesDokspoolEnforceAutoscaling,
     nodesClusterEnforceSupportedVersion,
+    nodesPoolEnforceWorkloadFit,
     // TLS in transit.
     tlsIngressEnforceHostCoverage,
     tlsLoadbalancerDisallowPlainHttp,
@@ -105,4 +108,5 @@ export const policies: Policies = [
     dataStorageclassEnforceRetainPolicy,
     dataDatabaseEnforcePersistence,
     dataChartEnforceRequiredValues,
+    dataBackupEnforceCrossRegion,
 ];

@@ -64,6 +64,11 @@ export interface EksClusterArgs extends ClusterArgsBase {
     /** AWS region of the cluster, e.g. `eu-west-1`; every zone must belong to it. */
     region: string;
     /**
+     * Region of the backup bucket's cross-region copy (S3 replication to a bucket there, encrypted
+     * with a KMS key there); absent: no copy. @default undefined
+     */
+    drRegion?: string;
+    /**
      * IAM role or user ARNs given cluster-admin (AmazonEKSClusterAdminPolicy) through EKS access
      * entries. At least one; the credentials running `pulumi up` must be, or assume, one of them
      * (the creator gets no implicit admin access).
@@ -333,7 +338,7 @@ export class EksCluster extends pulumi.ComponentResource {
         });
 
         // Object store and workload identity.
-        const store = createObjectStore({ name, region, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
+        const store = createObjectStore({ name, region, drRegion: args.drRegion, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
         const binder = new IrsaBinder({ namePrefix: name, oidcProviderArn: oidc.arn, issuerUrl, bucketArn: store.bucket.arn, kmsKeyArn: key.arn, tags, parent: this });
 
         const warnings: string[] = [];

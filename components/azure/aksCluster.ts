@@ -48,6 +48,14 @@ export interface AksMaintenanceWindow {
 
 /** Arguments of `AksCluster`. */
 export interface AksClusterArgs extends ClusterArgsBase {
+    /**
+     * Azure's paired region of `location` to keep a copy of the backup account in: with it the
+     * account is read-access geo-zone-redundant (`Standard_RAGZRS`: three zones here, asynchronous
+     * copy to the pair, typically under 15 minutes behind, readable there at
+     * `<account>-secondary`); without it zone-redundant only (`Standard_ZRS`). Changing it converts
+     * the account in place.
+     */
+    drRegion?: string;
     /** Azure region, e.g. `westeurope`; `zones` are its availability zones (`1`, `2`, `3`). */
     location: string;
     /** Entra ID groups given cluster-admin through Azure RBAC. */
@@ -347,7 +355,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 location,
                 accountName: client.subscriptionId.apply((s) => uniqueName(name, `${s}/${location}`, { max: 24, alnum: true })),
                 kind: "StorageV2",
-                sku: { name: "Standard_ZRS" },
+                sku: { name: args.drRegion ? "Standard_RAGZRS" : "Standard_ZRS" },
                 accessTier: "Hot",
                 allowBlobPublicAccess: false,
                 allowSharedKeyAccess: false,

@@ -9,7 +9,7 @@ import { PersistentVolumeClaim, Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { AgentImage, Environment } from "../../config/types";
 import type { ClusterTarget } from "../contract";
-import { agentBudgets, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT, WorkloadBudget } from "./budgets";
+import { AGENT_EPHEMERAL_STORAGE, agentBudgets, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT, WorkloadBudget } from "./budgets";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { LAYOUT, serviceHost } from "./layout";
@@ -99,10 +99,15 @@ export interface AgentsArgs {
 }
 
 /** HPA, PDB, replicas, resources, spread and placement values shared by both agent charts. */
-export function agentChartValues(budget: WorkloadBudget, zones: readonly string[], nodeRoleLabel: string): Record<string, unknown> {
+export function agentChartValues(budget: WorkloadBudget, zones: readonly string[], nodeRoleLabel: string, storageClass: pulumi.Input<string> = ""): Record<string, unknown> {
     return {
         replicaCount: budget.minReplicas,
-        resources: budget.resources,
+        resources: {
+            requests: { ...budget.resources.requests, "ephemeral-storage": AGENT_EPHEMERAL_STORAGE.request },
+            limits: { ...budget.resources.limits, "ephemeral-storage": AGENT_EPHEMERAL_STORAGE.limit },
+        },
+        // The storage budget (REQUIREMENTS.md: Jamie 50 GB, Scarlet 100 GB): a volume per pod on the SSD class.
+        workspace: { size: budget.workspaceGi ? `${budget.workspaceGi}Gi` : "", storageClass, mountPath: "/workspace" },
         autoscaling: {
             enabled: true,
             minReplicas: budget.minReplicas,
@@ -253,7 +258,7 @@ export class Agents extends pulumi.ComponentResource {
                     serviceAccount: { create: false, name: ns.jamie.serviceAccountName },
                     podLabels: ns.jamie.podLabels,
                     ports: LAYOUT.jamie.ports,
-                    ...agentChartValues(budgets.jamie, zones, args.target.nodeRoleLabel),
+                    ...agentChartValues(budgets.jamie, zones, args.target.nodeRoleLabel, args.target.ssdStorageClass),
                     connections: { secretName: jamieSecret.metadata.name, mongodbUriKey: "mongodbUri", redisUrlKey: "redisUrl" },
                     ollamaUrl: this.internalUrls.ollama,
                     scarletUrl: this.internalUrls.scarletApi,
@@ -277,7 +282,7 @@ export class Agents extends pulumi.ComponentResource {
                     serviceAccount: { create: false, name: ns.scarlet.serviceAccountName },
                     podLabels: ns.scarlet.podLabels,
                     ports: LAYOUT.scarlet.ports,
-                    ...agentChartValues(budgets.scarlet, zones, args.target.nodeRoleLabel),
+                    ...agentChartValues(budgets.scarlet, zones, args.target.nodeRoleLabel, args.target.ssdStorageClass),
                     connections: { secretName: scarletSecret.metadata.name, postgresUriKey: "postgresUri" },
                     jamieUrl: this.internalUrls.jamieApi,
                     otlpEndpoint: otlp,

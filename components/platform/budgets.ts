@@ -1,6 +1,7 @@
 /**
  * Per-workload budgets (REQUIREMENTS.md: Jamie 2 vCPU / 8 GiB / 50 GB, Scarlet 4 vCPU / 16 GiB /
- * 100 GB, monitoring 4 / 16 / 200, databases 2 / 8 / 100) mapped to pod requests and limits,
+ * 100 GB, monitoring 4 / 16 / 200, databases 2 / 8 / 100) mapped to pod requests and limits, the
+ * agents' storage budgets to a per-pod workspace volume (`workspaceGi`),
  * replica counts, autoscaling bounds, namespace quotas and limit ranges. The budget is each pod's
  * limit; requests are half of it so the HPA (70 % CPU of the request) scales out well before a
  * pod is throttled. Dev keeps one replica and small requests so it fits the seed's two
@@ -22,7 +23,19 @@ export interface WorkloadBudget {
     minReplicas: number;
     /** HPA maximum. */
     maxReplicas: number;
+    /**
+     * The storage budget, GiB per pod: a volume of the SSD StorageClass mounted at /workspace (a
+     * generic ephemeral volume, created and deleted with the pod). Jamie and Scarlet only.
+     */
+    workspaceGi?: number;
 }
+
+/**
+ * Ephemeral storage of an agent container (writable layer, logs, the 1 GiB /tmp): requested and
+ * capped so a runaway writer is evicted before it fills the node's disk; the budget itself is the
+ * workspace volume, never the node's disk (Scarlet's 100 GB would not fit a 100 GB node disk).
+ */
+export const AGENT_EPHEMERAL_STORAGE = { request: "1Gi", limit: "2Gi" };
 
 /** The agents' budgets. */
 export interface AgentBudgets {
@@ -38,8 +51,8 @@ export const HPA_CPU_PERCENT = 70;
 export const HPA_MEMORY_PERCENT = 80;
 
 const PROD: AgentBudgets = {
-    jamie: { resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } }, minReplicas: 3, maxReplicas: 9 },
-    scarlet: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } }, minReplicas: 3, maxReplicas: 6 },
+    jamie: { resources: { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } }, minReplicas: 3, maxReplicas: 9, workspaceGi: 50 },
+    scarlet: { resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } }, minReplicas: 3, maxReplicas: 6, workspaceGi: 100 },
     ollama: {
         resources: { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } },
         minReplicas: 1,
@@ -49,15 +62,28 @@ const PROD: AgentBudgets = {
 };
 
 const DEV: AgentBudgets = {
-    jamie: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
-    scarlet: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2 },
+    // Dev workspaces are a fifth of the budget (volumes cost money whether used or not).
+    jamie: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2, workspaceGi: 10 },
+    scarlet: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2, workspaceGi: 20 },
     ollama: {
-        resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        resources: { requests: { cpu: "250m", memory: "1536Mi" }, limits: { cpu: "2", memory: "4Gi" } },
         minReplicas: 1,
         maxReplicas: 1,
         modelVolumeGi: 30,
     },
 };
+
+/**
+ * A controller's resources for an environment: production as given; dev (two 2-vCPU nodes, seed
+ * 000) requests a quarter of the CPU (at least 10m), since controllers idle at a few millicores,
+ * and keeps the memory request and the limits, so they can still burst.
+ */
+export function controllerResources(prod: Resources, environment: Environment): Resources {
+    if (environment === "prod") {
+        return prod;
+    }
+    return { requests: { cpu: cpu(Math.max(10, Math.round(cpuMillis(prod.requests.cpu) / 4))), memory: prod.requests.memory }, limits: prod.limits };
+}
 
 /** The agents' budgets for an environment. */
 export function agentBudgets(environment: Environment): AgentBudgets {
@@ -86,17 +112,22 @@ const mem = (mi: number): string => (mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}
 /** A namespace's ResourceQuota `hard` map. */
 export type QuotaHard = Record<string, string>;
 
-/** Quota for an agent namespace: room for `maxReplicas + 1` pods (one surge pod during a rollout). */
+/**
+ * Quota for an agent namespace: room for `maxReplicas + 1` pods (one surge pod during a rollout),
+ * with their workspace volumes (Jamie, Scarlet) or the given model volume (Ollama).
+ */
 function agentQuota(b: WorkloadBudget, extraStorage?: string): QuotaHard {
     const n = b.maxReplicas + 1;
+    const storage = extraStorage ?? (b.workspaceGi ? `${b.workspaceGi * n}Gi` : undefined);
+    const claims = extraStorage ? 2 : b.workspaceGi ? n : 0;
     return {
         "requests.cpu": cpu(cpuMillis(b.resources.requests.cpu) * n),
         "requests.memory": mem(memoryMi(b.resources.requests.memory) * n),
         "limits.cpu": cpu(cpuMillis(b.resources.limits.cpu) * n),
         "limits.memory": mem(memoryMi(b.resources.limits.memory) * n),
         pods: String(n * 2),
-        "requests.storage": extraStorage ?? "0",
-        persistentvolumeclaims: extraStorage ? "2" : "0",
+        "requests.storage": storage ?? "0",
+        persistentvolumeclaims: String(claims),
         "services.loadbalancers": "0",
         "services.nodeports": "0",
     };

@@ -14,7 +14,7 @@ import { CertManager, GATEWAY_NAME, HTTP_LISTENER } from "./certManager";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { kebab, NAMESPACE_NAME_LABEL } from "./networkPolicies";
-import { HPA_CPU_PERCENT, HPA_MEMORY_PERCENT } from "./budgets";
+import { controllerResources, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT } from "./budgets";
 import { controllerReplicas, tolerateBurst, topologySpread } from "./scheduling";
 
 export { GATEWAY_NAME, HTTP_LISTENER };
@@ -108,7 +108,7 @@ export class GatewayController extends pulumi.ComponentResource {
                     deployment: {
                         replicas,
                         envoyGateway: {
-                            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } },
+                            resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } }, args.environment),
                             // Merged over the chart's restricted context (non-root 65532, no capabilities).
                             securityContext: { readOnlyRootFilesystem: true },
                         },
@@ -165,7 +165,8 @@ export class Edge extends pulumi.ComponentResource {
                                 replicas: prod ? 3 : 1,
                                 // Stateless and HPA-scaled: may run on EKS Auto Mode's burst nodes.
                                 pod: { topologySpreadConstraints: prod ? topologySpread(zones, proxyLabels) : [], tolerations: [tolerateBurst()] },
-                                container: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
+                                // Dev: 100m (one proxy for a handful of users on two small nodes).
+                                container: { resources: { requests: { cpu: prod ? "250m" : "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
                             },
                             envoyHpa: prod
                                 ? {

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterTarget, ObjectStoreAccess } from "../contract";
 import { LIMIT_RANGE, QuotaHard } from "./budgets";
 import type { ComponentLayout } from "./layout";
-import { FlowSpec, kebab, namespacePolicies } from "./networkPolicies";
+import { FlowSpec, kebab, namespacePolicies, PolicyPeer } from "./networkPolicies";
 
 /** Pod Security Standards level. */
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
@@ -67,6 +67,8 @@ export interface FoundationArgs {
     namespaces: NamespaceSpec[];
     /** Cross-namespace flows (from layout.ts FLOWS, plus the add-ons' own). */
     flows: readonly FlowSpec[];
+    /** Peers of the agents' internet egress (egress.ts `agentEgressPeers`). @default the whole internet less the excluded ranges */
+    agentEgress?: PolicyPeer[];
 }
 
 /** What the Foundation made for one component. */
@@ -120,7 +122,7 @@ export class Foundation extends pulumi.ComponentResource {
             );
             const inNs = { parent: this, dependsOn: [namespace] };
             const children: pulumi.Resource[] = [];
-            for (const p of namespacePolicies(spec.component, layout, args.flows, { meshed })) {
+            for (const p of namespacePolicies(spec.component, layout, args.flows, { meshed, agentEgress: args.agentEgress })) {
                 children.push(
                     new NetworkPolicy(
                         `${base}-${p.name}`,

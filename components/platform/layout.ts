@@ -34,6 +34,11 @@ export interface ComponentLayout {
     apiServerIngress?: string[];
     /** TCP ports it may reach on the nodes themselves (kubelet 10250, node-exporter 9100). */
     nodeEgress?: number[];
+    /**
+     * Whether it may reach the internet on 443 at the stack's `platform.agentEgressCidrs`, never the
+     * metadata endpoint, private or cluster ranges (components/platform/egress.ts).
+     */
+    agentEgress?: boolean;
 }
 
 export const LAYOUT: Record<ComponentName, ComponentLayout> = {
@@ -52,9 +57,10 @@ export const LAYOUT: Record<ComponentName, ComponentLayout> = {
         internetEgress: [443],
         apiServerIngress: ["webhook"],
     },
-    jamie: { namespace: "jamie", ports: { portal: 3000, api: 8000, health: 9000 } },
-    scarlet: { namespace: "scarlet", ports: { api: 8001, metrics: 9001, health: 8080 } },
-    ollama: { namespace: "ollama", ports: { api: 11434 }, internetEgress: [443] },
+    // The agents and the model server reach the internet (GitHub, Slack, model downloads) on 443 only.
+    jamie: { namespace: "jamie", ports: { portal: 3000, api: 8000, health: 9000 }, agentEgress: true },
+    scarlet: { namespace: "scarlet", ports: { api: 8001, metrics: 9001, health: 8080 }, agentEgress: true },
+    ollama: { namespace: "ollama", ports: { api: 11434 }, agentEgress: true },
     // 9443: the CloudNativePG operator's admission webhook (the API server calls it).
     postgres: { namespace: "data-postgres", ports: { postgres: 5432, metrics: 9187, webhook: 9443 }, apiServer: true, internetEgress: [443], apiServerIngress: ["webhook"] },
     mongodb: { namespace: "data-mongodb", ports: { mongodb: 27017, metrics: 9216 }, apiServer: true, internetEgress: [443] },

@@ -2,9 +2,11 @@
  * Pure builders for the platform's NetworkPolicies, derived from the one port map (layout.ts):
  * per namespace a default deny of all ingress and egress, then DNS, same-namespace traffic, and
  * one explicit allow per direction of every flow in FLOWS, plus the API-server, internet, node and
- * public allowances the layout names. No Pulumi here: the Foundation turns these into resources,
+ * public allowances the layout names; the agents' internet egress (443 to the stack's destinations,
+ * never the metadata endpoint, private or cluster ranges: egress.ts). No Pulumi here: the Foundation turns these into resources,
  * tests read them directly.
  */
+import { AGENT_EGRESS_PORT, agentEgressPeers, DEFAULT_AGENT_EGRESS_CIDRS } from "./egress";
 import type { ComponentLayout } from "./layout";
 
 /** A port in a NetworkPolicy rule. */
@@ -17,7 +19,7 @@ export interface PolicyPort {
 export type PolicyPeer =
     | { namespaceSelector: { matchLabels: Record<string, string> }; podSelector?: { matchLabels?: Record<string, string> } }
     | { podSelector: Record<string, never> }
-    | { ipBlock: { cidr: string } };
+    | { ipBlock: { cidr: string; except?: string[] } };
 
 /** A plain NetworkPolicy: name, namespace and spec, ready for `networking.k8s.io/v1`. */
 export interface PolicyDoc {
@@ -45,6 +47,12 @@ export interface PolicyOptions {
      * port 15008, and kubelet probes arrive from the ambient SNAT address 169.254.7.127.
      */
     meshed?: ReadonlySet<string>;
+    /**
+     * Peers of the agents' internet egress (components marked `agentEgress`), from
+     * `agentEgressPeers`: each destination with the metadata, private and cluster ranges excepted.
+     * @default agentEgressPeers(DEFAULT_AGENT_EGRESS_CIDRS, [])
+     */
+    agentEgress?: PolicyPeer[];
 }
 
 /** Standard label every namespace carries with its own name (Kubernetes sets it). */
@@ -181,6 +189,10 @@ export function namespacePolicies(
     }
     if (me.internetEgress && me.internetEgress.length > 0) {
         doc("allow-internet-egress", { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: ANYWHERE } }], ports: me.internetEgress.map(tcp) }] });
+    }
+    if (me.agentEgress) {
+        const to = opts.agentEgress ?? agentEgressPeers(DEFAULT_AGENT_EGRESS_CIDRS, []);
+        doc("allow-agent-internet-egress", { policyTypes: ["Egress"], egress: [{ to, ports: [tcp(AGENT_EGRESS_PORT)] }] });
     }
     if (me.nodeEgress && me.nodeEgress.length > 0) {
         doc("allow-node-egress", { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: ANYWHERE } }], ports: me.nodeEgress.map(tcp) }] });

@@ -57,6 +57,56 @@ export interface NodePoolView {
     diskSsd: boolean | typeof UNKNOWN;
     /** Whether the node disks are encrypted with a customer-managed key (or host encryption on AKS). */
     diskEncrypted: Derived<boolean> | typeof UNKNOWN;
+    /** Kubernetes labels and taints the pool puts on its nodes (effects in Kubernetes spelling). */
+    scheduling: NodeScheduling | typeof UNKNOWN;
+}
+
+/** A taint as Kubernetes spells it. */
+export interface NodeTaint {
+    key: string;
+    value?: string;
+    effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** The labels and taints of a pool's nodes. */
+export interface NodeScheduling {
+    labels: Record<string, string>;
+    taints: NodeTaint[];
+}
+
+const EFFECTS: Record<string, NodeTaint["effect"]> = {
+    NO_SCHEDULE: "NoSchedule",
+    NoSchedule: "NoSchedule",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+    PreferNoSchedule: "PreferNoSchedule",
+    NO_EXECUTE: "NoExecute",
+    NoExecute: "NoExecute",
+};
+
+/**
+ * Normalises taints: objects `{key, value, effect}` (EKS `NO_SCHEDULE`, GKE, DOKS) or AKS strings
+ * `key=value:NoSchedule`. Unparseable entries are kept as NoSchedule on their text, so a pool is
+ * never judged more open than it is.
+ */
+export function normaliseTaints(list: unknown[]): NodeTaint[] {
+    return list.map((t) => {
+        if (typeof t === "string") {
+            const m = /^([^=:]+)(?:=([^:]*))?:(\w+)$/.exec(t.trim());
+            return m ? { key: m[1], value: m[2], effect: EFFECTS[m[3]] ?? "NoSchedule" } : { key: t, effect: "NoSchedule" as const };
+        }
+        const o = obj(t) ?? {};
+        return { key: String(o.key ?? ""), value: typeof o.value === "string" ? o.value : undefined, effect: EFFECTS[String(o.effect)] ?? "NoSchedule" };
+    });
+}
+
+function scheduling(labels: unknown, taints: unknown): NodeScheduling | typeof UNKNOWN {
+    return peek(() => {
+        const l: Record<string, string> = {};
+        for (const [k, v] of Object.entries(obj(labels) ?? {})) {
+            l[k] = String(v);
+        }
+        return { labels: l, taints: normaliseTaints(arr(taints)) };
+    });
 }
 
 /** A cluster (the thing node counts are summed over). */
@@ -231,6 +281,7 @@ function eksPool(ng: PolicyResource, all: PolicyResource[], cfg: NodeViewConfig,
             return min !== undefined ? { value: min, from: "scalingConfig.minSize" } : { value: num(sc.desiredSize) ?? 0, from: "scalingConfig.desiredSize (no minSize)" };
         }),
         zones: derive(() => eksZones(ng, all, cfg)),
+        scheduling: scheduling(p.labels, p.taints),
         machineTypes: derive(() => {
             const own = arr<string>(p.instanceTypes).filter((t) => typeof t === "string");
             if (own.length > 0) {
@@ -359,6 +410,7 @@ function gkePool(
             return n !== undefined ? perZone(n, `${num(pool.nodeCount) !== undefined ? "nodeCount" : "initialNodeCount"} ${n} per zone`) : perZone(1, "the default of 1 node per zone");
         }),
         zones,
+        scheduling: peek(() => scheduling(ncOf().labels, ncOf().taints)) as NodeScheduling | typeof UNKNOWN,
         machineTypes: derive(() => {
             const t = str(ncOf().machineType);
             return t ? { value: [t], from: "nodeConfig.machineType" } : { value: ["e2-medium"], from: "the GKE default (machineType not set)" };
@@ -421,6 +473,7 @@ function aksPool(r: PolicyResource, poolLabel: string, p: Props, cluster: { key:
             return s !== undefined ? { value: s, from: "osDiskSizeGB" } : { value: 128, from: "the AKS default (osDiskSizeGB not set)" };
         }),
         diskType: derive(() => ({ value: diskType(), from: str(p.osDiskType) ? "osDiskType" : "the AKS default osDiskType" })),
+        scheduling: scheduling(p.nodeLabels, p.nodeTaints),
         diskSsd: peek(() => diskType() === "Ephemeral" || azurePremiumCapable(str(p.vmSize) ?? "Standard_D2s_v3")),
         diskEncrypted: derive(() => {
             if (bool(p.enableEncryptionAtHost) === true) {
@@ -467,6 +520,7 @@ function doksPool(r: PolicyResource, poolLabel: string, p: Props, cluster: { key
             return d ? { value: d.diskGb, from: `the local disk of droplet size ${JSON.stringify(size())}` } : { value: 0, from: `droplet size ${JSON.stringify(size() ?? "")} is not in the DigitalOcean catalogue, so its disk is unknown` };
         }),
         diskType: derive(() => ({ value: "local SSD", from: "the droplet's local disk (every droplet size is SSD)" })),
+        scheduling: scheduling(p.labels, p.taints),
         diskSsd: true,
         diskEncrypted: derive(() => ({ value: false, from: "a droplet's local disk has no encryption setting or customer-managed key on DOKS" })),
     };

@@ -41,7 +41,8 @@ describe("aws stacks through index.ts (runProgram)", function () {
     it("aws-prod builds the EKS cluster named after the stack, in eu-west-1 over three zones", () => {
         const { component, aws } = cluster(prod, "aws-prod");
         assert.strictEqual(component.parent, one(prod.resources, "pulumi:pulumi:Stack", "agent-platform-aws-prod").urn);
-        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 3, 3, 4, 1, 4, 4, 5, 1, 1]);
+        // Two keys and two buckets: the cluster's and the cross-region copy's in eu-central-1 (drRegion's prod default).
+        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 3, 3, 4, 1, 4, 4, 5, 2, 2]);
         const eks = one(prod.resources, "aws:eks/cluster:Cluster", "agents-aws-prod-eks");
         assert.strictEqual(eks.inputs.name, "agents-aws-prod");
         assert.strictEqual(eks.inputs.version, "1.35");
@@ -79,7 +80,7 @@ describe("aws stacks through index.ts (runProgram)", function () {
         assert.deepStrictEqual(pools, {
             "agents-aws-prod-system": ["m6i.xlarge", 3, 6, 3],
             "agents-aws-prod-agents": ["m6i.2xlarge", 3, 9, 3],
-            "agents-aws-prod-data": ["r6i.xlarge", 3, 6, 3],
+            "agents-aws-prod-data": ["m6i.2xlarge", 3, 6, 3],
             "agents-aws-prod-monitoring": ["m6i.xlarge", 3, 6, 3],
         });
         const disks = ofType(prod.resources, "aws:ec2/launchTemplate:LaunchTemplate").map((lt) => at(lt, "blockDeviceMappings.0.ebs.volumeSize"));

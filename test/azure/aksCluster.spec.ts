@@ -257,7 +257,7 @@ describe("AksCluster (azure-prod arguments)", () => {
         assert.strictEqual(system[0].name, "system");
         assert.strictEqual(system[0].mode, "System");
         check(system[0], "system", "Standard_D4s_v5", 128, 6);
-        const pools: Record<string, [string, number, number]> = { agents: ["Standard_D8s_v5", 128, 9], data: ["Standard_E4s_v5", 128, 6], monitoring: ["Standard_D4s_v5", 256, 6] };
+        const pools: Record<string, [string, number, number]> = { agents: ["Standard_D8s_v5", 128, 9], data: ["Standard_D8s_v5", 128, 6], monitoring: ["Standard_D4s_v5", 256, 6] };
         for (const [role, [vm, disk, max]] of Object.entries(pools)) {
             const p = one(run.resources, T.pool, `t-${role}`);
             assert.strictEqual(at(p, "agentPoolName"), role);

@@ -225,7 +225,7 @@ describe("issue 11: node pool overrides merge over the defaults (case 5)", () =>
             [
                 ["system", "m6i.xlarge", 3, 6, 100],
                 ["agents", "m6i.4xlarge", 3, 9, 100],
-                ["data", "r6i.xlarge", 3, 6, 100],
+                ["data", "m6i.2xlarge", 3, 6, 100],
                 ["monitoring", "m6i.xlarge", 3, 6, 200],
             ],
         );
@@ -312,5 +312,27 @@ describe("issue 11: every documented key works (case 14)", () => {
         expectProblem(changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "password" } }), "azure.kubeloginMode", /found "password"; allowed: azurecli, workloadidentity, msi, spn/);
         const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
         assert.match(index, /kubeloginMode: c\.azure!\.kubeloginMode/);
+    });
+});
+
+describe("issue 13: platform.agentEgressCidrs (the agents' internet destinations)", () => {
+    const withEgress = (v: unknown, stack = "aws-dev") => {
+        const cfg = stackFile(stack);
+        const platform = { ...(cfg[`${P}:platform`] as Record<string, unknown>), agentEgressCidrs: v };
+        return { ...cfg, [`${P}:platform`]: platform };
+    };
+    it("defaults to 0.0.0.0/0 and carries the cluster's own ranges for the except list", () => {
+        const cfg = accepted("aws-dev", stackFile("aws-dev"));
+        assert.deepStrictEqual(cfg.platform.agentEgressCidrs, ["0.0.0.0/0"]);
+        assert.deepStrictEqual(cfg.platform.clusterCidrs, ["10.50.0.0/16", "10.244.0.0/14", "10.96.0.0/16"]);
+        assert.deepStrictEqual(accepted("aws-dev", withEgress(["140.82.112.0/20", "0.0.0.0/0"])).platform.agentEgressCidrs, ["140.82.112.0/20", "0.0.0.0/0"]);
+    });
+    it("names the key, the value and what is allowed for each bad destination", () => {
+        expectProblem(withEgress(["169.254.169.254/32"]), "platform.agentEgressCidrs[0]", /found "169\.254\.169\.254\/32"; it lies inside 169\.254\.0\.0\/16 .*metadata endpoint.*Allowed: public IPv4 ranges/);
+        expectProblem(withEgress(["10.50.0.0/24"]), "platform.agentEgressCidrs[0]", /inside 10\.0\.0\.0\/8/);
+        expectProblem(withEgress(["140.82.112.0/20", "140.82.112.0/20"]), "platform.agentEgressCidrs[1]", /twice/);
+        expectProblem(withEgress(["140.82.112.1/20"]), "platform.agentEgressCidrs[0]", /host bits|140\.82\.112\.0\/20/);
+        expectProblem(withEgress([]), "platform.agentEgressCidrs", /at least 1 required/);
+        expectProblem(withEgress("0.0.0.0/0"), "platform.agentEgressCidrs", /must be a list of strings/);
     });
 });

@@ -48,7 +48,7 @@ describe("stack config: parseStackConfig", () => {
             [
                 ["system", "m6i.xlarge", 3, 100],
                 ["agents", "m6i.2xlarge", 3, 100],
-                ["data", "r6i.xlarge", 3, 100],
+                ["data", "m6i.2xlarge", 3, 100],
                 ["monitoring", "m6i.xlarge", 3, 200],
             ],
         );

@@ -263,7 +263,7 @@ describe("ClusterTarget contract: every invariant can fail", () => {
             `object store ${facts.objectStore!.name}: not encrypted with a customer-managed key`,
             "secrets encryption: etcd Secrets are not encrypted with a customer-managed key",
             "audit logging: control-plane audit logs are not on",
-            ...["system", "agents", "data", "monitoring"].map((role) => `pool ${role}: disk ${role === "agents" || role === "monitoring" ? 200 : 100} GB, ssd true, encrypted false; need 100 GB SSD, encrypted`),
+            ...["system", "agents", "data", "monitoring"].map((role) => `pool ${role}: disk ${role === "system" ? 100 : 200} GB, ssd true, encrypted false; need 100 GB SSD, encrypted`),
         ]);
     });
 

@@ -36,7 +36,7 @@ describe("stack config: cloud digitalocean", () => {
             [
                 ["system", "gd-4vcpu-16gb", 100, 3],
                 ["agents", "gd-8vcpu-32gb", 200, 3],
-                ["data", "m-4vcpu-32gb", 100, 3],
+                ["data", "gd-8vcpu-32gb", 200, 3],
                 ["monitoring", "gd-8vcpu-32gb", 200, 3],
             ],
         );

@@ -75,7 +75,7 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
         assert.deepStrictEqual(seen, [
             { role: "system", size: "gd-4vcpu-16gb", autoScale: true, min: 3, max: 6, taints: 0, count: undefined },
             { role: "agents", size: "gd-8vcpu-32gb", autoScale: true, min: 3, max: 9, taints: 1, count: undefined },
-            { role: "data", size: "m-4vcpu-32gb", autoScale: true, min: 3, max: 6, taints: 1, count: undefined },
+            { role: "data", size: "gd-8vcpu-32gb", autoScale: true, min: 3, max: 6, taints: 1, count: undefined },
             { role: "monitoring", size: "gd-8vcpu-32gb", autoScale: true, min: 3, max: 6, taints: 1, count: undefined },
         ]);
         assert.deepStrictEqual(pools[2].taints, [{ key: NODE_ROLE_TAINT, value: "data", effect: "NoSchedule" }]);

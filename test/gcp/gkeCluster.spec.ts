@@ -192,7 +192,7 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         const expected: Record<string, { machine: string; min: number; max: number; initial: number; disk: number }> = {
             system: { machine: "e2-standard-4", min: 1, max: 2, initial: 1, disk: 100 },
             agents: { machine: "n2-standard-8", min: 1, max: 3, initial: 1, disk: 100 },
-            data: { machine: "n2-highmem-4", min: 1, max: 2, initial: 1, disk: 100 },
+            data: { machine: "n2-standard-8", min: 1, max: 2, initial: 1, disk: 100 },
             monitoring: { machine: "e2-standard-4", min: 1, max: 2, initial: 1, disk: 200 },
         };
         const diskKey = String(at(one(run.resources, T.key, "t-disks"), "keyRing"));

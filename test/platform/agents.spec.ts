@@ -68,7 +68,7 @@ describe("platform agents", function () {
 
     it("sizes the agents from the per-workload budgets with an HPA at 70 % CPU, a PDB and zone spread", () => {
         const j = one(run, CHART, "t-agents-jamie").inputs.values as any;
-        assert.deepStrictEqual(j.resources, { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } });
+        assert.deepStrictEqual(j.resources, { requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "2", memory: "8Gi", "ephemeral-storage": "2Gi" } });
         assert.strictEqual(j.replicaCount, 3);
         assert.deepStrictEqual(j.autoscaling, { enabled: true, minReplicas: 3, maxReplicas: 9, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 });
         assert.deepStrictEqual(j.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
@@ -76,8 +76,11 @@ describe("platform agents", function () {
         assert.deepStrictEqual(j.ports, { portal: 3000, api: 8000, health: 9000 });
         assert.deepStrictEqual(j.serviceMonitor, { enabled: true, path: "/metrics", interval: "30s", labels: {} });
         const s = one(run, CHART, "t-agents-scarlet").inputs.values as any;
-        assert.deepStrictEqual(s.resources, { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } });
+        assert.deepStrictEqual(s.resources, { requests: { cpu: "2", memory: "8Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "4", memory: "16Gi", "ephemeral-storage": "2Gi" } });
         assert.strictEqual(s.autoscaling.targetCPUUtilizationPercentage, 70);
+        // The storage budgets (REQUIREMENTS.md: Jamie 50 GB, Scarlet 100 GB): a per-pod volume on the SSD class.
+        assert.deepStrictEqual(j.workspace, { size: "50Gi", storageClass: "encrypted-ssd", mountPath: "/workspace" });
+        assert.deepStrictEqual(s.workspace, { size: "100Gi", storageClass: "encrypted-ssd", mountPath: "/workspace" });
         assert.deepStrictEqual(s.ports, { api: 8001, metrics: 9001, health: 8080 });
         assert.deepStrictEqual(s.serviceMonitor, { enabled: true, interval: "30s", labels: {} });
     });
@@ -153,7 +156,8 @@ describe("platform agents", function () {
         const dev = await build({ environment: "dev", zones: ["zone-a"] });
         const j = one(dev, CHART, "t-agents-jamie").inputs.values as any;
         assert.strictEqual(j.replicaCount, 1);
-        assert.deepStrictEqual(j.resources, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } });
+        assert.deepStrictEqual(j.resources, { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "2Gi", "ephemeral-storage": "2Gi" } });
+        assert.deepStrictEqual(j.workspace, { size: "10Gi", storageClass: "encrypted-ssd", mountPath: "/workspace" });
         assert.strictEqual(j.topologySpread.zoneWhenUnsatisfiable, "ScheduleAnyway");
         assert.strictEqual(at(one(dev, "kubernetes:core/v1:PersistentVolumeClaim", "t-agents-ollama-models").inputs, "spec.resources.requests.storage"), "30Gi");
     });

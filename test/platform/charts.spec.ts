@@ -150,7 +150,20 @@ describe("local charts (rendered with helm template)", () => {
 
             it("requests and limits from the budget, spread over zones, preferring the agents pool", () => {
                 const budget = chart === "jamie" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
-                assert.deepStrictEqual(container.resources, budget);
+                assert.deepStrictEqual(container.resources, {
+                    requests: { ...budget.requests, "ephemeral-storage": "1Gi" },
+                    limits: { ...budget.limits, "ephemeral-storage": "2Gi" },
+                });
+            });
+
+            it("mounts the storage budget as a per-pod workspace volume (Jamie 50 Gi, Scarlet 100 Gi)", () => {
+                const vol = pod.volumes.find((v: { name: string }) => v.name === "workspace");
+                assert.ok(vol, "workspace volume");
+                assert.deepStrictEqual(vol.ephemeral.volumeClaimTemplate.spec.accessModes, ["ReadWriteOnce"]);
+                assert.strictEqual(vol.ephemeral.volumeClaimTemplate.spec.resources.requests.storage, chart === "jamie" ? "50Gi" : "100Gi");
+                assert.strictEqual(vol.ephemeral.volumeClaimTemplate.spec.storageClassName, "gp3-encrypted", "the aws-prod SSD class");
+                assert.deepStrictEqual(container.volumeMounts.find((m: { name: string }) => m.name === "workspace"), { name: "workspace", mountPath: "/workspace" });
+                assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === "WORKSPACE_DIR" && e.value === "/workspace"));
                 assert.deepStrictEqual(
                     pod.topologySpreadConstraints.map((t: { topologyKey: string; whenUnsatisfiable: string }) => [t.topologyKey, t.whenUnsatisfiable]),
                     [

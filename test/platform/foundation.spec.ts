@@ -146,8 +146,23 @@ describe("platform foundation", function () {
         assert.deepStrictEqual(internet, COMPONENTS.filter((c) => LAYOUT[c].internetEgress?.length).map((c) => `t-${kebab(c)}-allow-internet-egress`).sort());
         assert.ok(!internet.includes("t-jamie-allow-internet-egress"));
         assert.ok(!internet.includes("t-scarlet-allow-internet-egress"));
+        assert.ok(!internet.includes("t-ollama-allow-internet-egress"), "Ollama's egress is the agents' restricted one");
         assert.deepStrictEqual(ingressPorts(run, "certManager", "allow-apiserver-ingress"), [10250]);
         assert.deepStrictEqual(egressPorts(run, "monitoring", "allow-node-egress"), [10250, 9100]);
+    });
+
+    it("lets Jamie, Scarlet and Ollama reach the internet on 443 only, never the metadata endpoint, private or cluster ranges", () => {
+        for (const c of ["jamie", "scarlet", "ollama"] as ComponentName[]) {
+            const spec = policy(run, c, "allow-agent-internet-egress").inputs.spec as any;
+            assert.deepStrictEqual(spec.policyTypes, ["Egress"]);
+            assert.strictEqual(spec.egress.length, 1);
+            assert.deepStrictEqual(spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
+            assert.deepStrictEqual(spec.egress[0].to, [
+                { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16", "168.63.129.16/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/8"] } },
+            ]);
+        }
+        const others = ofType(run, NP).filter((p) => p.name.endsWith("-allow-agent-internet-egress")).map((p) => p.name).sort();
+        assert.deepStrictEqual(others, ["t-jamie-allow-agent-internet-egress", "t-ollama-allow-agent-internet-egress", "t-scarlet-allow-agent-internet-egress"]);
     });
 
     it("gives every namespace a ResourceQuota and a LimitRange", () => {
@@ -163,8 +178,9 @@ describe("platform foundation", function () {
                 "limits.cpu": "20",
                 "limits.memory": "80Gi",
                 pods: "20",
-                "requests.storage": "0",
-                persistentvolumeclaims: "0",
+                // The workspace volumes: 10 pods x 50 Gi (REQUIREMENTS.md: Jamie 50 GB).
+                "requests.storage": "500Gi",
+                persistentvolumeclaims: "10",
                 "services.loadbalancers": "0",
                 "services.nodeports": "0",
             },

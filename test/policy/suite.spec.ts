@@ -46,8 +46,8 @@ function args(type: string, props: Record<string, unknown>, config: Record<strin
 }
 
 describe("policy pack metadata", () => {
-    it("has 39 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
-        assert.strictEqual(policies.length, 39);
+    it("has 41 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
+        assert.strictEqual(policies.length, 41);
         assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
         for (const p of policies) {
             assert.match(p.name, /^(nodes|tls|secrets|workloads|audit|data)-[a-z0-9]+-(enforce|disallow|configure|missing)-[a-z0-9-]+$/, p.name);
@@ -147,7 +147,7 @@ describe("policy pack config and enforcement levels", () => {
         assert.deepStrictEqual(pick(await run({ "nodes-pool-enforce-machine-size": "disabled" })), []);
     });
     it("ships a valid config for every stack, prod mandatory and dev/local sizing advisory", () => {
-        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-prod", "do-prod", "gcp-prod", "local", "onprem-prod"]);
+        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-dev", "azure-prod", "do-prod", "gcp-dev", "gcp-prod", "local", "onprem-prod"]);
         // The one production exception: DigitalOcean has no availability zones (the DOKS target
         // announces it), so zone spread is reported, not enforced, on do-prod.
         const advisoryInProd: Record<string, string[]> = { "do-prod": ["nodes-pool-enforce-zone-spread"] };
@@ -159,6 +159,11 @@ describe("policy pack config and enforcement levels", () => {
                 const expected = stack.endsWith("-prod") && !(advisoryInProd[stack] ?? []).includes(name) ? "mandatory" : "advisory";
                 assert.strictEqual(level, expected, `${stack} ${name}`);
             }
+            // The fit rule is mandatory everywhere (a stack whose pods cannot schedule is broken in
+            // dev too); only production keeps a node to spare.
+            const fit = resolvePolicyConfig(policies.find((p) => p.name === "nodes-pool-enforce-workload-fit")!, cfg);
+            assert.strictEqual(fit.enforcement, "mandatory", `${stack} fit`);
+            assert.strictEqual((fit.config as { nPlusOne?: boolean }).nPlusOne, stack.endsWith("-prod"), `${stack} fit nPlusOne`);
         }
     });
     it("rejects unknown policies, levels and keys in a policy config, naming each", () => {

@@ -63,6 +63,8 @@ function mutatedStack(stack: string, label: string, change: (cfg: Record<string,
 function pastConfigValidation(change: (cfg: Record<string, unknown>) => void): (cfg: Record<string, unknown>) => void {
     return (cfg) => {
         cfg.environment = "dev";
+        // Dev has no cross-region copy by default; keep the production one so only `change` differs.
+        cfg.drRegion = "eu-central-1";
         cfg.nodePools = Object.fromEntries(defaultNodePools("aws", "prod").map(({ role, ...rest }) => [role, rest]));
         change(cfg);
     };
@@ -115,6 +117,11 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             change: (c) => (c.kubernetesVersion = "1.33"),
         },
         {
+            title: "no cross-region copy of the backup store (drRegion: none)",
+            rule: "data-backup-enforce-cross-region",
+            change: (c) => (c.drRegion = "none"),
+        },
+        {
             title: "unprotected stateful resources",
             rule: "data-stateful-enforce-protection",
             change: pastConfigValidation((c) => (c.protectStateful = false)),
@@ -126,8 +133,22 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             const file = mutatedStack("aws-prod", m.rule, m.change);
             const run = await preview(["--stack", file, "--json", "--policy-config", PROD_POLICY]);
             assert.strictEqual(run.code, EXIT.violations, run.stderr);
-            const rules = [...new Set(mandatory(run).map((v) => v.policy))];
+            // Past config validation the stack is a dev one, whose data stores run two data-bearing
+            // members (seed 000): the prod config's member floor rejects that in every mutation.
+            const all = mandatory(run);
+            const devShape = all.filter((v) => v.policy === "data-database-enforce-persistence" && m.rule !== v.policy);
+            assert.ok(devShape.every((v) => v.message.includes("runs too few members")), devShape.map((v) => v.message).join("\n"));
+            const rules = [...new Set(all.filter((v) => !devShape.includes(v)).map((v) => v.policy))];
             assert.deepStrictEqual(rules, [m.rule]);
+        });
+    }
+
+    for (const stack of ["gcp-prod", "azure-prod"]) {
+        it(`rejects ${stack} without its cross-region copy (drRegion: none): exit 1 naming data-backup-enforce-cross-region`, async () => {
+            const file = mutatedStack(stack, "no-dr", (c) => (c.drRegion = "none"));
+            const run = await preview(["--stack", file, "--json", "--policy-config", path.join(ROOT, "policy", "config", `${stack}.json`)]);
+            assert.strictEqual(run.code, EXIT.violations, run.stderr);
+            assert.deepStrictEqual([...new Set(mandatory(run).map((v) => v.policy))], ["data-backup-enforce-cross-region"]);
         });
     }
 
@@ -158,10 +179,12 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
         const run = await preview(["--stack", file, "--json", "--policy-config", path.join(ROOT, "policy", "config", "do-prod.json")]);
         assert.strictEqual(run.code, EXIT.violations, run.stderr);
         assert.deepStrictEqual([...new Set(mandatory(run).map((v) => v.policy))].sort(), [
+            "data-database-enforce-persistence",
             "nodes-cluster-enforce-minimum-count",
             "nodes-dokspool-enforce-autoscaling",
             "nodes-pool-enforce-disk-size",
             "nodes-pool-enforce-machine-size",
+            "nodes-pool-enforce-workload-fit",
         ]);
     });
 

@@ -13,6 +13,7 @@ import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, spreadAffinity, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
 
@@ -41,6 +42,25 @@ export const MONGO_IMAGES = {
 };
 /** CR version the operator chart (1.22.0) understands. */
 export const MONGO_CR_VERSION = "1.22.0";
+
+/**
+ * The members' affinity: required anti-affinity on `topologyKey` among the replica set's
+ * data-bearing members (the operator labels them app.kubernetes.io/component=mongod), plus the
+ * preferred node affinity to the data pool.
+ */
+export function memberAffinity(topologyKey: string, nodeAffinity: unknown): Record<string, unknown> {
+    return {
+        nodeAffinity,
+        podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [
+                {
+                    topologyKey,
+                    labelSelector: { matchLabels: { "app.kubernetes.io/instance": MONGO_CLUSTER, "app.kubernetes.io/replset": MONGO_REPLSET, "app.kubernetes.io/component": "mongod" } },
+                },
+            ],
+        },
+    };
+}
 
 /**
  * The operator's system users: key prefix in the Secret and user name. The names sit in a Secret,
@@ -131,7 +151,7 @@ export class MongoDb extends pulumi.ComponentResource {
                     disableTelemetry: true,
                     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                     securityContext: RESTRICTED_CONTAINER,
-                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+                    resources: controllerResources({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, args.environment),
                 },
             },
             { parent: this, dependsOn },
@@ -234,13 +254,24 @@ export class MongoDb extends pulumi.ComponentResource {
                             size: size.members,
                             serviceAccountName: MONGO_SERVICE_ACCOUNT,
                             labels: access ? access.identity.podLabels : {},
-                            // One member per zone (required anti-affinity on the zone label), spread evenly.
-                            affinity: args.target.zones.length >= size.members
-                                ? { antiAffinityTopologyKey: ZONE_KEY, advanced: { nodeAffinity: place.affinity.nodeAffinity } }
-                                : { antiAffinityTopologyKey: "kubernetes.io/hostname", advanced: { nodeAffinity: place.affinity.nodeAffinity } },
+                            // One member per zone (required anti-affinity on the zone label) when there are
+                            // enough zones, else per node. The operator ignores antiAffinityTopologyKey once
+                            // `advanced` is set, so the anti-affinity is spelt out inside `advanced`.
+                            affinity: { advanced: memberAffinity(args.target.zones.length >= size.members ? ZONE_KEY : "kubernetes.io/hostname", place.affinity.nodeAffinity) },
                             topologySpreadConstraints: place.topologySpreadConstraints,
                             tolerations: place.tolerations,
                             podDisruptionBudget: { maxUnavailable: 1 },
+                            // Dev (seed 000): two data-bearing members and the lightweight arbiter; it takes
+                            // the data pool's toleration and prefers another node than the members'.
+                            arbiter: size.arbiters > 0
+                                ? {
+                                      enabled: true,
+                                      size: size.arbiters,
+                                      resources: size.arbiterResources,
+                                      tolerations: place.tolerations,
+                                      affinity: { advanced: { nodeAffinity: place.affinity.nodeAffinity } },
+                                  }
+                                : { enabled: false, size: 1 },
                             expose: { enabled: false },
                             resources: size.resources,
                             podSecurityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } },
@@ -270,6 +301,9 @@ export class MongoDb extends pulumi.ComponentResource {
                         },
                     ],
                     sharding: { enabled: false },
+                    // The operator refuses fewer than 3 data-bearing members unless told: dev's two
+                    // members plus the arbiter still give the replica set 3 votes.
+                    ...(size.members < 3 ? { unsafeFlags: { replsetSize: true } } : {}),
                     // Alloy collects pod logs through the API server; the operator's fluent-bit sidecar would run outside the restricted profile.
                     logcollector: { enabled: false },
                     pmm: { enabled: false },

@@ -13,6 +13,7 @@ import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, topologySpread, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
+import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
 
@@ -113,13 +114,13 @@ export class Postgres extends pulumi.ComponentResource {
             replicaCount: controllerReplicas(prod),
             topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "cloudnative-pg" }) : [],
             monitoring: { podMonitorEnabled: false },
-            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, args.environment),
         });
         const plugin = this.chart(name, args, "barmanCloudPlugin", {
             crds: { create: true },
             replicaCount: controllerReplicas(prod),
             topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "plugin-barman-cloud" }) : [],
-            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+            resources: controllerResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } }, args.environment),
         }, operator ? [operator] : []);
 
         // Backups: a ServiceAccount identity for the instances (the plugin's sidecar runs in them).
@@ -197,6 +198,9 @@ export class Postgres extends pulumi.ComponentResource {
                     // The owner is the Secret's user name, which Kubernetes Secrets make secret: keep it so here too.
                     certificates: { serverTLSSecret: PG_SERVER_TLS_SECRET, serverCASecret: PG_SERVER_TLS_SECRET },
                     bootstrap: { initdb: { database: PG_DATABASE, owner: pulumi.secret(PG_USER), secret: { name: PG_APP_SECRET } } },
+                    // initdb reads the Secret once; the managed role keeps the password in step with it
+                    // afterwards (the Secret carries cnpg.io/reload), so a rotated password applies without a restart.
+                    managed: { roles: [{ name: pulumi.secret(PG_USER), ensure: "present", login: true, passwordSecret: { name: PG_APP_SECRET } }] },
                     storage: { size: gi(size.volumeGi), storageClass: args.target.ssdStorageClass },
                     walStorage: { size: gi(size.walVolumeGi), storageClass: args.target.ssdStorageClass },
                     resources: size.resources,

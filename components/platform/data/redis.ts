@@ -12,6 +12,7 @@ import { installChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, HOST_KEY, spreadAffinity } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
 
 /** Name of the RedisReplication; services `redis` (all), `redis-master` (the primary), `redis-replica`. */
@@ -78,7 +79,7 @@ export class Redis extends pulumi.ComponentResource {
                     replicas: controllerReplicas(args.environment === "prod"),
                     affinity: spreadAffinity({ name: "redis-operator" }),
                     rbac: { enabled: true, scope: "namespace" },
-                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "500Mi" } },
+                    resources: controllerResources({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "500Mi" } }, args.environment),
                     securityContext: RESTRICTED_CONTAINER,
                     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 },

@@ -11,6 +11,7 @@
  * client conventions name them (`http_requests_total{code}`, `http_request_duration_seconds`).
  */
 import { LAYOUT } from "../layout";
+import { BACKUP_ALERT_GROUP } from "./backupAlerts";
 
 /** One alert: the measured expression, how it compares to the threshold, for how long. */
 export interface AlertSpec {
@@ -190,6 +191,7 @@ export const ALERT_GROUPS: { name: string; rules: AlertSpec[] }[] = [
             },
         ],
     },
+    BACKUP_ALERT_GROUP,
 ];
 
 /** The PromQL of an alert: its measure compared to its threshold. */

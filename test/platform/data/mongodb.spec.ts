@@ -30,7 +30,16 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         const rs = spec.replsets[0];
         assert.strictEqual(rs.name, "rs0");
         assert.strictEqual(rs.size, 3);
-        assert.strictEqual(rs.affinity.antiAffinityTopologyKey, "topology.kubernetes.io/zone");
+        // The operator ignores antiAffinityTopologyKey once `advanced` is set: the members' required
+        // anti-affinity is spelt out inside `advanced`, with the node affinity to the data pool.
+        assert.strictEqual(rs.affinity.antiAffinityTopologyKey, undefined);
+        const anti = rs.affinity.advanced.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+        assert.deepStrictEqual(anti, [
+            { topologyKey: "topology.kubernetes.io/zone", labelSelector: { matchLabels: { "app.kubernetes.io/instance": "mongodb", "app.kubernetes.io/replset": "rs0", "app.kubernetes.io/component": "mongod" } } },
+        ]);
+        assert.ok(rs.affinity.advanced.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, "prefers the data pool");
+        assert.deepStrictEqual(rs.arbiter, { enabled: false, size: 1 }, "no arbiter in prod: three data-bearing members");
+        assert.strictEqual(spec.unsafeFlags, undefined);
         assert.strictEqual(rs.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
         assert.strictEqual(rs.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
         assert.deepStrictEqual(rs.podDisruptionBudget, { maxUnavailable: 1 });
@@ -46,7 +55,12 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         const dev = await runData({ environment: "dev" });
         const d = (one(dev.run, T.psmdb, CR).inputs as any).spec.replsets[0];
         assert.strictEqual(d.volumeSpec.persistentVolumeClaim.resources.requests.storage, "50Gi");
-        assert.strictEqual(d.size, 3);
+        // Dev (seed 000, two nodes): two data-bearing members and the lightweight arbiter, 3 votes.
+        assert.strictEqual(d.size, 2);
+        assert.strictEqual(d.arbiter.enabled, true);
+        assert.strictEqual(d.arbiter.size, 1);
+        assert.deepStrictEqual(d.arbiter.resources, { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
+        assert.deepStrictEqual((one(dev.run, T.psmdb, CR).inputs as any).spec.unsafeFlags, { replsetSize: true }, "the operator refuses < 3 data members without it");
     });
 
     it("requires TLS and authenticates with generated users: system users and Jamie's from Secrets", () => {

@@ -56,7 +56,8 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
         const dev = await runData({ environment: "dev" });
         const d = one(dev.run, T.pgCluster, "t-data-postgres-cluster").inputs as any;
         assert.deepStrictEqual(d.spec.storage, { size: "100Gi", storageClass: "encrypted-ssd" });
-        assert.strictEqual(d.spec.instances, 3);
+        // Dev (seed 000, two nodes): a primary and one standby, one per node.
+        assert.strictEqual(d.spec.instances, 2);
     });
 
     it("requires TLS (1.3) and SCRAM: pg_hba rejects every non-TLS connection, no superuser access", () => {

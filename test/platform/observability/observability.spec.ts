@@ -254,6 +254,11 @@ describe("platform observability", function () {
             "AgentLatencyP99High",
             "RedisReplicationLagHigh",
             "RedisCacheHitRatioLow",
+            "PostgresBaseBackupTooOld",
+            "PostgresWalArchiveTooOld",
+            "PostgresWalArchiveFailing",
+            "MongoBackupTooOld",
+            "ConfigurationBackupTooOld",
         ]);
         assert.ok(rule.opts.dependsOn.includes(one(prod.run, T.chart, "t-obs-stack").urn));
     });
