@@ -1,7 +1,8 @@
 /** The prod stacks' cross-region copies, as the program registers them under mocks. */
 import * as assert from "assert";
 import { REPLICATION_TIME_MINUTES } from "../../components/aws/objectStore";
-import { RecordedResource, runProgram } from "../../preview/harness";
+import type { RecordedResource } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 
 function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);
@@ -11,7 +12,7 @@ describe("cross-region copies of the backup store (prod stacks)", function () {
     this.timeout(120_000);
 
     it("aws-prod: a bucket and a rotating KMS key in eu-central-1, replication with RTC from the primary, same hardening on the copy", async () => {
-        const run = await runProgram({ stack: "aws-prod" });
+        const run = await sharedRun({ stack: "aws-prod" });
         const buckets = ofType(run.resources, "aws:s3/bucket:Bucket");
         assert.deepStrictEqual(buckets.map((b) => b.inputs.region ?? "(provider region)").sort(), ["(provider region)", "eu-central-1"]);
         assert.ok(buckets.every((b) => b.opts.protect), "both buckets protected");
@@ -34,7 +35,7 @@ describe("cross-region copies of the backup store (prod stacks)", function () {
     });
 
     it("gcp-prod: a dual-region EU bucket (europe-west4 + europe-west1) with turbo replication and a key in the europe KMS location", async () => {
-        const run = await runProgram({ stack: "gcp-prod" });
+        const run = await sharedRun({ stack: "gcp-prod" });
         const [bucket] = ofType(run.resources, "gcp:storage/bucket:Bucket");
         assert.strictEqual(bucket.inputs.location, "EU");
         assert.deepStrictEqual((bucket.inputs.customPlacementConfig as { dataLocations: string[] }).dataLocations, ["EUROPE-WEST4", "EUROPE-WEST1"]);
@@ -44,13 +45,13 @@ describe("cross-region copies of the backup store (prod stacks)", function () {
     });
 
     it("azure-prod: read-access geo-zone-redundant storage (copy in the paired region)", async () => {
-        const run = await runProgram({ stack: "azure-prod" });
+        const run = await sharedRun({ stack: "azure-prod" });
         const [account] = ofType(run.resources, "azure-native:storage:StorageAccount");
         assert.strictEqual((account.inputs.sku as { name: string }).name, "Standard_RAGZRS");
     });
 
     it("aws-dev: no copy unless drRegion is set", async () => {
-        const run = await runProgram({ stack: "aws-dev" });
+        const run = await sharedRun({ stack: "aws-dev" });
         assert.strictEqual(ofType(run.resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length, 0);
     });
 });

@@ -7,7 +7,7 @@ import { BACKUP_AGE_LIMITS, BACKUP_ALERT_GROUP } from "../../components/platform
 import { alertmanagerConfig, RECEIVERS } from "../../components/platform/observability/values";
 import { alertingWarnings } from "../../components/platform/platform";
 import { OFFLINE_SECRET } from "../../config/operations";
-import { runProgram } from "../../preview/harness";
+import { sharedRun } from "../support/stacks";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../preview/stackFile";
 
 const SLACK = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";
@@ -58,7 +58,7 @@ describe("Alertmanager receivers and routes from stack config", () => {
         this.timeout(60_000);
         // Offline, an encrypted value arrives as the preview's placeholder (the config accepts it as any secret's shape).
         assert.strictEqual(OFFLINE_SECRET, OFFLINE_SECRET_PLACEHOLDER);
-        const run = await runProgram({ stack: "aws-prod", overrides: { "alerting.slackWebhookUrl": { secure: "v1:c2VjcmV0" } } });
+        const run = await sharedRun({ stack: "aws-prod", overrides: { "alerting.slackWebhookUrl": { secure: "v1:c2VjcmV0" } } });
         const secret = run.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as any)?.name === "alertmanager-config")!;
         assert.strictEqual(secret.redactedInputs.stringData, "[secret]");
         const config = YAML.parse((secret.inputs.stringData as Record<string, string>)["alertmanager.yaml"]);
@@ -90,7 +90,7 @@ describe("password rotation", () => {
     it("every generated password of aws-prod carries the stack's rotation keeper", async function () {
         this.timeout(60_000);
         const before = rotationPeriod(30, new Date());
-        const run = await runProgram({ stack: "aws-prod", overrides: { passwordRotationDays: 30 } });
+        const run = await sharedRun({ stack: "aws-prod", overrides: { passwordRotationDays: 30 } });
         const after = rotationPeriod(30, new Date());
         const passwords = run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
         assert.ok(passwords.length >= 8, `${passwords.length} passwords`);
