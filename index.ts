@@ -9,6 +9,7 @@ import type { EksCluster } from "./components/aws";
 import type { ExistingCluster } from "./components/existing";
 import type { GkeCluster } from "./components/gcp";
 import type { AksCluster } from "./components/azure";
+import type { DoksCluster } from "./components/digitalocean";
 import { Platform } from "./components/platform";
 import { loadStackConfig, StackConfig } from "./config";
 
@@ -44,6 +45,10 @@ function buildCluster(c: StackConfig): ClusterTarget {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
             return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
         }
+        case "digitalocean": {
+            const { DoksCluster: Doks } = require("./components/digitalocean") as { DoksCluster: typeof DoksCluster };
+            return new Doks(name, { ...clusterArgs(c), region: c.region, ...c.digitalocean! }).target;
+        }
         case "existing": {
             const { ExistingCluster: Existing } = require("./components/existing") as { ExistingCluster: typeof ExistingCluster };
             return new Existing(name, { ...c.existing!, zones: c.zones }).target;
@@ -58,6 +63,8 @@ export const environment = cfg.environment;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = pulumi.secret(cluster.kubeconfig);
 export const zones = cluster.zones;
+/** Kubernetes minor the stack pins (the offline preview renders charts for it). */
+export const kubernetesVersion = cfg.kubernetesVersion;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
 

@@ -1,6 +1,6 @@
 /**
  * The cluster contract: everything the platform layer may know about a cluster, whatever cloud it
- * runs on. Each cluster component (components/aws, gcp, azure, existing) builds one; the platform
+ * runs on. Each cluster component (components/aws, gcp, azure, digitalocean, existing) builds one; the platform
  * component (components/platform) takes one and never branches on the cloud except through what
  * this interface says.
  */
@@ -61,7 +61,7 @@ export interface WorkloadIdentityBinder {
 /** What the platform layer needs from any cluster. */
 export interface ClusterTarget {
     /** Which implementation built this (for reports only; the platform must not branch on it). */
-    cloud: "aws" | "gcp" | "azure" | "existing";
+    cloud: "aws" | "gcp" | "azure" | "digitalocean" | "existing";
     /** Cluster name as the cloud knows it. */
     clusterName: pulumi.Output<string>;
     /** Kubernetes provider for everything installed into the cluster. */
@@ -80,8 +80,45 @@ export interface ClusterTarget {
     nodeRoleLabel: string;
     /** Resources the platform must wait for (node pools, CNI, CSI driver, storage class). */
     readyResources: pulumi.Resource[];
-    /** Warnings the offline preview should show (e.g. "no object store: backups disabled"). */
+    /**
+     * Warnings the offline preview should show (e.g. "no object store: backups disabled"). A
+     * guarantee of this contract the cloud cannot give is announced here with `unmetGuarantee`,
+     * never passed over in silence.
+     */
     warnings: string[];
+}
+
+/**
+ * The guarantees a managed cluster gives the platform beyond the fields above (REQUIREMENTS.md):
+ * - `zoneRedundancy`: nodes over at least three availability zones (`zones`);
+ * - `etcdCustomerKey`: Secrets in etcd encrypted with a key the customer controls;
+ * - `controlPlaneAuditLogs`: the API server's audit log is recorded for the operator;
+ * - `nodeDiskCustomerKey`: node boot/OS disks encrypted with a key the customer controls;
+ * - `objectStoreEncryption`: the object store is encrypted at rest by a setting this program makes;
+ * - `objectStoreCustomerKey`: ... with a key the customer controls.
+ * A cloud that cannot give one says so with `unmetGuarantee` in `ClusterTarget.warnings`; the
+ * contract suite (test/contract) accepts a missing guarantee only when it is announced that way.
+ */
+export const CLUSTER_GUARANTEES = ["zoneRedundancy", "etcdCustomerKey", "controlPlaneAuditLogs", "nodeDiskCustomerKey", "objectStoreEncryption", "objectStoreCustomerKey"] as const;
+export type ClusterGuarantee = (typeof CLUSTER_GUARANTEES)[number];
+
+const UNMET = /^guarantee not given \(([A-Za-z]+)\): /;
+
+/** The warning that announces a guarantee the cluster cannot give: `guarantee not given (<id>): <why>`. */
+export function unmetGuarantee(guarantee: ClusterGuarantee, why: string): string {
+    return `guarantee not given (${guarantee}): ${why}`;
+}
+
+/** The guarantees a list of warnings announces as not given. */
+export function unmetGuarantees(warnings: readonly string[]): Set<ClusterGuarantee> {
+    const out = new Set<ClusterGuarantee>();
+    for (const w of warnings) {
+        const id = UNMET.exec(w)?.[1];
+        if (id && (CLUSTER_GUARANTEES as readonly string[]).includes(id)) {
+            out.add(id as ClusterGuarantee);
+        }
+    }
+    return out;
 }
 
 /** Node label every cluster puts on its nodes to say which workload role they serve. */

@@ -11,6 +11,10 @@ export const DEFAULT_KUBERNETES_VERSION: Record<Cloud, string> = {
     aws: "1.33",
     gcp: "1.33",
     azure: "1.33",
+    // DOKS: 1.36 is in DigitalOcean's supported list (@pulumi/digitalocean 4.80.1 documents 1.36.0
+    // defaults) and has the longest runway on 2026-11-30: upstream patches until about June 2027,
+    // where 1.34 ended in October 2026 and 1.35 ends in February 2027 (docs/clouds.md).
+    digitalocean: "1.36",
     existing: "1.33",
 };
 
@@ -43,6 +47,13 @@ const PROD_POOLS: Record<Exclude<Cloud, "existing">, PoolDefaults> = {
         data: { instanceType: "Standard_E4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 128 },
         monitoring: { instanceType: "Standard_D4s_v5", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 256 },
     },
+    // Droplet slugs; the disk is the droplet's own (policy/catalog/digitalocean.ts), not a choice.
+    digitalocean: {
+        system: { instanceType: "gd-4vcpu-16gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        agents: { instanceType: "gd-8vcpu-32gb", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 200 },
+        data: { instanceType: "m-4vcpu-32gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
+        monitoring: { instanceType: "gd-8vcpu-32gb", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 200 },
+    },
 };
 
 /** Dev: the seed's minimum viable environment, one pool of two 2 vCPU / 8 GiB nodes. */
@@ -50,6 +61,7 @@ const DEV_SYSTEM: Record<Exclude<Cloud, "existing">, string> = {
     aws: "t3.large",
     gcp: "e2-standard-2",
     azure: "Standard_D2s_v5",
+    digitalocean: "s-2vcpu-8gb-160gb-intel",
 };
 
 /** Default node pools for a cloud and environment; an existing cluster brings its own nodes. */
@@ -91,9 +103,13 @@ export const DEFAULT_NETWORK = {
     serviceCidr: "10.96.0.0/16",
 };
 
-/** Zones used when none are configured (Azure names zones 1-3 in every region). */
+/**
+ * Zones used when none are configured (Azure names zones 1-3 in every region; a DigitalOcean region
+ * is one datacenter without availability zones, so a DOKS cluster spans none).
+ */
 export const DEFAULT_ZONES: Partial<Record<Cloud, string[]>> = {
     azure: ["1", "2", "3"],
+    digitalocean: [],
 };
 
 /** Production floors the config validator and the sizing policies share. */

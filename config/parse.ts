@@ -3,7 +3,14 @@
  * reads the values, this module judges them. Every problem is collected; if there is any, one
  * `StackConfigError` lists them all, before any resource is registered.
  */
+<<<<<<< HEAD
+import * as fs from "fs";
+import * as path from "path";
+import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
 import { resolveMachineSize } from "../policy/catalog";
+=======
+import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
+>>>>>>> issue-16
 import {
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_NETWORK,
@@ -24,6 +31,7 @@ import {
     NODE_ROLES,
     NodePoolSpec,
     NodeRole,
+    OptionalAddons,
     PlatformConfig,
     RetentionConfig,
     StackConfig,
@@ -46,13 +54,14 @@ export const TOP_LEVEL_KEYS = [
     "aws",
     "gcp",
     "azure",
+    "digitalocean",
     "existing",
 ] as const;
 
 const POOL_KEYS = ["instanceType", "minNodes", "maxNodes", "desiredNodes", "diskSizeGb"] as const;
 const NETWORK_KEYS = ["cidr", "podCidr", "serviceCidr", "natGateways"] as const;
 const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
-const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts"] as const;
+const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror"] as const;
 const IMAGE_KEYS = ["repository", "tag"] as const;
 const ADDON_KEYS = ["argocd", "istio", "falco", "externalSecrets"] as const;
 const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
@@ -66,6 +75,7 @@ const IMAGE_REPO = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const GCP_REGION = /^[a-z]+-[a-z]+\d$/;
 const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
+const DO_REGION = /^[a-z]{3}\d$/;
 const ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
 const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,16 +101,20 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     // Region: required and shaped per cloud; meaningless for an existing cluster.
     let region = "";
     if (cloud && cloud !== "existing") {
-        const pattern = { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION }[cloud];
-        const example = { aws: "eu-west-1", gcp: "europe-west4", azure: "westeurope" }[cloud];
+        const pattern = { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud];
+        const example = { aws: "eu-west-1", gcp: "europe-west4", azure: "westeurope", digitalocean: "fra1" }[cloud];
         region = raw.region === undefined ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "") : (r.string("region", raw.region, { pattern, describe: `a region name such as ${example}` }) ?? "");
     } else if (cloud === "existing" && raw.region !== undefined) {
         r.fail("region", `found ${show(raw.region)}; not used with cloud existing, remove it`);
     }
 
     // Zones: at least 3 in prod; AWS/GCP zone names must belong to the region.
+    // A DigitalOcean region is one datacenter: there are no zones to list (docs/clouds.md).
     const minZones = prod ? PROD_FLOOR.zones : 1;
-    let zones = r.stringArray("zones", raw.zones, { minItems: minZones }) ?? (raw.zones === undefined && cloud ? DEFAULT_ZONES[cloud] : undefined);
+    if (cloud === "digitalocean" && raw.zones !== undefined) {
+        r.fail("zones", `found ${show(raw.zones)}; a DigitalOcean region is one datacenter without availability zones, remove zones`);
+    }
+    let zones = cloud === "digitalocean" ? [] : (r.stringArray("zones", raw.zones, { minItems: minZones }) ?? (raw.zones === undefined && cloud ? DEFAULT_ZONES[cloud] : undefined));
     if (raw.zones === undefined && cloud && !DEFAULT_ZONES[cloud]) {
         if (cloud === "existing" && !prod) {
             zones = ["zone-a"];
@@ -161,7 +175,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     };
 
     // Cloud-specific sections: only the chosen cloud's section may be present.
-    for (const section of ["aws", "gcp", "azure", "existing"] as const) {
+    for (const section of ["aws", "gcp", "azure", "digitalocean", "existing"] as const) {
         if (raw[section] !== undefined && section !== cloud) {
             r.fail(section, `found a ${section} section but cloud is ${show(cloud)}; remove it or set cloud: ${section}`);
         }
@@ -196,6 +210,16 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
                 }) ?? [],
             tier: r.oneOf("azure.tier", o.tier, ["Standard", "Premium"] as const) ?? "Standard",
         };
+    }
+    if (cloud === "digitalocean") {
+        const o = r.object("digitalocean", raw.digitalocean) ?? {};
+        r.noUnknownKeys("digitalocean", o, ["controlPlaneAllowedCidrs", "spacesRegion"]);
+        const controlPlaneAllowedCidrs =
+            r.stringArray("digitalocean.controlPlaneAllowedCidrs", o.controlPlaneAllowedCidrs, {
+                item: (k, v) => (v === "0.0.0.0/0" ? r.fail(k, 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges') !== undefined : r.cidr(k, v) !== undefined),
+            }) ?? [];
+        const spacesRegion = r.string("digitalocean.spacesRegion", o.spacesRegion, { pattern: DO_REGION, describe: "a Spaces region slug such as fra1" }) ?? region;
+        cfg.digitalocean = { controlPlaneAllowedCidrs, spacesRegion };
     }
     if (cloud === "existing") {
         cfg.existing = parseExisting(r, raw.existing, secretKeys);
@@ -261,11 +285,34 @@ function parseNodePools(r: Reader, value: unknown, cloud: Cloud, environment: En
         } else if (prod && (size.vcpu < PROD_FLOOR.vcpu || size.memoryGib < PROD_FLOOR.memoryGib)) {
             r.fail(key, `found ${show(pool.instanceType)} (${size.vcpu} vCPU, ${size.memoryGib} GiB); too small for prod, allowed: at least ${PROD_FLOOR.vcpu} vCPU and ${PROD_FLOOR.memoryGib} GiB`);
         }
+        if (cloud === "digitalocean") {
+            fixDropletDisk(r, pool, (o?.[pool.role] as Record<string, unknown> | undefined)?.diskSizeGb, prod);
+        }
         if (prod && zoneCount > 0 && pool.minNodes < zoneCount) {
             r.fail(`nodePools.${pool.role}.minNodes`, `found ${pool.minNodes}; must be at least the number of zones (${zoneCount}) so every zone keeps a node`);
         }
     }
     return pools;
+}
+
+/**
+ * A DOKS node's disk is the droplet's own: its size slug fixes it. Sets the pool's disk to the
+ * catalogue's figure, rejects a configured `diskSizeGb` that differs, and in prod a droplet whose
+ * disk is below the production floor.
+ */
+function fixDropletDisk(r: Reader, pool: NodePoolSpec, given: unknown, prod: boolean): void {
+    const droplet = resolveDropletSize(pool.instanceType);
+    if (!droplet) {
+        return; // unknown slugs are reported with the instanceType above
+    }
+    const key = `nodePools.${pool.role}`;
+    if (given !== undefined && given !== droplet.diskGb) {
+        r.fail(`${key}.diskSizeGb`, `found ${show(given)}; a DigitalOcean node's disk is fixed by its droplet size (${pool.instanceType}: ${droplet.diskGb} GB), remove diskSizeGb or choose a size with a larger disk`);
+    }
+    if (prod && droplet.diskGb < PROD_FLOOR.diskGb) {
+        r.fail(`${key}.instanceType`, `found ${show(pool.instanceType)} with a ${droplet.diskGb} GB disk; too small for prod, allowed: a droplet size with at least ${PROD_FLOOR.diskGb} GB of disk (e.g. gd-4vcpu-16gb)`);
+    }
+    pool.diskSizeGb = droplet.diskGb;
 }
 
 function parseNetwork(r: Reader, value: unknown, prod: boolean) {
@@ -362,15 +409,39 @@ function parsePlatform(r: Reader, value: unknown): PlatformConfig {
     const addonsRaw = r.object("platform.addons", p.addons) ?? {};
     r.noUnknownKeys("platform.addons", addonsRaw, ADDON_KEYS);
     const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
+    const addons = { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") };
+    const chartMirror = parseChartMirror(r, p.chartMirror, addons);
     return {
         domain: domain ?? "",
         acmeEmail: acmeEmail ?? "",
         issuer: r.oneOf("platform.issuer", p.issuer, ISSUERS) ?? "letsencrypt-prod",
         jamie: parseImage(r, "platform.jamie", p.jamie),
         scarlet: parseImage(r, "platform.scarlet", p.scarlet),
-        addons: { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") },
+        addons,
         thirdPartyCharts: r.boolean("platform.thirdPartyCharts", p.thirdPartyCharts) ?? true,
+        ...(chartMirror === undefined ? {} : { chartMirror }),
     };
+}
+
+/**
+ * `platform.chartMirror`: a folder must exist and hold the archive of every third-party chart this
+ * configuration installs (each missing file is named, with the `helm pull` that writes it); an
+ * OCI prefix or HTTP(S) repository is taken as given (it is reached at deploy time).
+ */
+function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): string | undefined {
+    const mirror = r.string("platform.chartMirror", value);
+    if (mirror === undefined || chartMirrorKind(mirror) !== "folder") {
+        return mirror;
+    }
+    const folder = resolveMirrorFolder(mirror);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+        r.fail("platform.chartMirror", `found ${show(mirror)}, which is not a folder (resolved to ${folder}); a folder of helm pull archives, an oci:// prefix or an https:// chart repository`);
+        return mirror;
+    }
+    for (const m of missingFromMirror(folder, addons)) {
+        r.fail("platform.chartMirror", `${folder} has no ${path.basename(m.file)} (chart ${m.key}); \`helm ${helmPullCommand(m.key).join(" ")}\` writes it, or run npm run charts:mirror -- ${mirror}`);
+    }
+    return mirror;
 }
 
 function parseExisting(r: Reader, value: unknown, secretKeys: ReadonlySet<string>) {

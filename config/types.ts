@@ -7,8 +7,8 @@
  */
 
 /** Where the cluster runs. `existing` is any conformant cluster reached by kubeconfig. */
-export type Cloud = "aws" | "gcp" | "azure" | "existing";
-export const CLOUDS: readonly Cloud[] = ["aws", "gcp", "azure", "existing"];
+export type Cloud = "aws" | "gcp" | "azure" | "digitalocean" | "existing";
+export const CLOUDS: readonly Cloud[] = ["aws", "gcp", "azure", "digitalocean", "existing"];
 
 /** `prod` gets the full production sizes and mandatory sizing policies; `dev` may be smaller. */
 export type Environment = "prod" | "dev";
@@ -22,7 +22,7 @@ export const NODE_ROLES: readonly NodeRole[] = ["system", "agents", "data", "mon
 export interface NodePoolSpec {
     /** Workload role; becomes the `platform.agents.io/role` node label (and a taint for non-system roles). */
     role: NodeRole;
-    /** Cloud machine type: `m6i.xlarge`, `e2-standard-4`, `custom-4-16384`, `Standard_D4s_v5`. */
+    /** Cloud machine type: `m6i.xlarge`, `e2-standard-4`, `custom-4-16384`, `Standard_D4s_v5`, a droplet slug `gd-4vcpu-16gb`. */
     instanceType: string;
     /** Autoscaler minimum for the whole pool (all zones together). */
     minNodes: number;
@@ -30,7 +30,7 @@ export interface NodePoolSpec {
     maxNodes: number;
     /** Initial size; between min and max. */
     desiredNodes: number;
-    /** Root/OS disk size in GB (SSD). */
+    /** Root/OS disk size in GB (SSD). On DigitalOcean the droplet size fixes it (the catalogue's figure). */
     diskSizeGb: number;
 }
 
@@ -109,6 +109,13 @@ export interface PlatformConfig {
      * runs that cannot fetch charts (the offline end-to-end run); the local charts always install.
      */
     thirdPartyCharts: boolean;
+    /**
+     * Where third-party charts come from instead of their public repositories, at their pinned
+     * versions: a folder of `helm pull` archives (`<chart>-<version>.tgz`, as `npm run charts:mirror`
+     * writes it), an OCI prefix (`oci://registry.example.com/charts`) or an HTTP(S) chart repository.
+     * For air-gapped and regulated sites. Absent: each chart's public repository.
+     */
+    chartMirror?: string;
 }
 
 /** AWS specifics. */
@@ -129,6 +136,18 @@ export interface AzureConfig {
     adminGroupObjectIds: string[];
     /** AKS pricing tier: Standard (financially backed SLA) or Premium (LTS). */
     tier: "Standard" | "Premium";
+}
+
+/** DigitalOcean specifics. */
+export interface DigitalOceanConfig {
+    /**
+     * Addresses (CIDRs) besides the VPC allowed through the DOKS control-plane firewall: the egress
+     * addresses of whatever runs `pulumi up` and `kubectl` (a CI runner, a VPN). DOKS has no private
+     * API endpoint; the firewall is what keeps the API off the internet. Default: none.
+     */
+    controlPlaneAllowedCidrs: string[];
+    /** Spaces region of the object store (Spaces exists in fewer regions than DOKS). Default: `region`. */
+    spacesRegion: string;
 }
 
 /** An S3-compatible object store for an existing cluster. */
@@ -185,5 +204,6 @@ export interface StackConfig {
     aws?: AwsConfig;
     gcp?: GcpConfig;
     azure?: AzureConfig;
+    digitalocean?: DigitalOceanConfig;
     existing?: ExistingClusterConfig;
 }

@@ -13,6 +13,7 @@ import { dataStorageclassEnforceRetainPolicy } from "./data/retainVolumes";
 import { dataStatefulEnforceProtection } from "./data/statefulProtection";
 import { nodesPoolEnforceDiskSize } from "./nodes/diskSize";
 import { nodesPoolEnforceMachineSize } from "./nodes/machineSize";
+import { nodesDokspoolEnforceAutoscaling } from "./nodes/doksAutoscaling";
 import { nodesClusterConfigureManagedUpgrades } from "./nodes/managedUpgrades";
 import { nodesClusterEnforceMinimumCount } from "./nodes/minimumCount";
 import { nodesPoolEnforceSsdDisk } from "./nodes/ssdDisk";
@@ -51,6 +52,7 @@ export const SIZING_POLICIES = [
     "nodes-pool-enforce-machine-size",
     "nodes-pool-enforce-disk-size",
     "nodes-pool-enforce-ssd-disk",
+    "nodes-dokspool-enforce-autoscaling",
     "workloads-deployment-enforce-minimum-replicas",
     "data-database-enforce-persistence",
 ] as const;
@@ -63,6 +65,7 @@ export const policies: Policies = [
     nodesPoolEnforceDiskSize,
     nodesPoolEnforceSsdDisk,
     nodesClusterConfigureManagedUpgrades,
+    nodesDokspoolEnforceAutoscaling,
     // TLS in transit.
     tlsIngressEnforceHostCoverage,
     tlsLoadbalancerDisallowPlainHttp,

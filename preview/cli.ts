@@ -6,15 +6,18 @@
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad config or usage, 3 the
  * program itself failed.
  */
+import * as fs from "fs";
 import * as path from "path";
+import { chartMirrorKind } from "../components/platform/charts";
 import { StackConfigError } from "../config/reader";
 import { loadPolicyConfig } from "../policy/config";
 import { policies } from "../policy/policies";
 import { runPolicies } from "../policy/runner";
-import { runProgram } from "./harness";
-import { buildReport, renderJson, renderText } from "./report";
+import { runProgram, type RunResult } from "./harness";
+import { DEFAULT_RENDER_KUBE_VERSION, findHelm, renderCharts, renderedRecords } from "./helm";
+import { buildReport, renderJson, renderText, type ChartRendering } from "./report";
 import { writeArtifacts } from "./render";
-import { shippedStacks, UsageError } from "./stackFile";
+import { PROJECT_ROOT, shippedStacks, UsageError } from "./stackFile";
 
 export const EXIT = { ok: 0, violations: 1, usage: 2, failure: 3 } as const;
 
@@ -26,6 +29,10 @@ const USAGE = `Usage: npm run preview:offline -- --stack <name> [--json] [--out 
   --policy-config <file>  policy pack config (default: policy/config/<stack>.json)
   --program <file>        run another program instead of index.ts (your own program importing the
                           components, or a what-if variant of this one) with the same stack config
+  --chart-mirror <folder> render the Helm charts from this folder of helm pull archives (default: the
+                          stack's platform.chartMirror, then $CHART_MIRROR, then .cache/charts as
+                          npm run charts:mirror fills it); needs Helm (npm run helm builds it)
+  --no-render             do not render charts (the pack then sees their values only)
 
 Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad config or usage, 3 program failure.`;
 
@@ -35,11 +42,13 @@ export interface CliOptions {
     out?: string;
     policyConfig?: string;
     program?: string;
+    chartMirror?: string;
+    render: boolean;
 }
 
 /** Parses argv (without node and script); throws UsageError on anything unknown. */
 export function parseArgs(argv: string[]): CliOptions | "help" {
-    const opts: Partial<CliOptions> = { json: false };
+    const opts: Partial<CliOptions> = { json: false, render: true };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const value = (): string => {
@@ -65,6 +74,12 @@ export function parseArgs(argv: string[]): CliOptions | "help" {
                 break;
             case "--program":
                 opts.program = path.resolve(value());
+                break;
+            case "--chart-mirror":
+                opts.chartMirror = value();
+                break;
+            case "--no-render":
+                opts.render = false;
                 break;
             case "--help":
             case "-h":
@@ -101,12 +116,13 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         if (!opts.json) {
             io.err(`Program registered ${run.resources.length} resources in ${Date.now() - started} ms; running ${policies.length} policies...\n`);
         }
+        const rendering = await renderStackCharts(run, opts, (s) => (opts.json ? undefined : io.err(s)));
         const packConfig = loadPolicyConfig(run.stack, opts.policyConfig);
-        const violations = await runPolicies(policies, run.resources, packConfig);
-        const report = buildReport(run, violations);
+        const violations = await runPolicies(policies, [...run.resources, ...renderedRecords(rendering.renders ?? [])], packConfig);
+        const report = buildReport(run, violations, rendering);
         io.out(`${opts.json ? renderJson(report, run.secrets) : renderText(report, run.secrets)}\n`);
         if (opts.out) {
-            const files = writeArtifacts(opts.out, run, report);
+            const files = writeArtifacts(opts.out, run, report, rendering.renders ?? []);
             io.err(`Wrote ${files.length} files to ${path.resolve(opts.out)}\n`);
         }
         return report.summary.mandatory > 0 ? EXIT.violations : EXIT.ok;
@@ -118,6 +134,47 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         io.err(`error: the program failed: ${(e as Error).stack ?? String(e)}\n`);
         return EXIT.failure;
     }
+}
+
+/** The chart mirror the preview renders from: the flag, the stack's setting, $CHART_MIRROR, then .cache/charts. */
+export function previewMirror(run: RunResult, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    if (flag) {
+        return flag;
+    }
+    const platform = run.config[`${run.project}:platform`];
+    if (platform) {
+        const mirror = (JSON.parse(platform) as { chartMirror?: unknown }).chartMirror;
+        if (typeof mirror === "string" && chartMirrorKind(mirror) === "folder") {
+            return mirror;
+        }
+    }
+    if (env.CHART_MIRROR) {
+        return env.CHART_MIRROR;
+    }
+    const local = path.join(PROJECT_ROOT, ".cache", "charts");
+    return fs.existsSync(local) ? local : undefined;
+}
+
+/** Renders the run's charts when Helm and a mirror are at hand; otherwise says why in one line. */
+async function renderStackCharts(run: RunResult, opts: CliOptions, progress: (s: string) => void): Promise<ChartRendering> {
+    if (!opts.render) {
+        return { skipped: "--no-render" };
+    }
+    const helm = findHelm();
+    if (!helm) {
+        return { skipped: "no Helm: npm run helm builds it from the Go module proxy in a few minutes, or set HELM" };
+    }
+    const mirror = previewMirror(run, opts.chartMirror);
+    if (!mirror) {
+        return { skipped: "no chart mirror: pass --chart-mirror <folder>, set platform.chartMirror or CHART_MIRROR, or run npm run charts:mirror" };
+    }
+    const started = Date.now();
+    const kubeVersion = typeof run.outputs.kubernetesVersion === "string" && run.outputs.kubernetesVersion ? run.outputs.kubernetesVersion : DEFAULT_RENDER_KUBE_VERSION;
+    progress(`Rendering the Helm charts with ${helm} from ${mirror} for Kubernetes ${kubeVersion}...\n`);
+    const renders = await renderCharts(run.resources, { helm, mirror, kubeVersion });
+    const fresh = renders.filter((r) => !r.cached).length;
+    progress(`Rendered ${renders.length} charts (${renders.length - fresh} from cache) into ${renders.reduce((n, r) => n + r.objects.length, 0)} objects in ${Date.now() - started} ms\n`);
+    return { renders };
 }
 
 if (require.main === module) {

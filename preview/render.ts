@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type { RunResult } from "./harness";
+import type { ChartRender } from "./helm";
 import { PreviewReport, renderJson, renderText } from "./report";
 import { scrub } from "./secrets";
 
@@ -17,7 +18,7 @@ function safe(s: string): string {
 }
 
 /** Writes the report and renderable artefacts under `dir`; returns the files written (relative). */
-export function writeArtifacts(dir: string, run: RunResult, report: PreviewReport): string[] {
+export function writeArtifacts(dir: string, run: RunResult, report: PreviewReport, renders: ChartRender[] = []): string[] {
     const written: string[] = [];
     const put = (rel: string, text: string): void => {
         const file = path.join(dir, rel);
@@ -44,6 +45,12 @@ export function writeArtifacts(dir: string, run: RunResult, report: PreviewRepor
         const doc = { apiVersion, kind, ...r.redactedInputs };
         const ns = meta.namespace ?? "_cluster";
         put(path.join("manifests", safe(ns), `${safe(kind)}-${safe(meta.name ?? r.name)}.yaml`), YAML.stringify(doc));
+    }
+    // What each chart rendered, one file per chart (as the engine would apply it).
+    for (const r of renders) {
+        if (r.objects.length > 0) {
+            put(path.join("rendered", `${safe(r.name)}.yaml`), r.objects.map((o) => YAML.stringify(o)).join("---\n"));
+        }
     }
     return written;
 }

@@ -3,9 +3,9 @@
  * rendered as JSON or as text. Every value in it comes from the redacted views, and the final text
  * is scrubbed of every string that was secret anywhere, so no secret can reach a terminal or file.
  */
-import { notVisibleFor } from "../components/platform/charts";
 import type { Violation } from "../policy/runner";
 import type { RecordedResource, RunResult } from "./harness";
+import type { ChartRender } from "./helm";
 import { scrub } from "./secrets";
 
 /** The JSON document `--json` prints (issue 2's contract). */
@@ -19,9 +19,20 @@ export interface PreviewReport {
     warnings: string[];
     /** Warnings and errors the program logged (pulumi.log), e.g. deprecations. */
     log: { severity: string; message: string }[];
-    /** What the offline preview could not see, per Helm chart. */
+    /** Every Helm chart the program installs, and what rendering it gave the pack. */
+    charts: { name: string; chart: string; version: string; namespace: string; kind: "helm.v4.Chart" | "helm.v3.Release"; rendered: boolean; objects: number; cached: boolean; error?: string }[];
+    /** Charts whose objects the pack did not see, each with why (empty: nothing is hidden). */
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
-    summary: { resources: number; byType: Record<string, number>; mandatory: number; advisory: number };
+    /** Why no chart was rendered (no Helm, no mirror), in one line; absent when charts were rendered. */
+    renderingSkipped?: string;
+    summary: { resources: number; renderedObjects: number; byType: Record<string, number>; mandatory: number; advisory: number };
+}
+
+/** What chart rendering gave the preview: the renders, or why there are none. */
+export interface ChartRendering {
+    renders?: ChartRender[];
+    /** One line: why charts were not rendered (e.g. no Helm). */
+    skipped?: string;
 }
 
 const CHART_V4 = "kubernetes:helm.sh/v4:Chart";
@@ -33,21 +44,33 @@ function chartLabel(r: RecordedResource): string {
     return `${chart}${version}`;
 }
 
-/** Builds the report from a run and the violations the pack found. */
-export function buildReport(run: RunResult, violations: Violation[]): PreviewReport {
+/** Builds the report from a run, the violations the pack found and the charts' rendering. */
+export function buildReport(run: RunResult, violations: Violation[], rendering: ChartRendering = { skipped: "chart rendering was not requested" }): PreviewReport {
     const byType: Record<string, number> = {};
     for (const r of run.resources) {
         byType[r.type] = (byType[r.type] ?? 0) + 1;
     }
     const notVisible: PreviewReport["notVisible"] = [];
+    const charts: PreviewReport["charts"] = [];
+    const renders = new Map((rendering.renders ?? []).map((r) => [r.urn, r]));
     for (const r of run.resources) {
         if (r.type === CHART_V4) {
-            notVisible.push({
-                chart: chartLabel(r),
-                urn: r.urn,
+            const render = renders.get(r.urn);
+            const rendered = render !== undefined && render.error === undefined;
+            charts.push({
+                name: r.name,
+                chart: String(r.inputs.chart ?? ""),
+                version: String(r.inputs.version ?? ""),
+                namespace: String(r.inputs.namespace ?? ""),
                 kind: "helm.v4.Chart",
-                reason: `${notVisibleFor(String(r.inputs.chart ?? "")) ?? "rendered objects are not visible offline (no chart fetch, no rendering); values were checked"}. A real \`pulumi preview\` shows every rendered object to the pack.`,
+                rendered,
+                objects: render?.objects.length ?? 0,
+                cached: render?.cached ?? false,
+                ...(render?.error ? { error: render.error } : {}),
             });
+            if (render?.error) {
+                notVisible.push({ chart: chartLabel(r), urn: r.urn, kind: "helm.v4.Chart", reason: `not rendered: ${render.error}` });
+            }
         } else if (r.type === RELEASE_V3) {
             notVisible.push({
                 chart: chartLabel(r),
@@ -66,9 +89,12 @@ export function buildReport(run: RunResult, violations: Violation[]): PreviewRep
         violations,
         warnings,
         log: run.log.filter((l) => l.severity === "warning" || l.severity === "error"),
+        charts,
         notVisible,
+        ...(rendering.renders ? {} : { renderingSkipped: rendering.skipped ?? "charts were not rendered" }),
         summary: {
             resources: run.resources.length,
+            renderedObjects: (rendering.renders ?? []).reduce((n, r) => n + r.objects.length, 0),
             byType,
             mandatory: violations.filter((v) => v.enforcement === "mandatory").length,
             advisory: violations.filter((v) => v.enforcement === "advisory").length,
@@ -171,8 +197,19 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
             out.push(`  ${l.severity}: ${l.message}`);
         }
     }
-    if (report.notVisible.length > 0) {
-        out.push("");
+    out.push("");
+    if (report.renderingSkipped) {
+        out.push(`Charts: ${report.charts.length} Helm charts not rendered (${report.renderingSkipped}); the pack saw their values only.`);
+    } else {
+        out.push(`Charts: ${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered with Helm into ${report.summary.renderedObjects} objects, every one checked by the pack:`);
+        for (const c of report.charts) {
+            out.push(`  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`);
+        }
+    }
+    out.push("");
+    if (report.notVisible.length === 0) {
+        out.push(report.renderingSkipped ? "Not visible to the offline policy check: the objects the charts above render." : "Not visible to the offline policy check: nothing.");
+    } else {
         out.push("Not visible to the offline policy check:");
         for (const n of report.notVisible) {
             out.push(`  - ${n.chart} (${n.kind}): ${n.reason}`);
@@ -187,6 +224,12 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
         out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
     }
     out.push("");
-    out.push(mandatory.length > 0 ? "Result: REJECTED (mandatory policy violations)" : "Result: OK (no mandatory policy violations)");
+    out.push(
+        mandatory.length > 0
+            ? "Result: REJECTED (mandatory policy violations)"
+            : report.renderingSkipped
+              ? "Result: OK for the program's own objects (no mandatory policy violations); the charts' objects were not checked (see Charts)"
+              : "Result: OK (no mandatory policy violations, every chart rendered and checked)",
+    );
     return scrub(out.join("\n"), secrets);
 }

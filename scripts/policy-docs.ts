@@ -24,6 +24,11 @@ function cell(s: string): string {
     return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** A default that lists named exemptions with reasons (policy/lib/exemptions.ts). */
+function isReasonedList(v: unknown): v is Record<string, unknown>[] {
+    return Array.isArray(v) && v.length > 0 && v.every((e) => e && typeof e === "object" && "workload" in e && "reason" in e);
+}
+
 /** The generated document. */
 export function renderPolicyDocs(): string {
     const stacks = policyConfigStacks();
@@ -65,11 +70,27 @@ export function renderPolicyDocs(): string {
             if (props.length > 0) {
                 out.push("| config key | default | meaning |");
                 out.push("|---|---|---|");
+                const reasoned: [string, Record<string, unknown>[]][] = [];
                 for (const [k, s] of props) {
                     const schema = s as { default?: unknown; description?: string };
-                    out.push(`| \`${k}\` | \`${cell(JSON.stringify(schema.default))}\` | ${cell(schema.description ?? "")} |`);
+                    if (isReasonedList(schema.default)) {
+                        reasoned.push([k, schema.default]);
+                        out.push(`| \`${k}\` | ${schema.default.length} entries, listed below | ${cell(schema.description ?? "")} |`);
+                    } else {
+                        out.push(`| \`${k}\` | \`${cell(JSON.stringify(schema.default))}\` | ${cell(schema.description ?? "")} |`);
+                    }
                 }
                 out.push("");
+                for (const [k, list] of reasoned) {
+                    out.push(`Default \`${k}\` (each with its reason):`);
+                    out.push("");
+                    for (const e of list) {
+                        const { workload, reason, ...rest } = e;
+                        const extra = Object.entries(rest).map(([rk, rv]) => `${rk} ${Array.isArray(rv) ? rv.join(", ") : String(rv)}`);
+                        out.push(`- \`${String(workload)}\`${extra.length > 0 ? ` (${extra.join("; ")})` : ""}: ${String(reason)}`);
+                    }
+                    out.push("");
+                }
             }
         }
     }

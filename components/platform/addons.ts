@@ -82,6 +82,8 @@ export interface AddonsArgs {
     namespaces: Partial<Record<keyof OptionalAddons, FoundationNamespace>>;
     /** Install third-party charts (every add-on chart is one). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
      * Raw values merged over the platform's, by chart key (escape hatch; e.g. Istio's
      * `global.platform: gke` for the CNI's binary directory on GKE).
@@ -121,7 +123,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "argoCd",
                     name: `${name}-argo-cd`,
                     namespace: ns.name,
-                    thirdPartyCharts: third,
+                    thirdPartyCharts: third, chartMirror: args.chartMirror,
                     values: {
                         global: { networkPolicy: { create: false } },
                         // Not public: reach the UI with `kubectl port-forward` (docs/platform.md).
@@ -154,7 +156,7 @@ export class Addons extends pulumi.ComponentResource {
             );
             const ready = [...ns.children, critical];
             const base = installChart(
-                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", thirdPartyCharts: third, values: { defaultRevision: "default", ...o.istioBase } },
+                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", thirdPartyCharts: third, chartMirror: args.chartMirror, values: { defaultRevision: "default", ...o.istioBase } },
                 { parent: this, dependsOn: ready },
             );
             const afterBase = [...ready, ...(base ? [base] : [])];
@@ -163,7 +165,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "istiod",
                     name: `${name}-istiod`,
                     namespace: ns.name,
-                    thirdPartyCharts: third,
+                    thirdPartyCharts: third, chartMirror: args.chartMirror,
                     values: {
                         profile: "ambient",
                         pilot: { autoscaleMin: replicas, replicaCount: replicas, topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [] },
@@ -173,11 +175,11 @@ export class Addons extends pulumi.ComponentResource {
                 { parent: this, dependsOn: afterBase },
             );
             const cni = installChart(
-                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", thirdPartyCharts: third, values: { profile: "ambient", ...o.istioCni } },
+                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", thirdPartyCharts: third, chartMirror: args.chartMirror, values: { profile: "ambient", ...o.istioCni } },
                 { parent: this, dependsOn: afterBase },
             );
             const ztunnel = installChart(
-                { key: "ztunnel", name: `${name}-ztunnel`, namespace: ns.name, thirdPartyCharts: third, values: { ...o.ztunnel } },
+                { key: "ztunnel", name: `${name}-ztunnel`, namespace: ns.name, thirdPartyCharts: third, chartMirror: args.chartMirror, values: { ...o.ztunnel } },
                 { parent: this, dependsOn: afterBase },
             );
             Object.assign(this.charts, { istioBase: base, istiod, istioCni: cni, ztunnel });
@@ -201,7 +203,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "falco",
                     name: `${name}-falco`,
                     namespace: ns.name,
-                    thirdPartyCharts: third,
+                    thirdPartyCharts: third, chartMirror: args.chartMirror,
                     values: {
                         driver: { kind: "modern_ebpf" },
                         tty: true,
@@ -231,7 +233,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "externalSecrets",
                     name: `${name}-external-secrets`,
                     namespace: ns.name,
-                    thirdPartyCharts: third,
+                    thirdPartyCharts: third, chartMirror: args.chartMirror,
                     values: {
                         installCRDs: true,
                         replicaCount: replicas,

@@ -84,6 +84,8 @@ export interface AgentsArgs {
     issuerReady?: pulumi.Resource[];
     /** Install the third-party Ollama chart (local charts always install). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
      * Protect Ollama's model volume from `pulumi destroy` (it is retained on delete either way).
      * @default true
@@ -159,7 +161,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "ollama",
                 name: `${name}-ollama`,
                 namespace: ns.ollama.name,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     replicaCount: 1,
                     ollama: { port: LAYOUT.ollama.ports.api, mountPath: "/data/ollama", models: { pull: args.ollamaModels ?? ["llama3.2:3b"] } },
@@ -244,7 +246,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "jamie",
                 name: `${name}-jamie`,
                 namespace: ns.jamie.name,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     image: { repository: args.jamie.repository, tag: args.jamie.tag },
                     serviceAccount: { create: false, name: ns.jamie.serviceAccountName },
@@ -268,7 +270,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "scarlet",
                 name: `${name}-scarlet`,
                 namespace: ns.scarlet.name,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     image: { repository: args.scarlet.repository, tag: args.scarlet.tag },
                     serviceAccount: { create: false, name: ns.scarlet.serviceAccountName },

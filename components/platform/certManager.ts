@@ -11,7 +11,7 @@ import type { ClusterTarget } from "../contract";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { LAYOUT } from "./layout";
-import { topologySpread } from "./scheduling";
+import { controllerReplicas, topologySpread } from "./scheduling";
 
 /** Let's Encrypt ACME directories. */
 export const ACME_SERVERS: Record<Exclude<IssuerName, "private-ca">, string> = {
@@ -49,6 +49,14 @@ export interface CertManagerArgs {
     acmeEmail: string;
     /** Install the cert-manager chart (third-party). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
+    /**
+     * What the chart waits for beyond its namespace: the Gateway API CRDs (GatewayController),
+     * since cert-manager runs with Gateway API support on and stops at start without them.
+     * @default []
+     */
+    dependsOn?: pulumi.Resource[];
     /**
      * Raw values merged over the platform's (escape hatch).
      * @default {}
@@ -72,14 +80,16 @@ export class CertManager extends pulumi.ComponentResource {
         const cmNs = args.namespace;
 
         // cert-manager: the controller runs as the Foundation's service account.
-        const replicas = prod ? 2 : 1;
+        // The controller and the CA injector are leader-elected (HA at 2); the webhook serves admission
+        // requests for every cert-manager object, so it runs 3 like any serving workload.
+        const replicas = controllerReplicas(prod);
         const pdb = { enabled: prod, maxUnavailable: 1 };
         this.chart = installChart(
             {
                 key: "certManager",
                 name: `${name}-chart`,
                 namespace: cmNs.name,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     crds: { enabled: true, keep: true },
                     replicaCount: replicas,
@@ -91,11 +101,13 @@ export class CertManager extends pulumi.ComponentResource {
                     resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
                     prometheus: { enabled: true, servicemonitor: { enabled: false } },
                     webhook: {
-                        replicaCount: replicas,
+                        replicaCount: prod ? 3 : 1,
                         podDisruptionBudget: pdb,
                         securePort: LAYOUT.certManager.ports.webhook,
                         resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
                     },
+                    // The post-install check Job (a Helm hook the engine runs as an ordinary Job).
+                    startupapicheck: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } },
                     cainjector: {
                         replicaCount: replicas,
                         podDisruptionBudget: pdb,
@@ -104,7 +116,7 @@ export class CertManager extends pulumi.ComponentResource {
                     ...args.chartOverrides,
                 },
             },
-            { parent: this, dependsOn: cmNs.children },
+            { parent: this, dependsOn: [...cmNs.children, ...(args.dependsOn ?? [])] },
         );
 
         const cmReady = [...cmNs.children, ...(this.chart ? [this.chart] : [])];

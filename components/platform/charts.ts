@@ -1,13 +1,14 @@
 /**
- * THE one table of every Helm chart the platform installs: chart, repository, pinned version, how
- * it is installed (`helm.v4.Chart` or `helm.v3.Release`) and what the offline preview cannot see
- * of it. Every component installs its charts through `installChart`, so a chart is named, pinned
+ * THE one table of every Helm chart the platform installs: chart, repository, pinned version and
+ * how it is installed (`helm.v4.Chart` or `helm.v3.Release`). Every component installs its charts through `installChart`, so a chart is named, pinned
  * and accounted for here and nowhere else. docs/platform.md explains each choice.
  *
  * Policy visibility: in a real `pulumi preview`, CrossGuard sees the objects a chart renders only
  * when it is a `kubernetes.helm.v4.Chart`; a `helm.v3.Release` shows nothing but its values. Every
  * chart here is a v4 Chart unless its entry says why not.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as helmv4 from "@pulumi/kubernetes/helm/v4";
@@ -31,11 +32,7 @@ export interface ChartSpec {
     local?: boolean;
     /** The optional add-on switch (`platform.addons.<key>`) that installs this chart; absent: always installed. */
     addon?: keyof OptionalAddons;
-    /** What the offline preview (no chart fetch, no rendering) cannot check for this chart. */
-    notVisibleOffline: string;
 }
-
-const RENDERED_OFFLINE = "rendered objects (no chart fetch or rendering offline); its values are checked";
 
 /**
  * Every chart, keyed by a stable name. Part 1 (edge, agents, add-ons) and part 2 (data,
@@ -49,14 +46,12 @@ export const CHARTS = {
         repository: "https://charts.jetstack.io",
         version: "v1.21.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `cert-manager's ${RENDERED_OFFLINE}; ClusterIssuers and Certificates are the program's own objects and are checked`,
     },
     envoyGateway: {
         chart: "oci://docker.io/envoyproxy/gateway-helm",
         repository: "",
         version: "v1.8.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Envoy Gateway controller's ${RENDERED_OFFLINE}; the Envoy proxy Deployment/Service are created at run time by the controller from the program's EnvoyProxy and Gateway objects, which are checked`,
     },
     // Agents.
     ollama: {
@@ -64,7 +59,6 @@ export const CHARTS = {
         repository: "https://helm.otwld.com/",
         version: "1.77.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Ollama's ${RENDERED_OFFLINE} (persistence size, storage class, security context, resources)`,
     },
     jamie: {
         chart: "./charts/jamie",
@@ -72,7 +66,6 @@ export const CHARTS = {
         version: "1.0.0",
         kind: "helm.v4.Chart",
         local: true,
-        notVisibleOffline: `Jamie's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
     },
     scarlet: {
         chart: "./charts/scarlet",
@@ -80,7 +73,6 @@ export const CHARTS = {
         version: "1.0.0",
         kind: "helm.v4.Chart",
         local: true,
-        notVisibleOffline: `Scarlet's ${RENDERED_OFFLINE}; test/platform/charts.spec.ts checks the templates carry probes, resources, HPA, PDB, topology spread and the restricted security context`,
     },
     // Optional add-ons.
     argoCd: {
@@ -89,7 +81,6 @@ export const CHARTS = {
         version: "9.5.11",
         kind: "helm.v4.Chart",
         addon: "argocd",
-        notVisibleOffline: `Argo CD's ${RENDERED_OFFLINE}`,
     },
     istioBase: {
         chart: "base",
@@ -97,7 +88,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `Istio's CRDs and cluster roles (${RENDERED_OFFLINE})`,
     },
     istiod: {
         chart: "istiod",
@@ -105,7 +95,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `istiod's ${RENDERED_OFFLINE}; the mesh-wide PeerAuthentication (STRICT) is the program's own object and is checked`,
     },
     istioCni: {
         chart: "cni",
@@ -113,7 +102,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `the istio-cni node agent's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
     },
     ztunnel: {
         chart: "ztunnel",
@@ -121,7 +109,6 @@ export const CHARTS = {
         version: "1.29.2",
         kind: "helm.v4.Chart",
         addon: "istio",
-        notVisibleOffline: `ztunnel's ${RENDERED_OFFLINE} (a privileged DaemonSet, exempted by namespace)`,
     },
     falco: {
         chart: "falco",
@@ -129,7 +116,6 @@ export const CHARTS = {
         version: "9.2.0",
         kind: "helm.v4.Chart",
         addon: "falco",
-        notVisibleOffline: `Falco's ${RENDERED_OFFLINE} (a privileged DaemonSet by design, exempted by namespace)`,
     },
     externalSecrets: {
         chart: "external-secrets",
@@ -137,7 +123,6 @@ export const CHARTS = {
         version: "2.8.0",
         kind: "helm.v4.Chart",
         addon: "externalSecrets",
-        notVisibleOffline: `External Secrets Operator's ${RENDERED_OFFLINE}`,
     },
     // Data and observability (part 2) append their rows below.
     cloudnativePg: {
@@ -145,56 +130,48 @@ export const CHARTS = {
         repository: "https://cloudnative-pg.github.io/charts",
         version: "0.29.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the CloudNativePG operator's ${RENDERED_OFFLINE}; the PostgreSQL Cluster, ObjectStore and ScheduledBackup are the program's own objects and are checked`,
     },
     barmanCloudPlugin: {
         chart: "plugin-barman-cloud",
         repository: "https://cloudnative-pg.github.io/charts",
         version: "0.7.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Barman Cloud plugin's ${RENDERED_OFFLINE}`,
     },
     psmdbOperator: {
         chart: "psmdb-operator",
         repository: "https://percona.github.io/percona-helm-charts/",
         version: "1.22.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Percona Operator for MongoDB's ${RENDERED_OFFLINE}; the PerconaServerMongoDB replica set (TLS, users, backups) is the program's own object and is checked`,
     },
     redisOperator: {
         chart: "redis-operator",
         repository: "https://ot-container-kit.github.io/helm-charts/",
         version: "0.26.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `the Redis operator's ${RENDERED_OFFLINE}; the RedisReplication with Sentinel (TLS, auth, RDB schedule) is the program's own object and is checked`,
     },
     kubePrometheusStack: {
         chart: "kube-prometheus-stack",
         repository: "https://prometheus-community.github.io/helm-charts",
         version: "88.5.3",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Prometheus, Alertmanager, Grafana and exporters: ${RENDERED_OFFLINE} (retention, volume sizes, data sources); alert rules and dashboards are the program's own objects and are checked`,
     },
     loki: {
         chart: "loki",
         repository: "https://grafana-community.github.io/helm-charts",
         version: "18.11.0",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Loki's ${RENDERED_OFFLINE} (object storage, retention, volume sizes)`,
     },
     tempo: {
         chart: "tempo",
         repository: "https://grafana-community.github.io/helm-charts",
         version: "2.2.4",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Tempo's ${RENDERED_OFFLINE} (object storage, OTLP receivers, retention, volume size)`,
     },
     alloy: {
         chart: "alloy",
         repository: "https://grafana.github.io/helm-charts",
         version: "1.11.1",
         kind: "helm.v4.Chart",
-        notVisibleOffline: `Grafana Alloy's ${RENDERED_OFFLINE} (the log pipeline to Loki, RBAC)`,
     },
 } as const satisfies Record<string, ChartSpec>;
 
@@ -230,34 +207,80 @@ export function skippedCharts(opts: { thirdPartyCharts: boolean; addons: Optiona
         .map((c) => c.key);
 }
 
-/** What the offline preview cannot see, per installed chart (the preview report reads this). */
-export interface ChartVisibility {
-    key: ChartKey;
-    chart: string;
-    version: string;
-    kind: ChartKind;
-    notVisibleOffline: string;
-}
-
-/** The visibility rows for the charts a configuration installs. */
-export function chartVisibility(opts: { thirdPartyCharts: boolean; addons: OptionalAddons }): ChartVisibility[] {
-    const skipped = new Set(skippedCharts(opts));
-    return chartTable()
-        .filter((c) => chartWanted(c.key, opts.addons) && !skipped.has(c.key))
-        .map((c) => ({ key: c.key, chart: c.chart, version: c.version, kind: c.kind, notVisibleOffline: c.notVisibleOffline }));
-}
-
-/**
- * What the offline preview cannot see of an installed chart, by the `chart` input a Helm resource
- * was registered with (what the preview report has in hand). Undefined for a chart not in the table.
- */
-export function notVisibleFor(chartRef: string): string | undefined {
-    return chartTable().find((c) => c.chart === chartRef)?.notVisibleOffline;
-}
-
 /** Absolute path of a local chart (for tests and docs; the program passes the project-relative path). */
 export function localChartPath(key: ChartKey): string {
     return path.resolve(__dirname, "..", "..", (CHARTS[key] as ChartSpec).chart);
+}
+
+/**
+ * Where third-party charts come from instead of their public repositories (`platform.chartMirror`):
+ * - a folder of `helm pull` archives, `<chart>-<version>.tgz` (absolute, `~/...`, or relative to the
+ *   project directory, where `pulumi` runs the program);
+ * - an OCI registry prefix, `oci://registry.example.com/charts` (the chart is `<prefix>/<chart>`);
+ * - an HTTP(S) chart repository, `https://charts.example.com` (its index.yaml lists every chart).
+ * In every case the pinned version of the table is what is installed.
+ */
+export type ChartMirrorKind = "folder" | "oci" | "http";
+
+/** The kind of a `platform.chartMirror` value (see ChartMirrorKind). */
+export function chartMirrorKind(mirror: string): ChartMirrorKind {
+    if (mirror.startsWith("oci://")) {
+        return "oci";
+    }
+    return /^https?:\/\//.test(mirror) ? "http" : "folder";
+}
+
+/** A folder mirror's path with `~` expanded and a relative path resolved against `base` (the project directory). */
+export function resolveMirrorFolder(mirror: string, base: string = process.cwd()): string {
+    const expanded = mirror === "~" || mirror.startsWith("~/") ? path.join(os.homedir(), mirror.slice(1)) : mirror;
+    return path.resolve(base, expanded);
+}
+
+/** The chart's name as `helm pull` names its archive (`gateway-helm` for `oci://docker.io/envoyproxy/gateway-helm`). */
+export function chartName(key: ChartKey): string {
+    return path.basename((CHARTS[key] as ChartSpec).chart);
+}
+
+/** The archive `helm pull <chart> --version <version>` writes for a row: `<chart>-<version>.tgz`. */
+export function chartArchiveName(key: ChartKey): string {
+    return `${chartName(key)}-${(CHARTS[key] as ChartSpec).version}.tgz`;
+}
+
+/** The `helm pull` command that fetches a row from its public repository (for mirror scripts and error messages). */
+export function helmPullCommand(key: ChartKey): string[] {
+    const spec = CHARTS[key] as ChartSpec;
+    return spec.repository ? ["pull", spec.chart, "--repo", spec.repository, "--version", spec.version] : ["pull", spec.chart, "--version", spec.version];
+}
+
+/**
+ * The archives a folder mirror lacks for the charts a configuration installs (empty when complete).
+ * Each entry names the file expected and the chart it stands for.
+ */
+export function missingFromMirror(folder: string, addons: OptionalAddons): { key: ChartKey; file: string }[] {
+    return chartTable()
+        .filter((c) => !c.local && chartWanted(c.key, addons))
+        .map((c) => ({ key: c.key, file: path.join(folder, chartArchiveName(c.key)) }))
+        .filter((m) => !fs.existsSync(m.file));
+}
+
+/** What a Helm resource is given to fetch one row: its `chart`, `version` and `repositoryOpts`. */
+export function chartSource(key: ChartKey, mirror?: string): { chart: string; version?: string; repositoryOpts?: { repo: string } } {
+    const spec = CHARTS[key] as ChartSpec;
+    if (spec.local) {
+        return { chart: spec.chart };
+    }
+    if (!mirror) {
+        return { chart: spec.chart, version: spec.version, repositoryOpts: spec.repository ? { repo: spec.repository } : undefined };
+    }
+    switch (chartMirrorKind(mirror)) {
+        case "oci":
+            return { chart: `${mirror.replace(/\/+$/, "")}/${chartName(key)}`, version: spec.version };
+        case "http":
+            return { chart: chartName(key), version: spec.version, repositoryOpts: { repo: mirror } };
+        case "folder":
+            // Kept as written when relative: the engine runs the program in the project directory.
+            return { chart: path.join(mirror.startsWith("~") ? resolveMirrorFolder(mirror) : mirror, chartArchiveName(key)) };
+    }
 }
 
 /** Arguments of `installChart`. */
@@ -272,6 +295,12 @@ export interface InstallChartArgs {
     values: pulumi.Input<Record<string, unknown>>;
     /** `platform.thirdPartyCharts`: when false, third-party charts are not installed (the caller reports them). */
     thirdPartyCharts: boolean;
+    /**
+     * `platform.chartMirror`: fetch third-party charts from this folder, OCI prefix or HTTP repository
+     * at their pinned versions (see ChartMirrorKind). Local charts ignore it.
+     * @default the chart's public repository
+     */
+    chartMirror?: string;
     /**
      * Helm release name (object names derive from it).
      * @default the key's chart name
@@ -294,13 +323,12 @@ export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResou
         return undefined;
     }
     const releaseName = args.releaseName ?? path.basename(spec.chart);
+    const source = chartSource(args.key, args.chartMirror);
     if (spec.kind === "helm.v4.Chart") {
         return new helmv4.Chart(
             args.name,
             {
-                chart: spec.chart,
-                version: spec.local ? undefined : spec.version,
-                repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+                ...source,
                 name: releaseName,
                 namespace: args.namespace,
                 values: args.values,
@@ -311,9 +339,7 @@ export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResou
     return new helmv3.Release(
         args.name,
         {
-            chart: spec.chart,
-            version: spec.local ? undefined : spec.version,
-            repositoryOpts: spec.repository ? { repo: spec.repository } : undefined,
+            ...source,
             name: releaseName,
             namespace: args.namespace,
             values: args.values,

@@ -14,7 +14,7 @@ import { CertManager, GATEWAY_NAME, HTTP_LISTENER } from "./certManager";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { kebab, NAMESPACE_NAME_LABEL } from "./networkPolicies";
-import { topologySpread } from "./scheduling";
+import { controllerReplicas, topologySpread } from "./scheduling";
 
 export { GATEWAY_NAME, HTTP_LISTENER };
 
@@ -49,17 +49,82 @@ export interface EdgeArgs {
     gatewayNamespace: FoundationNamespace;
     /** cert-manager and its issuers (certificates wait for them). */
     certManager: CertManager;
+    /** The Envoy Gateway controller (installed before cert-manager: see GatewayController). */
+    controller: GatewayController;
     /** Issuer of the public certificates (`letsencrypt-prod`, `letsencrypt-staging`, `private-ca`). */
     issuer: IssuerName;
     /** Public hosts; nothing else is routed from outside. */
     routes: PublicRoute[];
-    /** Install the third-party charts (cert-manager, Envoy Gateway). */
+}
+
+/** Arguments of GatewayController. */
+export interface GatewayControllerArgs {
+    /** The cluster. */
+    target: ClusterTarget;
+    /** `prod` runs the controller with two replicas over zones; `dev` with one. */
+    environment: Environment;
+    /** The gateway's namespace from the Foundation. */
+    gatewayNamespace: FoundationNamespace;
+    /** Install the chart (third-party). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
-     * Raw values merged over the platform's for each chart (escape hatch).
+     * Raw values merged over the platform's (escape hatch).
      * @default {}
      */
     chartOverrides?: Record<string, unknown>;
+}
+
+/**
+ * The Envoy Gateway controller and, with its chart, the Gateway API CRDs. Installed before
+ * cert-manager: cert-manager runs with Gateway API support on (HTTP-01 through the Gateway) and
+ * stops at start when those CRDs are missing. The Edge then creates the Gateway and routes.
+ */
+export class GatewayController extends pulumi.ComponentResource {
+    /** The Envoy Gateway chart (undefined when third-party charts are off). */
+    public readonly chart?: InstalledChart;
+    /** What must exist before anything uses the Gateway API: the namespace and the chart. */
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: GatewayControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-platform:platform:GatewayController", name, {}, opts);
+        const prod = args.environment === "prod";
+        const zones = args.target.zones;
+        const gwNs = args.gatewayNamespace;
+        // The Envoy Gateway controller is leader-elected (HA at 2); traffic flows through the proxies.
+        const replicas = controllerReplicas(prod);
+        // Envoy Gateway: the controller; it creates the Envoy proxies for each Gateway.
+        this.chart = installChart(
+            {
+                key: "envoyGateway",
+                name: name,
+                namespace: gwNs.name,
+                releaseName: "envoy-gateway",
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                values: {
+                    createNamespace: false,
+                    deployment: {
+                        replicas,
+                        envoyGateway: {
+                            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } },
+                            // Merged over the chart's restricted context (non-root 65532, no capabilities).
+                            securityContext: { readOnlyRootFilesystem: true },
+                        },
+                        pod: { topologySpreadConstraints: prod ? topologySpread(zones, { "app.kubernetes.io/name": "gateway-helm" }) : [] },
+                    },
+                    podDisruptionBudget: { minAvailable: prod ? 1 : 0 },
+                    // The certificate-generating Job (a Helm hook the engine runs as an ordinary Job).
+                    certgen: { job: { resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "128Mi" } } } },
+                    config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER }, provider: { type: "Kubernetes" } } },
+                    ...args.chartOverrides,
+                },
+            },
+            { parent: this, dependsOn: gwNs.children },
+        );
+        this.ready = [...gwNs.children, ...(this.chart ? [this.chart] : [])];
+        this.registerOutputs({});
+    }
 }
 
 /** Gateway API and cert-manager objects, typed loosely: they are CustomResources. */
@@ -79,30 +144,7 @@ export class Edge extends pulumi.ComponentResource {
         const prod = args.environment === "prod";
         const zones = args.target.zones;
         const gwNs = args.gatewayNamespace;
-        const replicas = prod ? 2 : 1;
-
-        // Envoy Gateway: the controller; it creates the Envoy proxies for each Gateway.
-        this.envoyGateway = installChart(
-            {
-                key: "envoyGateway",
-                name: `${name}-envoy-gateway`,
-                namespace: gwNs.name,
-                releaseName: "envoy-gateway",
-                thirdPartyCharts: args.thirdPartyCharts,
-                values: {
-                    createNamespace: false,
-                    deployment: {
-                        replicas,
-                        envoyGateway: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } } },
-                        pod: { topologySpreadConstraints: prod ? topologySpread(zones, { "app.kubernetes.io/name": "gateway-helm" }) : [] },
-                    },
-                    podDisruptionBudget: { minAvailable: prod ? 1 : 0 },
-                    config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER }, provider: { type: "Kubernetes" } } },
-                    ...args.chartOverrides,
-                },
-            },
-            { parent: this, dependsOn: gwNs.children },
-        );
+        this.envoyGateway = args.controller.chart;
         const cmReady = args.certManager.ready;
         const gwReady = [...gwNs.children, ...(this.envoyGateway ? [this.envoyGateway] : [])];
 

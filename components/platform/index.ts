@@ -5,10 +5,10 @@
 export { Platform, platformNamespaces, type PlatformArgs } from "./platform";
 export { Foundation, type FoundationArgs, type NamespaceSpec } from "./foundation";
 export { CertManager, type CertManagerArgs, ISSUER_NAMES } from "./certManager";
-export { Edge, type EdgeArgs, type PublicRoute } from "./edge";
+export { Edge, GatewayController, type EdgeArgs, type GatewayControllerArgs, type PublicRoute } from "./edge";
 export { Agents, type AgentsArgs } from "./agents";
 export { Addons, type AddonsArgs, ADDON_LAYOUT } from "./addons";
-export { CHARTS, chartTable, chartVisibility, skippedCharts, installChart, type ChartKey, type ChartSpec, type ChartVisibility } from "./charts";
+export { CHARTS, chartTable, skippedCharts, installChart, type ChartKey, type ChartSpec } from "./charts";
 export { LAYOUT, FLOWS, publicHostnames, serviceHost } from "./layout";
 export { DataServices } from "./data";
 export { Observability } from "./observability";

@@ -12,9 +12,9 @@ import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
 import { Agents } from "./agents";
 import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
-import { ChartKey, chartVisibility, ChartVisibility, skippedCharts } from "./charts";
+import { ChartKey, skippedCharts } from "./charts";
 import { DataServices } from "./data";
-import { Edge } from "./edge";
+import { Edge, GatewayController } from "./edge";
 import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
@@ -73,8 +73,6 @@ export class Platform extends pulumi.ComponentResource {
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     /** Charts this configuration wants but did not install (`thirdPartyCharts: false`). */
     public readonly skippedCharts: ChartKey[];
-    /** What the offline preview cannot see, per installed chart. */
-    public readonly chartVisibility: ChartVisibility[];
     /** Warnings for the preview report (from the target and the platform). */
     public readonly warnings: string[];
     /** The parts, for callers that compose further. */
@@ -99,9 +97,24 @@ export class Platform extends pulumi.ComponentResource {
         this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows }, child);
         const ns = this.foundation.namespaces;
 
+        // The gateway controller first: its chart installs the Gateway API CRDs cert-manager needs at start.
+        const gatewayController = new GatewayController(
+            `${name}-edge-envoy-gateway`,
+            { target: args.target, environment: env, gatewayNamespace: ns.gateway, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
+            child,
+        );
         this.certManager = new CertManager(
             `${name}-cert-manager`,
-            { target: args.target, environment: env, namespace: ns.certManager, gatewayNamespace: ns.gateway.name, acmeEmail: cfg.acmeEmail, thirdPartyCharts: third },
+            {
+                target: args.target,
+                environment: env,
+                namespace: ns.certManager,
+                gatewayNamespace: ns.gateway.name,
+                acmeEmail: cfg.acmeEmail,
+                thirdPartyCharts: third,
+                chartMirror: cfg.chartMirror,
+                dependsOn: gatewayController.ready,
+            },
             child,
         );
 
@@ -113,7 +126,7 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 namespace: ns.monitoring.name,
                 retention: args.retention,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 grafanaUrl: `https://${hosts.grafana}`,
                 dependsOn: this.foundation.ready,
             },
@@ -128,7 +141,7 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
                 retention: args.retention,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 protectStateful,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 dependsOn: [...this.foundation.ready, ...this.certManager.ready],
@@ -144,8 +157,8 @@ export class Platform extends pulumi.ComponentResource {
                 environment: env,
                 gatewayNamespace: ns.gateway,
                 certManager: this.certManager,
+                controller: gatewayController,
                 issuer: cfg.issuer,
-                thirdPartyCharts: third,
                 routes: [
                     { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
                     {
@@ -178,7 +191,7 @@ export class Platform extends pulumi.ComponentResource {
                 conversationDays: args.retention.conversationDays,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 issuerReady: this.certManager.ready,
-                thirdPartyCharts: third,
+                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 protectStateful,
             },
             child,
@@ -186,7 +199,7 @@ export class Platform extends pulumi.ComponentResource {
 
         this.addons = new Addons(
             `${name}-addons`,
-            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third },
+            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
             { parent: this, dependsOn: this.foundation.ready },
         );
 
@@ -194,7 +207,6 @@ export class Platform extends pulumi.ComponentResource {
         this.backupLocations = this.data.backupLocations;
         this.grafanaAdminPassword = this.observability.grafanaAdminPassword;
         this.skippedCharts = skippedCharts({ thirdPartyCharts: third, addons: cfg.addons });
-        this.chartVisibility = chartVisibility({ thirdPartyCharts: third, addons: cfg.addons });
         this.warnings = [
             ...this.data.warnings,
             ...this.observability.warnings,

@@ -45,3 +45,21 @@ export function preferRole(nodeRoleLabel: string, role: NodeRole): Record<string
 export function tolerateRole(role: NodeRole): Record<string, string>[] {
     return [{ key: NODE_ROLE_TAINT, operator: "Equal", value: role, effect: "NoSchedule" }];
 }
+
+/**
+ * For charts that take `affinity` but no topology spread: prefer putting the pods matching
+ * `labels` in different zones, then on different nodes (soft, so a one-zone dev cluster schedules).
+ */
+export function spreadAffinity(labels: Record<string, string>): Record<string, unknown> {
+    const term = (weight: number, topologyKey: string) => ({ weight, podAffinityTerm: { topologyKey, labelSelector: { matchLabels: labels } } });
+    return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term(100, ZONE_KEY), term(50, HOST_KEY)] } };
+}
+
+/**
+ * Replicas of a leader-elected controller: 2 in prod (one holds the lease, one takes over within
+ * its duration, so losing a node or zone costs seconds), 1 in dev. The pack's
+ * `workloads-deployment-enforce-minimum-replicas` lists these controllers (`leaderElected`).
+ */
+export function controllerReplicas(prod: boolean): number {
+    return prod ? 2 : 1;
+}

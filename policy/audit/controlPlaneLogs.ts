@@ -8,7 +8,7 @@ interface Config {
 
 export const auditClusterEnforceControlPlaneLogs = stackRule<Config>({
     name: "audit-cluster-enforce-control-plane-logs",
-    description: "Requires control-plane audit logs and monitoring: every EKS log type listed in config, GKE logging and monitoring not disabled, AKS monitoring on and a diagnostic setting sending kube-audit logs.",
+    description: "Requires control-plane audit logs and monitoring: every EKS log type listed in config, GKE logging and monitoring not disabled, AKS monitoring on and a diagnostic setting sending kube-audit logs; DOKS clusters, which export no audit log, are always reported (advisory on DOKS stacks).",
     config: {
         eksLogTypes: { type: "array", items: { type: "string" }, default: ["api", "audit", "authenticator", "controllerManager", "scheduler"], description: "EKS control-plane log types that must be enabled." },
     },
@@ -45,6 +45,8 @@ export const auditClusterEnforceControlPlaneLogs = stackRule<Config>({
                 if (!audited) {
                     report(msg(`${label(r)} sends no audit logs`, "no azure-native:monitor:DiagnosticSetting with category kube-audit", "a DiagnosticSetting on the cluster with kube-audit (or kube-audit-admin) enabled", "create an azure-native monitor DiagnosticSetting with resourceUri the cluster id and logs [{category: \"kube-audit\", enabled: true}]"), r.urn);
                 }
+            } else if (r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster") {
+                report(msg(`${label(r)} cannot export control-plane audit logs`, "a DOKS cluster (no audit log setting)", "the API server's audit log recorded for the operator", "none on DOKS: run this rule as advisory for DOKS stacks (the cluster announces the gap)"), r.urn);
             }
         }
     },

@@ -9,9 +9,12 @@
  * - AWS: "Amazon EC2 instance types" specifications (docs.aws.amazon.com/ec2/latest/instancetypes).
  * - GCP: "Machine families resource and comparison guide" (cloud.google.com/compute/docs/machine-resource).
  * - Azure: "Sizes for virtual machines in Azure" (learn.microsoft.com/azure/virtual-machines/sizes).
+ * - DigitalOcean: Droplet plans (digitalocean.com/pricing/droplets, `doctl compute size list`); with
+ *   the droplet's fixed disk, see ./digitalocean.ts.
  */
 import { AWS_MACHINES } from "./aws";
 import { AZURE_MACHINES } from "./azure";
+import { DIGITALOCEAN_DROPLETS, resolveDropletSize } from "./digitalocean";
 import { GCP_MACHINES, parseGcpCustomType } from "./gcp";
 
 /** vCPU count and memory of one machine type. */
@@ -21,7 +24,7 @@ export interface MachineSize {
 }
 
 /** The clouds that have machine catalogues. */
-export type CatalogCloud = "aws" | "gcp" | "azure";
+export type CatalogCloud = "aws" | "gcp" | "azure" | "digitalocean";
 
 /** Extra or overriding entries, keyed by machine type, as given in policy config. */
 export type MachineSizeOverrides = Record<string, MachineSize>;
@@ -30,11 +33,13 @@ const CATALOGS: Record<CatalogCloud, ReadonlyMap<string, MachineSize>> = {
     aws: AWS_MACHINES,
     gcp: GCP_MACHINES,
     azure: AZURE_MACHINES,
+    digitalocean: DIGITALOCEAN_DROPLETS,
 };
 
 /**
  * Looks up a machine type: first in `overrides`, then the cloud's catalogue, then (GCP) the custom
- * machine-type grammar (`custom-4-16384`, `n2-custom-8-32768-ext`). Azure names match case-insensitively.
+ * machine-type grammar (`custom-4-16384`, `n2-custom-8-32768-ext`) or (DigitalOcean) the Premium Intel
+ * slugs with their disk (`s-4vcpu-16gb-320gb-intel`). Azure names match case-insensitively.
  * Returns undefined for an unknown type.
  */
 export function resolveMachineSize(
@@ -51,7 +56,7 @@ export function resolveMachineSize(
     if (listed) {
         return listed;
     }
-    return cloud === "gcp" ? parseGcpCustomType(machineType) : undefined;
+    return cloud === "gcp" ? parseGcpCustomType(machineType) : cloud === "digitalocean" ? resolveDropletSize(machineType) : undefined;
 }
 
 /** How many machine types a cloud's catalogue lists (for docs and tests). */
@@ -59,4 +64,5 @@ export function catalogSize(cloud: CatalogCloud): number {
     return CATALOGS[cloud].size;
 }
 
-export { AWS_MACHINES, AZURE_MACHINES, GCP_MACHINES, parseGcpCustomType };
+export { AWS_MACHINES, AZURE_MACHINES, DIGITALOCEAN_DROPLETS, GCP_MACHINES, parseGcpCustomType, resolveDropletSize };
+export type { DropletSize } from "./digitalocean";

@@ -13,6 +13,7 @@ export const dataStatefulEnforceProtection = resourceRule<Config>({
         "aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
         "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/keyRing:KeyRing", "gcp:storage/bucket:Bucket", "gcp:compute/disk:Disk", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:container/cluster:Cluster",
         "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:storage:StorageAccount", "azure-native:compute:Disk",
+        "digitalocean:index/spacesBucket:SpacesBucket", "digitalocean:index/volume:Volume",
         "kubernetes:core/v1:PersistentVolumeClaim",
         "kubernetes:postgresql.cnpg.io/v1:Cluster",
         "kubernetes:psmdb.percona.com/v1:PerconaServerMongoDB",

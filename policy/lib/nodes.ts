@@ -12,13 +12,18 @@
  *   zone; a regional cluster places nodes in 3 zones of its region unless node_locations says otherwise.
  * - AKS agent pool: count 1, osDiskSizeGB 128, osDiskType Managed (premium SSD only on VM sizes with
  *   premium storage, the `s` in the size name), no availability zones.
+ * - DOKS node pool (the cluster's `nodePool` or a KubernetesNodePool): nodeCount, or minNodes with
+ *   autoScale; the disk is the droplet's local SSD, fixed by its size slug (policy/catalog/
+ *   digitalocean.ts), with no encryption setting; a pool lives in its cluster's region, one
+ *   datacenter, so it spans one failure domain (DigitalOcean has no availability zones).
  */
 import type { PolicyResource } from "@pulumi/policy";
+import { resolveDropletSize } from "../catalog/digitalocean";
 import type { SchemaProps } from "./rule";
 import { arr, bool, label, num, obj, peek, UNKNOWN, unknownError } from "./util";
 
 /** The cloud a pool belongs to (picks the machine catalogue). */
-export type PoolCloud = "aws" | "gcp" | "azure";
+export type PoolCloud = "aws" | "gcp" | "azure" | "digitalocean";
 
 /** A value with how it was derived (for messages). */
 export interface Derived<T> {
@@ -71,9 +76,12 @@ const GKE_CLUSTER = "gcp:container/cluster:Cluster";
 const GKE_NODEPOOL = "gcp:container/nodePool:NodePool";
 const AKS_CLUSTER = "azure-native:containerservice:ManagedCluster";
 const AKS_POOL = "azure-native:containerservice:AgentPool";
+/** DOKS cluster and separate node pool type tokens. */
+export const DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster";
+export const DOKS_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool";
 
 /** Every type token the node view reads (rules use it to skip stacks without nodes). */
-export const NODE_TYPES = [EKS_CLUSTER, EKS_NODEGROUP, LAUNCH_TEMPLATE, SUBNET, GKE_CLUSTER, GKE_NODEPOOL, AKS_CLUSTER, AKS_POOL] as const;
+export const NODE_TYPES = [EKS_CLUSTER, EKS_NODEGROUP, LAUNCH_TEMPLATE, SUBNET, GKE_CLUSTER, GKE_NODEPOOL, AKS_CLUSTER, AKS_POOL, DOKS_CLUSTER, DOKS_POOL] as const;
 
 /** configSchema fragment for NodeViewConfig. */
 export const SUBNET_ZONES_SCHEMA: SchemaProps = {
@@ -426,6 +434,44 @@ function aksPool(r: PolicyResource, poolLabel: string, p: Props, cluster: { key:
     };
 }
 
+// ---------- DOKS ----------
+
+function doksPool(r: PolicyResource, poolLabel: string, p: Props, cluster: { key: string; label: string }, clusterProps: Props | undefined): NodePoolView {
+    const size = (): string | undefined => str(p.size);
+    const droplet = (): ReturnType<typeof resolveDropletSize> => resolveDropletSize(size() ?? "");
+    return {
+        cloud: "digitalocean",
+        urn: r.urn,
+        label: poolLabel,
+        cluster: cluster.key,
+        clusterLabel: cluster.label,
+        minNodes: derive(() => {
+            if (bool(p.autoScale) === true) {
+                return { value: num(p.minNodes) ?? 0, from: "minNodes (autoScale on)" };
+            }
+            const c = num(p.nodeCount);
+            return c !== undefined ? { value: c, from: "nodeCount (autoScale off)" } : { value: 0, from: "neither autoScale with minNodes nor nodeCount set" };
+        }),
+        zones: derive(() => {
+            const region = str(clusterProps?.region);
+            return region
+                ? { value: [region], from: `the cluster's region ${JSON.stringify(region)} (one datacenter; DigitalOcean has no availability zones)` }
+                : { value: undefined, from: "the pool's cluster is not in this stack, so its region is unknown" };
+        }),
+        machineTypes: derive(() => {
+            const t = size();
+            return t ? { value: [t], from: "size" } : { value: [], from: "size not set" };
+        }),
+        diskGb: derive(() => {
+            const d = droplet();
+            return d ? { value: d.diskGb, from: `the local disk of droplet size ${JSON.stringify(size())}` } : { value: 0, from: `droplet size ${JSON.stringify(size() ?? "")} is not in the DigitalOcean catalogue, so its disk is unknown` };
+        }),
+        diskType: derive(() => ({ value: "local SSD", from: "the droplet's local disk (every droplet size is SSD)" })),
+        diskSsd: true,
+        diskEncrypted: derive(() => ({ value: false, from: "a droplet's local disk has no encryption setting or customer-managed key on DOKS" })),
+    };
+}
+
 // ---------- the view ----------
 
 /** The clusters and node pools of a stack. */
@@ -494,6 +540,22 @@ export function stackNodes(resources: PolicyResource[], cfg: NodeViewConfig = {}
                     (propDeps(r, "resourceName") ?? deps(r)).find((d) => d.type === AKS_CLUSTER);
                 const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `AKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
                 pools.push(aksPool(r, label(r), r.props, c, cl?.props));
+                break;
+            }
+            case DOKS_CLUSTER: {
+                const c = { key: r.urn, label: label(r) };
+                clusters.push({ key: r.urn, urn: r.urn, label: c.label, cloud: "digitalocean" });
+                const np = peek(() => obj(r.props.nodePool));
+                if (np !== UNKNOWN && np) {
+                    pools.push(doksPool(r, `${label(r)} nodePool${typeof np.name === "string" ? ` "${np.name}"` : ""}`, np, c, r.props));
+                }
+                break;
+            }
+            case DOKS_POOL: {
+                const cl = (propDeps(r, "clusterId") ?? deps(r)).find((d) => d.type === DOKS_CLUSTER);
+                const ref = peek(() => str(r.props.clusterId));
+                const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `DOKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
+                pools.push(doksPool(r, label(r), r.props, c, cl?.props));
                 break;
             }
             default:

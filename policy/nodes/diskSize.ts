@@ -26,7 +26,9 @@ export const nodesPoolEnforceDiskSize = stackRule<Config>({
                             ? `set the launch template's root blockDeviceMappings[].ebs.volumeSize (or the node group's diskSize) to ${cfg.minDiskGb} or more`
                             : p.cloud === "gcp"
                               ? `set nodeConfig.diskSizeGb to ${cfg.minDiskGb} or more`
-                              : `set osDiskSizeGB to ${cfg.minDiskGb} or more`,
+                              : p.cloud === "digitalocean"
+                                ? `choose a droplet size whose local disk has ${cfg.minDiskGb} GB or more (e.g. gd-4vcpu-16gb: 100 GB); on DOKS the size fixes the disk`
+                                : `set osDiskSizeGB to ${cfg.minDiskGb} or more`,
                     ),
                     p.urn,
                 );

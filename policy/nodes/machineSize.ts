@@ -4,6 +4,9 @@ import { need, NodeViewConfig, stackNodes } from "../lib/nodes";
 import { stackRule } from "../lib/rule";
 import { msg } from "../lib/util";
 
+/** A production-sized machine type per cloud, for fix hints. */
+const EXAMPLE = { aws: "m6i.xlarge", gcp: "e2-standard-4", azure: "Standard_D4s_v5", digitalocean: "gd-4vcpu-16gb" } as const;
+
 interface Config extends NodeViewConfig {
     minVcpu: number;
     minMemoryGib: number;
@@ -57,7 +60,7 @@ export const nodesPoolEnforceMachineSize = stackRule<Config>({
                             `${p.label}: machine type ${JSON.stringify(t)} is too small (${short.join(", ")})`,
                             `${JSON.stringify(t)} with ${size.vcpu} vCPU and ${size.memoryGib} GiB (${types.from})`,
                             `at least ${cfg.minVcpu} vCPU and ${cfg.minMemoryGib} GiB per node`,
-                            `choose a larger machine type (for example ${p.cloud === "aws" ? "m6i.xlarge" : p.cloud === "gcp" ? "e2-standard-4" : "Standard_D4s_v5"})`,
+                            `choose a larger machine type (for example ${EXAMPLE[p.cloud]})`,
                         ),
                         p.urn,
                     );

@@ -40,7 +40,7 @@ export const nodesClusterEnforceMinimumCount = stackRule<Config>({
                         `${c.label} is under-provisioned`,
                         `${total} node(s) at the autoscaler minimum${parts.length > 0 ? `: ${parts.join("; ")}` : " (no node pools)"}`,
                         `at least ${cfg.minNodes} nodes`,
-                        `raise the node pools' minimum size (EKS scalingConfig.minSize, GKE autoscaling.minNodeCount per zone, AKS minCount/count) so they sum to ${cfg.minNodes} or more`,
+                        `raise the node pools' minimum size (EKS scalingConfig.minSize, GKE autoscaling.minNodeCount per zone, AKS minCount/count, DOKS minNodes/nodeCount) so they sum to ${cfg.minNodes} or more`,
                     ),
                     c.urn,
                 );

@@ -25,7 +25,9 @@ export const nodesPoolEnforceZoneSpread = stackRule<Config>({
                         `at least ${cfg.minZones} zones, provable from the stack`,
                         p.cloud === "aws"
                             ? "create the subnets in this stack, or declare each subnet's zone in the policy config subnetZones ({\"subnet-id\": \"zone\"})"
-                            : "set nodeLocations (GKE) or location on the pool or its cluster",
+                            : p.cloud === "digitalocean"
+                              ? "create the DOKS node pool in the same stack as its cluster"
+                              : "set nodeLocations (GKE) or location on the pool or its cluster",
                     ),
                     p.urn,
                 );
@@ -39,7 +41,9 @@ export const nodesPoolEnforceZoneSpread = stackRule<Config>({
                             ? `place the node group in subnets of ${cfg.minZones} different zones (subnetIds)`
                             : p.cloud === "gcp"
                               ? `use a regional cluster or list ${cfg.minZones} zones in nodeLocations`
-                              : `set availabilityZones to ${cfg.minZones} zones, e.g. ["1", "2", "3"]`,
+                              : p.cloud === "digitalocean"
+                                ? "none on DOKS: a DigitalOcean region is one datacenter without zones; run this rule as advisory for DOKS stacks (the cluster announces the gap) or use a cloud with zones"
+                                : `set availabilityZones to ${cfg.minZones} zones, e.g. ["1", "2", "3"]`,
                     ),
                     p.urn,
                 );

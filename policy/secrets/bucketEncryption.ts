@@ -5,7 +5,7 @@ import { arr, at, label, msg, peek, show, UNKNOWN } from "../lib/util";
 
 export const secretsBucketEnforceEncryption = stackRule<Record<string, never>>({
     name: "secrets-bucket-enforce-encryption",
-    description: "Requires object stores to be encrypted with a customer-managed key: S3 buckets with an aws:kms server-side encryption configuration, GCS buckets with a default KMS key, Azure storage accounts with Key Vault keys and HTTPS only.",
+    description: "Requires object stores to be encrypted with a customer-managed key: S3 buckets with an aws:kms server-side encryption configuration, GCS buckets with a default KMS key, Azure storage accounts with Key Vault keys and HTTPS only; DigitalOcean Spaces buckets, which offer no such key, are always reported (advisory on DOKS stacks).",
     check: (resources, _cfg, report) => {
         // Index the SSE configurations by the bucket URN they depend on and by their bucket name.
         const sseFor = new Map<string, PolicyResource[]>();
@@ -35,6 +35,8 @@ export const secretsBucketEnforceEncryption = stackRule<Record<string, never>>({
                 if (key === undefined) {
                     report(msg(`${label(r)} uses a Google-managed key`, "encryption.defaultKmsKeyName not set", "a Cloud KMS key", "set encryption.defaultKmsKeyName"), r.urn);
                 }
+            } else if (r.type === "digitalocean:index/spacesBucket:SpacesBucket") {
+                report(msg(`${label(r)} cannot be encrypted with a customer-managed key`, "a Spaces bucket (no bucket encryption setting; only per-request SSE-C keys)", "a bucket encrypted with a customer-managed key", "none on DigitalOcean: run this rule as advisory for DOKS stacks (the cluster announces the gap), or keep sensitive data in a store with customer keys"), r.urn);
             } else if (r.type === "azure-native:storage:StorageAccount") {
                 const src = peek(() => at(r.props, "encryption.keySource"));
                 if (src !== "Microsoft.Keyvault" && src !== UNKNOWN) {

@@ -16,12 +16,20 @@ export const secretsDiskEnforceEncryption = stackRule<Config>({
                     msg(
                         `${p.label}: node disks are not encrypted with a customer-managed key`,
                         e.from,
-                        p.cloud === "aws" ? "ebs.encrypted true (with kmsKeyId)" : p.cloud === "gcp" ? "nodeConfig.bootDiskKmsKey" : "enableEncryptionAtHost or the cluster's diskEncryptionSetID",
+                        p.cloud === "aws"
+                            ? "ebs.encrypted true (with kmsKeyId)"
+                            : p.cloud === "gcp"
+                              ? "nodeConfig.bootDiskKmsKey"
+                              : p.cloud === "digitalocean"
+                                ? "node disks encrypted with a customer-managed key, which DOKS does not offer"
+                                : "enableEncryptionAtHost or the cluster's diskEncryptionSetID",
                         p.cloud === "aws"
                             ? "use a launch template whose root blockDeviceMappings[].ebs sets encrypted: \"true\" and kmsKeyId"
                             : p.cloud === "gcp"
                               ? "set nodeConfig.bootDiskKmsKey to a Cloud KMS key"
-                              : "set enableEncryptionAtHost: true on the pool (or diskEncryptionSetID on the cluster)",
+                              : p.cloud === "digitalocean"
+                                ? "none on DOKS: keep data on the LUKS-encrypted StorageClass, and run this rule as advisory for DOKS stacks (the cluster announces the gap)"
+                                : "set enableEncryptionAtHost: true on the pool (or diskEncryptionSetID on the cluster)",
                     ),
                     p.urn,
                 );

@@ -34,6 +34,13 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
                 "data-mongodb/mongodb-*-credentials",
                 "data-redis/redis-auth",
                 "monitoring/grafana-admin",
+                "monitoring/alertmanager-config",
+                // S3-compatible stores (existing clusters, DigitalOcean Spaces): the static keys.
+                "monitoring/loki-store-credentials",
+                "monitoring/tempo-store-credentials",
+                "data-postgres/pg-backup-store-credentials",
+                // DOKS: the LUKS key of the encrypted StorageClass (components/digitalocean/storage.ts).
+                "kube-system/encrypted-ssd-luks-key",
             ],
             description: "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state).",
         },

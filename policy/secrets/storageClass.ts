@@ -4,10 +4,10 @@ import { at, label, msg, obj, show } from "../lib/util";
 
 export const secretsStorageclassEnforceEncryption = resourceRule<{ requireCustomerKey: boolean }>({
     name: "secrets-storageclass-enforce-encryption",
-    description: "Requires StorageClasses of the AWS EBS, GCE PD and Azure Disk CSI drivers to provision encrypted volumes with a customer-managed key.",
+    description: "Requires StorageClasses of the AWS EBS, GCE PD and Azure Disk CSI drivers to provision encrypted volumes with a customer-managed key, and of the DigitalOcean block-storage driver to provision LUKS volumes with a key from a named Secret.",
     types: ["kubernetes:storage.k8s.io/v1:StorageClass"],
     config: {
-        requireCustomerKey: { type: "boolean", default: true, description: "Also require the customer-managed key parameter (kmsKeyId, disk-encryption-kms-key, diskEncryptionSetID)." },
+        requireCustomerKey: { type: "boolean", default: true, description: "Also require the customer-managed key parameter (kmsKeyId, disk-encryption-kms-key, diskEncryptionSetID; on DigitalOcean the LUKS key's node-stage Secret)." },
     },
     check: (r, cfg, report) => {
         const prov = r.props.provisioner;
@@ -24,6 +24,15 @@ export const secretsStorageclassEnforceEncryption = resourceRule<{ requireCustom
             }
         } else if (prov === "pd.csi.storage.gke.io" && cfg.requireCustomerKey) {
             need(typeof params["disk-encryption-kms-key"] === "string", "parameters.disk-encryption-kms-key not set", "parameters.disk-encryption-kms-key", "set parameters.disk-encryption-kms-key to a Cloud KMS key");
+        } else if (prov === "dobs.csi.digitalocean.com") {
+            // DigitalOcean block storage: the CSI driver encrypts on the node with LUKS, the key read from a Secret.
+            const luks = params["dobs.csi.digitalocean.com/luks-encrypted"];
+            need(String(luks) === "true", `parameters["dobs.csi.digitalocean.com/luks-encrypted"] ${show(luks)}`, "LUKS encryption on (\"true\")", "set parameters dobs.csi.digitalocean.com/luks-encrypted: \"true\" with a node-stage Secret holding luksKey");
+            if (String(luks) === "true" && cfg.requireCustomerKey) {
+                const ns = params["csi.storage.k8s.io/node-stage-secret-namespace"];
+                const name = params["csi.storage.k8s.io/node-stage-secret-name"];
+                need(typeof ns === "string" && typeof name === "string", `node-stage Secret ${show(ns)}/${show(name)}`, "csi.storage.k8s.io/node-stage-secret-namespace and -name naming the Secret with the LUKS key", "set both parameters to the Secret that holds luksKey");
+            }
         } else if (prov === "disk.csi.azure.com" && cfg.requireCustomerKey) {
             need(typeof (params.diskEncryptionSetID ?? params.diskencryptionsetid) === "string", "parameters.diskEncryptionSetID not set", "parameters.diskEncryptionSetID", "set parameters.diskEncryptionSetID");
         }

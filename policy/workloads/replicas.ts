@@ -1,28 +1,84 @@
-/** A6: Deployments and StatefulSets run at least N replicas (unset means the Kubernetes default 1). */
+/**
+ * A6: Deployments and StatefulSets run at least N replicas (unset means the Kubernetes default 1).
+ *
+ * Two kinds of workload are judged by what high availability means for them, each listed by name
+ * with its reason (docs/policies.md prints the lists):
+ * - leader-elected controllers: one replica works, the others wait for its lease; two survive the
+ *   loss of a node or zone, a third only waits too (`leaderElected`, at `leaderElectedMinReplicas`);
+ * - singletons by design: a second replica would be wrong (duplicate reconciles or series, a
+ *   ReadWriteOnce volume), and the workload is out of the request path (`singletons`, at 1).
+ */
+import { findExemption, reasonedExemptionSchema, type ReasonedExemption } from "../lib/exemptions";
 import { resourceRule } from "../lib/rule";
-import { at, label, msg, show } from "../lib/util";
+import { at, k8sId, label, msg, show } from "../lib/util";
 
 interface Config {
     minReplicas: number;
+    leaderElectedMinReplicas: number;
+    leaderElected: ReasonedExemption[];
+    singletons: ReasonedExemption[];
 }
+
+const LEADER_ELECTION = "leader-elected: one replica holds the lease and reconciles, a second takes over within the lease duration (15 s)";
+
+/** The platform's own leader-elected controllers (chart release names as components/platform installs them). */
+export const DEFAULT_LEADER_ELECTED: ReasonedExemption[] = [
+    { workload: "cert-manager/cert-manager", reason: `cert-manager controller, ${LEADER_ELECTION} (--leader-election-namespace)` },
+    { workload: "cert-manager/cert-manager-cainjector", reason: `cert-manager CA injector, ${LEADER_ELECTION}` },
+    { workload: "platform-gateway/envoy-gateway", reason: `Envoy Gateway controller, ${LEADER_ELECTION}; traffic flows through the Envoy proxies (3+ replicas, HPA), not through it` },
+    { workload: "data-postgres/cloudnative-pg", reason: `CloudNativePG operator, ${LEADER_ELECTION} (--leader-elect); PostgreSQL itself runs 3 instances` },
+    { workload: "data-postgres/plugin-barman-cloud", reason: `Barman Cloud plugin, ${LEADER_ELECTION} (--leader-elect); WAL archiving runs in the PostgreSQL pods' sidecars` },
+    { workload: "data-mongodb/psmdb-operator", reason: `Percona Operator for MongoDB, ${LEADER_ELECTION}; MongoDB itself runs 3 members` },
+    { workload: "data-redis/redis-operator", reason: `Redis operator, ${LEADER_ELECTION} (--leader-elect); Redis itself runs 3 pods and 3 Sentinels` },
+];
+
+/** The platform's singletons by design, each with why a second replica would be wrong. */
+export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
+    {
+        workload: "monitoring/monitoring-operator",
+        reason: "Prometheus Operator has no leader election: two replicas would reconcile the same objects concurrently. It is out of the data path: Prometheus (2 replicas) and Alertmanager (3) keep running while it restarts.",
+    },
+    {
+        workload: "monitoring/monitoring-kube-state-metrics",
+        reason: "kube-state-metrics: a second replica exports every series twice (upstream scales it by sharding, not replicas). Metrics only; a restart loses no data, and KubeStateMetricsDown-style absence alerts fire.",
+    },
+    {
+        workload: "monitoring/grafana",
+        reason: "Grafana keeps sessions and users' own edits in its database (SQLite in the pod); more than one replica needs a shared database. Dashboards and data sources are provisioned from ConfigMaps, so a restart loses nothing the platform manages.",
+    },
+    {
+        workload: "ollama/ollama",
+        reason: "Ollama serves models from one ReadWriteOnce volume that only one pod can mount; the agents retry a failed model call.",
+    },
+];
 
 export const workloadsDeploymentEnforceMinimumReplicas = resourceRule<Config>({
     name: "workloads-deployment-enforce-minimum-replicas",
-    description: "Requires Deployments and StatefulSets to run at least the configured number of replicas, an unset count meaning the Kubernetes default of 1.",
+    description:
+        "Requires Deployments and StatefulSets to run at least the configured number of replicas, an unset count meaning the Kubernetes default of 1; leader-elected controllers need leaderElectedMinReplicas, and listed singletons need 1, each with its reason.",
     types: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"],
     config: {
         minReplicas: { type: "integer", minimum: 1, default: 3, description: "Minimum spec.replicas (workloads scaled by an HPA set replicas to the HPA minimum)." },
+        leaderElectedMinReplicas: { type: "integer", minimum: 1, default: 2, description: "Minimum spec.replicas of a workload in leaderElected." },
+        leaderElected: reasonedExemptionSchema("Leader-elected controllers (namespace/name) that are highly available at leaderElectedMinReplicas, each with its reason.", DEFAULT_LEADER_ELECTED),
+        singletons: reasonedExemptionSchema("Workloads (namespace/name) that must run exactly one replica by design, each with its reason.", DEFAULT_SINGLETONS),
     },
     check: (r, cfg, report) => {
         const replicas = at(r.props, "spec.replicas");
         const n = typeof replicas === "number" ? replicas : 1;
-        if (n < cfg.minReplicas) {
+        const id = k8sId(r.props);
+        if (findExemption(cfg.singletons, id.namespace, id.name)) {
+            return;
+        }
+        const leader = findExemption(cfg.leaderElected, id.namespace, id.name);
+        const min = leader ? cfg.leaderElectedMinReplicas : cfg.minReplicas;
+        if (n < min) {
             report(
                 msg(
-                    `${label(r)} runs too few replicas for high availability`,
+                    `${label(r)} runs too few replicas for high availability${leader ? " (a leader-elected controller)" : ""}`,
                     `spec.replicas ${show(replicas)}${replicas === undefined ? " (Kubernetes default 1)" : ""}`,
-                    `at least ${cfg.minReplicas}`,
-                    `set spec.replicas to ${cfg.minReplicas} or more, or exempt it by name in this policy's config if it is a singleton by design`,
+                    `at least ${min}`,
+                    `set spec.replicas to ${min} or more, or list it with its reason under leaderElected or singletons in this policy's config if that is what it is`,
                 ),
             );
         }

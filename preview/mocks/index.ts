@@ -1,12 +1,13 @@
 /**
  * Mock answers for the offline preview and the tests: realistic computed outputs (ARNs, endpoints,
  * certificate data, ids) per resource type, and provider function results. One table per cloud
- * (aws.ts, gcp.ts, azure.ts, kubernetes.ts). A function call no table knows throws, naming the
+ * (aws.ts, gcp.ts, azure.ts, digitalocean.ts, kubernetes.ts, random.ts). A function call no table knows throws, naming the
  * token, so a new data source cannot slip through unmocked.
  */
 import { createHash } from "crypto";
 import { awsMocks } from "./aws";
 import { azureMocks } from "./azure";
+import { digitaloceanMocks } from "./digitalocean";
 import { gcpMocks } from "./gcp";
 import { kubernetesMocks } from "./kubernetes";
 import { randomMocks } from "./random";
@@ -14,7 +15,7 @@ import type { MockContext, MockTable } from "./types";
 
 export type { MockContext } from "./types";
 
-const TABLES: MockTable[] = [awsMocks, gcpMocks, azureMocks, kubernetesMocks, randomMocks];
+const TABLES: MockTable[] = [awsMocks, gcpMocks, azureMocks, digitaloceanMocks, kubernetesMocks, randomMocks];
 
 /** A short stable hash of a resource, for ids that look real and never collide. */
 export function shortHash(...parts: string[]): string {

@@ -102,8 +102,8 @@ describe("stack config: parseStackConfig", () => {
 
     // Bad values: each names the key, the value found and what is allowed.
     const cases: { title: string; raw: () => Record<string, unknown>; key: string; message: RegExp; secretKeys?: string[] }[] = [
-        { title: "a missing required key (cloud)", raw: () => with_({ cloud: undefined }), key: "cloud", message: /missing required key; allowed: aws, gcp, azure, existing/ },
-        { title: "an unknown cloud", raw: () => with_({ cloud: "digitalocean" }), key: "cloud", message: /found "digitalocean"; allowed: aws, gcp, azure, existing/ },
+        { title: "a missing required key (cloud)", raw: () => with_({ cloud: undefined }), key: "cloud", message: /missing required key; allowed: aws, gcp, azure, digitalocean, existing/ },
+        { title: "an unknown cloud", raw: () => with_({ cloud: "linode" }), key: "cloud", message: /found "linode"; allowed: aws, gcp, azure, digitalocean, existing/ },
         { title: "an unknown environment", raw: () => with_({ environment: "staging" }), key: "environment", message: /found "staging"; allowed: prod, dev/ },
         { title: "an unknown top-level key", raw: () => with_({ regoin: "eu-west-1" }), key: "regoin", message: /unknown key; allowed keys: cloud, environment, region/ },
         { title: "an unknown nested key", raw: () => with_({ "nodePools.system": { instanceTyp: "m6i.xlarge" } }), key: "nodePools.system.instanceTyp", message: /unknown key; allowed keys under nodePools.system: instanceType, minNodes/ },
@@ -171,7 +171,7 @@ describe("stack config: parseStackConfig", () => {
         } catch (e) {
             assert.ok(e instanceof StackConfigError);
             assert.match(e.message, /^Invalid configuration for stack "aws-prod" \(2 problems\):/);
-            assert.match(e.message, /\n {2}- cloud: found "mars"; allowed: aws, gcp, azure, existing/);
+            assert.match(e.message, /\n {2}- cloud: found "mars"; allowed: aws, gcp, azure, digitalocean, existing/);
             assert.match(e.message, /\n {2}- network.cidr: found "nope"; must be an IPv4 CIDR/);
         }
     });

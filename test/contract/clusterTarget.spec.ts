@@ -1,10 +1,13 @@
 /**
- * One contract suite for all four ClusterTarget implementations, each run through index.ts with
- * its shipped stack file: EKS (aws-prod), GKE (gcp-prod), AKS (azure-prod) and an existing kind
- * cluster (local). Every implementation is read into the same facts (./facts.ts) and held to the
- * same invariants; mutated copies of the records prove each invariant can fail.
+ * One contract suite for all five ClusterTarget implementations, each run through index.ts with
+ * its shipped stack file: EKS (aws-prod), GKE (gcp-prod), AKS (azure-prod), DOKS (do-prod) and an
+ * existing kind cluster (local). Every implementation is read into the same facts (./facts.ts) and
+ * held to the same invariants; a guarantee a cloud cannot give must be announced (and each
+ * implementation's list of announced gaps is pinned here, so none can grow silently); mutated
+ * copies of the records prove each invariant can fail.
  */
 import * as assert from "assert";
+import type { ClusterGuarantee } from "../../components/contract";
 import { NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING } from "../../components/existing";
 import { runProgram, RunResult } from "../../preview/harness";
 import { ClusterFacts, clusterFacts, contractProblems, PROD_ROLES } from "./facts";
@@ -14,13 +17,21 @@ interface Implementation {
     cloud: ClusterFacts["cloud"];
     /** Provisioner of the target's StorageClass (undefined: the cluster's own, not created here). */
     provisioner?: string;
+    /** The guarantees this cloud announces it cannot give (sorted); everything else it must give. */
+    unmet: ClusterGuarantee[];
 }
 
 const IMPLEMENTATIONS: Implementation[] = [
-    { stack: "aws-prod", cloud: "aws", provisioner: "ebs.csi.aws.com" },
-    { stack: "gcp-prod", cloud: "gcp", provisioner: "pd.csi.storage.gke.io" },
-    { stack: "azure-prod", cloud: "azure", provisioner: "disk.csi.azure.com" },
-    { stack: "local", cloud: "existing" },
+    { stack: "aws-prod", cloud: "aws", provisioner: "ebs.csi.aws.com", unmet: [] },
+    { stack: "gcp-prod", cloud: "gcp", provisioner: "pd.csi.storage.gke.io", unmet: [] },
+    { stack: "azure-prod", cloud: "azure", provisioner: "disk.csi.azure.com", unmet: [] },
+    {
+        stack: "do-prod",
+        cloud: "digitalocean",
+        provisioner: "dobs.csi.digitalocean.com",
+        unmet: ["controlPlaneAuditLogs", "etcdCustomerKey", "nodeDiskCustomerKey", "objectStoreCustomerKey", "objectStoreEncryption", "zoneRedundancy"],
+    },
+    { stack: "local", cloud: "existing", unmet: [] },
 ];
 
 const runs = new Map<string, RunResult>();
@@ -62,6 +73,10 @@ for (const impl of IMPLEMENTATIONS) {
             assert.strictEqual(facts.cloud, impl.cloud);
         });
 
+        it("announces exactly the guarantees it cannot give", () => {
+            assert.deepStrictEqual(facts.unmet, impl.unmet);
+        });
+
         it("exports the kubeconfig as a secret", () => {
             assert.strictEqual(run.redactedOutputs.kubeconfig, "[secret]");
             assert.strictEqual(facts.kubeconfigSecret, true);
@@ -81,9 +96,15 @@ for (const impl of IMPLEMENTATIONS) {
             return;
         }
 
-        it("spans at least three zones", () => {
+        const waived = (g: ClusterGuarantee): boolean => impl.unmet.includes(g);
+
+        it(waived("zoneRedundancy") ? "lists no zones (its nodes carry no zone label), announced" : "spans at least three zones", () => {
             assert.strictEqual(facts.environment, "prod");
-            assert.strictEqual(new Set(facts.zones).size, 3);
+            if (waived("zoneRedundancy")) {
+                assert.deepStrictEqual(facts.zones, []);
+            } else {
+                assert.strictEqual(new Set(facts.zones).size, 3);
+            }
         });
 
         it("has a pool per workload role, each meeting its size", () => {
@@ -92,16 +113,16 @@ for (const impl of IMPLEMENTATIONS) {
                 assert.ok(p.minTotal >= 3, `${p.role}: min ${p.minTotal}`);
                 assert.ok(p.diskGb >= (p.role === "monitoring" ? 200 : 100), `${p.role}: disk ${p.diskGb} GB`);
                 assert.strictEqual(p.diskSsd, true, `${p.role}: SSD`);
-                assert.strictEqual(p.diskEncrypted, true, `${p.role}: encrypted`);
+                assert.strictEqual(p.diskEncrypted, !waived("nodeDiskCustomerKey"), `${p.role}: encrypted`);
             }
         });
 
-        it("encrypts Secrets in etcd with a customer-managed key", () => {
-            assert.ok(facts.secretsKey, "no customer-managed key");
+        it(waived("etcdCustomerKey") ? "cannot encrypt Secrets in etcd with a customer-managed key, announced" : "encrypts Secrets in etcd with a customer-managed key", () => {
+            assert.strictEqual(facts.secretsKey !== undefined, !waived("etcdCustomerKey"));
         });
 
-        it("logs control-plane audit events", () => {
-            assert.strictEqual(facts.auditLogging, true);
+        it(waived("controlPlaneAuditLogs") ? "cannot log control-plane audit events, announced" : "logs control-plane audit events", () => {
+            assert.strictEqual(facts.auditLogging, !waived("controlPlaneAuditLogs"));
         });
 
         it("offers an encrypted, retained SSD StorageClass", () => {
@@ -111,10 +132,10 @@ for (const impl of IMPLEMENTATIONS) {
             );
         });
 
-        it("offers an object store encrypted with a customer-managed key and not public", () => {
+        it("offers an object store that is not public, encrypted with a customer-managed key unless announced", () => {
             assert.deepStrictEqual(
                 { encrypted: facts.objectStore?.encrypted, customerManagedKey: facts.objectStore?.customerManagedKey, public: facts.objectStore?.public },
-                { encrypted: true, customerManagedKey: true, public: false },
+                { encrypted: !waived("objectStoreEncryption"), customerManagedKey: !waived("objectStoreCustomerKey"), public: false },
             );
             assert.strictEqual(typeof run.outputs.backupBucket, "string");
         });
@@ -228,6 +249,36 @@ describe("ClusterTarget contract: every invariant can fail", () => {
             resource(r, "azure-native:storage:StorageAccount").allowBlobPublicAccess = true;
         });
         assert.deepStrictEqual(contractProblems(clusterFacts(azure)), ["object store agents-azure-prod-backups: encrypted true, public true; need encrypted and not public"]);
+    });
+
+    it("a DOKS target that stops announcing what it cannot give", async () => {
+        const run = mutated(await runOf("do-prod"), (r) => {
+            r.outputs.warnings = (r.outputs.warnings as string[]).filter((w) => !w.startsWith("guarantee not given"));
+        });
+        const facts = clusterFacts(run);
+        assert.deepStrictEqual(contractProblems(facts), [
+            "zones: 0 distinct (), need at least 3",
+            `object store ${facts.objectStore!.name}: encrypted false, public false; need encrypted and not public`,
+            `object store ${facts.objectStore!.name}: not encrypted with a customer-managed key`,
+            "secrets encryption: etcd Secrets are not encrypted with a customer-managed key",
+            "audit logging: control-plane audit logs are not on",
+            ...["system", "agents", "data", "monitoring"].map((role) => `pool ${role}: disk ${role === "agents" || role === "monitoring" ? 200 : 100} GB, ssd true, encrypted false; need 100 GB SSD, encrypted`),
+        ]);
+    });
+
+    it("an announcement does not excuse what it does not name: a public DOKS bucket, a small droplet, an unencrypted class", async () => {
+        const run = mutated(await runOf("do-prod"), (r) => {
+            resource(r, "digitalocean:index/spacesBucket:SpacesBucket").acl = "public-read";
+            resource(r, "digitalocean:index/kubernetesCluster:KubernetesCluster").nodePool.size = "s-2vcpu-4gb";
+            delete resource(r, "kubernetes:storage.k8s.io/v1:StorageClass").parameters["dobs.csi.digitalocean.com/luks-encrypted"];
+        });
+        const facts = clusterFacts(run);
+        assert.deepStrictEqual(contractProblems(facts), [
+            `object store ${facts.objectStore!.name}: encrypted false, public true; need encrypted and not public`,
+            "storage class encrypted-ssd: ssd true, encrypted false, reclaimPolicy Retain; need SSD, encrypted, Retain",
+            "pool system: s-2vcpu-4gb (2 vCPU, 4 GiB), need 4 vCPU and 16 GiB",
+            "pool system: disk 80 GB, ssd true, encrypted false; need 100 GB SSD, encrypted",
+        ]);
     });
 
     it("an existing cluster that hides its missing object store or its operator duties", async () => {

@@ -2,14 +2,16 @@
  * The ClusterTarget contract, checked the same way on every implementation: each cloud's records
  * (what the program registered under mocks) are read into the same `ClusterFacts`, and one pure
  * function judges them against REQUIREMENTS.md. Reading per cloud, judging once: a new cloud adds
- * an extractor here and inherits every invariant.
+ * an extractor here and inherits every invariant. A guarantee a cloud cannot give (DOKS has no
+ * zones, no customer keys for etcd, node disks or buckets, no audit log export) passes only when
+ * the target announces it with `unmetGuarantee` (components/contract.ts); silence fails.
  */
 import { OPERATOR_DUTIES_WARNING } from "../../components/existing";
 import { PROD_FLOOR } from "../../config/defaults";
 import type { Cloud, Environment } from "../../config/types";
 import type { RecordedResource, RunResult } from "../../preview/harness";
-import { resolveMachineSize } from "../../policy/catalog";
-import { NODE_ROLE_LABEL } from "../../components/contract";
+import { resolveDropletSize, resolveMachineSize } from "../../policy/catalog";
+import { ClusterGuarantee, NODE_ROLE_LABEL, unmetGuarantees } from "../../components/contract";
 
 /** One node pool as the contract sees it, whatever the cloud calls it. */
 export interface PoolFacts {
@@ -37,6 +39,8 @@ export interface ClusterFacts {
     objectStore?: { name: string; encrypted: boolean; customerManagedKey: boolean; public: boolean };
     kubeconfigSecret: boolean;
     warnings: string[];
+    /** Guarantees the target announces it cannot give (`guarantee not given (<id>)` warnings), sorted. */
+    unmet: ClusterGuarantee[];
 }
 
 const ofType = (rs: RecordedResource[], type: string): RecordedResource[] => rs.filter((r) => r.type === type);
@@ -61,6 +65,9 @@ function storageClassFacts(rs: RecordedResource[], name: string): ClusterFacts["
     } else if (provisioner === "disk.csi.azure.com") {
         ssd = /^(Premium|PremiumV2|UltraSSD|StandardSSD)_/.test(p.skuName ?? "");
         encrypted = /\/providers\/Microsoft\.Compute\/diskEncryptionSets\/[^/]+$/.test(p.diskEncryptionSetID ?? "");
+    } else if (provisioner === "dobs.csi.digitalocean.com") {
+        ssd = true; // DigitalOcean block storage volumes are SSD-backed; there is no other type
+        encrypted = p["dobs.csi.digitalocean.com/luks-encrypted"] === "true" && !!p["csi.storage.k8s.io/node-stage-secret-name"] && !!p["csi.storage.k8s.io/node-stage-secret-namespace"];
     }
     return { name, provisioner, ssd, encrypted, reclaimPolicy: String(sc.inputs.reclaimPolicy ?? "Delete") };
 }
@@ -172,6 +179,37 @@ function azureFacts(rs: RecordedResource[]): Partial<ClusterFacts> {
     };
 }
 
+function digitaloceanFacts(rs: RecordedResource[]): Partial<ClusterFacts> {
+    const cluster = ofType(rs, "digitalocean:index/kubernetesCluster:KubernetesCluster")[0];
+    const inline = cluster ? [get(cluster.inputs, "nodePool")] : [];
+    const separate = ofType(rs, "digitalocean:index/kubernetesNodePool:KubernetesNodePool").map((p) => p.inputs);
+    const pools = [...inline, ...separate].map((p): PoolFacts => {
+        const size = resolveDropletSize(String(p.size));
+        return {
+            role: String((p.labels ?? {})[NODE_ROLE_LABEL]),
+            instanceType: String(p.size),
+            minTotal: Number(truthy(p.autoScale) ? p.minNodes : p.nodeCount),
+            diskGb: size?.diskGb ?? 0,
+            diskSsd: size !== undefined, // every droplet's disk is local SSD
+            diskEncrypted: false, // no encryption setting or customer key for a droplet's disk
+        };
+    });
+    const bucket = ofType(rs, "digitalocean:index/spacesBucket:SpacesBucket")[0];
+    return {
+        pools,
+        secretsKey: undefined, // DOKS has no etcd encryption setting
+        auditLogging: false, // DOKS has no audit log export
+        objectStore: bucket
+            ? {
+                  name: bucket.name,
+                  encrypted: false, // no bucket encryption setting to make or prove
+                  customerManagedKey: false,
+                  public: (bucket.inputs.acl ?? "private") !== "private",
+              }
+            : undefined,
+    };
+}
+
 /** Reads one run (of index.ts for a stack) into the contract's facts. */
 export function clusterFacts(run: RunResult): ClusterFacts {
     const cloud = run.outputs.cloud as Cloud;
@@ -181,6 +219,7 @@ export function clusterFacts(run: RunResult): ClusterFacts {
         zones: (run.outputs.zones as string[]) ?? [],
         kubeconfigSecret: run.redactedOutputs.kubeconfig === "[secret]" && typeof run.outputs.kubeconfig === "string",
         warnings: (run.outputs.warnings as string[] | undefined) ?? [],
+        unmet: [...unmetGuarantees((run.outputs.warnings as string[] | undefined) ?? [])].sort(),
         storageClass: storageClassFacts(run.resources, String(run.outputs.storageClass)),
     };
     switch (cloud) {
@@ -190,6 +229,8 @@ export function clusterFacts(run: RunResult): ClusterFacts {
             return { ...base, verifiable: true, auditLogging: false, pools: [], ...gcpFacts(run.resources) };
         case "azure":
             return { ...base, verifiable: true, auditLogging: false, pools: [], ...azureFacts(run.resources) };
+        case "digitalocean":
+            return { ...base, verifiable: true, auditLogging: false, pools: [], ...digitaloceanFacts(run.resources) };
         case "existing":
             return { ...base, verifiable: false, auditLogging: false, pools: [], objectStore: run.outputs.backupBucket === undefined ? undefined : { name: String(run.outputs.backupBucket), encrypted: true, customerManagedKey: false, public: false } };
     }
@@ -207,7 +248,8 @@ export function contractProblems(f: ClusterFacts): string[] {
     const problems: string[] = [];
     const prod = f.environment === "prod";
     const minZones = prod ? PROD_FLOOR.zones : 1;
-    if (new Set(f.zones).size < minZones) {
+    const announced = (g: ClusterGuarantee): boolean => f.unmet.includes(g);
+    if (new Set(f.zones).size < minZones && !announced("zoneRedundancy")) {
         problems.push(`zones: ${f.zones.length} distinct (${f.zones.join(", ")}), need at least ${minZones}`);
     }
     if (!f.kubeconfigSecret) {
@@ -216,7 +258,7 @@ export function contractProblems(f: ClusterFacts): string[] {
     if (!f.objectStore && !f.warnings.some((w) => /backups .*disabled/i.test(w))) {
         problems.push("object store: none, and no warning says backups are disabled");
     }
-    if (f.objectStore && (!f.objectStore.encrypted || f.objectStore.public)) {
+    if (f.objectStore && ((!f.objectStore.encrypted && !announced("objectStoreEncryption")) || f.objectStore.public)) {
         problems.push(`object store ${f.objectStore.name}: encrypted ${f.objectStore.encrypted}, public ${f.objectStore.public}; need encrypted and not public`);
     }
     if (!f.verifiable) {
@@ -225,13 +267,13 @@ export function contractProblems(f: ClusterFacts): string[] {
         }
         return problems;
     }
-    if (f.objectStore && !f.objectStore.customerManagedKey) {
+    if (f.objectStore && !f.objectStore.customerManagedKey && !announced("objectStoreCustomerKey")) {
         problems.push(`object store ${f.objectStore.name}: not encrypted with a customer-managed key`);
     }
-    if (!f.secretsKey) {
+    if (!f.secretsKey && !announced("etcdCustomerKey")) {
         problems.push("secrets encryption: etcd Secrets are not encrypted with a customer-managed key");
     }
-    if (!f.auditLogging) {
+    if (!f.auditLogging && !announced("controlPlaneAuditLogs")) {
         problems.push("audit logging: control-plane audit logs are not on");
     }
     if (!f.storageClass) {
@@ -246,7 +288,7 @@ export function contractProblems(f: ClusterFacts): string[] {
         }
     }
     for (const p of f.pools) {
-        const size = resolveMachineSize(f.cloud as "aws" | "gcp" | "azure", p.instanceType);
+        const size = resolveMachineSize(f.cloud as "aws" | "gcp" | "azure" | "digitalocean", p.instanceType);
         const floor = prod ? PROD_FLOOR : { nodes: 2, vcpu: 2, memoryGib: 8, diskGb: 20 };
         const minNodes = prod ? Math.max(floor.nodes, f.zones.length) : floor.nodes;
         if (!size || size.vcpu < floor.vcpu || size.memoryGib < floor.memoryGib) {
@@ -255,7 +297,7 @@ export function contractProblems(f: ClusterFacts): string[] {
         if (p.minTotal < minNodes) {
             problems.push(`pool ${p.role}: autoscaler minimum ${p.minTotal} nodes, need ${minNodes}`);
         }
-        if (p.diskGb < floor.diskGb || !p.diskSsd || !p.diskEncrypted) {
+        if (p.diskGb < floor.diskGb || !p.diskSsd || (!p.diskEncrypted && !announced("nodeDiskCustomerKey"))) {
             problems.push(`pool ${p.role}: disk ${p.diskGb} GB, ssd ${p.diskSsd}, encrypted ${p.diskEncrypted}; need ${floor.diskGb} GB SSD, encrypted`);
         }
     }

@@ -1,6 +1,7 @@
 /**
- * The policy pack against the GKE and AKS stacks: a mutated gcp-prod and azure-prod (a node too
- * small, etcd encryption off) are each rejected naming the rule, judged with the stack's own
+ * The policy pack against the GKE, AKS and DOKS stacks: a mutated gcp-prod, azure-prod and do-prod
+ * (a node too small, etcd encryption off, a DOKS cluster shrunk to one 2 vCPU droplet) are each
+ * rejected naming the rule, judged with the stack's own
  * production policy config. Sizing mutations go through config (relabelled `dev` so that config
  * validation, the first line of defence, lets them through to the pack); encryption mutations,
  * which no config key can express, change the registered records the way a hand-edited program
@@ -35,7 +36,7 @@ function records(run: RunResult, type: string): Record<string, any>[] {
     return found;
 }
 
-describe("policy pack on mutated gcp-prod and azure-prod", function () {
+describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () {
     this.timeout(300_000);
     const baselines = new Map<string, RunResult>();
     const baseline = async (stack: string): Promise<RunResult> => {
@@ -73,6 +74,33 @@ describe("policy pack on mutated gcp-prod and azure-prod", function () {
         assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
         assert.match(String(v[0].urn), /azure-native:containerservice:AgentPool::agents-azure-prod-data$/);
         assert.match(v[0].message, /Standard_D2s_v5/);
+    });
+
+    it("do-prod with a 2 vCPU droplet for the agents pool: rejected by nodes-pool-enforce-machine-size", async () => {
+        const overrides = smallPool("digitalocean", "agents", "s-2vcpu-8gb-amd");
+        delete (overrides.nodePools as Record<string, Record<string, unknown>>).agents.diskSizeGb; // the droplet fixes its disk
+        const run = await runProgram({ stack: "do-prod", overrides });
+        const v = await added("do-prod", run, await baseline("do-prod"));
+        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.match(String(v[0].urn), /digitalocean:index\/kubernetesNodePool:KubernetesNodePool::agents-do-prod-agents$/);
+        assert.match(v[0].message, /s-2vcpu-8gb-amd/);
+    });
+
+    it("do-prod shrunk to one 2 vCPU droplet: rejected naming each rule (count, size, disk, autoscaling)", async () => {
+        const overrides = { environment: "dev", nodePools: { system: { instanceType: "s-2vcpu-4gb", minNodes: 1, maxNodes: 1, desiredNodes: 1 } } };
+        const run = await runProgram({ stack: "do-prod", overrides });
+        const v = await added("do-prod", run, await baseline("do-prod"));
+        assert.deepStrictEqual([...new Set(v.map((x) => x.policy))].sort(), [
+            "nodes-cluster-enforce-minimum-count",
+            "nodes-dokspool-enforce-autoscaling",
+            "nodes-pool-enforce-disk-size",
+            "nodes-pool-enforce-machine-size",
+        ]);
+        for (const x of v) {
+            assert.match(String(x.urn), /digitalocean:index\/kubernetesCluster:KubernetesCluster::agents-do-prod$/);
+        }
+        assert.ok(v.some((x) => /1 node\(s\) at the autoscaler minimum/.test(x.message)), v.map((x) => x.message).join("\n"));
+        assert.ok(v.some((x) => /80 GB \(the local disk of droplet size "s-2vcpu-4gb"\)/.test(x.message)));
     });
 
     it("azure-prod with Key Vault KMS off: rejected by secrets-akscluster-enforce-keyvault-kms", async () => {

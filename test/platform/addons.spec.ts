@@ -2,7 +2,7 @@ import * as assert from "assert";
 import type { OptionalAddons } from "../../config/types";
 import { ADDON_FLOWS, ADDON_LAYOUT, Addons } from "../../components/platform/addons";
 import { ADDON_QUOTA } from "../../components/platform/budgets";
-import { CHARTS, chartVisibility, skippedCharts } from "../../components/platform/charts";
+import { CHARTS, skippedCharts } from "../../components/platform/charts";
 import { Foundation } from "../../components/platform/foundation";
 import { FLOWS, LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
@@ -129,9 +129,5 @@ describe("platform add-ons", function () {
         assert.ok(!skipped.includes("jamie") && !skipped.includes("scarlet"));
         assert.deepStrictEqual(skippedCharts({ thirdPartyCharts: true, addons: ALL }), []);
         assert.ok(!skippedCharts({ thirdPartyCharts: false, addons: NONE }).includes("falco"));
-        assert.deepStrictEqual(
-            chartVisibility({ thirdPartyCharts: false, addons: ALL }).map((c) => c.key),
-            ["jamie", "scarlet"],
-        );
     });
 });

@@ -3,7 +3,7 @@ import type { IssuerName } from "../../config/types";
 import { namespaceQuotas } from "../../components/platform/budgets";
 import { CHARTS } from "../../components/platform/charts";
 import { CertManager } from "../../components/platform/certManager";
-import { Edge } from "../../components/platform/edge";
+import { Edge, GatewayController } from "../../components/platform/edge";
 import { Foundation } from "../../components/platform/foundation";
 import { ComponentName, FLOWS, LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
@@ -24,9 +24,10 @@ async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; en
         const f = new Foundation("t", { target, namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c] })), flows: FLOWS }, { provider: target.provider });
         const environment = opts.environment ?? "prod";
         const thirdPartyCharts = opts.thirdPartyCharts ?? true;
+        const controller = new GatewayController("t-edge-envoy-gateway", { target, environment, gatewayNamespace: f.namespaces.gateway, thirdPartyCharts }, { provider: target.provider });
         const certManager = new CertManager(
             "t-tls",
-            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", thirdPartyCharts },
+            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", thirdPartyCharts, dependsOn: controller.ready },
             { provider: target.provider },
         );
         new Edge(
@@ -36,8 +37,8 @@ async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; en
                 environment,
                 gatewayNamespace: f.namespaces.gateway,
                 certManager,
+                controller,
                 issuer: opts.issuer ?? "letsencrypt-prod",
-                thirdPartyCharts,
                 routes: [
                     { name: "jamie", hostname: "jamie.example.com", namespace: f.namespaces.jamie.name, namespaceName: "jamie", serviceName: "jamie", servicePort: 3000 },
                     { name: "grafana", hostname: "grafana.example.com", namespace: f.namespaces.monitoring.name, namespaceName: "monitoring", serviceName: "grafana", servicePort: 80 },
@@ -66,11 +67,18 @@ describe("platform edge (cert-manager, issuers, gateway)", function () {
         assert.strictEqual(v.config.enableGatewayAPI, true);
         assert.strictEqual(v.config.kind, "ControllerConfiguration");
         assert.deepStrictEqual(v.serviceAccount, { create: false, name: "cert-manager" });
-        assert.strictEqual(v.replicaCount, 2);
-        assert.strictEqual(v.webhook.replicaCount, 2);
+        assert.strictEqual(v.replicaCount, 2, "leader-elected controller: 2");
+        assert.strictEqual(v.cainjector.replicaCount, 2, "leader-elected CA injector: 2");
+        assert.strictEqual(v.webhook.replicaCount, 3, "the webhook serves admission requests: 3");
         assert.strictEqual(v.webhook.securePort, LAYOUT.certManager.ports.webhook);
         assert.deepStrictEqual(v.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
         assert.strictEqual(v.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+    });
+
+    it("installs cert-manager after the Envoy Gateway chart, whose CRDs include the Gateway API cert-manager needs at start", () => {
+        const cm = one(run, CHART, "t-tls-chart");
+        const eg = one(run, CHART, "t-edge-envoy-gateway");
+        assert.ok(cm.opts.dependsOn.includes(eg.urn), `cert-manager depends on ${cm.opts.dependsOn.join(", ")}`);
     });
 
     it("installs Envoy Gateway (not ingress-nginx) from its OCI chart, pinned", () => {

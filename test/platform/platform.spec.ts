@@ -27,7 +27,7 @@ async function build(over: Partial<PlatformConfig> = {}, environment: "prod" | "
     const run = await runWithMocks(() => {
         const { target } = fakeTarget();
         const p = new Platform("t", { target, config: config(over), retention: DEFAULT_RETENTION as RetentionConfig, environment });
-        out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings, chartVisibility: p.chartVisibility };
+        out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings };
         return { backupLocations: p.backupLocations, grafanaAdminPassword: p.grafanaAdminPassword };
     });
     return { run, platform: out };
@@ -40,7 +40,7 @@ describe("Platform", function () {
         ({ run, platform } = await build());
     });
 
-    it("composes foundation, cert-manager, data, observability, edge, agents and add-ons under one component", () => {
+    it("composes foundation, the gateway controller, cert-manager, data, observability, edge, agents and add-ons under one component", () => {
         const root = one(run, "agent-platform:platform:Platform", "t");
         const children = run.resources.filter((r) => r.parent === root.urn).map((r) => `${r.type} ${r.name}`).sort();
         assert.deepStrictEqual(children, [
@@ -50,6 +50,7 @@ describe("Platform", function () {
             "agent-platform:platform:DataServices t-data",
             "agent-platform:platform:Edge t-edge",
             "agent-platform:platform:Foundation t-foundation",
+            "agent-platform:platform:GatewayController t-edge-envoy-gateway",
             "agent-platform:platform:Observability t-observability",
         ]);
     });

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import { check, mutate, none, one, Res } from "./helpers";
 import { kind, podSpec, SHAPES, specOf, workload } from "./pods";
+import { DEFAULT_LEADER_ELECTED, DEFAULT_SINGLETONS } from "../../policy/workloads/replicas";
 
 function withSpec(type: string, change: (spec: any) => void): Res {
     const w = workload(type);
@@ -124,6 +125,27 @@ describe("policy workloads-pod-enforce-probes", () => {
     it("names both probes when both are missing", async () => {
         one(await check(rule, [withSpec("kubernetes:apps/v1:Deployment", (s) => ["livenessProbe", "readinessProbe"].forEach((k) => delete s.containers[0][k]))]), "has no livenessProbe or readinessProbe");
     });
+    const noProbes = (namespace: string, name: string, container: string): Res => {
+        const w = withSpec("kubernetes:apps/v1:Deployment", (s) => {
+            s.containers[0].name = container;
+            delete s.containers[0].livenessProbe;
+            delete s.containers[0].readinessProbe;
+        });
+        Object.assign(w.props.metadata as object, { namespace, name });
+        return w;
+    };
+    it("excuses a listed container from the listed probes only", async () => {
+        none(await check(rule, [noProbes("cert-manager", "cert-manager-cainjector", "cert-manager-cainjector")]));
+        one(await check(rule, [noProbes("cert-manager", "cert-manager", "cert-manager-controller")]), 'container "cert-manager-controller" has no livenessProbe', "livenessProbe not set");
+    });
+    it("does not excuse another container of a listed workload, nor the same container name elsewhere", async () => {
+        one(await check(rule, [noProbes("cert-manager", "cert-manager-cainjector", "sidecar")]), "has no livenessProbe or readinessProbe");
+        one(await check(rule, [noProbes("team", "cert-manager-cainjector", "cert-manager-cainjector")]), "has no livenessProbe or readinessProbe");
+    });
+    it("takes probeExemptions from config", async () => {
+        one(await check(rule, [noProbes("cert-manager", "cert-manager-cainjector", "cert-manager-cainjector")], { probeExemptions: [] }), "has no livenessProbe or readinessProbe");
+        none(await check(rule, [noProbes("team", "worker", "app")], { probeExemptions: [{ workload: "team/worker", container: "app", probes: ["livenessProbe", "readinessProbe"], reason: "a queue worker with no endpoint" }] }));
+    });
 });
 
 describe("policy workloads-deployment-enforce-minimum-replicas", () => {
@@ -139,6 +161,31 @@ describe("policy workloads-deployment-enforce-minimum-replicas", () => {
         const w = mutate(workload("kubernetes:apps/v1:Deployment"), (x) => ((x.props.spec as any).replicas = 1));
         none(await check(rule, [w], { minReplicas: 1 }));
         none(await check(rule, [w], { exemptNames: ["jamie/*"] }));
+    });
+    const named = (namespace: string, name: string, replicas: number | undefined): Res =>
+        mutate(workload("kubernetes:apps/v1:Deployment"), (x) => {
+            (x.props.metadata as any).namespace = namespace;
+            (x.props.metadata as any).name = name;
+            (x.props.spec as any).replicas = replicas;
+            if (replicas === undefined) delete (x.props.spec as any).replicas;
+        });
+    it("passes a listed leader-elected controller at 2 replicas and rejects it at 1", async () => {
+        none(await check(rule, [named("cert-manager", "cert-manager", 2)]));
+        one(await check(rule, [named("data-postgres", "cloudnative-pg", 1)]), "a leader-elected controller", "spec.replicas 1", "at least 2");
+    });
+    it("holds an unlisted controller to minReplicas", async () => {
+        one(await check(rule, [named("other", "some-operator", 2)]), "spec.replicas 2", "at least 3");
+    });
+    it("passes a listed singleton at 1 and honours leaderElectedMinReplicas and the lists from config", async () => {
+        none(await check(rule, [named("monitoring", "monitoring-operator", undefined)]));
+        one(await check(rule, [named("cert-manager", "cert-manager", 2)], { leaderElectedMinReplicas: 3 }), "at least 3");
+        one(await check(rule, [named("ollama", "ollama", 1)], { singletons: [] }), "at least 3");
+        none(await check(rule, [named("team", "my-operator", 2)], { leaderElected: [{ workload: "team/my-*", reason: "leader-elected by its own lease" }] }));
+    });
+    it("gives every listed workload a reason", () => {
+        for (const e of [...DEFAULT_LEADER_ELECTED, ...DEFAULT_SINGLETONS]) {
+            assert.ok(e.reason.length >= 10 && /^[a-z0-9*-]+\/[a-z0-9*-]+$/.test(e.workload), JSON.stringify(e));
+        }
     });
 });
 

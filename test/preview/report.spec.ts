@@ -82,18 +82,31 @@ describe("preview: report", () => {
         assert.ok(!text.includes("s3cr3t-pa55word") && !text.includes("token-abcdef"));
     });
 
-    it("lists per chart what the offline check cannot see", () => {
+    it("without rendering, says in one line that the charts' objects were not checked, and qualifies the verdict", () => {
         const run = fakeRun();
-        const report = buildReport(run, []);
-        assert.deepStrictEqual(
-            report.notVisible.map((n) => [n.chart, n.kind]),
-            [
-                ["cert-manager@v1.19.1", "helm.v4.Chart"],
-                ["legacy@1.0.0", "helm.v3.Release"],
-            ],
-        );
-        assert.match(report.notVisible[0].reason, /^cert-manager's rendered objects .*ClusterIssuers and Certificates are the program's own objects/);
-        assert.match(report.notVisible[1].reason, /only the values are visible/);
+        const report = buildReport(run, [], { skipped: "no Helm" });
+        assert.strictEqual(report.renderingSkipped, "no Helm");
+        assert.deepStrictEqual(report.charts.map((c) => [c.chart, c.rendered]), [["cert-manager", false]]);
+        assert.deepStrictEqual(report.notVisible.map((n) => [n.chart, n.kind]), [["legacy@1.0.0", "helm.v3.Release"]]);
+        assert.match(report.notVisible[0].reason, /only the values are visible/);
+        const text = renderText(report, run.secrets);
+        assert.match(text, /^Charts: 1 Helm charts not rendered \(no Helm\); the pack saw their values only\.$/m);
+        assert.match(text, /^Result: OK for the program's own objects .*the charts' objects were not checked/m);
+    });
+
+    it("with rendering, lists each chart with its object count and names a chart that failed to render", () => {
+        const run = fakeRun();
+        const chart = run.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
+        const render = { urn: chart.urn, name: chart.name, chart: "cert-manager", version: "v1.19.1", release: "cert-manager", namespace: "cert-manager", cached: false };
+        const ok = buildReport(run, [], { renders: [{ ...render, objects: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "a", namespace: "cert-manager" } }] }] });
+        assert.strictEqual(ok.renderingSkipped, undefined);
+        assert.strictEqual(ok.summary.renderedObjects, 1);
+        assert.deepStrictEqual(ok.charts.map((c) => [c.chart, c.rendered, c.objects]), [["cert-manager", true, 1]]);
+        assert.match(renderText(ok, run.secrets), /^Charts: 1 of 1 rendered with Helm into 1 objects, every one checked by the pack:$/m);
+        assert.match(renderText(ok, run.secrets), /^Result: OK \(no mandatory policy violations, every chart rendered and checked\)$/m);
+        const failed = buildReport(run, [], { renders: [{ ...render, objects: [], error: "nil pointer" }] });
+        assert.deepStrictEqual(failed.notVisible.map((n) => [n.chart, n.reason]).slice(0, 1), [["cert-manager@v1.19.1", "not rendered: nil pointer"]]);
+        assert.match(renderText(failed, run.secrets), /cert-manager v1\.19\.1 \(.*\): NOT RENDERED, nil pointer/);
     });
 
     it("renders text with warnings, violations and the verdict, and never a secret", () => {

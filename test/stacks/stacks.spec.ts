@@ -145,6 +145,21 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
         });
     }
 
+    it("rejects do-prod shrunk to one 2 vCPU droplet: exit 1 naming each rule", async () => {
+        const file = mutatedStack("do-prod", "one-small-node", (c) => {
+            c.environment = "dev"; // past config validation, which rejects this in prod
+            c.nodePools = { system: { instanceType: "s-2vcpu-4gb", minNodes: 1, maxNodes: 1, desiredNodes: 1 } };
+        });
+        const run = await preview(["--stack", file, "--json", "--policy-config", path.join(ROOT, "policy", "config", "do-prod.json")]);
+        assert.strictEqual(run.code, EXIT.violations, run.stderr);
+        assert.deepStrictEqual([...new Set(mandatory(run).map((v) => v.policy))].sort(), [
+            "nodes-cluster-enforce-minimum-count",
+            "nodes-dokspool-enforce-autoscaling",
+            "nodes-pool-enforce-disk-size",
+            "nodes-pool-enforce-machine-size",
+        ]);
+    });
+
     it("rejects a container running as root without limits, naming each rule", async () => {
         const run = await preview(["--stack", "aws-prod", "--json", "--program", path.join(ROOT, "test", "fixtures", "whatif", "root-container.ts")]);
         assert.strictEqual(run.code, EXIT.violations, run.stderr);
@@ -175,7 +190,7 @@ describe("stacks: the offline preview command", function () {
         const run = await preview(["--stack", file]);
         assert.strictEqual(run.code, EXIT.usage);
         assert.match(run.stderr, /Invalid configuration for stack "aws-prod-bad" \(\d+ problems?\):/);
-        assert.match(run.stderr, /- cloud: found "mars"; allowed: aws, gcp, azure, existing/);
+        assert.match(run.stderr, /- cloud: found "mars"; allowed: aws, gcp, azure, digitalocean, existing/);
         assert.strictEqual(run.stdout, "");
     });
 

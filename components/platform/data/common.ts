@@ -21,6 +21,8 @@ export interface DataStoreArgsBase {
     environment: Environment;
     /** Install the operator chart and the custom resources that need its CRDs. */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /** Protect the store's custom resource (and so its volumes) from `pulumi destroy`. */
     protectStateful: boolean;
     /**

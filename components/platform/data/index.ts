@@ -29,6 +29,8 @@ export interface DataServicesArgs {
     retention: RetentionConfig;
     /** Install the operators' charts (and the custom resources that need their CRDs). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /** Protect the databases from `pulumi destroy` (they are retained on delete either way). */
     protectStateful: boolean;
     /**
@@ -73,7 +75,7 @@ export class DataServices extends pulumi.ComponentResource {
         const common = {
             target: args.target,
             environment: args.environment,
-            thirdPartyCharts: args.thirdPartyCharts,
+            thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
             protectStateful: args.protectStateful,
             podMonitor: args.podMonitors ?? true,
             dependsOn: args.dependsOn ?? [],

@@ -11,7 +11,7 @@ import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
-import { ZONE_KEY } from "../scheduling";
+import { controllerReplicas, spreadAffinity, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
@@ -122,9 +122,12 @@ export class MongoDb extends pulumi.ComponentResource {
                 key: "psmdbOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     watchAllNamespaces: false,
+                    // Leader-elected: 2 in prod, in different zones.
+                    replicaCount: controllerReplicas(args.environment === "prod"),
+                    affinity: spreadAffinity({ "app.kubernetes.io/name": "psmdb-operator", "app.kubernetes.io/instance": "psmdb-operator" }),
                     disableTelemetry: true,
                     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                     securityContext: RESTRICTED_CONTAINER,

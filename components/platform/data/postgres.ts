@@ -11,7 +11,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart, InstalledChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
-import { ZONE_KEY } from "../scheduling";
+import { controllerReplicas, topologySpread, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
@@ -105,14 +105,20 @@ export class Postgres extends pulumi.ComponentResource {
             pulumi.interpolate`postgresql://${PG_USER}:${password}@${this.host}:${LAYOUT.postgres.ports.postgres}/${PG_DATABASE}?sslmode=require`,
         );
 
+        const prod = args.environment === "prod";
         const operator = this.chart(name, args, "cloudnativePg", {
             crds: { create: true },
             config: { clusterWide: false },
+            // Leader-elected (--leader-elect): 2 in prod, spread over zones.
+            replicaCount: controllerReplicas(prod),
+            topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "cloudnative-pg" }) : [],
             monitoring: { podMonitorEnabled: false },
             resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         });
         const plugin = this.chart(name, args, "barmanCloudPlugin", {
             crds: { create: true },
+            replicaCount: controllerReplicas(prod),
+            topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "plugin-barman-cloud" }) : [],
             resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
         }, operator ? [operator] : []);
 
@@ -254,7 +260,7 @@ export class Postgres extends pulumi.ComponentResource {
     /** Installs one of this component's charts, or records it as skipped. */
     private chart(name: string, args: PostgresArgs, key: "cloudnativePg" | "barmanCloudPlugin", values: Record<string, unknown>, after: pulumi.Resource[] = []): InstalledChart | undefined {
         const chart = installChart(
-            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, thirdPartyCharts: args.thirdPartyCharts },
+            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror },
             { parent: this, dependsOn: [...(args.dependsOn ?? []), ...after] },
         );
         if (!chart) {

@@ -10,7 +10,7 @@ import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { installChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
-import { HOST_KEY } from "../scheduling";
+import { controllerReplicas, HOST_KEY, spreadAffinity } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { dataSizes } from "./sizing";
 
@@ -71,9 +71,12 @@ export class Redis extends pulumi.ComponentResource {
                 key: "redisOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     redisOperator: { watchNamespace: LAYOUT.redis.namespace, imagePullPolicy: "IfNotPresent", webhook: false },
+                    // Leader-elected (--leader-elect): 2 in prod, in different zones.
+                    replicas: controllerReplicas(args.environment === "prod"),
+                    affinity: spreadAffinity({ name: "redis-operator" }),
                     rbac: { enabled: true, scope: "namespace" },
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "500Mi" } },
                     securityContext: RESTRICTED_CONTAINER,

@@ -40,6 +40,8 @@ export interface ObservabilityArgs {
     retention: RetentionConfig;
     /** Install the third-party charts (and the custom resources that need their CRDs). */
     thirdPartyCharts: boolean;
+    /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
+    chartMirror?: string;
     /**
      * Public Grafana URL, e.g. `https://grafana.example.com` (Grafana's root_url).
      * @default unset (Grafana derives it from the request)
@@ -119,7 +121,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-stack`,
                 namespace: args.namespace,
                 releaseName: "monitoring",
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: {
                     ...prometheusStackValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, metricsDays: args.retention.metricsDays, place: chartPlace, grafanaUrl: args.grafanaUrl }),
                     ...overrides.kubePrometheusStack,
@@ -139,7 +141,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-loki`,
                 namespace: args.namespace,
                 releaseName: "loki",
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: { ...lokiValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, logsDays: args.retention.logsDays, access: loki, place: chartPlace }), ...overrides.loki },
             },
             { parent: this, dependsOn: [...dependsOn, ...(loki?.credentialsSecret ? [loki.credentialsSecret] : [])] },
@@ -150,7 +152,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-tempo`,
                 namespace: args.namespace,
                 releaseName: "tempo",
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: { ...tempoValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, tracesDays: args.retention.tracesDays, access: tempo, place: chartPlace }), ...overrides.tempo },
             },
             { parent: this, dependsOn: [...dependsOn, ...(tempo?.credentialsSecret ? [tempo.credentialsSecret] : [])] },
@@ -162,7 +164,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-alloy`,
                 namespace: args.namespace,
                 releaseName: "alloy",
-                thirdPartyCharts: args.thirdPartyCharts,
+                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
                 values: { ...alloyValues({ environment: args.environment, place: chartPlace }), ...overrides.alloy },
             },
             { parent: this, dependsOn: [...dependsOn, ...(lokiChart ? [lokiChart] : [])] },

@@ -1,0 +1,77 @@
+/** `platform.chartMirror`: a folder must hold every chart the configuration installs; repositories are taken as given. */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseStackConfig, StackConfigError } from "../../config";
+import { main } from "../../preview/cli";
+import { testMirror } from "../support/charts";
+
+function config(platform: Record<string, unknown>): Record<string, unknown> {
+    return {
+        cloud: "aws",
+        environment: "prod",
+        region: "eu-west-1",
+        zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        aws: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admins"] },
+        platform: {
+            domain: "agents.example.com",
+            acmeEmail: "ops@example.com",
+            jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
+            scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
+            ...platform,
+        },
+    };
+}
+
+function problems(raw: Record<string, unknown>): { key: string; message: string }[] {
+    try {
+        parseStackConfig("test", raw, new Set());
+    } catch (e) {
+        assert.ok(e instanceof StackConfigError, String(e));
+        return e.problems;
+    }
+    return [];
+}
+
+describe("config platform.chartMirror", () => {
+    it("accepts a complete folder mirror, an OCI prefix and an HTTPS repository", () => {
+        for (const chartMirror of [testMirror(), "oci://registry.example.com/charts", "https://charts.example.com"]) {
+            assert.deepStrictEqual(problems(config({ chartMirror })), [], chartMirror);
+            assert.strictEqual(parseStackConfig("t", config({ chartMirror }), new Set()).platform.chartMirror, chartMirror);
+        }
+    });
+
+    it("names every archive a folder lacks for the charts this configuration installs, with the helm pull that writes it", () => {
+        const partial = fs.mkdtempSync(path.join(os.tmpdir(), "partial-mirror-"));
+        fs.copyFileSync(path.join(testMirror(), "loki-18.11.0.tgz"), path.join(partial, "loki-18.11.0.tgz"));
+        const found = problems(config({ chartMirror: partial }));
+        assert.ok(found.every((p) => p.key === "platform.chartMirror"));
+        assert.ok(!found.some((p) => p.message.includes("loki-")), "loki is there");
+        const certManager = found.find((p) => p.message.includes("cert-manager-v1.21.1.tgz"));
+        assert.ok(certManager, JSON.stringify(found));
+        assert.match(certManager.message, /helm pull cert-manager --repo https:\/\/charts\.jetstack\.io --version v1\.21\.1/);
+        assert.ok(!found.some((p) => p.message.includes("argo-cd")), "add-ons that are off are not required");
+    });
+
+    it("asks for an add-on's chart only when the add-on is on: falco 9.2.0 is the shared mirror's known gap", () => {
+        const found = problems(config({ chartMirror: testMirror(), addons: { falco: true } }));
+        assert.deepStrictEqual(found.map((p) => p.key), ["platform.chartMirror"]);
+        assert.match(found[0].message, /has no falco-9\.2\.0\.tgz \(chart falco\)/);
+    });
+
+    it("refuses a folder that does not exist, and a value that is not a string", () => {
+        assert.match(problems(config({ chartMirror: "/no/such/mirror" }))[0].message, /is not a folder/);
+        assert.deepStrictEqual(problems(config({ chartMirror: 42 })).map((p) => p.key), ["platform.chartMirror"]);
+    });
+
+    it("the preview exits 2 naming the missing archive, before any resource", async () => {
+        const err: string[] = [];
+        const code = await main(["--stack", "aws-prod", "--no-render"], { out: () => undefined, err: (s) => err.push(s) }).then(async (ok) => {
+            assert.strictEqual(ok, 0, err.join(""));
+            err.length = 0;
+            return main(["--stack", "onprem-prod", "--no-render"], { out: () => undefined, err: (s) => err.push(s) });
+        });
+        assert.notStrictEqual(code, 2, err.join(""));
+    });
+});
