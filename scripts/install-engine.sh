@@ -3,7 +3,8 @@
 # and stamped, so a second run says "nothing to do":
 #   engine         the Pulumi CLI, the Node.js language host and the Kubernetes provider (.cache/engine/<id>/bin);
 #                  a `pulumi` already on PATH is used instead when its version fits
-#   helm           helm.sh/helm/v3/cmd/helm, installed at .cache/bin/helm (the offline preview looks there)
+#   helm           scripts/install-helm.sh: helm.sh/helm/v3/cmd/helm v3.22.0 at .cache/bin/helm (the offline preview
+#                  looks there)
 #   control plane  kube-apiserver and kube-controller-manager (k8s.io/kubernetes, through the wrapper module
 #                  scripts/engine/controlplane) and kine (etcd API on SQLite) in .cache/controlplane/<id>/bin
 # Nothing is downloaded at run time afterwards: the provider is registered with `pulumi plugin install --file`.
@@ -16,7 +17,6 @@
 #                  bumps; pseudo-version): the newest provider/v4 whose module zip the proxy serves (the commits of
 #                  tags v4.28.0 to v4.32.0 and the npm SDK's 4.34.2 answer 403)
 #   random         scripts/engine/random-provider (this project): RandomPassword only; upstream is not on the proxy
-#   helm           helm.sh/helm/v3 v3.22.0
 #   kubernetes     k8s.io/kubernetes v1.35.8 (newest 1.35 patch served; staging modules at v0.35.8)
 #   kine           github.com/k3s-io/kine v0.17.5 (newest served), pure-Go SQLite (CGO_ENABLED=0)
 #
@@ -34,7 +34,6 @@ K8S_PROVIDER_MODULE="github.com/pulumi/pulumi-kubernetes/provider/v4"
 K8S_PROVIDER_PSEUDO="v4.0.0-20260304044920-867400a6a208" # commit 867400a6a208 = tag v4.27.0 + 2 dependency bumps
 # go.sum line of that module zip, recorded when first fetched: the sum database answers 404 for it, so we pin it here.
 K8S_PROVIDER_SUM="h1:BUm20m00zERoF+LAaKFWYCHSpFpywU3Sno5TzwnbLHg="
-HELM_VERSION="v3.22.0"
 KUBERNETES_VERSION="v1.35.8"
 KINE_VERSION="v0.17.5"
 # Helm renders without a cluster (renderYamlToDirectory, `helm template`) against its compiled-in default Kubernetes
@@ -81,7 +80,6 @@ CLI_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/cli/go.mod scripts
 HOST_HASH="$(printf '%s' "$CLI_VERSION" | cat - scripts/engine/nodejs-host/go.mod scripts/engine/nodejs-host/go.sum scripts/engine/nodejs-host/*.go | sha256sum | cut -c1-16)"
 K8S_HASH="$(printf '%s %s %s %s' "$K8S_PROVIDER_VERSION" "$K8S_PROVIDER_PSEUDO" "$K8S_PROVIDER_SUM" "$HELM_KUBE_LDFLAGS" | cat - scripts/engine/kubernetes/go.mod scripts/engine/kubernetes/go.sum | sha256sum | cut -c1-16)"
 RANDOM_HASH="$(sha256sum scripts/engine/random-provider/provider.js | cut -c1-16)"
-HELM_HASH="$(printf '%s %s' "$HELM_VERSION" "$HELM_KUBE_LDFLAGS" | sha256sum | cut -c1-16)"
 CP_HASH="$(printf '%s' "$KUBERNETES_VERSION" | cat - scripts/engine/controlplane/go.mod scripts/engine/controlplane/go.sum | sha256sum | cut -c1-16)"
 KINE_HASH="$(printf '%s cgo=0' "$KINE_VERSION" | sha256sum | cut -c1-16)"
 stamp_file() { echo "$(dirname "$1")/.$(basename "$1").stamp"; }
@@ -225,22 +223,13 @@ if [ -z "$ENGINE_KIND" ]; then
 fi
 
 # ---- 2. Helm ---------------------------------------------------------------------------------------------------
-# At .cache/bin/helm, where the offline preview looks after $HELM. A helm on PATH is not used here: the preview and
-# the e2e render with the pinned version and the pinned default Kubernetes version.
-if stamp_ok "$HELM_BIN" "$HELM_HASH"; then
-  log "[helm] $HELM_VERSION up to date at .cache/bin/helm"
-else
-  need_go
-  built_something=1
-  t0=$SECONDS
-  mkdir -p "$(dirname "$HELM_BIN")" "$BUILD/helm-bin"
-  log "[helm] go install helm.sh/helm/v3/cmd/helm@$HELM_VERSION (cold: a few minutes)"
-  with_heartbeat helm env GOBIN="$BUILD/helm-bin" GOFLAGS="$GOFLAGS -mod=mod" \
-    go install -trimpath -ldflags "-s -w $HELM_KUBE_LDFLAGS" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  mv "$BUILD/helm-bin/helm" "$HELM_BIN"
-  stamp "$HELM_BIN" "$HELM_HASH"
-  log "[helm] done in $((SECONDS - t0)) s: $("$HELM_BIN" version --short)"
-fi
+# scripts/install-helm.sh (shared with `npm test` and the offline preview): $HELM or a Helm 3 on PATH, else
+# helm.sh/helm/v3/cmd/helm at its pinned version built from the Go module proxy, at .cache/bin/helm (stamped).
+t0=$SECONDS
+log "[helm] scripts/install-helm.sh"
+with_heartbeat helm bash scripts/install-helm.sh
+[ -x "$HELM_BIN" ] || die "scripts/install-helm.sh did not install $HELM_BIN"
+log "[helm] $("$HELM_BIN" version --short) at .cache/bin/helm ($((SECONDS - t0)) s)"
 
 # ---- 3. Control plane ------------------------------------------------------------------------------------------
 # kube-apiserver and kube-controller-manager: k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces its 31
