@@ -3,14 +3,10 @@
  * reads the values, this module judges them. Every problem is collected; if there is any, one
  * `StackConfigError` lists them all, before any resource is registered.
  */
-<<<<<<< HEAD
 import * as fs from "fs";
 import * as path from "path";
 import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
-import { resolveMachineSize } from "../policy/catalog";
-=======
 import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
->>>>>>> issue-16
 import {
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_NETWORK,

@@ -4,11 +4,13 @@
  * config) fed by Grafana Alloy, and Tempo (traces in the object store, OTLP gRPC 4317 and HTTP 4318), all in the
  * monitoring namespace. The seed's alert rules are a PrometheusRule and the platform's dashboards
  * are ConfigMaps, both the program's own objects. Grafana's admin password is generated and kept
- * secret. docs/observability.md explains the choices.
+ * secret; Alertmanager's configuration is a Secret the program creates (values Pulumi secrets) and
+ * the chart references. docs/observability.md explains the choices.
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
 import type { Environment, RetentionConfig } from "../../../config/types";
 import type { ClusterTarget } from "../../contract";
 import { installChart } from "../charts";
@@ -16,12 +18,23 @@ import { LAYOUT } from "../layout";
 import { generatedPassword, noObjectStoreWarning, objectStoreWriter, placement, secretFrom } from "../data/common";
 import { prometheusRuleSpec } from "./alertRules";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
-import { alloyValues, GRAFANA_ADMIN_SECRET, lokiValues, observabilityUrls, prometheusStackValues, SERVICES, tempoValues } from "./values";
+import {
+    ALERTMANAGER_CONFIG_KEY,
+    ALERTMANAGER_CONFIG_SECRET,
+    alertmanagerConfig,
+    alloyValues,
+    GRAFANA_ADMIN_SECRET,
+    lokiValues,
+    observabilityUrls,
+    prometheusStackValues,
+    SERVICES,
+    tempoValues,
+} from "./values";
 import { toolFolder } from "../../retention";
 
 export { ALERT_GROUPS, alertExpr, prometheusRuleSpec, THRESHOLDS } from "./alertRules";
 export { DASHBOARDS, dashboardJson } from "./dashboards";
-export { observabilitySizes, observabilityUrls, SERVICES } from "./values";
+export { ALERTMANAGER_CONFIG_SECRET, alertmanagerConfig, observabilitySizes, observabilityUrls, SERVICES } from "./values";
 
 /** Name of the PrometheusRule with the platform's alerts. */
 export const ALERT_RULE_NAME = "platform-alerts";
@@ -47,6 +60,13 @@ export interface ObservabilityArgs {
      * @default unset (Grafana derives it from the request)
      */
     grafanaUrl?: string;
+    /**
+     * Alertmanager's configuration (`alertmanager.yaml` as an object: route, receivers, inhibit
+     * rules), written into the `alertmanager-config` Secret as a Pulumi secret. Receivers carry
+     * webhook URLs and keys, hence a Secret and not a chart value.
+     * @default alertmanagerConfig(): everything grouped by namespace to the `null` receiver
+     */
+    alertmanagerConfig?: pulumi.Input<Record<string, unknown>>;
     /**
      * Raw values merged over the platform's for each chart (escape hatch).
      * @default {}
@@ -103,6 +123,16 @@ export class Observability extends pulumi.ComponentResource {
             { name: GRAFANA_ADMIN_SECRET, namespace: args.namespace, data: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword } },
             { parent: this, dependsOn },
         );
+        // Alertmanager's configuration: the chart references this Secret instead of rendering one with literal data.
+        const alertmanagerSecret = secretFrom(
+            `${name}-alertmanager-config`,
+            {
+                name: ALERTMANAGER_CONFIG_SECRET,
+                namespace: args.namespace,
+                data: { [ALERTMANAGER_CONFIG_KEY]: pulumi.output(args.alertmanagerConfig ?? alertmanagerConfig()).apply((c) => YAML.stringify(c)) },
+            },
+            { parent: this, dependsOn },
+        );
         const dashboards = DASHBOARDS.map(
             (d) =>
                 new ConfigMap(
@@ -127,7 +157,7 @@ export class Observability extends pulumi.ComponentResource {
                     ...overrides.kubePrometheusStack,
                 },
             },
-            { parent: this, dependsOn: [...dependsOn, grafanaAdmin, ...dashboards] },
+            { parent: this, dependsOn: [...dependsOn, grafanaAdmin, alertmanagerSecret, ...dashboards] },
         );
 
         const loki = objectStoreWriter(`${name}-loki`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.loki, prefix: toolFolder("loki"), secretName: "loki-store-credentials" }, { parent: this, dependsOn });

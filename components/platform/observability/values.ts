@@ -101,6 +101,77 @@ export function grafanaDataSources(): Record<string, unknown>[] {
     ];
 }
 
+/**
+ * Secret holding Alertmanager's configuration (`alertmanager.yaml`), created by the program from
+ * `alertmanagerConfig()` with its value a Pulumi secret, so receivers' keys never sit in chart
+ * values or in a Secret the chart renders with literal data. The policy pack allow-lists exactly
+ * `monitoring/alertmanager-config` (secrets-kubernetes-disallow-plaintext).
+ */
+export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-config";
+
+/** Key of `ALERTMANAGER_CONFIG_SECRET` the Prometheus Operator reads (its default for `configSecret`). */
+export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
+
+/**
+ * The platform's Alertmanager configuration (Alertmanager's `alertmanager.yaml` as an object): the
+ * routing kube-prometheus-stack 88.5.3 ships as its `alertmanager.config` default, which the
+ * program now writes into its own Secret instead. Alerts are grouped by namespace and go to the
+ * `null` receiver (no paging target is in the stack config); `Watchdog`, the always-firing
+ * dead-man's switch of the default rules, is routed there explicitly; critical alerts inhibit
+ * warnings and infos of the same alert and namespace, warnings inhibit infos, and `InfoInhibitor`
+ * silences infos. Add receivers with `ObservabilityArgs.alertmanagerConfig`.
+ */
+export function alertmanagerConfig(): Record<string, unknown> {
+    const inhibit = (source: string | undefined, target: string, equal: string[]): Record<string, unknown> => ({
+        ...(source ? { source_matchers: [source] } : {}),
+        target_matchers: [target],
+        ...(equal.length > 0 ? { equal } : {}),
+    });
+    return {
+        global: { resolve_timeout: "5m" },
+        inhibit_rules: [
+            inhibit("severity = critical", "severity =~ warning|info", ["namespace", "alertname"]),
+            inhibit("severity = warning", "severity = info", ["namespace", "alertname"]),
+            inhibit("alertname = InfoInhibitor", "severity = info", ["namespace"]),
+            inhibit(undefined, "alertname = InfoInhibitor", []),
+        ],
+        route: {
+            group_by: ["namespace"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "12h",
+            receiver: "null",
+            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+        },
+        receivers: [{ name: "null" }],
+        templates: ["/etc/alertmanager/config/*.tmpl"],
+    };
+}
+
+/**
+ * Probe for a kiwigrid k8s-sidecar container (Grafana's dashboard and data-source loaders). The
+ * sidecar serves `/healthz` on `$HEALTH_PORT` (503 until the first sync, and when it lost the
+ * API server for 60 s or a watcher died), but the grafana chart (12.11.1, inside
+ * kube-prometheus-stack 88.5.3) gives every sidecar a different `HEALTH_PORT` (8084 dashboards,
+ * 8082 data sources) and only one shared `sidecar.livenessProbe`/`readinessProbe`, so an
+ * `httpGet` with one port cannot fit both: the probe runs the sidecar's own Python against its
+ * own `HEALTH_PORT` (non-2xx raises, exit 1).
+ */
+export function sidecarProbe(periodSeconds: number, failureThreshold: number): Record<string, unknown> {
+    return {
+        exec: {
+            command: ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://localhost:' + os.environ['HEALTH_PORT'] + '/healthz', timeout=3)"],
+        },
+        initialDelaySeconds: 10,
+        periodSeconds,
+        timeoutSeconds: 5,
+        failureThreshold,
+    };
+}
+
+/** Resources of a k8s-sidecar container (a Python watcher: ~60-80 Mi resident, plus a probe interpreter). */
+export const SIDECAR_RESOURCES = { requests: { cpu: "20m", memory: "96Mi" }, limits: { memory: "256Mi" } };
+
 /** Arguments of `prometheusStackValues`. */
 export interface StackValuesArgs {
     environment: Environment;
@@ -132,6 +203,10 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
             admissionWebhooks: { enabled: false },
             tls: { enabled: false },
             resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            // The config-reloader sidecar the operator adds to the Prometheus and Alertmanager pods:
+            // the chart passes 0 (no requests, no limit) unless set, and no probes unless enableProbe
+            // (templates/prometheus-operator/deployment.yaml, --config-reloader-* flags).
+            prometheusConfigReloader: { enableProbe: true, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
@@ -161,6 +236,11 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
             service: { port: p.alertmanager },
             alertmanagerSpec: {
                 replicas: s.alertmanagerReplicas,
+                // The configuration comes from the program's Secret (ALERTMANAGER_CONFIG_SECRET): with
+                // useExistingSecret the chart renders no Secret of its own (templates/alertmanager/secret.yaml)
+                // and configSecret names ours in the Alertmanager resource (templates/alertmanager/alertmanager.yaml).
+                useExistingSecret: true,
+                configSecret: ALERTMANAGER_CONFIG_SECRET,
                 retention: "120h",
                 storage: pvc(10),
                 resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
@@ -177,9 +257,21 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
             admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
             service: { port: p.grafana, targetPort: 3000 },
             persistence: { enabled: false },
+            // No chart test Pod (a Helm test hook, never part of the install).
+            testFramework: { enabled: false },
+            // Read-only root filesystem: Grafana writes only to its data folder (the chart's `storage`
+            // emptyDir, persistence being off), its search index (`search` emptyDir) and /tmp (ours).
+            containerSecurityContext: RESTRICTED_CONTAINER,
+            extraEmptyDirMounts: [{ name: "tmp", mountPath: "/tmp" }],
             sidecar: {
                 dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
                 datasources: { enabled: true, defaultDatasourceEnabled: true },
+                // Shared by both sidecars (grafana chart: one resources, securityContext and probe set for all).
+                // They write only into their target folders, which are emptyDirs.
+                resources: SIDECAR_RESOURCES,
+                securityContext: RESTRICTED_CONTAINER,
+                readinessProbe: sidecarProbe(15, 3),
+                livenessProbe: sidecarProbe(30, 4),
             },
             additionalDataSources: grafanaDataSources(),
             "grafana.ini": {
@@ -192,32 +284,86 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
-        "kube-state-metrics": { affinity: a.place.affinity, tolerations: a.place.tolerations },
+        // kube-state-metrics keeps every watched object's metrics in memory (chart default: no resources).
+        "kube-state-metrics": {
+            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+            affinity: a.place.affinity,
+            tolerations: a.place.tolerations,
+        },
     };
 }
 
-/** Loki's `loki.storage` block and schema object-store name for a store (or the local filesystem). */
+/** An S3-compatible store's endpoint as `host:port` (Loki's and Tempo's S3 clients take no scheme) and whether it is plain HTTP. */
+function s3CompatibleEndpoint(endpoint: pulumi.Input<string> | undefined): { host: pulumi.Output<string>; insecure: pulumi.Output<boolean> } {
+    const e = pulumi.output(endpoint ?? "");
+    return { host: e.apply((x) => x.replace(/^https?:\/\//, "").replace(/\/+$/, "")), insecure: e.apply((x) => x.startsWith("http://")) };
+}
+
+/**
+ * Loki's `loki.storage` block and schema object-store name for a store (or the local filesystem).
+ *
+ * With a store, Loki writes every object (chunks, TSDB index, ruler and delete requests) under
+ * `loki/` of the cluster's bucket, the prefix the lifecycle backstop rule of components/retention.ts
+ * (`TOOL_PREFIXES.loki`) expires. Only Loki's Thanos object-store clients take a prefix
+ * (`storage_prefix`, letters, digits and dashes, so the folder name without its slash): the loki
+ * chart 18.11.0 writes them into `common.storage.object_store` when `use_thanos_objstore` is true
+ * (templates/_helpers.tpl `loki.commonStorageConfig` / `loki.thanosStorageConfig`, bucket from
+ * `bucketNames`). The legacy `s3`/`gcs`/`azure` blocks stay for the ruler's storage block, which
+ * the chart still builds from them.
+ */
 export function lokiStorage(access: ObjectStoreAccessInfo | undefined): { type: string; storage: Record<string, unknown> } {
     if (!access) {
         return { type: "filesystem", storage: { type: "filesystem" } };
     }
     const buckets = { chunks: access.store.bucket, ruler: access.store.bucket, admin: access.store.bucket };
+    const thanos = (type: string, client: Record<string, unknown>): Record<string, unknown> => ({
+        use_thanos_objstore: true,
+        object_store: { type, storage_prefix: toolFolder("loki"), [type]: client },
+    });
     switch (access.kind) {
         case "s3":
-            return { type: "s3", storage: { type: "s3", bucketNames: buckets, s3: { region: access.store.region } } };
-        case "gcs":
-            return { type: "gcs", storage: { type: "gcs", bucketNames: buckets, gcs: {} } };
-        case "azureBlob":
-            return { type: "azure", storage: { type: "azure", bucketNames: buckets, azure: { accountName: access.store.storageAccount, useFederatedToken: true } } };
-        case "s3Compatible":
             return {
                 type: "s3",
                 storage: {
                     type: "s3",
                     bucketNames: buckets,
-                    s3: { endpoint: access.store.endpoint, region: access.store.region, s3ForcePathStyle: true, accessKeyId: `\${${STATIC_KEYS.accessKeyId}}`, secretAccessKey: `\${${STATIC_KEYS.secretAccessKey}}` },
+                    s3: { region: access.store.region },
+                    ...thanos("s3", { endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, region: access.store.region }),
                 },
             };
+        case "gcs":
+            return { type: "gcs", storage: { type: "gcs", bucketNames: buckets, gcs: {}, ...thanos("gcs", {}) } };
+        case "azureBlob":
+            return {
+                type: "azure",
+                storage: {
+                    type: "azure",
+                    bucketNames: buckets,
+                    azure: { accountName: access.store.storageAccount, useFederatedToken: true },
+                    // No key: the Thanos Azure client then takes Azure's default credential chain, which reads the federated token.
+                    ...thanos("azure", { account_name: access.store.storageAccount }),
+                },
+            };
+        case "s3Compatible": {
+            const keys = { accessKeyId: `\${${STATIC_KEYS.accessKeyId}}`, secretAccessKey: `\${${STATIC_KEYS.secretAccessKey}}` };
+            const ep = s3CompatibleEndpoint(access.store.endpoint);
+            return {
+                type: "s3",
+                storage: {
+                    type: "s3",
+                    bucketNames: buckets,
+                    s3: { endpoint: access.store.endpoint, region: access.store.region, s3ForcePathStyle: true, ...keys },
+                    ...thanos("s3", {
+                        endpoint: ep.host,
+                        region: access.store.region,
+                        insecure: ep.insecure,
+                        bucket_lookup_type: "path",
+                        access_key_id: keys.accessKeyId,
+                        secret_access_key: keys.secretAccessKey,
+                    }),
+                },
+            };
+        }
     }
 }
 
@@ -268,25 +414,35 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
         lokiCanary: { enabled: false },
         test: { enabled: false },
         minio: { enabled: false },
+        // No rules sidecar: the platform's alerts are a PrometheusRule, not Loki rules, and the sidecar
+        // would bring a ClusterRole reading every ConfigMap and Secret of the cluster (loki chart
+        // 18.11.0: templates/backend/clusterrole.yaml, sidecar container in templates/_pod.tpl).
+        // Its resources are set for whoever turns it back on through chartOverrides.
+        sidecar: { rules: { enabled: false }, resources: SIDECAR_RESOURCES },
     };
 }
 
-/** Tempo's `tempo.storage.trace` block for a store (or local disk). */
+/**
+ * Tempo's `tempo.storage.trace` block for a store (or local disk). With an object store the chart's
+ * default `local` block (values.yaml, tempo 2.2.4) is deleted (`null`) so the config names one backend.
+ */
 export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Record<string, unknown> {
     const wal = { path: "/var/tempo/wal" };
     if (!access) {
         return { backend: "local", local: { path: "/var/tempo/traces" }, wal };
     }
+    const local = null;
     switch (access.kind) {
         case "s3":
-            return { backend: "s3", s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
+            return { backend: "s3", local, s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
         case "gcs":
-            return { backend: "gcs", gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
+            return { backend: "gcs", local, gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
         case "azureBlob":
-            return { backend: "azure", azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
+            return { backend: "azure", local, azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
         case "s3Compatible":
             return {
                 backend: "s3",
+                local,
                 s3: {
                     bucket: access.store.bucket,
                     region: access.store.region,
@@ -310,7 +466,52 @@ export interface TempoValuesArgs {
     place: Placement;
 }
 
-/** Tempo values: OTLP gRPC 4317 and HTTP 4318 only, blocks in the object store, WAL on an SSD volume. */
+/** Jaeger protocols the tempo chart enables by default (values.yaml `tempo.receivers.jaeger.protocols`, 2.2.4). */
+export const TEMPO_JAEGER_PROTOCOLS = ["grpc", "thrift_binary", "thrift_compact", "thrift_http"] as const;
+
+/**
+ * Tempo's configuration file, as the chart's `config` value (a template the chart passes through
+ * `tpl`, templates/configmap-tempo.yaml). The chart's default writes `toYaml .Values.tempo.receivers`
+ * whole, so Jaeger would always be in it: Tempo's distributor refuses a Jaeger receiver with no
+ * protocol, and removing `tempo.receivers.jaeger` breaks the chart's Service (templates/_ports.tpl
+ * reads `.Values.tempo.receivers.jaeger.protocols.*`). This one is the chart's default with the
+ * receivers narrowed to OTLP; every other block still comes from the `tempo.*` values.
+ */
+export const TEMPO_CONFIG = [
+    "stream_over_http_enabled: {{ .Values.tempo.streamOverHttpEnabled }}",
+    "memberlist:",
+    '  cluster_label: "{{ .Release.Name }}.{{ .Release.Namespace }}"',
+    "multitenancy_enabled: {{ .Values.tempo.multitenancyEnabled }}",
+    "usage_report:",
+    "  reporting_enabled: {{ .Values.tempo.reportingEnabled }}",
+    "compactor:",
+    "  compaction:",
+    "    block_retention: {{ .Values.tempo.retention }}",
+    "distributor:",
+    "  receivers:",
+    "    otlp:",
+    "      {{- toYaml .Values.tempo.receivers.otlp | nindent 6 }}",
+    "ingester:",
+    "  {{- toYaml .Values.tempo.ingester | nindent 2 }}",
+    "server:",
+    "  {{- toYaml .Values.tempo.server | nindent 2 }}",
+    "storage:",
+    "  {{- toYaml .Values.tempo.storage | nindent 2 }}",
+    "querier:",
+    "  {{- toYaml .Values.tempo.querier | nindent 2 }}",
+    "query_frontend:",
+    "  {{- toYaml .Values.tempo.queryFrontend | nindent 2 }}",
+    "overrides:",
+    "  {{- toYaml .Values.tempo.overrides | nindent 2 }}",
+    "",
+].join("\n");
+
+/**
+ * Tempo values: OTLP gRPC 4317 and HTTP 4318 only, blocks in the object store, WAL on an SSD volume.
+ * Jaeger is off in two places (tempo chart 2.2.4): the config file (`TEMPO_CONFIG`) lists only OTLP,
+ * and each default Jaeger protocol is deleted (`null`) so the Service opens none of Jaeger's UDP/HTTP
+ * ports; `tempo.receivers.jaeger` itself must stay a map, its templates dereference it.
+ */
 export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
     const s = observabilitySizes(a.environment);
     const p = LAYOUT.monitoring.ports;
@@ -318,13 +519,14 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
     return {
         fullnameOverride: SERVICES.tempo,
         replicas: 1,
+        config: TEMPO_CONFIG,
         tempo: {
             retention: `${a.tracesDays * 24}h`,
             reportingEnabled: false,
             server: { http_listen_port: p.tempo },
             storage: { trace: tempoTraceStorage(a.access) },
             receivers: {
-                jaeger: null,
+                jaeger: { protocols: Object.fromEntries(TEMPO_JAEGER_PROTOCOLS.map((p) => [p, null])) },
                 otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${p.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${p.otlpHttp}` } } },
             },
             extraArgs: staticKeys ? { "config.expand-env": "true" } : {},
@@ -395,6 +597,9 @@ export interface AlloyValuesArgs {
     place: Placement;
 }
 
+/** Alloy's HTTP port (the alloy chart's `alloy.listenPort` default, 1.11.1): UI, metrics, /-/ready. */
+export const ALLOY_PORT = 12345;
+
 /** Grafana Alloy values: a clustered Deployment shipping pod logs to Loki, least-privilege RBAC, restricted profile. */
 export function alloyValues(a: AlloyValuesArgs): Record<string, unknown> {
     const storage = "/tmp/alloy";
@@ -407,22 +612,33 @@ export function alloyValues(a: AlloyValuesArgs): Record<string, unknown> {
             storagePath: storage,
             enableReporting: false,
             mounts: { varlog: false, dockercontainers: false, extra: [{ name: "storage", mountPath: storage }] },
+            // The chart probes readiness only (/-/ready); liveness on the same endpoint, more patient.
+            livenessProbe: { httpGet: { path: "/-/ready", port: ALLOY_PORT, scheme: "HTTP" }, initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
             securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 473, runAsGroup: 473 },
             resources: a.environment === "prod" ? { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         },
         global: { podSecurityContext: restrictedPod(473) },
+        // No config-reloader sidecar (its chart template has no probe values): the configuration
+        // changes only through Pulumi, and with the reloader off the chart stamps the pods with
+        // the configuration's checksum (templates/controllers/_pod.yaml), so a change rolls them.
+        configReloader: { enabled: false },
         controller: {
             type: "deployment",
-            replicas: a.environment === "prod" ? 2 : 1,
+            // Three in production, one per zone: the clustered replicas share the targets.
+            replicas: a.environment === "prod" ? 3 : 1,
             volumes: { extra: [{ name: "storage", emptyDir: { sizeLimit: "2Gi" } }] },
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
-        // Only what the log pipeline needs: no Secrets, no ConfigMaps.
+        // Only what the log pipeline needs: no Secrets, no ConfigMaps, no nodes. The chart (alloy
+        // 1.11.1, templates/rbac.yaml) writes `rules` then `clusterRules` into one ClusterRole,
+        // each with toYaml, so both must be non-empty lists (`[]` or null would print a bare `[]` or
+        // `null` after the first list: invalid YAML). The namespaced kinds go in `rules`, the
+        // cluster-scoped one (namespaces) in `clusterRules`, replacing the chart's node rules.
         rbac: {
             create: true,
-            rules: [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }],
-            clusterRules: [],
+            rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }],
+            clusterRules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }],
         },
     };
 }

@@ -1,7 +1,8 @@
 import * as assert from "assert";
+import * as YAML from "yaml";
 import type { ObjectStoreKind } from "../../../components/contract";
 import { LAYOUT } from "../../../components/platform/layout";
-import { DASHBOARDS, Observability } from "../../../components/platform/observability";
+import { alertmanagerConfig, DASHBOARDS, Observability } from "../../../components/platform/observability";
 import { runWithMocks, RunResult } from "../../../preview/harness";
 import { RETENTION, STATIC_SECRET_KEY, T, targetWithStore } from "../data/fixtures";
 import type { FakeBinding } from "../fakeTarget";
@@ -13,7 +14,7 @@ interface ObsRun {
     obs: { skippedCharts: string[]; warnings: string[]; grafanaService: unknown; otlpEndpoint: string; prometheusUrl: string };
 }
 
-async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "prod" | "dev"; thirdPartyCharts?: boolean } = {}): Promise<ObsRun> {
+async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "prod" | "dev"; thirdPartyCharts?: boolean; alertmanagerConfig?: Record<string, unknown> } = {}): Promise<ObsRun> {
     let bindings: FakeBinding[] = [];
     let obs = {} as ObsRun["obs"];
     const run = await runWithMocks(() => {
@@ -28,6 +29,7 @@ async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "p
                 retention: RETENTION,
                 thirdPartyCharts: opts.thirdPartyCharts ?? true,
                 grafanaUrl: "https://grafana.agents.example.com",
+                alertmanagerConfig: opts.alertmanagerConfig,
             },
             { provider: fake.target.provider },
         );
@@ -80,6 +82,9 @@ describe("platform observability", function () {
     it("runs Alertmanager (3 replicas with storage) and no node agent that the restricted namespace would refuse", () => {
         const v = values(prod.run, "t-obs-stack");
         assert.strictEqual(v.alertmanager.alertmanagerSpec.replicas, 3);
+        assert.strictEqual(v.alertmanager.alertmanagerSpec.useExistingSecret, true, "the chart renders no Secret of its own");
+        assert.strictEqual(v.alertmanager.alertmanagerSpec.configSecret, "alertmanager-config");
+        assert.strictEqual(v.alertmanager.config, undefined, "no Alertmanager configuration in chart values");
         assert.strictEqual(v.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName, "encrypted-ssd");
         assert.deepStrictEqual(v.nodeExporter, { enabled: false });
         assert.strictEqual(v.prometheusOperator.admissionWebhooks.enabled, false);
@@ -107,12 +112,30 @@ describe("platform observability", function () {
         assert.deepStrictEqual(prod.run.redactedOutputs, { grafanaAdminPassword: "[secret]" });
     });
 
+    it("creates Alertmanager's configuration Secret itself, its value a Pulumi secret, before the stack's chart", async () => {
+        const secret = one(prod.run, T.secret, "t-obs-alertmanager-config");
+        assert.deepStrictEqual(secret.inputs.metadata, { name: "alertmanager-config", namespace: "monitoring" });
+        assert.strictEqual(secret.redactedInputs.stringData, "[secret]");
+        const config = YAML.parse((secret.inputs.stringData as Record<string, string>)["alertmanager.yaml"]);
+        assert.strictEqual(config.route.receiver, "null");
+        assert.deepStrictEqual(config, alertmanagerConfig());
+        assert.ok(one(prod.run, T.chart, "t-obs-stack").opts.dependsOn.includes(secret.urn));
+        const custom = { route: { receiver: "pager" }, receivers: [{ name: "pager", webhook_configs: [{ url: "https://pager.example.com/hook/k3y" }] }] };
+        const withReceiver = await runObs({ alertmanagerConfig: custom });
+        const data = (one(withReceiver.run, T.secret, "t-obs-alertmanager-config").inputs.stringData as Record<string, string>)["alertmanager.yaml"];
+        assert.deepStrictEqual(YAML.parse(data), custom);
+        assert.ok(withReceiver.run.secrets.has(data), "the configuration (with the receiver's URL) is a secret in state");
+    });
+
     it("stores logs in the object store for 30 days (720h), three replicas on SSD WAL volumes, through a bound identity", () => {
         const l = values(prod.run, "t-obs-loki");
         assert.strictEqual(l.deploymentMode, "Monolithic");
         assert.strictEqual(l.loki.storage.type, "s3");
         assert.deepStrictEqual(l.loki.storage.bucketNames, { chunks: "agents-test-backups", ruler: "agents-test-backups", admin: "agents-test-backups" });
         assert.deepStrictEqual(l.loki.storage.s3, { region: "eu-west-1" });
+        assert.strictEqual(l.loki.storage.use_thanos_objstore, true, "only the Thanos clients take a key prefix");
+        assert.deepStrictEqual(l.loki.storage.object_store, { type: "s3", storage_prefix: "loki", s3: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1" } });
+        assert.deepStrictEqual(l.sidecar.rules, { enabled: false }, "no rules sidecar (and no cluster-wide Secret reads)");
         assert.strictEqual(l.loki.schemaConfig.configs[0].object_store, "s3");
         assert.strictEqual(l.loki.schemaConfig.configs[0].schema, "v13");
         assert.strictEqual(l.loki.limits_config.retention_period, "720h");
@@ -127,9 +150,15 @@ describe("platform observability", function () {
 
     it("stores traces in the object store with OTLP receivers on 4317 (gRPC) and 4318 (HTTP) only, WAL on a 100 Gi SSD volume", () => {
         const t = values(prod.run, "t-obs-tempo");
-        assert.deepStrictEqual(t.tempo.receivers, { jaeger: null, otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } });
+        assert.deepStrictEqual(t.tempo.receivers, {
+            jaeger: { protocols: { grpc: null, thrift_binary: null, thrift_compact: null, thrift_http: null } },
+            otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } },
+        });
+        assert.ok(t.config.includes("    otlp:\n      {{- toYaml .Values.tempo.receivers.otlp | nindent 6 }}"), "the config file lists OTLP receivers only");
+        assert.ok(!t.config.includes("jaeger") && !t.config.includes("toYaml .Values.tempo.receivers |"), "the config file never writes the Jaeger receivers");
         assert.deepStrictEqual(t.tempo.storage.trace, {
             backend: "s3",
+            local: null,
             s3: { bucket: "agents-test-backups", region: "eu-west-1", endpoint: "s3.eu-west-1.amazonaws.com", prefix: "tempo" },
             wal: { path: "/var/tempo/wal" },
         });
@@ -143,14 +172,16 @@ describe("platform observability", function () {
     it("ships every pod's logs to Loki with Alloy through the API server: no host mounts, least-privilege RBAC, restricted profile", () => {
         const a = values(prod.run, "t-obs-alloy");
         assert.strictEqual(a.controller.type, "deployment");
-        assert.strictEqual(a.controller.replicas, 2);
+        assert.strictEqual(a.controller.replicas, 3, "one per zone in production");
+        assert.deepStrictEqual(a.configReloader, { enabled: false }, "no unprobed reloader: the chart rolls the pods on a config checksum instead");
+        assert.strictEqual(a.alloy.livenessProbe.httpGet.path, "/-/ready");
         assert.strictEqual(a.alloy.clustering.enabled, true);
         assert.deepStrictEqual([a.alloy.mounts.varlog, a.alloy.mounts.dockercontainers], [false, false]);
         const config: string = a.alloy.configMap.content;
         assert.ok(config.includes('loki.source.kubernetes "pods"'));
         assert.ok(config.includes('url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"'));
-        assert.deepStrictEqual(a.rbac.rules, [{ apiGroups: [""], resources: ["pods", "pods/log", "namespaces"], verbs: ["get", "list", "watch"] }]);
-        assert.deepStrictEqual(a.rbac.clusterRules, []);
+        assert.deepStrictEqual(a.rbac.rules, [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list", "watch"] }]);
+        assert.deepStrictEqual(a.rbac.clusterRules, [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }]);
         assert.strictEqual(a.alloy.securityContext.runAsNonRoot, true);
         assert.deepStrictEqual(a.alloy.securityContext.capabilities, { drop: ["ALL"] });
         assert.deepStrictEqual(a.global.podSecurityContext.seccompProfile, { type: "RuntimeDefault" });
@@ -168,9 +199,11 @@ describe("platform observability", function () {
         const gcs = await runObs({ store: "gcs" });
         assert.strictEqual(values(gcs.run, "t-obs-loki").loki.storage.type, "gcs");
         assert.deepStrictEqual(values(gcs.run, "t-obs-tempo").tempo.storage.trace.gcs, { bucket_name: "agents-test-backups", prefix: "tempo" });
+        assert.deepStrictEqual(values(gcs.run, "t-obs-loki").loki.storage.object_store, { type: "gcs", storage_prefix: "loki", gcs: {} });
         const az = await runObs({ store: "azureBlob" });
         assert.deepStrictEqual(values(az.run, "t-obs-loki").loki.storage.azure, { accountName: "agentsteststore", useFederatedToken: true });
         assert.strictEqual(values(az.run, "t-obs-loki").loki.schemaConfig.configs[0].object_store, "azure");
+        assert.deepStrictEqual(values(az.run, "t-obs-loki").loki.storage.object_store, { type: "azure", storage_prefix: "loki", azure: { account_name: "agentsteststore" } });
         assert.deepStrictEqual(values(az.run, "t-obs-tempo").tempo.storage.trace.azure, {
             container_name: "agents-test-backups",
             storage_account_name: "agentsteststore",
@@ -184,6 +217,14 @@ describe("platform observability", function () {
         const l = values(r.run, "t-obs-loki");
         assert.strictEqual(l.loki.storage.s3.accessKeyId, "${AWS_ACCESS_KEY_ID}");
         assert.strictEqual(l.loki.storage.s3.secretAccessKey, "${AWS_SECRET_ACCESS_KEY}");
+        assert.deepStrictEqual(l.loki.storage.object_store.s3, {
+            endpoint: "minio.example.internal:9000",
+            region: "us-east-1",
+            insecure: false,
+            bucket_lookup_type: "path",
+            access_key_id: "${AWS_ACCESS_KEY_ID}",
+            secret_access_key: "${AWS_SECRET_ACCESS_KEY}",
+        });
         assert.deepStrictEqual(l.singleBinary.extraArgs, ["-config.expand-env=true"]);
         assert.deepStrictEqual(l.singleBinary.extraEnvFrom, [{ secretRef: { name: "loki-store-credentials" } }]);
         const t = values(r.run, "t-obs-tempo");
