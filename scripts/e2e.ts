@@ -44,6 +44,7 @@ import { Kube } from "./controlplane/kube";
 import { bootstrapObjects, runNegativeControls } from "../test/e2e/negative-controls";
 import { MUTATIONS, Mutation } from "../test/e2e/mutations";
 import { validateManifests } from "./validate-manifests";
+import * as YAML from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOGS = path.join(ROOT, ".cache", "e2e");
@@ -256,6 +257,15 @@ function prepareStack(ctx: Ctx, stack: string, label: string, extra: Array<[stri
     for (const key of ctx.cluster ? ["existing.kubeconfig", "existing.renderYamlToDirectory"] : ["existing.kubeconfig", "existing.kubeconfigPath", "existing.context"]) {
         pulumi(ctx, `${label}-config-rm`, ["config", "rm", "--path", key, "--stack", stack]); // absent keys are fine
     }
+    // Secrets the stack file leaves as placeholders for the site to set (onprem-prod's object-store credentials):
+    // set for the run with this stack's own secrets provider, as its header comment tells a user to do.
+    const secrets: Array<[string, string]> = placeholderSecrets(path.join(ctx.project, "stacks", `Pulumi.${stack}.yaml`)).map((k) => [k, `e2e-${k.split(".").pop()}`]);
+    for (const [key, value] of secrets) {
+        const r = pulumi(ctx, `${label}-config`, ["config", "set", "--secret", "--path", key, value, "--stack", stack]);
+        if (r.status !== 0) {
+            return record(`${label}: stack ready`, false, started, `pulumi config set --secret --path ${key} exited ${r.status}\n${tail(r.output)}`);
+        }
+    }
     for (const [key, value] of sets) {
         const r = pulumi(ctx, `${label}-config`, ["config", "set", "--path", key, value, "--stack", stack]);
         if (r.status !== 0) {
@@ -264,7 +274,30 @@ function prepareStack(ctx: Ctx, stack: string, label: string, extra: Array<[stri
     }
     return record(`${label}: stack ready`, true, started, `${ctx.cluster ? `kubeconfig of the loopback API server ${ctx.cluster.server}` : "manifests to a folder (render mode)"}; ` +
         `${ctx.mirror ? `every third-party chart from the mirror ${ctx.mirror}` : "third-party charts OFF (no chart mirror setting in this program, or no mirror folder)"}` +
-        `${extra.length > 0 ? `; ${extra.map(([k, v]) => `${k}=${v}`).join(", ")}` : ""}`);
+        `${extra.length > 0 ? `; ${extra.map(([k, v]) => `${k}=${v}`).join(", ")}` : ""}` +
+        `${secrets.length > 0 ? `; placeholder secrets set for the run: ${secrets.map(([k]) => k).join(", ")}` : ""}`);
+}
+
+/** Config paths (without the project prefix) whose `secure:` value is a placeholder, not a ciphertext. */
+function placeholderSecrets(stackFile: string): string[] {
+    const doc = YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+    const out: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+            const o = v as Record<string, unknown>;
+            if (typeof o.secure === "string" && /placeholder/i.test(o.secure)) {
+                out.push(at);
+                return;
+            }
+            for (const [k, x] of Object.entries(o)) {
+                walk(x, at ? `${at}.${k}` : k);
+            }
+        }
+    };
+    for (const [k, v] of Object.entries(doc?.config ?? {})) {
+        walk(v, k.replace(/^[^:]+:/, ""));
+    }
+    return out;
 }
 
 /** Preview with the stack's policy config; returns the violations (and records the step). */
