@@ -52,7 +52,17 @@ die() { log "ERROR: $*"; exit 1; }
 with_heartbeat() { # $1 = label, rest = command
   local label="$1" t0=$SECONDS
   shift
-  ( while sleep 60; do log "[$label] still building ($((SECONDS - t0)) s)"; done ) &
+  # The heartbeat waits on its sleep with `wait`, so that SIGTERM ends it at once (and its sleep, by PID).
+  (
+    s=""
+    trap '[ -z "$s" ] || kill "$s" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep 60 &
+      s=$!
+      wait "$s"
+      log "[$label] still building ($((SECONDS - t0)) s)"
+    done
+  ) &
   local hb=$! rc=0
   "$@" || rc=$?
   kill "$hb" 2>/dev/null || true
