@@ -59,6 +59,18 @@ interface StepResult {
 
 const results: StepResult[] = [];
 const mirrorGaps: string[] = [];
+const limitations = new Set<string>();
+
+/** The custom kind a preview could not scope because of provider 4.27's limitation, if that is what stopped it. */
+function emptyClusterLimit(p: { run: Run }): string | undefined {
+    if (p.run.status === 0) {
+        return undefined;
+    }
+    const errors = p.run.output.split("\n").filter((l) => /^\s*error:/.test(l));
+    const gvk = /failed to determine if the following GVK is namespaced: ([^\s]+, Kind=\w+)/.exec(p.run.output)?.[1];
+    const other = errors.filter((l) => !/failed to determine if the following GVK is namespaced|resource monitor shut down|Channel has been shut down/.test(l));
+    return gvk && other.length === 0 ? gvk : undefined;
+}
 const figures: Record<string, unknown> = { when: new Date().toISOString(), stacks: {} as Record<string, unknown> };
 
 function log(message: string): void {
@@ -301,15 +313,20 @@ function placeholderSecrets(stackFile: string): string[] {
 }
 
 /** Preview with the stack's policy config; returns the violations (and records the step). */
-function previewWithPack(ctx: Ctx, stack: string, label: string, packConfig: string): { ok: boolean; run: Run; vs: Violation[] } {
+function previewWithPack(ctx: Ctx, stack: string, label: string, packConfig: string, when = ""): { ok: boolean; run: Run; vs: Violation[] } {
     const started = Date.now();
-    const run = pulumi(ctx, `${label}-preview-policy`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+    const run = pulumi(ctx, `${label}-preview-policy${when ? "-after-up" : ""}`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+    const limit = emptyClusterLimit({ run });
+    if (limit) {
+        record(`${label}: preview on the empty API server`, true, started, `stopped at a known limitation of the substitute provider 4.27: ${limit} (see the end of the run)`);
+        return { ok: false, run, vs: violations(run.output) };
+    }
     const vs = violations(run.output);
     const mandatory = ruleNames(vs, "mandatory");
     const packRan = /Policies:|policy pack|Loading policy packs/i.test(run.output);
     const ok = run.status === 0 && mandatory.length === 0 && packRan;
     const resources = /(\d+) to create/.exec(run.output)?.[1] ?? "?";
-    record(`${label}: preview with policy pack`, ok, started, ok
+    record(`${label}: preview with policy pack${when}`, ok, started, ok
         ? `${resources} resources to create, 0 mandatory violations, advisory: ${ruleNames(vs, "advisory").join(", ") || "none"}`
         : `exit ${run.status}, ${vs.filter((v) => v.level === "mandatory").length} mandatory violations (${mandatory.join(", ") || "none"}), pack seen: ${packRan}` +
         `${mandatory.length === 0 ? `\n${tail(run.output)}` : ""}`);
@@ -359,13 +376,16 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
     const kube = ctx.cluster!.kube;
     const stackFigures: Record<string, unknown> = {};
     (figures.stacks as Record<string, unknown>)[label] = stackFigures;
-    const preview = previewWithPack(ctx, stack, label, packConfig);
-    stackFigures.previewWithPackSeconds = preview.run.seconds;
-    stackFigures.mandatoryViolations = preview.vs.filter((v) => v.level === "mandatory").length;
-    if (opts.local) {
+    const previews = (when: string): { ok: boolean; run: Run; vs: Violation[] } => {
+        const preview = previewWithPack(ctx, stack, label, packConfig, when);
+        stackFigures.previewWithPackSeconds = preview.run.seconds;
+        stackFigures.mandatoryViolations = preview.vs.filter((v) => v.level === "mandatory").length;
+        if (!opts.local || emptyClusterLimit(preview)) {
+            return preview;
+        }
         let started = Date.now();
         const plain = pulumi(ctx, `${label}-preview-plain`, ["preview", "--stack", stack]);
-        record(`${label}: preview without policy pack`, plain.status === 0, started, `exit ${plain.status}`);
+        record(`${label}: preview without policy pack${when}`, plain.status === 0, started, `exit ${plain.status}`);
         stackFigures.previewWithoutPackSeconds = plain.seconds;
         stackFigures.ratio = plain.seconds > 0 ? preview.run.seconds / plain.seconds : null;
         log(`${label}: preview wall time ${preview.run.seconds.toFixed(1)} s with the pack, ${plain.seconds.toFixed(1)} s without (x${(preview.run.seconds / plain.seconds).toFixed(2)})`);
@@ -383,6 +403,17 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
                 undo();
             }
         }
+        return preview;
+    };
+    // Provider 4.27 (the newest the module proxy serves) cannot tell, in a preview, the scope of a custom kind
+    // whose CRD another chart of the same program installs (upstream fixed it in 4.32.0, pulumi-kubernetes#3176):
+    // on an empty API server the preview stops there. Then the policy preview runs again once `up` has installed
+    // the CRDs, and the limitation is reported with the engine's substitutes.
+    let preview = previews("");
+    const deferred = emptyClusterLimit(preview);
+    if (deferred) {
+        limitations.add(`kubernetes provider 4.27: \`pulumi preview\` on an empty cluster cannot resolve the scope of custom kinds whose CRDs other charts of the program install (${deferred}; fixed upstream in 4.32.0, pulumi-kubernetes#3176): the policy preview is run after \`up\``);
+        log(`${label}: preview on the empty API server stopped at the provider 4.27 limitation (${deferred}): the policy preview runs again after up`);
     }
     if (process.env.E2E_ONLY === "preview") {
         return;
@@ -408,6 +439,10 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
     record(`${label}: no Pod Security warning`, psaWarnings.length === 0, started, psaWarnings.length === 0
         ? "no \"would violate PodSecurity\" warning in pulumi up's output"
         : `${psaWarnings.length} warning(s):\n${psaWarnings.slice(0, 20).map((w) => `    ${w}`).join("\n")}`);
+
+    if (deferred && up.status === 0) {
+        preview = previews(" (after up: CRDs installed)");
+    }
 
     // State: objects per chart, retained objects.
     const exportFile = path.join(ctx.tmp, `${label}-export.json`);
@@ -690,6 +725,11 @@ async function main(): Promise<number> {
             }
         };
 
+        // The add-ons run's stack is a copy of `local`, made now: `pulumi stack rm local` deletes the copy's file.
+        if (stacks.includes("local")) {
+            fs.copyFileSync(path.join(project, "stacks", "Pulumi.local.yaml"), path.join(project, "stacks", "Pulumi.local-addons.yaml"));
+            fs.copyFileSync(path.join(project, "policy", "config", "local.json"), path.join(project, "policy", "config", "local-addons.json"));
+        }
         let negativeDone = false;
         for (const stack of stacks) {
             const wantNegative: boolean = !!ctx.cluster && !negativeDone && (stack === "onprem-prod" || stacks.length === 1 || stack === stacks[stacks.length - 1]);
@@ -700,9 +740,6 @@ async function main(): Promise<number> {
         // The add-ons run: every optional add-on on, on a copy of the local stack.
         if (process.env.E2E_ADDONS !== "0" && stacks.includes("local") && process.env.E2E_ONLY !== "preview") {
             const label = "local-addons";
-            const stackFile = path.join(project, "stacks", "Pulumi.local.yaml");
-            fs.copyFileSync(stackFile, path.join(project, "stacks", `Pulumi.${label}.yaml`));
-            fs.copyFileSync(path.join(project, "policy", "config", "local.json"), path.join(project, "policy", "config", `${label}.json`));
             {
                 let on: string[] = [...ADDONS];
                 if (!prepareStack(ctx, label, label, on.map((a) => [`platform.addons.${a}`, "true"]))) {
@@ -769,8 +806,11 @@ function summary(code: number, cleanup?: () => void, substitutes = ""): number {
             code = 3;
         }
     }
-    if (code === 0 && substitutes) {
+    if (code === 0 && (substitutes || limitations.size > 0)) {
         process.stdout.write(`\nENGINE SUBSTITUTES (see docs/engine.md): ${substitutes}\n`);
+        for (const l of limitations) {
+            process.stdout.write(`  limitation met: ${l}\n`);
+        }
         if (process.env.E2E_ALLOW_SUBSTITUTES !== "1") {
             process.stdout.write("Every step passed, but not on upstream's engine: exit 3 (set E2E_ALLOW_SUBSTITUTES=1 to accept).\n");
             code = 3;
