@@ -467,8 +467,9 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
     stackFigures.charts = charts;
     stackFigures.objects = stateObjects(resources).length;
 
-    if (up.status === 0) {
-        // Controllers act on what was applied: give them a moment, then read their refusals.
+    if (resources.length > 0) {
+        // Controllers act on what was applied (also after a partly failed up): give them a moment, then read
+        // their refusals.
         started = Date.now();
         await sleep(15000);
         const pods = await kube.list("/api/v1/pods");
@@ -646,6 +647,10 @@ function missingMirrorFile(output: string): string | undefined {
 }
 
 async function main(): Promise<number> {
+    // Ctrl-C or a CI timeout: exit through process.exit, so that the control plane's exit hook stops its processes.
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+        process.once(sig, () => process.exit(130));
+    }
     fs.mkdirSync(LOGS, { recursive: true });
     const keep = process.env.E2E_KEEP === "1";
     const wall = Date.now();
