@@ -200,6 +200,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
             `--service-account-key-file=${pki}/sa.pub`, `--service-account-signing-key-file=${pki}/sa.key`,
             `--service-cluster-ip-range=${SERVICE_CIDR}`,
             "--authorization-mode=RBAC",
+            // As on kubeadm, kind and managed clusters: privileged containers are allowed by the server and judged
+            // per namespace by Pod Security admission (node agents such as istio-cni and Falco need them).
+            "--allow-privileged=true",
             // Webhook calls go to the Service's endpoints, not its ClusterIP: there is no kube-proxy on loopback,
             // and a Service without ready endpoints then fails fast instead of timing out.
             "--enable-aggregator-routing=true",
