@@ -35,15 +35,15 @@ function buildCluster(c: StackConfig): ClusterTarget {
     switch (c.cloud) {
         case "aws": {
             const { EksCluster: Eks } = require("./components/aws") as { EksCluster: typeof EksCluster };
-            return new Eks(name, { ...clusterArgs(c), region: c.region, adminPrincipalArns: c.aws!.adminPrincipalArns }).target;
+            return new Eks(name, { ...clusterArgs(c), region: c.region, drRegion: c.drRegion, adminPrincipalArns: c.aws!.adminPrincipalArns }).target;
         }
         case "gcp": {
             const { GkeCluster: Gke } = require("./components/gcp") as { GkeCluster: typeof GkeCluster };
-            return new Gke(name, { ...clusterArgs(c), project: c.gcp!.project, region: c.region }).target;
+            return new Gke(name, { ...clusterArgs(c), project: c.gcp!.project, region: c.region, drRegion: c.drRegion }).target;
         }
         case "azure": {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
-            return new Aks(name, { ...clusterArgs(c), location: c.region, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier }).target;
+            return new Aks(name, { ...clusterArgs(c), location: c.region, drRegion: c.drRegion, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier, kubeloginMode: c.azure!.kubeloginMode }).target;
         }
         case "digitalocean": {
             const { DoksCluster: Doks } = require("./components/digitalocean") as { DoksCluster: typeof DoksCluster };
@@ -75,6 +75,8 @@ const platform = new Platform(`${name}-platform`, {
     retention: cfg.retention,
     environment: cfg.environment,
     protectStateful: cfg.protectStateful,
+    alerting: cfg.alerting,
+    passwordRotationDays: cfg.passwordRotationDays,
 });
 
 /** Jamie's web chat portal (HTTPS, public). */

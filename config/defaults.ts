@@ -6,16 +6,23 @@
  */
 import type { Cloud, Environment, NodePoolSpec, NodeRole, RetentionConfig } from "./types";
 
-/** Kubernetes minor version pinned per cloud: supported in standard support on each in 2026. */
+/**
+ * Kubernetes minor version pinned per cloud: in standard support on 2026-11-30 with the longest
+ * runway the cloud has published (dates and sources: policy/catalog/kubernetesVersions.ts). EKS
+ * 1.35 until 2027-03-27 (1.34 ends 2026-12-02, 1.36 has no published EKS end date in the table);
+ * GKE 1.35 until 2027-04-11; AKS 1.35 until March 2027 (1.36 until June 2027 is listed, but the
+ * three clouds share one minor so a manifest validated once holds on each); existing clusters
+ * 1.35 (upstream end of life 2027-02-28).
+ */
 export const DEFAULT_KUBERNETES_VERSION: Record<Cloud, string> = {
-    aws: "1.33",
-    gcp: "1.33",
-    azure: "1.33",
+    aws: "1.35",
+    gcp: "1.35",
+    azure: "1.35",
     // DOKS: 1.36 is in DigitalOcean's supported list (@pulumi/digitalocean 4.80.1 documents 1.36.0
-    // defaults) and has the longest runway on 2026-11-30: upstream patches until about June 2027,
-    // where 1.34 ended in October 2026 and 1.35 ends in February 2027 (docs/clouds.md).
+    // defaults) and has the longest runway on 2026-11-30: upstream patches until 2027-06-28,
+    // where 1.34 ended on 2026-10-27 and 1.35 ends on 2027-02-28 (kubernetes.io/releases).
     digitalocean: "1.36",
-    existing: "1.33",
+    existing: "1.35",
 };
 
 /** Oldest minor version the platform supports (REQUIREMENTS.md: v1.25 or newer; pin supported). */

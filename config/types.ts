@@ -136,6 +136,12 @@ export interface AzureConfig {
     adminGroupObjectIds: string[];
     /** AKS pricing tier: Standard (financially backed SLA) or Premium (LTS). */
     tier: "Standard" | "Premium";
+    /**
+     * How the exported kubeconfig's `kubelogin get-token --login <mode>` gets a token: `azurecli`
+     * (a person after `az login`), `workloadidentity`, `msi` or `spn` (CI).
+     * @default "azurecli"
+     */
+    kubeloginMode: "azurecli" | "workloadidentity" | "msi" | "spn";
 }
 
 /** DigitalOcean specifics. */
@@ -180,6 +186,35 @@ export interface ExistingClusterConfig {
     renderYamlToDirectory?: string;
 }
 
+/**
+ * Who hears the alerts (Alertmanager receivers). Credentials (the Slack webhook, the PagerDuty
+ * routing key, the SMTP password) must be `secure:` config values; config/operations.ts refuses
+ * plaintext ones (exit 2, naming the key).
+ */
+export interface AlertingConfig {
+    /** Slack incoming-webhook URL (secret). */
+    slackWebhookUrl?: string;
+    /** Slack channel, e.g. `#platform-alerts` (default: the webhook's own channel). */
+    slackChannel?: string;
+    /** PagerDuty Events API v2 routing (integration) key (secret). */
+    pagerDutyRoutingKey?: string;
+    /** E-mail recipient of alerts. */
+    emailTo?: string;
+    /** Sender address (required with emailTo). */
+    emailFrom?: string;
+    /** SMTP relay `host:port` (required with emailTo). */
+    smtpSmarthost?: string;
+    /** SMTP user name. */
+    smtpUsername?: string;
+    /** SMTP password (secret). */
+    smtpPassword?: string;
+    /**
+     * Dead-man's-switch URL (secret): Alertmanager posts the always-firing `Watchdog` alert there
+     * every 5 minutes; the service pages when the posts stop (Prometheus or Alertmanager is down).
+     */
+    heartbeatUrl?: string;
+}
+
 /** The whole, validated stack configuration. */
 export interface StackConfig {
     /** The Pulumi stack name. */
@@ -201,6 +236,16 @@ export interface StackConfig {
     /** Tags / labels put on every cloud resource. */
     tags: Record<string, string>;
     platform: PlatformConfig;
+    /**
+     * Region (Azure: the paired region) holding the cross-region copy of the backup store; absent
+     * when the copy is off (`drRegion: none`, dev by default, DigitalOcean and existing clusters).
+     * Default in prod: `DR_PAIRS` in config/operations.ts.
+     */
+    drRegion?: string;
+    /** Alertmanager receivers. Default: none (a prod stack without one gets an advisory). */
+    alerting: AlertingConfig;
+    /** Days after which generated passwords are replaced on the next `pulumi up`. @default 90 */
+    passwordRotationDays: number;
     aws?: AwsConfig;
     gcp?: GcpConfig;
     azure?: AzureConfig;

@@ -7,6 +7,7 @@ import { auditLoadbalancerEnforceAccessLogs } from "./audit/accessLogs";
 import { auditClusterEnforceControlPlaneLogs } from "./audit/controlPlaneLogs";
 import { dataDatabaseEnforceBackupRetention } from "./data/backupRetention";
 import { dataChartEnforceRequiredValues } from "./data/chartValues";
+import { dataBackupEnforceCrossRegion } from "./data/crossRegion";
 import { dataDatabaseEnforcePersistence } from "./data/databaseStorage";
 import { dataDatabaseEnforceHighAvailability } from "./data/highAvailability";
 import { dataStorageclassEnforceRetainPolicy } from "./data/retainVolumes";
@@ -17,6 +18,7 @@ import { nodesDokspoolEnforceAutoscaling } from "./nodes/doksAutoscaling";
 import { nodesClusterConfigureManagedUpgrades } from "./nodes/managedUpgrades";
 import { nodesClusterEnforceMinimumCount } from "./nodes/minimumCount";
 import { nodesPoolEnforceSsdDisk } from "./nodes/ssdDisk";
+import { nodesClusterEnforceSupportedVersion } from "./nodes/supportedVersion";
 import { nodesPoolEnforceZoneSpread } from "./nodes/zoneSpread";
 import { secretsAksclusterEnforceKeyvaultKms } from "./secrets/aksEncryption";
 import { secretsBucketEnforceEncryption } from "./secrets/bucketEncryption";
@@ -53,6 +55,7 @@ export const SIZING_POLICIES = [
     "nodes-pool-enforce-disk-size",
     "nodes-pool-enforce-ssd-disk",
     "nodes-dokspool-enforce-autoscaling",
+    "nodes-cluster-enforce-supported-version",
     "workloads-deployment-enforce-minimum-replicas",
     "data-database-enforce-persistence",
 ] as const;
@@ -66,6 +69,7 @@ export const policies: Policies = [
     nodesPoolEnforceSsdDisk,
     nodesClusterConfigureManagedUpgrades,
     nodesDokspoolEnforceAutoscaling,
+    nodesClusterEnforceSupportedVersion,
     // TLS in transit.
     tlsIngressEnforceHostCoverage,
     tlsLoadbalancerDisallowPlainHttp,
@@ -102,4 +106,5 @@ export const policies: Policies = [
     dataStorageclassEnforceRetainPolicy,
     dataDatabaseEnforcePersistence,
     dataChartEnforceRequiredValues,
+    dataBackupEnforceCrossRegion,
 ];

@@ -5,19 +5,27 @@
  * in-process on every registered resource, and prints a report. No cloud credentials, no Pulumi CLI.
  * Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad config or usage, 3 the
  * program itself failed.
+ *
+ * Everything the run depends on is checked before it starts (`precheck`): every argument (the
+ * program file exists, `--out` is not a file, the policy config reads and fits the pack), the stack
+ * file (YAML, a config mapping) and the whole stack configuration. A usage or config error answers
+ * at once with exit 2; the program only runs on input that passed.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { chartMirrorKind } from "../components/platform/charts";
+import { parseCliConfig } from "../config";
+import { securePathsByKey } from "../config/secretPaths";
 import { StackConfigError } from "../config/reader";
-import { loadPolicyConfig } from "../policy/config";
+import type { StackConfig } from "../config/types";
+import { PolicyConfigError, resolvePolicyConfig, ResolvedPolicyConfig } from "../policy/config";
 import { policies } from "../policy/policies";
 import { runPolicies } from "../policy/runner";
 import { runProgram, type RunResult } from "./harness";
 import { DEFAULT_RENDER_KUBE_VERSION, findHelm, renderCharts, renderedRecords } from "./helm";
 import { buildReport, renderJson, renderText, type ChartRendering } from "./report";
 import { writeArtifacts } from "./render";
-import { PROJECT_ROOT, shippedStacks, UsageError } from "./stackFile";
+import { PROJECT_ROOT, projectName, readStackFile, shippedStacks, toCliConfig, UsageError } from "./stackFile";
 
 export const EXIT = { ok: 0, violations: 1, usage: 2, failure: 3 } as const;
 
@@ -26,7 +34,8 @@ const USAGE = `Usage: npm run preview:offline -- --stack <name> [--json] [--out 
   --stack <name>          stack to preview (stacks/Pulumi.<name>.yaml); shipped: ${shippedStacks().join(", ")}
   --json                  print one JSON document instead of the text report
   --out <dir>             also write report.json, report.txt, manifests/ and helm-values/ to <dir>
-  --policy-config <file>  policy pack config (default: policy/config/<stack>.json)
+  --policy-config <file>  policy pack config (default: policy/config/<stack>.json, else the
+                          environment's policy/config/environments/<prod|dev>.json)
   --program <file>        run another program instead of index.ts (your own program importing the
                           components, or a what-if variant of this one) with the same stack config
   --chart-mirror <folder> render the Helm charts from this folder of helm pull archives (default: the
@@ -43,7 +52,8 @@ export interface CliOptions {
     policyConfig?: string;
     program?: string;
     chartMirror?: string;
-    render: boolean;
+    /** Render the charts (the default); false with --no-render. */
+    render?: boolean;
 }
 
 /** Parses argv (without node and script); throws UsageError on anything unknown. */
@@ -94,8 +104,81 @@ export function parseArgs(argv: string[]): CliOptions | "help" {
     return opts as CliOptions;
 }
 
+/** What `precheck` established: the stack's validated config and the policy config to apply. */
+export interface Prechecked {
+    stack: string;
+    config: StackConfig;
+    policy: ResolvedPolicyConfig;
+}
+
+/**
+ * Validates a stack file's `config:` mapping exactly as the program will see it (CLI form, each
+ * `secure:` value secret by its own path), without running anything. Throws `StackConfigError`.
+ */
+export function checkStackFileConfig(stack: string, fileConfig: Record<string, unknown>, project = projectName()): StackConfig {
+    const cli = toCliConfig(fileConfig, project);
+    const secretPaths = new Set([...securePathsByKey(fileConfig, project).values()].flat());
+    return parseCliConfig(stack, project, cli.values, secretPaths);
+}
+
+/** The first existing directory at or above `p` (undefined when a file is in the way). */
+function existingAncestor(p: string): { path: string; isDirectory: boolean } {
+    let cur = path.resolve(p);
+    for (;;) {
+        if (fs.existsSync(cur)) {
+            return { path: cur, isDirectory: fs.statSync(cur).isDirectory() };
+        }
+        const parent = path.dirname(cur);
+        if (parent === cur) {
+            return { path: cur, isDirectory: false };
+        }
+        cur = parent;
+    }
+}
+
+/**
+ * Checks every argument, the stack file and the stack's configuration without running anything.
+ * Throws `UsageError`, `PolicyConfigError` or `StackConfigError` (all exit 2).
+ */
+export function precheck(opts: CliOptions): Prechecked {
+    if (opts.program !== undefined) {
+        if (!fs.existsSync(opts.program)) {
+            throw new UsageError(`--program ${path.relative(process.cwd(), opts.program)}: no such file`);
+        }
+        if (!fs.statSync(opts.program).isFile()) {
+            throw new UsageError(`--program ${path.relative(process.cwd(), opts.program)}: not a file; give the program's .ts or .js file`);
+        }
+    }
+    if (opts.out !== undefined) {
+        const at = existingAncestor(opts.out);
+        if (!at.isDirectory) {
+            throw new UsageError(
+                at.path === path.resolve(opts.out)
+                    ? `--out ${opts.out} is a file; give a directory (it receives report.json, report.txt, manifests/ and helm-values/)`
+                    : `--out ${opts.out}: ${at.path} is a file, so the directory cannot be created`,
+            );
+        }
+        try {
+            fs.accessSync(at.path, fs.constants.W_OK);
+        } catch {
+            throw new UsageError(`--out ${opts.out}: ${at.path} is not writable`);
+        }
+    }
+    // An explicit policy config is checked even before the stack file: it does not depend on it.
+    const given = opts.policyConfig !== undefined ? resolvePolicyConfig("", undefined, opts.policyConfig) : undefined;
+    const file = readStackFile(opts.stack);
+    const config = checkStackFileConfig(file.stack, file.config);
+    const policy = given ?? resolvePolicyConfig(file.stack, config.environment);
+    return { stack: file.stack, config, policy };
+}
+
+/** What `main` runs once the input passed; tests replace it to prove nothing ran. */
+export interface CliDeps {
+    runProgram: typeof runProgram;
+}
+
 /** Runs the preview; returns the exit code and writes to the given streams. */
-export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }, deps: CliDeps = { runProgram }): Promise<number> {
     let opts: CliOptions | "help";
     try {
         opts = parseArgs(argv);
@@ -107,19 +190,29 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         io.out(`${USAGE}\n`);
         return EXIT.ok;
     }
+    let checked: Prechecked;
+    try {
+        checked = precheck(opts);
+    } catch (e) {
+        if (e instanceof StackConfigError || e instanceof UsageError || e instanceof PolicyConfigError) {
+            io.err(`error: ${e.message}\n`);
+            return EXIT.usage;
+        }
+        io.err(`error: checking the input failed: ${(e as Error).stack ?? String(e)}\n`);
+        return EXIT.failure;
+    }
     try {
         const started = Date.now();
         if (!opts.json) {
-            io.err(`Previewing stack ${opts.stack} offline (mocks, no credentials)...\n`);
+            io.err(`Previewing stack ${checked.stack} offline (mocks, no credentials; policy config: ${checked.policy.source})...\n`);
         }
-        const run = await runProgram({ stack: opts.stack, program: opts.program });
+        const run = await deps.runProgram({ stack: opts.stack, program: opts.program });
         if (!opts.json) {
             io.err(`Program registered ${run.resources.length} resources in ${Date.now() - started} ms; running ${policies.length} policies...\n`);
         }
         const rendering = await renderStackCharts(run, opts, (s) => (opts.json ? undefined : io.err(s)));
-        const packConfig = loadPolicyConfig(run.stack, opts.policyConfig);
-        const violations = await runPolicies(policies, [...run.resources, ...renderedRecords(rendering.renders ?? [])], packConfig);
-        const report = buildReport(run, violations, rendering);
+        const violations = await runPolicies(policies, [...run.resources, ...renderedRecords(rendering.renders ?? [])], checked.policy.config);
+        const report = buildReport(run, violations, { environment: checked.config.environment, policyConfig: checked.policy.source }, rendering);
         io.out(`${opts.json ? renderJson(report, run.secrets) : renderText(report, run.secrets)}\n`);
         if (opts.out) {
             const files = writeArtifacts(opts.out, run, report, rendering.renders ?? []);
@@ -127,7 +220,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         }
         return report.summary.mandatory > 0 ? EXIT.violations : EXIT.ok;
     } catch (e) {
-        if (e instanceof StackConfigError || e instanceof UsageError) {
+        if (e instanceof StackConfigError || e instanceof UsageError || e instanceof PolicyConfigError) {
             io.err(`error: ${e.message}\n`);
             return EXIT.usage;
         }
@@ -157,7 +250,7 @@ export function previewMirror(run: RunResult, flag: string | undefined, env: Nod
 
 /** Renders the run's charts when Helm and a mirror are at hand; otherwise says why in one line. */
 async function renderStackCharts(run: RunResult, opts: CliOptions, progress: (s: string) => void): Promise<ChartRendering> {
-    if (!opts.render) {
+    if (opts.render === false) {
         return { skipped: "--no-render" };
     }
     const helm = findHelm();

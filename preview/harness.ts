@@ -8,6 +8,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { setOfflineSecretPaths } from "../config";
+import { securePathsByKey } from "../config/secretPaths";
 import type { ResourceRecord } from "../policy/runner";
 import { callMock, computedState, mockId } from "./mocks";
 import { decodeWire, secretStrings } from "./secrets";
@@ -144,13 +146,19 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     const rawConfig = applyOverrides(opts.config ?? file.config, opts.overrides ?? {}, project);
     const cli = toCliConfig(rawConfig, project);
     const programPath = opts.program ?? path.join(PROJECT_ROOT, "index.ts");
-    return runWithMocks(
-        () => {
-            clearProgramModules(programPath);
-            return require(programPath);
-        },
-        { stack: file.stack, project, config: cli.values, secretKeys: cli.secretKeys },
-    );
+    // The program sees which values of this config are secret one by one, not per top-level key.
+    setOfflineSecretPaths(new Set([...securePathsByKey(rawConfig, project).values()].flat()));
+    try {
+        return await runWithMocks(
+            () => {
+                clearProgramModules(programPath);
+                return require(programPath);
+            },
+            { stack: file.stack, project, config: cli.values, secretKeys: cli.secretKeys },
+        );
+    } finally {
+        setOfflineSecretPaths(undefined);
+    }
 }
 
 /** Options for `runWithMocks`. */

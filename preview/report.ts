@@ -25,7 +25,28 @@ export interface PreviewReport {
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
     /** Why no chart was rendered (no Helm, no mirror), in one line; absent when charts were rendered. */
     renderingSkipped?: string;
-    summary: { resources: number; renderedObjects: number; byType: Record<string, number>; mandatory: number; advisory: number };
+    summary: {
+        /** The stack's environment (prod or dev), or "unknown" for a program that does not say. */
+        environment: string;
+        resources: number;
+        /** Objects the charts rendered (each seen by the pack); 0 when charts were not rendered. */
+        renderedObjects: number;
+        byType: Record<string, number>;
+        /** The policy config applied: a file path, or the pack defaults. */
+        policyConfig: string;
+        mandatory: number;
+        advisory: number;
+        /** OK (no mandatory violation) or REJECTED. */
+        verdict: "OK" | "REJECTED";
+    };
+}
+
+/** What the report knows beyond the run and the violations. */
+export interface ReportContext {
+    /** The stack's environment; default the program's `environment` output. */
+    environment?: string;
+    /** The policy config applied (`ResolvedPolicyConfig.source`). @default "not given" */
+    policyConfig?: string;
 }
 
 /** What chart rendering gave the preview: the renders, or why there are none. */
@@ -44,8 +65,13 @@ function chartLabel(r: RecordedResource): string {
     return `${chart}${version}`;
 }
 
-/** Builds the report from a run, the violations the pack found and the charts' rendering. */
-export function buildReport(run: RunResult, violations: Violation[], rendering: ChartRendering = { skipped: "chart rendering was not requested" }): PreviewReport {
+/** Builds the report from a run, the violations the pack found, what the report knows of the stack, and the charts' rendering. */
+export function buildReport(
+    run: RunResult,
+    violations: Violation[],
+    context: ReportContext = {},
+    rendering: ChartRendering = { skipped: "chart rendering was not requested" },
+): PreviewReport {
     const byType: Record<string, number> = {};
     for (const r of run.resources) {
         byType[r.type] = (byType[r.type] ?? 0) + 1;
@@ -81,6 +107,7 @@ export function buildReport(run: RunResult, violations: Violation[], rendering: 
         }
     }
     const warnings = Array.isArray(run.redactedOutputs.warnings) ? (run.redactedOutputs.warnings as unknown[]).map(String) : [];
+    const mandatory = violations.filter((v) => v.enforcement === "mandatory").length;
     return {
         stack: run.stack,
         cloud: String(run.outputs.cloud ?? "unknown"),
@@ -93,11 +120,14 @@ export function buildReport(run: RunResult, violations: Violation[], rendering: 
         notVisible,
         ...(rendering.renders ? {} : { renderingSkipped: rendering.skipped ?? "charts were not rendered" }),
         summary: {
+            environment: context.environment ?? String(run.outputs.environment ?? "unknown"),
             resources: run.resources.length,
             renderedObjects: (rendering.renders ?? []).reduce((n, r) => n + r.objects.length, 0),
             byType,
-            mandatory: violations.filter((v) => v.enforcement === "mandatory").length,
+            policyConfig: context.policyConfig ?? "not given",
+            mandatory,
             advisory: violations.filter((v) => v.enforcement === "advisory").length,
+            verdict: mandatory > 0 ? "REJECTED" : "OK",
         },
     };
 }
@@ -161,10 +191,61 @@ function formatValue(v: unknown): string {
     return text === undefined ? "undefined" : text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-/** The report as text for a terminal, scrubbed of secrets. */
+/** The one-line verdict. */
+export function verdictLine(report: PreviewReport): string {
+    if (report.summary.verdict === "REJECTED") {
+        return "Result: REJECTED (mandatory policy violations)";
+    }
+    return report.renderingSkipped
+        ? "Result: OK for the program's own objects (no mandatory policy violations); the charts' objects were not checked (see Charts)"
+        : "Result: OK (no mandatory policy violations, every chart rendered and checked)";
+}
+
+/** One line on the charts: how many rendered into how many objects, or why none was. */
+export function chartsLine(report: PreviewReport): string {
+    return report.renderingSkipped
+        ? `Charts: ${report.charts.length} Helm charts not rendered (${report.renderingSkipped}); the pack saw their values only.`
+        : `Charts: ${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered with Helm into ${report.summary.renderedObjects} objects, every one checked by the pack:`;
+}
+
+/**
+ * The report as text for a terminal, scrubbed of secrets: a summary first (stack, cloud,
+ * environment, resource count, policy config, violation counts, verdict), then the violations,
+ * warnings and the details.
+ */
 export function renderText(report: PreviewReport, secrets: ReadonlySet<string>): string {
     const out: string[] = [];
-    out.push(`Offline preview of stack "${report.stack}" (cloud: ${report.cloud}): ${report.summary.resources} resources`);
+    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
+    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
+    out.push(`Offline preview of stack "${report.stack}"`);
+    out.push(`  cloud:          ${report.cloud}`);
+    out.push(`  environment:    ${report.summary.environment}`);
+    out.push(`  resources:      ${report.summary.resources}`);
+    out.push(`  policy config:  ${report.summary.policyConfig}`);
+    out.push(`  violations:     ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    out.push(`  warnings:       ${report.warnings.length + report.log.length}`);
+    out.push(`  charts:         ${report.renderingSkipped ? `${report.charts.length}, not rendered (${report.renderingSkipped})` : `${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered, ${report.summary.renderedObjects} objects`}`);
+    out.push(verdictLine(report));
+    out.push("");
+    out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
+    for (const v of [...mandatory, ...advisory]) {
+        out.push(`  [${v.enforcement}] ${v.policy}: ${shortUrn(v.urn)}`);
+        out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
+    }
+    if (report.warnings.length > 0) {
+        out.push("");
+        out.push("Warnings:");
+        for (const w of report.warnings) {
+            out.push(`  ! ${w}`);
+        }
+    }
+    if (report.log.length > 0) {
+        out.push("");
+        out.push("Program log:");
+        for (const l of report.log) {
+            out.push(`  ${l.severity}: ${l.message}`);
+        }
+    }
     out.push("");
     out.push("Resources by type:");
     const types = Object.entries(report.summary.byType).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -183,28 +264,10 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
             out.push(`  ${k}: ${formatValue(v)}`);
         }
     }
-    if (report.warnings.length > 0) {
-        out.push("");
-        out.push("Warnings:");
-        for (const w of report.warnings) {
-            out.push(`  ! ${w}`);
-        }
-    }
-    if (report.log.length > 0) {
-        out.push("");
-        out.push("Program log:");
-        for (const l of report.log) {
-            out.push(`  ${l.severity}: ${l.message}`);
-        }
-    }
     out.push("");
-    if (report.renderingSkipped) {
-        out.push(`Charts: ${report.charts.length} Helm charts not rendered (${report.renderingSkipped}); the pack saw their values only.`);
-    } else {
-        out.push(`Charts: ${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered with Helm into ${report.summary.renderedObjects} objects, every one checked by the pack:`);
-        for (const c of report.charts) {
-            out.push(`  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`);
-        }
+    out.push(chartsLine(report));
+    for (const c of report.renderingSkipped ? [] : report.charts) {
+        out.push(`  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`);
     }
     out.push("");
     if (report.notVisible.length === 0) {
@@ -215,21 +278,5 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
             out.push(`  - ${n.chart} (${n.kind}): ${n.reason}`);
         }
     }
-    out.push("");
-    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
-    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
-    out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
-    for (const v of [...mandatory, ...advisory]) {
-        out.push(`  [${v.enforcement}] ${v.policy}: ${shortUrn(v.urn)}`);
-        out.push(`      ${v.message.replace(/\n/g, "\n      ")}`);
-    }
-    out.push("");
-    out.push(
-        mandatory.length > 0
-            ? "Result: REJECTED (mandatory policy violations)"
-            : report.renderingSkipped
-              ? "Result: OK for the program's own objects (no mandatory policy violations); the charts' objects were not checked (see Charts)"
-              : "Result: OK (no mandatory policy violations, every chart rendered and checked)",
-    );
     return scrub(out.join("\n"), secrets);
 }

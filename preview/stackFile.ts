@@ -78,16 +78,33 @@ export function toCliConfig(config: Record<string, unknown>, project: string): C
     return { values, secretKeys };
 }
 
-/** Reads a stack file (by stack name, or an explicit path) into its raw `config:` mapping. */
+/**
+ * Reads a stack file (by stack name, or an explicit path) into its raw `config:` mapping. Throws
+ * `UsageError` when the file is missing, is not YAML, or has no mapping under `config:`.
+ */
 export function readStackFile(stackOrPath: string): { stack: string; file: string; config: Record<string, unknown> } {
     const file = stackOrPath.endsWith(".yaml") ? path.resolve(stackOrPath) : path.join(STACKS_DIR, `Pulumi.${stackOrPath}.yaml`);
-    if (!fs.existsSync(file)) {
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         const known = shippedStacks().join(", ");
         throw new UsageError(`no stack file ${path.relative(process.cwd(), file)}; shipped stacks: ${known}`);
     }
     const stack = /Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1] ?? stackOrPath;
-    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    return { stack, file, config: doc.config ?? {} };
+    const shown = path.relative(process.cwd(), file);
+    let doc: unknown;
+    try {
+        doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new UsageError(`${shown} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (doc !== null && doc !== undefined && !isMapping(doc)) {
+        throw new UsageError(`${shown}: the file must be a YAML mapping with a config: mapping inside`);
+    }
+    const config = (doc as { config?: unknown } | null)?.config;
+    if (config !== undefined && config !== null && !isMapping(config)) {
+        throw new UsageError(`${shown}: config: must be a mapping of keys (agent-platform:cloud: aws, ...)`);
+    }
+    return { stack, file, config: (config as Record<string, unknown> | null | undefined) ?? {} };
 }
 
 /** A bad command line or stack name (exit code 2). */

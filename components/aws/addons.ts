@@ -8,15 +8,24 @@
  */
 
 /** The add-ons every cluster gets. */
-export type AddonName = "vpc-cni" | "kube-proxy" | "coredns" | "aws-ebs-csi-driver";
-export const ADDON_NAMES: readonly AddonName[] = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"];
+export type AddonName = "vpc-cni" | "kube-proxy" | "coredns" | "aws-ebs-csi-driver" | "metrics-server";
+/**
+ * `metrics-server` is the EKS community add-on (Kubernetes SIG's metrics-server, packaged and
+ * versioned by EKS): it serves the resource metrics API the HorizontalPodAutoscalers read. GKE and
+ * AKS ship one; EKS does not, so without it every HPA on EKS reports `<unknown>` and never scales.
+ */
+export const ADDON_NAMES: readonly AddonName[] = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"];
 
 /**
  * Pinned add-on versions by Kubernetes minor (values of `aws eks describe-addon-versions
  * --kubernetes-version <minor>`). kube-proxy must match the control plane's minor; the others
- * support a range of minors.
+ * support a range of minors. A minor or add-on missing here resolves to EKS's default version for
+ * that minor at deploy time (`getAddonVersion`, `mostRecent: false`), which EKS validates for the
+ * minor but may move between runs: add the row once `describe-addon-versions` has been read for it
+ * (1.35, the pinned minor, and metrics-server could not be read from this offline environment;
+ * docs/clouds.md says so).
  */
-export const ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<AddonName, string>>>> = {
+export const ADDON_VERSIONS: Readonly<Record<string, Readonly<Partial<Record<AddonName, string>>>>> = {
     "1.33": {
         "vpc-cni": "v1.19.5-eksbuild.1",
         "kube-proxy": "v1.33.0-eksbuild.2",

@@ -7,9 +7,13 @@
  *   secrets envelope-encrypted with a customer-managed KMS key (rotation on, protected), all five
  *   log types into a KMS-encrypted log group kept `retention.auditLogDays`, access entries
  *   (authentication mode API) for the admin principals, an IAM OIDC provider for IRSA;
- * - managed node groups per workload role (nodeGroups.ts): encrypted gp3 root volumes, IMDSv2;
+ * - managed node groups per workload role (nodeGroups.ts): encrypted gp3 root volumes, IMDSv2,
+ *   node auto-repair; they are each pool's floor (`minNodes`);
+ * - EKS Auto Mode (autoMode.ts) for node autoscaling above the floor: a NodeClass per pool (the
+ *   pool's encrypted disk, the cluster key, the private subnets of every zone, its own node role)
+ *   and a NodePool per pool up to `maxNodes`, carrying the role label and taint;
  * - add-ons (addons.ts): vpc-cni enforcing NetworkPolicies, kube-proxy, coredns, EBS CSI driver
- *   with its own IRSA role; a default `gp3-encrypted` StorageClass;
+ *   with its own IRSA role, metrics-server (HPAs); a default `gp3-encrypted` StorageClass;
  * - an S3 object store (objectStore.ts) and an IRSA workload-identity binder (identity.ts).
  *
  * Deploying needs credentials that are (or assume) one of `adminPrincipalArns`, and, when the
@@ -22,6 +26,7 @@ import { AccessPolicyAssociation } from "@pulumi/aws/eks/accessPolicyAssociation
 import { Addon } from "@pulumi/aws/eks/addon";
 import { Cluster } from "@pulumi/aws/eks/cluster";
 import { getAddonVersionOutput } from "@pulumi/aws/eks/getAddonVersion";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
@@ -34,6 +39,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools } from "./autoMode";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
 import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, principalLabels, serviceTrustPolicy } from "./iamPolicies";
@@ -43,6 +49,7 @@ import { createNetwork } from "./network";
 import { BuiltNodeGroup, createNodeGroups } from "./nodeGroups";
 import { createObjectStore, OBJECT_STORE_PREFIXES } from "./objectStore";
 import { validateEksClusterArgs } from "./validate";
+import { controlPlanePlacement } from "./zones";
 
 export { OBJECT_STORE_PREFIXES };
 
@@ -56,6 +63,11 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_P
 export interface EksClusterArgs extends ClusterArgsBase {
     /** AWS region of the cluster, e.g. `eu-west-1`; every zone must belong to it. */
     region: string;
+    /**
+     * Region of the backup bucket's cross-region copy (S3 replication to a bucket there, encrypted
+     * with a KMS key there); absent: no copy. @default undefined
+     */
+    drRegion?: string;
     /**
      * IAM role or user ARNs given cluster-admin (AmazonEKSClusterAdminPolicy) through EKS access
      * entries. At least one; the credentials running `pulumi up` must be, or assume, one of them
@@ -96,6 +108,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     /** Node groups by role. */
     readonly nodeGroupNames: pulumi.Output<Record<string, string>>;
+    /** IAM role of the EKS Auto Mode burst nodes (autoMode.ts). */
+    readonly autoNodeRoleArn: pulumi.Output<string>;
+    /** Names of the Auto Mode NodePools (one per pool with room above its floor). */
+    readonly burstNodePools: pulumi.Output<string>[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:aws:EksCluster", name, {}, opts);
@@ -134,16 +150,41 @@ export class EksCluster extends pulumi.ComponentResource {
         const network = createNetwork({ name, clusterName, zones: args.zones, network: args.network, tags, parent: this });
 
         // Control plane.
-        const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("eks", partition)), tags }, parent);
+        // EKS Auto Mode (node autoscaling, autoMode.ts) has the cluster role tag its sessions.
+        const clusterTrust = serviceTrustPolicy("eks", partition);
+        clusterTrust.Statement[0].Action = ["sts:AssumeRole", "sts:TagSession"];
+        const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(clusterTrust), tags }, parent);
         const clusterRolePolicies = [
             new RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy") }, parent),
             new RolePolicy(`${name}-cluster-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) }, parent),
+            ...AUTO_MODE_CLUSTER_POLICIES.map((p) => new RolePolicyAttachment(`${name}-cluster-${p}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, p) }, parent)),
+            // Auto Mode launches burst nodes whose root volumes are encrypted with the cluster key.
+            new RolePolicy(`${name}-cluster-auto-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
         ];
         const logGroup = new LogGroup(
             `${name}-control-plane`,
             { name: controlPlaneLogGroupName(clusterName), retentionInDays: cloudWatchRetentionDays(args.retention.auditLogDays), kmsKeyId: key.arn, tags },
             { ...parent, protect },
         );
+        // The control plane goes only to zones EKS supports (zone IDs from the provider, they differ
+        // per account); nodes use every zone. Fewer than two supported zones fail before the cluster.
+        const azs = getAvailabilityZonesOutput({ filters: [{ name: "zone-name", values: [...args.zones] }] }, parent);
+        const controlPlaneSubnetIds = pulumi.all([azs.names, azs.zoneIds, pulumi.all(network.privateSubnetIds)]).apply(([names, zoneIds, subnets]) => {
+            const placement = controlPlanePlacement(args.zones, names, zoneIds);
+            if (placement.excluded.length > 0) {
+                void pulumi.log.warn(
+                    `EKS cannot place a control plane in ${placement.excluded.map((x) => `${x.zone} (${x.zoneId})`).join(", ")}: the control plane uses ${placement.included.map((i) => args.zones[i]).join(", ")}; worker nodes use every zone (zones)`,
+                    this,
+                );
+            }
+            if (placement.included.length < 2) {
+                throw new pulumi.ResourceError(
+                    `zones: EKS needs two zones that can host its control plane; of ${args.zones.join(", ")} only ${placement.included.map((i) => args.zones[i]).join(", ") || "none"} can (zone IDs ${zoneIds.join(", ")}): add another zone of ${region}`,
+                    this,
+                );
+            }
+            return placement.included.map((i) => subnets[i]);
+        });
         const cluster = new Cluster(
             `${name}-eks`,
             {
@@ -151,7 +192,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 version: args.kubernetesVersion,
                 roleArn: clusterRole.arn,
                 vpcConfig: {
-                    subnetIds: network.privateSubnetIds,
+                    subnetIds: controlPlaneSubnetIds,
                     endpointPrivateAccess: true,
                     endpointPublicAccess: args.endpoint.publicAccess,
                     ...(args.endpoint.publicAccess ? { publicAccessCidrs: args.endpoint.publicAccessCidrs } : {}),
@@ -159,7 +200,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.network.serviceCidr },
+                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.network.serviceCidr, elasticLoadBalancing: { enabled: true } },
+                // EKS Auto Mode: compute, block storage and load balancing are switched on together.
+                // No built-in node pools: the platform's NodeClasses/NodePools (autoMode.ts) say
+                // what burst nodes look like.
+                computeConfig: { enabled: true, nodePools: [] },
+                storageConfig: { blockStorage: { enabled: true } },
                 // Every add-on is an EKS managed add-on below; none is installed unmanaged.
                 bootstrapSelfManagedAddons: false,
                 upgradePolicy: { supportType: "STANDARD" },
@@ -238,10 +284,24 @@ export class EksCluster extends pulumi.ComponentResource {
             new RolePolicy(`${name}-ebs-csi-kms`, { role: ebsCsiRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
         ];
         const nodeGroupResources = nodeGroups.map((g) => g.nodeGroup);
+
+        // Auto Mode's burst nodes: their own IAM role, joined through an EC2 access entry.
+        const autoNodeRole = new Role(`${name}-auto-node`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("ec2", partition)), tags }, parent);
+        const autoNodePolicies = AUTO_MODE_NODE_POLICIES.map(
+            (p) => new RolePolicyAttachment(`${name}-auto-node-${p}`, { role: autoNodeRole.name, policyArn: managedPolicyArn(partition, p) }, parent),
+        );
+        const autoNodeEntry = new AccessEntry(`${name}-auto-node`, { clusterName: cluster.name, principalArn: autoNodeRole.arn, type: "EC2", tags }, parent);
+        const autoNodeAccess = new AccessPolicyAssociation(
+            `${name}-auto-node`,
+            { clusterName: cluster.name, principalArn: autoNodeRole.arn, policyArn: eksAccessPolicyArn(partition, "AmazonEKSAutoNodePolicy"), accessScope: { type: "cluster" } },
+            { ...parent, dependsOn: [autoNodeEntry] },
+        );
         // CoreDNS and the CSI controller schedule onto nodes, so they come after the node groups.
         const coredns = addon("coredns", {}, nodeGroupResources);
         const ebsCsiAddon = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [...nodeGroupResources, ...ebsCsiPolicies]);
-        const addons = [...earlyAddons, coredns, ebsCsiAddon];
+        // metrics-server: the resource metrics API every HorizontalPodAutoscaler reads.
+        const metricsServer = addon("metrics-server", {}, nodeGroupResources);
+        const addons = [...earlyAddons, coredns, ebsCsiAddon, metricsServer];
 
         // Kubernetes access.
         const kubeconfig = pulumi.secret(
@@ -263,8 +323,22 @@ export class EksCluster extends pulumi.ComponentResource {
             { ...parent, provider, dependsOn: [ebsCsiAddon] },
         );
 
+        const autoMode = createAutoModePools({
+            name,
+            pools: args.nodePools,
+            zones: args.zones,
+            nodeRoleName: autoNodeRole.name,
+            subnetIds: network.privateSubnetIds,
+            securityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId),
+            kmsKeyArn: key.arn,
+            tags,
+            provider,
+            parent: this,
+            dependsOn: [...autoNodePolicies, autoNodeAccess, ...nodeGroupResources],
+        });
+
         // Object store and workload identity.
-        const store = createObjectStore({ name, region, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
+        const store = createObjectStore({ name, region, drRegion: args.drRegion, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
         const binder = new IrsaBinder({ namePrefix: name, oidcProviderArn: oidc.arn, issuerUrl, bucketArn: store.bucket.arn, kmsKeyArn: key.arn, tags, parent: this });
 
         const warnings: string[] = [];
@@ -288,6 +362,8 @@ export class EksCluster extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.output(network.publicSubnetIds);
         this.nodeRoleArn = nodeRole.arn;
         this.bucketName = store.bucket.bucket;
+        this.autoNodeRoleArn = autoNodeRole.arn;
+        this.burstNodePools = autoMode.nodePools.map((p) => p.metadata.name);
         this.nodeGroupNames = pulumi.output(Object.fromEntries(nodeGroups.map((g) => [g.spec.role, g.nodeGroup.nodeGroupName])));
         this.target = {
             cloud: "aws",

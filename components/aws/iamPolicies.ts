@@ -206,3 +206,44 @@ export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
 }
+
+/**
+ * What S3 Cross-Region Replication's role needs (docs.aws.amazon.com/AmazonS3/latest/userguide/
+ * setting-repl-config-perm-overview.html): read the source's configuration and object versions,
+ * write replicas, delete markers and tags to the destination, decrypt with the source key and
+ * encrypt with the destination key.
+ */
+export function replicationRolePolicy(a: { sourceBucketArn: string; destinationBucketArn: string; sourceKeyArn: string; destinationKeyArn: string }): PolicyDocument {
+    return doc(
+        {
+            Sid: "ReadSourceConfiguration",
+            Effect: "Allow",
+            Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+            Resource: a.sourceBucketArn,
+        },
+        {
+            Sid: "ReadSourceVersions",
+            Effect: "Allow",
+            Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+            Resource: `${a.sourceBucketArn}/*`,
+        },
+        {
+            Sid: "WriteReplicas",
+            Effect: "Allow",
+            Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+            Resource: `${a.destinationBucketArn}/*`,
+        },
+        {
+            Sid: "DecryptSource",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: a.sourceKeyArn,
+        },
+        {
+            Sid: "EncryptReplicas",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: a.destinationKeyArn,
+        },
+    );
+}

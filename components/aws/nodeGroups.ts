@@ -110,9 +110,12 @@ export function createNodeGroups(a: NodeGroupsArgs): BuiltNodeGroup[] {
                 labels: nodeLabelsFor(spec),
                 taints: nodeTaintsFor(spec),
                 launchTemplate: { name: launchTemplate.name, version: launchTemplate.latestVersion.apply((v) => String(v)) },
+                // EKS replaces nodes that report unhealthy (the floor's own repair; burst nodes are Auto Mode's).
+                nodeRepairConfig: { enabled: true },
                 tags,
             },
-            // The cluster autoscaler owns the desired size once the group exists.
+            // The group is the pool's floor: scale-out above it is EKS Auto Mode's (autoMode.ts).
+            // An operator may still resize the group by hand; `pulumi up` does not undo that.
             { parent: a.parent, dependsOn: a.dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
         );
         return { spec, launchTemplate, nodeGroup };

@@ -48,6 +48,14 @@ export interface AksMaintenanceWindow {
 
 /** Arguments of `AksCluster`. */
 export interface AksClusterArgs extends ClusterArgsBase {
+    /**
+     * Azure's paired region of `location` to keep a copy of the backup account in: with it the
+     * account is read-access geo-zone-redundant (`Standard_RAGZRS`: three zones here, asynchronous
+     * copy to the pair, typically under 15 minutes behind, readable there at
+     * `<account>-secondary`); without it zone-redundant only (`Standard_ZRS`). Changing it converts
+     * the account in place.
+     */
+    drRegion?: string;
     /** Azure region, e.g. `westeurope`; `zones` are its availability zones (`1`, `2`, `3`). */
     location: string;
     /** Entra ID groups given cluster-admin through Azure RBAC. */
@@ -277,6 +285,22 @@ export class AksCluster extends pulumi.ComponentResource {
                 azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } } },
                 storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true }, fileCSIDriver: { enabled: false }, blobCSIDriver: { enabled: false } },
                 agentPoolProfiles: [{ name: system.role, mode: "System", ...poolProfile(system) }],
+                // The cluster autoscaler (on per pool) reacts to Pending pods, which the HPAs create at
+                // 70 % CPU / 80 % memory: scan every 10 s, balance the zonal node groups of a pool
+                // (3 zones), add the node that wastes least, scale down only after 10 minutes under
+                // 50 % requested, and move pods with emptyDir (the agents' scratch space) rather than
+                // keep nodes forever.
+                autoScalerProfile: {
+                    scanInterval: "10s",
+                    balanceSimilarNodeGroups: "true",
+                    expander: "least-waste",
+                    scaleDownDelayAfterAdd: "10m",
+                    scaleDownUnneededTime: "10m",
+                    scaleDownUtilizationThreshold: "0.5",
+                    skipNodesWithLocalStorage: "false",
+                    skipNodesWithSystemPods: "true",
+                    maxGracefulTerminationSec: "600",
+                },
                 tags,
             },
             {
@@ -331,7 +355,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 location,
                 accountName: client.subscriptionId.apply((s) => uniqueName(name, `${s}/${location}`, { max: 24, alnum: true })),
                 kind: "StorageV2",
-                sku: { name: "Standard_ZRS" },
+                sku: { name: args.drRegion ? "Standard_RAGZRS" : "Standard_ZRS" },
                 accessTier: "Hot",
                 allowBlobPublicAccess: false,
                 allowSharedKeyAccess: false,

@@ -39,6 +39,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodePoolSpec } from "../../config/types";
+import { gcsMultiRegion } from "../../config/operations";
 import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL, NODE_ROLE_TAINT, ObjectStore } from "../contract";
 import { buildGkeKubeconfig, computeServiceAgent, gcpLabels, gkeServiceAgent, perZoneCounts, serviceAccountId } from "./helpers";
 import { NONCURRENT_VERSION_DAYS, retentionRules } from "../retention";
@@ -57,6 +58,14 @@ export interface GkeClusterArgs extends ClusterArgsBase {
     project: string;
     /** Region of the regional cluster, e.g. `europe-west4`; `zones` must be zones of it. */
     region: string;
+    /**
+     * Second region of the backup bucket: with it the bucket is a configurable dual-region
+     * (`region` + `drRegion`, both in one of the EU, US or ASIA multi-regions) with turbo
+     * replication (RPO 15 min, cloud.google.com/storage/docs/availability-durability#turbo-replication),
+     * encrypted with a key in that multi-region's KMS location. Absent: a regional bucket.
+     * Changing it replaces the (protected) bucket: copy the data over first (docs/data.md).
+     */
+    drRegion?: string;
     /**
      * Release channel; GKE upgrades the control plane and nodes within it, never below `kubernetesVersion`.
      * @default "REGULAR"
@@ -181,7 +190,21 @@ export class GkeCluster extends pulumi.ComponentResource {
             new CryptoKey(`${name}-${purpose}`, { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod, labels, versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" } }, stateful);
         const secretsKey = key("secrets");
         const diskKey = key("disks");
-        const bucketKey = key("bucket");
+        // A dual-region bucket needs its key in the KMS location of the multi-region around it.
+        const multiRegion = args.drRegion ? gcsMultiRegion(region) : undefined;
+        const bucketKey = multiRegion
+            ? new CryptoKey(
+                  `${name}-bucket-dr`,
+                  {
+                      keyRing: new KeyRing(`${name}-keys-${multiRegion.toLowerCase()}`, { project, location: GCS_KMS_LOCATION[multiRegion] }, stateful).id,
+                      purpose: "ENCRYPT_DECRYPT",
+                      rotationPeriod,
+                      labels,
+                      versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" },
+                  },
+                  stateful,
+              )
+            : key("bucket");
         const grant = (id: string, k: CryptoKey, member: pulumi.Input<string>): CryptoKeyIAMMember =>
             new CryptoKeyIAMMember(`${name}-${id}`, { cryptoKeyId: k.id, role: KMS_USER_ROLE, member }, { parent: this });
         const secretsGrant = grant("secrets-gke-agent", secretsKey, pulumi.interpolate`serviceAccount:${projectNumber.apply(gkeServiceAgent)}`);
@@ -253,6 +276,11 @@ export class GkeCluster extends pulumi.ComponentResource {
                     horizontalPodAutoscaling: { disabled: false },
                     httpLoadBalancing: { disabled: false },
                 },
+                // The cluster autoscaler scales each pool between its bounds when pods are Pending
+                // (HPAs add replicas at 70 % CPU / 80 % memory). BALANCED keeps spare nodes longer
+                // than OPTIMIZE_UTILIZATION, which scales down aggressively: an HA platform wants
+                // the headroom. Node auto-provisioning stays off (pools are declared, not invented).
+                clusterAutoscaling: { enabled: false, autoscalingProfile: "BALANCED" },
                 securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
                 deletionProtection: protect,
                 resourceLabels: labels,
@@ -314,7 +342,8 @@ export class GkeCluster extends pulumi.ComponentResource {
             `${name}-backups`,
             {
                 project,
-                location: region.toUpperCase(),
+                location: multiRegion ?? region.toUpperCase(),
+                ...(multiRegion ? { customPlacementConfig: { dataLocations: [region.toUpperCase(), args.drRegion!.toUpperCase()] }, rpo: "ASYNC_TURBO" } : {}),
                 storageClass: "STANDARD",
                 uniformBucketLevelAccess: true,
                 publicAccessPrevention: "enforced",
@@ -383,6 +412,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig, secretsKeyId: this.secretsKeyId, bucketName });
     }
 }
+
+/** Cloud KMS location of each GCS multi-region (a dual-region bucket's key lives there). */
+export const GCS_KMS_LOCATION = { EU: "europe", US: "us", ASIA: "asia" } as const;
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 

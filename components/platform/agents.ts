@@ -13,7 +13,7 @@ import { agentBudgets, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT, WorkloadBudget } fro
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { LAYOUT, serviceHost } from "./layout";
-import { preferRole, tolerateRole } from "./scheduling";
+import { preferRole, tolerateBurst, tolerateRole } from "./scheduling";
 
 /** Secret connection strings from the data services (pulumi secrets). */
 export interface AgentConnections {
@@ -120,7 +120,8 @@ export function agentChartValues(budget: WorkloadBudget, zones: readonly string[
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         topologySpread: { enabled: true, zoneWhenUnsatisfiable: zones.length > 1 ? "DoNotSchedule" : "ScheduleAnyway" },
         affinity: preferRole(nodeRoleLabel, "agents"),
-        tolerations: tolerateRole("agents"),
+        // Stateless and HPA-scaled: may also run on EKS Auto Mode's burst nodes.
+        tolerations: [...tolerateRole("agents"), tolerateBurst()],
     };
 }
 

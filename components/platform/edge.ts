@@ -14,7 +14,8 @@ import { CertManager, GATEWAY_NAME, HTTP_LISTENER } from "./certManager";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
 import { kebab, NAMESPACE_NAME_LABEL } from "./networkPolicies";
-import { controllerReplicas, topologySpread } from "./scheduling";
+import { HPA_CPU_PERCENT, HPA_MEMORY_PERCENT } from "./budgets";
+import { controllerReplicas, tolerateBurst, topologySpread } from "./scheduling";
 
 export { GATEWAY_NAME, HTTP_LISTENER };
 
@@ -162,11 +163,21 @@ export class Edge extends pulumi.ComponentResource {
                         kubernetes: {
                             envoyDeployment: {
                                 replicas: prod ? 3 : 1,
-                                pod: { topologySpreadConstraints: prod ? topologySpread(zones, proxyLabels) : [] },
+                                // Stateless and HPA-scaled: may run on EKS Auto Mode's burst nodes.
+                                pod: { topologySpreadConstraints: prod ? topologySpread(zones, proxyLabels) : [], tolerations: [tolerateBurst()] },
                                 container: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
                             },
                             envoyHpa: prod
-                                ? { minReplicas: 3, maxReplicas: 9, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }] }
+                                ? {
+                                      // Envoy Gateway leaves the proxies' replicas to this HPA (it ignores
+                                      // envoyDeployment.replicas when envoyHpa is set); Pulumi never applies them.
+                                      minReplicas: 3,
+                                      maxReplicas: 9,
+                                      metrics: [
+                                          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: HPA_CPU_PERCENT } } },
+                                          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: HPA_MEMORY_PERCENT } } },
+                                      ],
+                                  }
                                 : undefined,
                             envoyPDB: { maxUnavailable: 1 },
                             envoyService: { type: "LoadBalancer", externalTrafficPolicy: "Local" },

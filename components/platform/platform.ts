@@ -6,7 +6,8 @@
  * through the target.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, OptionalAddons, PlatformConfig, RetentionConfig } from "../../config/types";
+import { DEFAULT_PASSWORD_ROTATION_DAYS, hasReceiver } from "../../config/operations";
+import type { AlertingConfig, Environment, OptionalAddons, PlatformConfig, RetentionConfig } from "../../config/types";
 import type { ClusterTarget } from "../contract";
 import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
 import { Agents } from "./agents";
@@ -14,11 +15,12 @@ import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
 import { ChartKey, skippedCharts } from "./charts";
 import { DataServices } from "./data";
+import { passwordRotation } from "./data/common";
 import { Edge, GatewayController } from "./edge";
 import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
-import { Observability } from "./observability";
+import { alertmanagerConfig, Observability } from "./observability";
 
 /** Arguments of the Platform. */
 export interface PlatformArgs {
@@ -35,6 +37,16 @@ export interface PlatformArgs {
      * @default true
      */
     protectStateful?: boolean;
+    /**
+     * Alertmanager receivers (stack config `alerting`); secrets stay Pulumi secrets inside the
+     * `monitoring/alertmanager-config` Secret. @default {} (every alert ends at the `null` receiver, with a warning in prod)
+     */
+    alerting?: AlertingConfig;
+    /**
+     * Generated passwords are replaced on the first `pulumi up` of each period of this many days
+     * (components/platform/data/common.ts `rotationKeepers`). @default 90
+     */
+    passwordRotationDays?: number;
 }
 
 /** Components with a cloud identity of their own, and the object-store access it gets. */
@@ -85,7 +97,12 @@ export class Platform extends pulumi.ComponentResource {
     public readonly addons: Addons;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agent-platform:platform:Platform", name, {}, { ...opts, providers: [args.target.provider] });
+        super("agent-platform:platform:Platform", name, {}, {
+            ...opts,
+            providers: [args.target.provider],
+            // Every generated password below rotates on the stack's schedule (data/common.ts).
+            transformations: [...(opts?.transformations ?? []), passwordRotation(args.passwordRotationDays ?? DEFAULT_PASSWORD_ROTATION_DAYS)],
+        });
         const cfg = args.config;
         const env = args.environment;
         const third = cfg.thirdPartyCharts;
@@ -128,6 +145,7 @@ export class Platform extends pulumi.ComponentResource {
                 retention: args.retention,
                 thirdPartyCharts: third, chartMirror: cfg.chartMirror,
                 grafanaUrl: `https://${hosts.grafana}`,
+                alertmanagerConfig: alertmanagerConfig(args.alerting ?? {}),
                 dependsOn: this.foundation.ready,
             },
             child,
@@ -211,8 +229,24 @@ export class Platform extends pulumi.ComponentResource {
         this.warnings = [
             ...this.data.warnings,
             ...this.observability.warnings,
+            ...alertingWarnings(env, args.alerting ?? {}),
             ...(this.skippedCharts.length > 0 ? [`third-party charts are off: not installed: ${this.skippedCharts.join(", ")}`] : []),
         ];
         this.registerOutputs({ endpoints: this.endpoints, backupLocations: this.backupLocations, skippedCharts: this.skippedCharts });
     }
+}
+
+/** Warnings about who hears the alerts: none in prod without a receiver or a dead-man's switch. */
+export function alertingWarnings(environment: Environment, alerting: AlertingConfig): string[] {
+    if (environment !== "prod") {
+        return [];
+    }
+    const out: string[] = [];
+    if (!hasReceiver(alerting)) {
+        out.push("advisory: no alert receiver (alerting.slackWebhookUrl, alerting.pagerDutyRoutingKey or alerting.emailTo): every alert ends at Alertmanager's null receiver and reaches no one");
+    }
+    if (alerting.heartbeatUrl === undefined) {
+        out.push("advisory: no dead-man's switch (alerting.heartbeatUrl): nobody is told when Prometheus or Alertmanager itself stops");
+    }
+    return out;
 }

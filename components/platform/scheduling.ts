@@ -47,6 +47,14 @@ export function tolerateRole(role: NodeRole): Record<string, string>[] {
 }
 
 /**
+ * Toleration of the burst-node taint (EKS Auto Mode's NodePools, components/aws/autoMode.ts): only
+ * stateless, HPA-scaled workloads carry it, so volumes never land on nodes without their CSI driver.
+ */
+export function tolerateBurst(): Record<string, string> {
+    return { key: "platform.agents.io/burst", operator: "Equal", value: "true", effect: "NoSchedule" };
+}
+
+/**
  * For charts that take `affinity` but no topology spread: prefer putting the pods matching
  * `labels` in different zones, then on different nodes (soft, so a one-zone dev cluster schedules).
  */

@@ -35,14 +35,17 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
                 "data-redis/redis-auth",
                 "monitoring/grafana-admin",
                 "monitoring/alertmanager-config",
-                // S3-compatible stores (existing clusters, DigitalOcean Spaces): the static keys.
+                // An S3-compatible store's static credentials (existing clusters, DigitalOcean Spaces): the user
+                // gives them as secret config, and the platform wraps every value in pulumi.secret().
+                "data-postgres/pg-backup-store-credentials",
+                "data-mongodb/mongodb-backup-store-credentials",
                 "monitoring/loki-store-credentials",
                 "monitoring/tempo-store-credentials",
-                "data-postgres/pg-backup-store-credentials",
                 // DOKS: the LUKS key of the encrypted StorageClass (components/digitalocean/storage.ts).
                 "kube-system/encrypted-ssd-luks-key",
             ],
-            description: "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state).",
+            description:
+                "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state): generated passwords and the object-store credentials the stack config holds as secrets.",
         },
         sensitiveKeyPattern: { type: "string", default: "password|passwd|secret|token|api[-_]?key|private[-_]?key|credential", description: "Case-insensitive regular expression for key and env var names that hold secrets." },
     },

@@ -1,12 +1,12 @@
 /** B6: the Kubernetes API endpoint is private, or public only to listed CIDRs when allowed. */
+import { DEFAULT_MIN_PUBLIC_PREFIX, judgePublicCidrs } from "../lib/cidr";
 import { resourceRule } from "../lib/rule";
 import { arr, at, bool, label, msg, show } from "../lib/util";
 
 interface Config {
     allowPublicEndpoint: boolean;
+    minPrefixLength: number;
 }
-
-const OPEN = ["0.0.0.0/0", "::/0"];
 
 export const tlsClusterDisallowPublicEndpoint = resourceRule<Config>({
     name: "tls-cluster-disallow-public-endpoint",
@@ -14,6 +14,14 @@ export const tlsClusterDisallowPublicEndpoint = resourceRule<Config>({
     types: ["aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster", "azure-native:containerservice:ManagedCluster"],
     config: {
         allowPublicEndpoint: { type: "boolean", default: false, description: "Allow a public API endpoint when restricted to CIDR ranges (development stacks)." },
+        minPrefixLength: {
+            type: "integer",
+            minimum: 0,
+            maximum: 32,
+            default: DEFAULT_MIN_PUBLIC_PREFIX,
+            description:
+                "Widest allowed range: CIDRs that together cover more public IPv4 addresses than one block of this prefix length (or an IPv6 CIDR shorter than it) count as open to the internet, so 0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0.",
+        },
     },
     check: (r, cfg, report) => {
         const p = r.props;
@@ -23,8 +31,18 @@ export const tlsClusterDisallowPublicEndpoint = resourceRule<Config>({
             }
             if (!cfg.allowPublicEndpoint) {
                 report(msg(`${label(r)} exposes its API endpoint publicly`, found, "a private endpoint only", fix));
-            } else if (cidrs.length === 0 || cidrs.some((c) => OPEN.includes(c))) {
-                report(msg(`${label(r)} exposes its API endpoint to the whole internet`, `${found}, allowed CIDRs ${show(cidrs)}`, "public access restricted to specific CIDR ranges", "list only the office/VPN ranges"));
+            } else {
+                const verdict = judgePublicCidrs(cidrs, cfg.minPrefixLength);
+                if (verdict.open) {
+                    report(
+                        msg(
+                            `${label(r)} exposes its API endpoint to the whole internet`,
+                            `${found}, allowed CIDRs ${show(cidrs)} (${verdict.reason})`,
+                            `public access restricted to specific CIDR ranges, together no wider than one /${cfg.minPrefixLength}`,
+                            "list only the office/VPN ranges",
+                        ),
+                    );
+                }
             }
         };
         if (r.type === "aws:eks/cluster:Cluster") {

@@ -1,5 +1,8 @@
 /**
- * A6: Deployments and StatefulSets run at least N replicas (unset means the Kubernetes default 1).
+ * A6: Deployments and StatefulSets run at least N replicas (unset means the Kubernetes default 1,
+ * unless a HorizontalPodAutoscaler in the stack targets the workload: then its `minReplicas` is the
+ * floor, and leaving `spec.replicas` unset is what keeps `pulumi up` from resetting the count the
+ * HPA owns).
  *
  * Two kinds of workload are judged by what high availability means for them, each listed by name
  * with its reason (docs/policies.md prints the lists):
@@ -9,8 +12,8 @@
  *   ReadWriteOnce volume), and the workload is out of the request path (`singletons`, at 1).
  */
 import { findExemption, reasonedExemptionSchema, type ReasonedExemption } from "../lib/exemptions";
-import { resourceRule } from "../lib/rule";
-import { at, k8sId, label, msg, show } from "../lib/util";
+import { stackRule } from "../lib/rule";
+import { at, k8sId, label, msg, num, obj, peek, show, UNKNOWN } from "../lib/util";
 
 interface Config {
     minReplicas: number;
@@ -47,26 +50,69 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
         reason: "Grafana keeps sessions and users' own edits in its database (SQLite in the pod); more than one replica needs a shared database. Dashboards and data sources are provisioned from ConfigMaps, so a restart loses nothing the platform manages.",
     },
     {
+        workload: "monitoring/tempo",
+        reason: "Tempo from the monolithic tempo chart has no ring across replicas: three would be three unconnected Tempos each holding a third of the traces. Spans are buffered by the senders' OTLP exporters while it restarts; scaling out means the tempo-distributed chart (docs/observability.md).",
+    },
+    {
         workload: "ollama/ollama",
         reason: "Ollama serves models from one ReadWriteOnce volume that only one pod can mount; the agents retry a failed model call.",
     },
 ];
 
-export const workloadsDeploymentEnforceMinimumReplicas = resourceRule<Config>({
+const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
+const HPA_TYPES = ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"];
+
+/** `namespace/Kind/name` -> the smallest minReplicas of the HPAs that target it (HPA default 1). */
+function hpaFloors(resources: { type: string; props: Record<string, unknown> }[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const h of resources.filter((x) => HPA_TYPES.includes(x.type))) {
+        const seen = peek(() => {
+            const id = k8sId(h.props);
+            const ref = obj(at(h.props, "spec.scaleTargetRef"));
+            return ref ? { key: `${id.namespace}/${String(ref.kind)}/${String(ref.name)}`, min: num(at(h.props, "spec.minReplicas")) ?? 1 } : undefined;
+        });
+        if (seen !== UNKNOWN && seen) {
+            out.set(seen.key, Math.min(out.get(seen.key) ?? Infinity, seen.min));
+        }
+    }
+    return out;
+}
+
+export const workloadsDeploymentEnforceMinimumReplicas = stackRule<Config>({
     name: "workloads-deployment-enforce-minimum-replicas",
     description:
-        "Requires Deployments and StatefulSets to run at least the configured number of replicas, an unset count meaning the Kubernetes default of 1; leader-elected controllers need leaderElectedMinReplicas, and listed singletons need 1, each with its reason.",
-    types: ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"],
+        "Requires Deployments and StatefulSets to run at least the configured number of replicas, an unset count meaning the minReplicas of the HorizontalPodAutoscaler that targets it or else the Kubernetes default of 1; leader-elected controllers need leaderElectedMinReplicas, and listed singletons need 1, each with its reason.",
     config: {
         minReplicas: { type: "integer", minimum: 1, default: 3, description: "Minimum spec.replicas (workloads scaled by an HPA set replicas to the HPA minimum)." },
         leaderElectedMinReplicas: { type: "integer", minimum: 1, default: 2, description: "Minimum spec.replicas of a workload in leaderElected." },
         leaderElected: reasonedExemptionSchema("Leader-elected controllers (namespace/name) that are highly available at leaderElectedMinReplicas, each with its reason.", DEFAULT_LEADER_ELECTED),
         singletons: reasonedExemptionSchema("Workloads (namespace/name) that must run exactly one replica by design, each with its reason.", DEFAULT_SINGLETONS),
     },
-    check: (r, cfg, report) => {
-        const replicas = at(r.props, "spec.replicas");
-        const n = typeof replicas === "number" ? replicas : 1;
-        const id = k8sId(r.props);
+    check: (resources, cfg, report) => {
+        const floors = hpaFloors(resources);
+        for (const r of resources.filter((x) => WORKLOAD_TYPES.includes(x.type))) {
+            const replicas = peek(() => at(r.props, "spec.replicas"));
+            const id = peek(() => k8sId(r.props));
+            if (replicas === UNKNOWN || id === UNKNOWN) {
+                continue;
+            }
+            const kind = r.type.split(":").pop() ?? "";
+            const hpa = replicas === undefined ? floors.get(`${id.namespace}/${kind}/${id.name}`) : undefined;
+            check1(r, typeof replicas === "number" ? replicas : (hpa ?? 1), replicas, hpa, id, cfg, (m) => report(m, r.urn));
+        }
+    },
+});
+
+function check1(
+    r: { type: string; name: string },
+    n: number,
+    replicas: unknown,
+    hpa: number | undefined,
+    id: { namespace: string; name: string },
+    cfg: Config,
+    report: (m: string) => void,
+): void {
+    {
         if (findExemption(cfg.singletons, id.namespace, id.name)) {
             return;
         }
@@ -76,11 +122,11 @@ export const workloadsDeploymentEnforceMinimumReplicas = resourceRule<Config>({
             report(
                 msg(
                     `${label(r)} runs too few replicas for high availability${leader ? " (a leader-elected controller)" : ""}`,
-                    `spec.replicas ${show(replicas)}${replicas === undefined ? " (Kubernetes default 1)" : ""}`,
+                    hpa !== undefined ? `spec.replicas unset, HorizontalPodAutoscaler minReplicas ${hpa}` : `spec.replicas ${show(replicas)}${replicas === undefined ? " (Kubernetes default 1)" : ""}`,
                     `at least ${min}`,
                     `set spec.replicas to ${min} or more, or list it with its reason under leaderElected or singletons in this policy's config if that is what it is`,
                 ),
             );
         }
-    },
-});
+    }
+}

@@ -21,6 +21,22 @@ function hex(...parts: string[]): string {
 }
 
 /** The stack's AWS region (provider config), or the default when a test sets none. */
+/**
+ * The zone ID the mock gives a zone name (`us-east-1e` -> `use1-az3`). Real accounts map names to
+ * IDs differently; the mock uses one fixed mapping: letter n is `az<n>`, except in us-east-1,
+ * where a, b, c, d, e, f are az1, az2, az4, az6, az3, az5 (so us-east-1e is the zone EKS refuses).
+ */
+export function mockZoneId(zone: string): string {
+    const m = /^([a-z]+)-([a-z]+(?:-[a-z]+)?)-(\d+)([a-z])$/.exec(zone);
+    if (!m) {
+        return `${zone}-id`;
+    }
+    const short = `${m[1]}${m[2].split("-").map((w) => w[0]).join("")}${m[3]}`;
+    const n = m[4].charCodeAt(0) - 96;
+    const useast1 = [1, 2, 4, 6, 3, 5];
+    return `${short}-az${zone.startsWith("us-east-1") && n <= 6 ? useast1[n - 1] : n}`;
+}
+
 function region(inputs: Record<string, any> = {}): string {
     if (typeof inputs.region === "string" && inputs.region) {
         return inputs.region;
@@ -66,6 +82,8 @@ function defaultAddonVersion(addonName: string, kubernetesVersion: string): stri
             return "v1.12.1-eksbuild.2";
         case "aws-ebs-csi-driver":
             return "v1.48.0-eksbuild.1";
+        case "metrics-server":
+            return "v0.8.0-eksbuild.1";
         default:
             throw new Error(`offline preview: no mock version for EKS add-on ${addonName}`);
     }
@@ -282,6 +300,12 @@ export const awsMocks: MockTable = {
         "aws:index/getRegion:getRegion": (inputs) => {
             const r = region(inputs);
             return { id: r, region: r, name: r, endpoint: `ec2.${r}.amazonaws.com`, description: r };
+        },
+        "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs) => {
+            const r = region(inputs);
+            const filter = (inputs.filters as { name: string; values: string[] }[] | undefined)?.find((f) => f.name === "zone-name");
+            const names = filter ? filter.values.filter((z) => z.startsWith(r) && /^[a-z]$/.test(z.slice(r.length))) : ["a", "b", "c"].map((l) => `${r}${l}`);
+            return { id: r, names, zoneIds: names.map(mockZoneId), groupNames: names.map(() => r), state: "available" };
         },
         "aws:eks/getAddonVersion:getAddonVersion": (inputs) => ({
             id: String(inputs.addonName),

@@ -21,6 +21,8 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
+const NODE_CLASS = "kubernetes:eks.amazonaws.com/v1:NodeClass";
+const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const BUCKET = "aws:s3/bucket:Bucket";
 
 const ISSUER = /^https:\/\/oidc\.eks\.eu-west-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/;
@@ -110,17 +112,19 @@ describe("aws/EksCluster (production arguments)", function () {
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 6,
             "aws:ec2/subnet:Subnet": 6,
             "aws:ec2/vpc:Vpc": 1,
-            "aws:eks/accessEntry:AccessEntry": 1,
-            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 1,
-            "aws:eks/addon:Addon": 4,
+            // the admin principal, and the Auto Mode node role (type EC2)
+            "aws:eks/accessEntry:AccessEntry": 2,
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
+            "aws:eks/addon:Addon": 5,
             "aws:eks/cluster:Cluster": 1,
             "aws:eks/nodeGroup:NodeGroup": 4,
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-            // cluster, node, EBS CSI, and the two bound workloads
-            "aws:iam/role:Role": 5,
-            // cluster and EBS CSI key use, postgres object store
-            "aws:iam/rolePolicy:RolePolicy": 3,
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
+            // cluster, node, Auto Mode node, EBS CSI, and the two bound workloads
+            "aws:iam/role:Role": 6,
+            // cluster, Auto Mode and EBS CSI key use, postgres object store
+            "aws:iam/rolePolicy:RolePolicy": 4,
+            // cluster 1 + 4 Auto Mode, node 4, Auto Mode node 2, EBS CSI 1
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 12,
             "aws:kms/alias:Alias": 1,
             "aws:kms/key:Key": 1,
             "aws:s3/bucket:Bucket": 1,
@@ -129,6 +133,9 @@ describe("aws/EksCluster (production arguments)", function () {
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
             "aws:s3/bucketVersioning:BucketVersioning": 1,
+            // EKS Auto Mode: a NodeClass and a burst NodePool per pool
+            "kubernetes:eks.amazonaws.com/v1:NodeClass": 4,
+            "kubernetes:karpenter.sh/v1:NodePool": 4,
             "kubernetes:storage.k8s.io/v1:StorageClass": 1,
             "pulumi:providers:kubernetes": 1,
             "pulumi:pulumi:Stack": 1,
@@ -152,7 +159,10 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(c.inputs.version, "1.33");
         assert.deepStrictEqual(c.inputs.encryptionConfig, { resources: ["secrets"], provider: { keyArn } });
         assert.deepStrictEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-        assert.deepStrictEqual(c.inputs.kubernetesNetworkConfig, { ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16" });
+        assert.deepStrictEqual(c.inputs.kubernetesNetworkConfig, { ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16", elasticLoadBalancing: { enabled: true } });
+        // EKS Auto Mode on (compute, block storage, load balancing together), no built-in pools.
+        assert.deepStrictEqual(c.inputs.computeConfig, { enabled: true, nodePools: [] });
+        assert.deepStrictEqual(c.inputs.storageConfig, { blockStorage: { enabled: true } });
         assert.strictEqual(c.inputs.bootstrapSelfManagedAddons, false);
         assert.strictEqual(c.inputs.deletionProtection, true);
         assert.deepStrictEqual(c.inputs.upgradePolicy, { supportType: "STANDARD" });
@@ -273,6 +283,42 @@ describe("aws/EksCluster (production arguments)", function () {
         );
     });
 
+    it("gives each pool an Auto Mode NodeClass carrying the pool's disk size, the cluster key, every zone's private subnet and the Auto Mode node role", () => {
+        // The same private subnets (one per zone) the node groups use.
+        const privateSubnets = (one(run.resources, NODE_GROUP, "t-system").inputs.subnetIds as string[]).map((id) => ({ id }));
+        assert.strictEqual(privateSubnets.length, 3);
+        for (const pool of prodArgs().nodePools) {
+            const nc = one(run.resources, NODE_CLASS, `t-nodeclass-${pool.role}`);
+            assert.strictEqual(at(nc, "metadata.name"), pool.role);
+            assert.deepStrictEqual(at(nc, "spec.ephemeralStorage"), { size: `${pool.diskSizeGb}Gi`, kmsKeyID: keyArn });
+            assert.deepStrictEqual(at(nc, "spec.subnetSelectorTerms"), privateSubnets);
+            assert.match(at(nc, "spec.role") as string, /^t-auto-node/);
+            assert.strictEqual((at(nc, "spec.tags") as Record<string, string>)["platform.agents.io/role"], pool.role);
+        }
+        assert.strictEqual(at(one(run.resources, NODE_CLASS, "t-nodeclass-monitoring"), "spec.ephemeralStorage.size"), "200Gi");
+    });
+
+    it("gives each pool an Auto Mode NodePool over the three zones with the pool's type, role label and taint, the burst taint, and limits of maxNodes - minNodes nodes", () => {
+        const pools = ofType(run.resources, NODE_POOL);
+        assert.deepStrictEqual(pools.map((p) => at(p, "metadata.name")).sort(), ["agents-burst", "data-burst", "monitoring-burst", "system-burst"]);
+        for (const spec of prodArgs().nodePools) {
+            const np = one(run.resources, NODE_POOL, `t-nodepool-${spec.role}`);
+            assert.deepStrictEqual(at(np, "spec.template.metadata.labels"), { "platform.agents.io/role": spec.role });
+            assert.deepStrictEqual(at(np, "spec.template.spec.nodeClassRef"), { group: "eks.amazonaws.com", kind: "NodeClass", name: spec.role });
+            const req = Object.fromEntries((at(np, "spec.template.spec.requirements") as { key: string; values: string[] }[]).map((r) => [r.key, r.values]));
+            assert.deepStrictEqual(req["topology.kubernetes.io/zone"], ZONES);
+            assert.deepStrictEqual(req["node.kubernetes.io/instance-type"], [spec.instanceType]);
+            assert.deepStrictEqual(req["karpenter.sh/capacity-type"], ["on-demand"]);
+            const taints = at(np, "spec.template.spec.taints") as { key: string; value: string }[];
+            assert.deepStrictEqual(
+                taints.map((t) => `${t.key}=${t.value}`),
+                [...(spec.role === "system" ? [] : [`platform.agents.io/dedicated=${spec.role}`]), "platform.agents.io/burst=true"],
+            );
+        }
+        // agents: m6i.2xlarge (8 vCPU, 32 GiB), 3 to 9 nodes -> 6 burst nodes.
+        assert.deepStrictEqual(at(one(run.resources, NODE_POOL, "t-nodepool-agents"), "spec.limits"), { cpu: "48", memory: "192Gi" });
+    });
+
     it("gives every node an encrypted (KMS) gp3 root volume of the pool's size and requires IMDSv2", () => {
         for (const pool of defaultNodePools("aws", "prod")) {
             const lt = one(run.resources, LAUNCH_TEMPLATE, `t-${pool.role}`);
@@ -299,13 +345,15 @@ describe("aws/EksCluster (production arguments)", function () {
         }
     });
 
-    it("installs the four add-ons at their pinned versions, the CNI enforcing NetworkPolicies", () => {
+    it("installs the five add-ons (metrics-server for HPAs) at their pinned versions, the CNI enforcing NetworkPolicies", () => {
         const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
         assert.deepStrictEqual(versions, {
             "vpc-cni": "v1.19.5-eksbuild.1",
             "kube-proxy": "v1.33.0-eksbuild.2",
             coredns: "v1.12.1-eksbuild.2",
             "aws-ebs-csi-driver": "v1.48.0-eksbuild.1",
+            // No pinned metrics-server row: EKS's default for the minor (the mock's answer).
+            "metrics-server": "v0.8.0-eksbuild.1",
         });
         const cni = one(run.resources, ADDON, "t-vpc-cni");
         assert.deepStrictEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
@@ -414,7 +462,7 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(run.outputs.storeUrl, `s3://${run.outputs.bucketName}/backups/postgres`);
         assert.strictEqual(run.outputs.nodeRoleLabel, "platform.agents.io/role");
         assert.strictEqual(run.outputs.providerIsTargetProvider, true);
-        assert.deepStrictEqual(run.outputs.readyTypes, [NODE_GROUP, NODE_GROUP, NODE_GROUP, NODE_GROUP, ADDON, ADDON, ADDON, ADDON, STORAGE_CLASS]);
+        assert.deepStrictEqual(run.outputs.readyTypes, [NODE_GROUP, NODE_GROUP, NODE_GROUP, NODE_GROUP, ADDON, ADDON, ADDON, ADDON, ADDON, STORAGE_CLASS]);
         assert.deepStrictEqual(run.outputs.warnings, []);
     });
 
@@ -479,7 +527,7 @@ describe("aws/EksCluster (development arguments)", function () {
         const versions = Object.fromEntries(ofType(run.resources, ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
         assert.strictEqual(versions["kube-proxy"], "v1.32.0-eksbuild.1");
         assert.strictEqual(one(run.resources, CLUSTER, "t-eks").inputs.version, "1.32");
-        assert.deepStrictEqual(Object.keys(versions).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+        assert.deepStrictEqual(Object.keys(versions).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
     });
 
     it("gives every admin principal an access entry and cluster-admin", () => {
@@ -488,8 +536,13 @@ describe("aws/EksCluster (development arguments)", function () {
             [
                 ["t-admin-break-glass", "arn:aws:iam::111122223333:user/break-glass"],
                 ["t-admin-platform-admins", ADMIN_ARN],
+                // Auto Mode's burst nodes join through an EC2 access entry with the Auto node policy.
+                ["t-auto-node", "arn:aws:iam::111122223333:role/t-auto-node-2a8ca5a"],
             ],
         );
+        const auto = one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-auto-node");
+        assert.strictEqual(auto.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy");
+        assert.strictEqual(one(run.resources, "aws:eks/accessEntry:AccessEntry", "t-auto-node").inputs.type, "EC2");
     });
 
     it("warns about the single NAT gateway and the public endpoint", () => {
@@ -541,5 +594,45 @@ describe("aws/EksCluster (invalid arguments)", () => {
                 return true;
             },
         );
+    });
+});
+
+// Issue 11 case 6: EKS refuses control planes in some zone IDs (use1-az3, usw1-az2, cac1-az3);
+// zone names map to IDs per account, so the component asks the provider and keeps the control
+// plane out of them, while node groups use every zone.
+describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
+    this.timeout(120_000);
+    const usEast1 = (): EksClusterArgs => ({ ...prodArgs(), region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1e"] });
+    // The runtime's config outlives a run: leave none behind for the specs that follow.
+    after(() => pulumi.runtime.setAllConfig({}, []));
+
+    it("places the control plane only in supported zones, nodes in all, and warns naming the zone and its ID", async () => {
+        const run = await runWithMocks(() => void new EksCluster("t", usEast1()), { config: { "aws:region": "us-east-1" } });
+        const subnets = ofType(run.resources, SUBNET).filter((s) => s.name.startsWith("t-private-"));
+        const idOf = (zone: string) => ec2Id("subnet", subnets.find((s) => s.name === `t-private-${zone}`)!.name);
+        const controlPlane: string[] = at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig.subnetIds");
+        assert.deepStrictEqual(controlPlane, [idOf("us-east-1a"), idOf("us-east-1b")]);
+        for (const ng of ofType(run.resources, NODE_GROUP)) {
+            assert.deepStrictEqual(at(ng, "subnetIds"), ["us-east-1a", "us-east-1b", "us-east-1e"].map(idOf), ng.name);
+        }
+        const warnings = run.log.filter((l) => l.severity === "warning").map((l) => l.message);
+        assert.ok(
+            warnings.some((w) => w.includes("EKS cannot place a control plane in us-east-1e (use1-az3): the control plane uses us-east-1a, us-east-1b; worker nodes use every zone")),
+            warnings.join("\n"),
+        );
+    });
+
+    it("uses every zone for the control plane where none is refused, without a warning", async () => {
+        const run = await runWithMocks(() => void new EksCluster("t", prodArgs()), { config: { "aws:region": "eu-west-1" } });
+        assert.strictEqual(at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig.subnetIds").length, 3);
+        assert.deepStrictEqual(run.log.filter((l) => l.message.includes("control plane")), []);
+    });
+
+    it("fails naming zones when fewer than two zones can host the control plane", async () => {
+        const args: EksClusterArgs = { ...prodArgs(), region: "us-west-1", zones: ["us-west-1a", "us-west-1b"] };
+        await assert.rejects(runWithMocks(() => new EksCluster("t", args), { config: { "aws:region": "us-west-1" } }), (e: Error) => {
+            assert.match(e.message, /zones: EKS needs two zones that can host its control plane; of us-west-1a, us-west-1b only us-west-1a can/);
+            return true;
+        });
     });
 });

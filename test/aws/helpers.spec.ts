@@ -126,11 +126,11 @@ describe("aws/controlPlaneLogs", () => {
 });
 
 describe("aws/addons", () => {
-    it("pins all four add-ons for 1.33, kube-proxy matching the minor", () => {
-        assert.deepStrictEqual([...ADDON_NAMES], ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"]);
+    it("pins four add-ons for 1.33, kube-proxy matching the minor; metrics-server resolves to EKS's default", () => {
+        assert.deepStrictEqual([...ADDON_NAMES], ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "metrics-server"]);
         assert.deepStrictEqual(
             ADDON_NAMES.map((a) => pinnedAddonVersion(a, "1.33")),
-            ["v1.19.5-eksbuild.1", "v1.33.0-eksbuild.2", "v1.12.1-eksbuild.2", "v1.48.0-eksbuild.1"],
+            ["v1.19.5-eksbuild.1", "v1.33.0-eksbuild.2", "v1.12.1-eksbuild.2", "v1.48.0-eksbuild.1", undefined],
         );
         assert.strictEqual(pinnedAddonVersion("kube-proxy", "1.35"), undefined);
     });

@@ -43,8 +43,8 @@ describe("preview/mocks/aws", () => {
         assert.strictEqual(callMock("aws:index/getCallerIdentity:getCallerIdentity", {}, CTX).accountId, MOCK_ACCOUNT_ID);
         assert.strictEqual(callMock("aws:index/getRegion:getRegion", {}, CTX).region, "eu-west-1");
         assert.strictEqual(callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "kube-proxy", kubernetesVersion: "1.34" }, CTX).version, "v1.34.0-eksbuild.1");
-        assert.throws(() => callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "metrics-server", kubernetesVersion: "1.34" }, CTX), {
-            message: "offline preview: no mock version for EKS add-on metrics-server",
+        assert.throws(() => callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "adot", kubernetesVersion: "1.34" }, CTX), {
+            message: "offline preview: no mock version for EKS add-on adot",
         });
         assert.throws(() => callMock("aws:ec2/getAmi:getAmi", {}, CTX), { message: "offline preview: no mock for function aws:ec2/getAmi:getAmi; add one to preview/mocks/" });
     });

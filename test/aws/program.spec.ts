@@ -40,10 +40,11 @@ describe("aws stacks through index.ts (runProgram)", function () {
     it("aws-prod builds the EKS cluster named after the stack, in eu-west-1 over three zones", () => {
         const { component, aws } = cluster(prod, "aws-prod");
         assert.strictEqual(component.parent, one(prod.resources, "pulumi:pulumi:Stack", "agent-platform-aws-prod").urn);
-        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 3, 3, 4, 1, 4, 4, 4, 1, 1]);
+        // Two keys and two buckets: the cluster's and the cross-region copy's in eu-central-1 (drRegion's prod default).
+        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 3, 3, 4, 1, 4, 4, 5, 2, 2]);
         const eks = one(prod.resources, "aws:eks/cluster:Cluster", "agents-aws-prod-eks");
         assert.strictEqual(eks.inputs.name, "agents-aws-prod");
-        assert.strictEqual(eks.inputs.version, "1.33");
+        assert.strictEqual(eks.inputs.version, "1.35");
         assert.strictEqual(at(eks, "vpcConfig.endpointPublicAccess"), false);
         assert.deepStrictEqual(at(eks, "encryptionConfig.resources"), ["secrets"]);
         assert.match(at(eks, "encryptionConfig.provider.keyArn"), /^arn:aws:kms:eu-west-1:111122223333:key\//);
@@ -111,7 +112,7 @@ describe("aws stacks through index.ts (runProgram)", function () {
 
     it("aws-dev is the minimum viable environment: one NAT, two t3.large nodes, public endpoint restricted, nothing protected", () => {
         const { aws } = cluster(dev, "aws-dev");
-        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 1, 1, 4, 1, 1, 1, 4, 1, 1]);
+        assert.deepStrictEqual(fixedCounts(aws), [1, 6, 1, 1, 4, 1, 1, 1, 5, 1, 1]);
         assert.strictEqual(ofType(dev.resources, "aws:ec2/natGateway:NatGateway").length, 1);
         const groups = ofType(dev.resources, "aws:eks/nodeGroup:NodeGroup");
         assert.deepStrictEqual(

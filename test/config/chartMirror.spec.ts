@@ -6,22 +6,11 @@ import * as path from "path";
 import { parseStackConfig, StackConfigError } from "../../config";
 import { main } from "../../preview/cli";
 import { testMirror } from "../support/charts";
+import { goodAws } from "./fixtures";
 
 function config(platform: Record<string, unknown>): Record<string, unknown> {
-    return {
-        cloud: "aws",
-        environment: "prod",
-        region: "eu-west-1",
-        zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-        aws: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admins"] },
-        platform: {
-            domain: "agents.example.com",
-            acmeEmail: "ops@example.com",
-            jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
-            scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
-            ...platform,
-        },
-    };
+    const base = goodAws();
+    return { ...base, platform: { ...(base.platform as object), ...platform } };
 }
 
 function problems(raw: Record<string, unknown>): { key: string; message: string }[] {

@@ -1,22 +1,6 @@
 import * as assert from "assert";
 import { parseStackConfig, StackConfigError } from "../../config";
-
-/** A valid production AWS configuration, as the stack file gives it (decoded). */
-function goodAws(): Record<string, unknown> {
-    return {
-        cloud: "aws",
-        environment: "prod",
-        region: "eu-west-1",
-        zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-        aws: { adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admins"] },
-        platform: {
-            domain: "agents.example.com",
-            acmeEmail: "ops@example.com",
-            jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
-            scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
-        },
-    };
-}
+import { goodAws } from "./fixtures";
 
 /** Parses and returns the problems (key + message), failing if parsing succeeds. */
 function problems(raw: Record<string, unknown>, secretKeys: string[] = []): { key: string; message: string }[] {
@@ -58,7 +42,7 @@ describe("stack config: parseStackConfig", () => {
     it("accepts a complete production AWS config and fills the production defaults", () => {
         const cfg = parseStackConfig("aws-prod", goodAws());
         assert.strictEqual(cfg.cloud, "aws");
-        assert.strictEqual(cfg.kubernetesVersion, "1.33");
+        assert.strictEqual(cfg.kubernetesVersion, "1.35");
         assert.deepStrictEqual(
             cfg.nodePools.map((p) => [p.role, p.instanceType, p.minNodes, p.diskSizeGb]),
             [
@@ -90,7 +74,7 @@ describe("stack config: parseStackConfig", () => {
     });
 
     it("defaults Azure zones to 1, 2, 3", () => {
-        const raw = with_({ cloud: "azure", aws: undefined, region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: [] } });
+        const raw = with_({ cloud: "azure", aws: undefined, region: "westeurope", zones: undefined, azure: { adminGroupObjectIds: ["0b6d3c1e-7f42-4a8e-9d15-3e2f8a6c4b90"] } });
         assert.deepStrictEqual(parseStackConfig("az", raw).zones, ["1", "2", "3"]);
     });
 
@@ -105,8 +89,8 @@ describe("stack config: parseStackConfig", () => {
         { title: "a missing required key (cloud)", raw: () => with_({ cloud: undefined }), key: "cloud", message: /missing required key; allowed: aws, gcp, azure, digitalocean, existing/ },
         { title: "an unknown cloud", raw: () => with_({ cloud: "linode" }), key: "cloud", message: /found "linode"; allowed: aws, gcp, azure, digitalocean, existing/ },
         { title: "an unknown environment", raw: () => with_({ environment: "staging" }), key: "environment", message: /found "staging"; allowed: prod, dev/ },
-        { title: "an unknown top-level key", raw: () => with_({ regoin: "eu-west-1" }), key: "regoin", message: /unknown key; allowed keys: cloud, environment, region/ },
-        { title: "an unknown nested key", raw: () => with_({ "nodePools.system": { instanceTyp: "m6i.xlarge" } }), key: "nodePools.system.instanceTyp", message: /unknown key; allowed keys under nodePools.system: instanceType, minNodes/ },
+        { title: "an unknown top-level key", raw: () => with_({ regoin: "eu-west-1" }), key: "regoin", message: /unknown key \(did you mean region\?\); allowed keys: cloud, environment, region/ },
+        { title: "an unknown nested key", raw: () => with_({ "nodePools.system": { instanceTyp: "m6i.xlarge" } }), key: "nodePools.system.instanceTyp", message: /unknown key \(did you mean nodePools.system.instanceType\?\); allowed keys under nodePools.system: instanceType, minNodes/ },
         { title: "a malformed region", raw: () => with_({ region: "Ireland" }), key: "region", message: /found "Ireland"; must be a region name such as eu-west-1/ },
         { title: "fewer than 3 zones in prod", raw: () => with_({ zones: ["eu-west-1a", "eu-west-1b"] }), key: "zones", message: /found 2 items .*at least 3 required/ },
         { title: "a zone outside the region", raw: () => with_({ zones: ["eu-west-1a", "eu-west-1b", "us-east-1c"] }), key: "zones[2]", message: /found "us-east-1c"; must be a zone of region eu-west-1/ },
@@ -120,10 +104,12 @@ describe("stack config: parseStackConfig", () => {
         { title: "a malformed VPC CIDR", raw: () => with_({ "network.cidr": "10.40.0.0/33" }), key: "network.cidr", message: /found "10.40.0.0\/33"; must be an IPv4 CIDR such as 10.40.0.0\/16/ },
         { title: "a malformed public-access CIDR", raw: () => with_({ environment: "dev", endpoint: { publicAccess: true, publicAccessCidrs: ["300.1.1.0/24"] } }), key: "endpoint.publicAccessCidrs[0]", message: /found "300.1.1.0\/24"; must be an IPv4 CIDR/ },
         { title: "a public endpoint in prod", raw: () => with_({ endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }), key: "endpoint.publicAccess", message: /found true; the API server has no public endpoint in prod, allowed: false/ },
-        { title: "a public endpoint open to the internet", raw: () => with_({ environment: "dev", endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }), key: "endpoint.publicAccessCidrs", message: /"0.0.0.0\/0"; the whole internet is not allowed/ },
+        { title: "a public endpoint open to the internet", raw: () => with_({ environment: "dev", endpoint: { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }), key: "endpoint.publicAccessCidrs", message: /"0.0.0.0\/0"\]: together they cover every public address; the whole internet is not allowed/ },
         { title: "a single NAT gateway in prod", raw: () => with_({ "network.natGateways": "single" }), key: "network.natGateways", message: /found "single"; production needs a NAT gateway per zone, allowed: perZone/ },
         { title: "an unknown NAT layout", raw: () => with_({ "network.natGateways": "none" }), key: "network.natGateways", message: /found "none"; allowed: perZone, single/ },
         { title: "an unsupported Kubernetes version", raw: () => with_({ kubernetesVersion: "1.25" }), key: "kubernetesVersion", message: /found "1.25"; out of range, allowed 1.31 or newer/ },
+        { title: "a Kubernetes minor that does not exist (1.99)", raw: () => with_({ kubernetesVersion: "1.99" }), key: "kubernetesVersion", message: /found "1.99"; not a Kubernetes minor aws offers, allowed: 1.31, 1.32, 1.33, 1.34, 1.35 \(policy\/catalog\/kubernetesVersions.ts; the default is 1.35\)/ },
+        { title: "a Kubernetes minor GKE has no published date for (1.36)", raw: () => with_({ cloud: "gcp", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], aws: undefined, gcp: { project: "acme-agents" }, kubernetesVersion: "1.36" }), key: "kubernetesVersion", message: /found "1.36"; not a Kubernetes minor gcp offers/ },
         { title: "a Kubernetes version given as a number", raw: () => with_({ kubernetesVersion: 1.33 }), key: "kubernetesVersion", message: /found 1.33; must be a non-empty string \(quote it in YAML\)/ },
         { title: "unprotected stateful resources in prod", raw: () => with_({ protectStateful: false }), key: "protectStateful", message: /found false; production stacks must protect stateful resources/ },
         { title: "a retention out of range", raw: () => with_({ "retention.backupDays": 0 }), key: "retention.backupDays", message: /found 0; out of range, allowed 1 to 3650/ },
@@ -147,7 +133,7 @@ describe("stack config: parseStackConfig", () => {
             raw: () => with_({ cloud: "existing", environment: "dev", region: undefined, zones: undefined, existing: { kubeconfigPath: "~/.kube/config", storageClass: "standard", objectStore: { endpoint: "http://minio:9000", bucket: "b", region: "us-east-1", accessKeyId: "a", secretAccessKey: "s" } } }),
             key: "existing.objectStore.endpoint",
             message: /found "http:\/\/minio:9000"; must be an https:\/\/ URL/,
-            secretKeys: ["existing"],
+            secretKeys: ["existing.objectStore.secretAccessKey"],
         },
     ];
 
@@ -159,7 +145,8 @@ describe("stack config: parseStackConfig", () => {
 
     it("reports every problem at once, not only the first", () => {
         const found = problems(with_({ cloud: "aws", environment: "qa", zones: ["eu-west-1a"], "network.cidr": "nope", "platform.issuer": "x" }));
-        assert.deepStrictEqual(found.map((p) => p.key).sort(), ["environment", "network.cidr", "platform.issuer"].sort());
+        // One zone is also too few for EKS in any environment (its control plane needs two).
+        assert.deepStrictEqual(found.map((p) => p.key).sort(), ["environment", "network.cidr", "platform.issuer", "zones"].sort());
         const found2 = problems(with_({ zones: ["eu-west-1a"], "network.cidr": "nope", "platform.issuer": "x" }));
         assert.deepStrictEqual(found2.map((p) => p.key).sort(), ["network.cidr", "platform.issuer", "zones"].sort());
     });

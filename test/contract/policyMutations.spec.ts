@@ -27,7 +27,9 @@ async function added(stack: string, run: RunResult, baseline: RunResult): Promis
 /** Config overrides that relabel a prod stack `dev` with its production pools spelled out, then change one pool. */
 function smallPool(cloud: Exclude<Cloud, "existing">, role: string, instanceType: string): Record<string, unknown> {
     const pools = Object.fromEntries(defaultNodePools(cloud, "prod").map(({ role: r, ...rest }) => [r, r === role ? { ...rest, instanceType } : rest]));
-    return { environment: "dev", nodePools: pools };
+    // Dev (past the config's prod floor) has no cross-region copy by default: keep the prod stack's.
+    const drRegion = { aws: "eu-central-1", gcp: "europe-west1", azure: "northeurope", digitalocean: undefined }[cloud];
+    return { environment: "dev", nodePools: pools, ...(drRegion ? { drRegion } : {}) };
 }
 
 function records(run: RunResult, type: string): Record<string, any>[] {

@@ -45,7 +45,9 @@ describe("stack config: cloud digitalocean", () => {
 
     it("takes a pool's disk from its droplet size when the size changes", () => {
         const cfg = parseStackConfig("do", { ...goodDo(), nodePools: { system: { instanceType: "s-4vcpu-16gb-320gb-intel" } } });
-        assert.deepStrictEqual(cfg.nodePools.map((p) => [p.role, p.diskSizeGb]), [["system", 320]]);
+        assert.deepStrictEqual(cfg.nodePools.find((p) => p.role === "system")?.diskSizeGb, 320);
+        // The other pools keep their defaults (overrides merge per pool and per field).
+        assert.deepStrictEqual(cfg.nodePools.map((p) => p.role), ["system", "agents", "data", "monitoring"]);
     });
 
     it("rejects zones: a DigitalOcean region has none", () => {

@@ -88,7 +88,11 @@ describe("platform agents", function () {
             { weight: 100, preference: { matchExpressions: [{ key: "platform.agents.io/role", operator: "In", values: ["agents"] }] } },
         ]);
         assert.strictEqual(j.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, undefined);
-        assert.deepStrictEqual(j.tolerations, [{ key: "platform.agents.io/dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" }]);
+        assert.deepStrictEqual(j.tolerations, [
+            { key: "platform.agents.io/dedicated", operator: "Equal", value: "agents", effect: "NoSchedule" },
+            // stateless and HPA-scaled: EKS Auto Mode's burst nodes accept them
+            { key: "platform.agents.io/burst", operator: "Equal", value: "true", effect: "NoSchedule" },
+        ]);
     });
 
     it("wires Jamie to MongoDB, Redis and Ollama and Scarlet to PostgreSQL through Secrets, never through values", () => {

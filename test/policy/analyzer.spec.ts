@@ -28,12 +28,12 @@ describe("policy pack over the analyzer gRPC protocol", function () {
     this.timeout(120000);
     let proc: ChildProcess;
     let client: any;
-    let startMs = 0;
+    let port = 0;
     before(async () => {
         buildPack();
         const s = await startPack();
         proc = s.proc;
-        startMs = s.startMs;
+        port = s.port;
         client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${s.port}`, grpc.credentials.createInsecure());
     });
     after(() => {
@@ -41,8 +41,11 @@ describe("policy pack over the analyzer gRPC protocol", function () {
         proc?.kill();
     });
 
-    it("starts from the compiled JavaScript in a few seconds at most", () => {
-        assert.ok(startMs < 10000, `start took ${startMs} ms`);
+    // How fast it starts is measured by the benchmark (npm run bench), never asserted here: a test
+    // must not depend on the machine's speed (issue 11 case 15).
+    it("starts from the compiled JavaScript and listens on the port it printed", () => {
+        assert.ok(Number.isInteger(port) && port > 0, `port ${port}`);
+        assert.strictEqual(proc.exitCode, null, "the pack process exited");
     });
 
     it("GetAnalyzerInfo lists every policy with its description and config schema", async () => {

@@ -46,8 +46,8 @@ function args(type: string, props: Record<string, unknown>, config: Record<strin
 }
 
 describe("policy pack metadata", () => {
-    it("has 38 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
-        assert.strictEqual(policies.length, 38);
+    it("has 40 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
+        assert.strictEqual(policies.length, 40);
         assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
         for (const p of policies) {
             assert.match(p.name, /^(nodes|tls|secrets|workloads|audit|data)-[a-z0-9]+-(enforce|disallow|configure|missing)-[a-z0-9-]+$/, p.name);
@@ -147,7 +147,7 @@ describe("policy pack config and enforcement levels", () => {
         assert.deepStrictEqual(pick(await run({ "nodes-pool-enforce-machine-size": "disabled" })), []);
     });
     it("ships a valid config for every stack, prod mandatory and dev/local sizing advisory", () => {
-        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-prod", "do-prod", "gcp-prod", "local"]);
+        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-prod", "do-prod", "gcp-prod", "local", "onprem-prod"]);
         // The one production exception: DigitalOcean has no availability zones (the DOKS target
         // announces it), so zone spread is reported, not enforced, on do-prod.
         const advisoryInProd: Record<string, string[]> = { "do-prod": ["nodes-pool-enforce-zone-spread"] };

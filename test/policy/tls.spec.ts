@@ -137,6 +137,36 @@ describe("policy tls-cluster-disallow-public-endpoint", () => {
         const open = mutate(s, (x) => (p(x, "eks").vpcConfig.publicAccessCidrs = ["0.0.0.0/0"]));
         one(await check(rule, open, { allowPublicEndpoint: true }), "to the whole internet", 'allowed CIDRs ["0.0.0.0/0"]');
     });
+    // Issue 11 case 3: openness is judged on the union of the ranges, not on the literal 0.0.0.0/0.
+    const openLists: [string, string[]][] = [
+        ["two halves of the internet", ["0.0.0.0/1", "128.0.0.0/1"]],
+        ["0.0.0.0/0 written with a leading zero", ["0.0.0.0/00"]],
+        ["a /8 of public addresses", ["11.0.0.0/8"]],
+        ["many /17s that together exceed one /16", ["198.18.0.0/17", "198.18.128.0/17", "198.19.0.0/17"]],
+        ["IPv6 everywhere", ["203.0.113.0/24", "::/0"]],
+        ["an entry that is not a CIDR", ["office"]],
+        ["an empty list", []],
+    ];
+    for (const [title, cidrs] of openLists) {
+        it(`treats ${title} as open to the internet on EKS, GKE and AKS`, async () => {
+            const eks = mutate(eksStack(), (x) => Object.assign(p(x, "eks").vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: cidrs }));
+            one(await check(rule, eks, { allowPublicEndpoint: true }), "to the whole internet");
+            const gke = mutate(gkeStack(), (x) => {
+                p(x, "gke").privateClusterConfig.enablePrivateEndpoint = false;
+                p(x, "gke").masterAuthorizedNetworksConfig = { cidrBlocks: cidrs.map((c) => ({ cidrBlock: c })) };
+            });
+            one(await check(rule, gke, { allowPublicEndpoint: true }), "to the whole internet");
+            const aks = mutate(aksStack(), (x) => Object.assign(p(x, "aks").apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: cidrs }));
+            one(await check(rule, aks, { allowPublicEndpoint: true }), "to the whole internet");
+        });
+    }
+    it("accepts ranges that together stay within the configured prefix, and private ranges of any size", async () => {
+        const eks = (cidrs: string[]) => mutate(eksStack(), (x) => Object.assign(p(x, "eks").vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: cidrs }));
+        none(await check(rule, eks(["198.18.0.0/17", "198.18.128.0/17"]), { allowPublicEndpoint: true }));
+        none(await check(rule, eks(["10.0.0.0/8", "203.0.113.0/24"]), { allowPublicEndpoint: true }));
+        one(await check(rule, eks(["198.18.0.0/16"]), { allowPublicEndpoint: true, minPrefixLength: 20 }), "more than one /20");
+        none(await check(rule, eks(["11.0.0.0/8"]), { allowPublicEndpoint: true, minPrefixLength: 8 }));
+    });
     it("rejects GKE public nodes and AKS without a private cluster", async () => {
         one(await check(rule, mutate(gkeStack(), (x) => (p(x, "gke").privateClusterConfig.enablePrivateNodes = false))), "gives nodes public IPs");
         one(await check(rule, mutate(aksStack(), (x) => (p(x, "aks").apiServerAccessProfile.enablePrivateCluster = false))), "apiServerAccessProfile.enablePrivateCluster false");

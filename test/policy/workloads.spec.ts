@@ -157,6 +157,32 @@ describe("policy workloads-deployment-enforce-minimum-replicas", () => {
     it("judges an unset replica count as the Kubernetes default 1", async () => {
         one(await check(rule, [mutate(workload("kubernetes:apps/v1:StatefulSet"), (w) => delete (w.props.spec as any).replicas)]), "spec.replicas not set (Kubernetes default 1)");
     });
+    describe("with a HorizontalPodAutoscaler (replicas left unset so that pulumi up never resets the HPA's count)", () => {
+        const hpa = (kind: string, name: string, minReplicas?: number): Res => ({
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            name: `hpa-${name}`,
+            props: { metadata: { name, namespace: "jamie" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind, name }, ...(minReplicas === undefined ? {} : { minReplicas }), maxReplicas: 9 } },
+        });
+        const unset = (): Res => mutate(workload("kubernetes:apps/v1:Deployment"), (w) => delete (w.props.spec as any).replicas);
+        const nameOf = (w: Res): string => (w.props.metadata as any).name;
+        it("passes an unset count when an HPA targets the workload with minReplicas 3", async () => {
+            const w = unset();
+            none(await check(rule, [w, hpa("Deployment", nameOf(w), 3)]));
+        });
+        it("rejects an HPA floor of 2, naming it", async () => {
+            const w = unset();
+            one(await check(rule, [w, hpa("Deployment", nameOf(w), 2)]), "spec.replicas unset, HorizontalPodAutoscaler minReplicas 2", "at least 3");
+        });
+        it("takes an HPA without minReplicas at Kubernetes' default of 1", async () => {
+            const w = unset();
+            one(await check(rule, [w, hpa("Deployment", nameOf(w))]), "HorizontalPodAutoscaler minReplicas 1");
+        });
+        it("ignores an HPA aimed at another kind or name", async () => {
+            const w = unset();
+            one(await check(rule, [w, hpa("StatefulSet", nameOf(w), 3)]), "spec.replicas not set (Kubernetes default 1)");
+            one(await check(rule, [w, hpa("Deployment", "other", 3)]), "spec.replicas not set (Kubernetes default 1)");
+        });
+    });
     it("honours minReplicas and name exemptions", async () => {
         const w = mutate(workload("kubernetes:apps/v1:Deployment"), (x) => ((x.props.spec as any).replicas = 1));
         none(await check(rule, [w], { minReplicas: 1 }));

@@ -84,7 +84,7 @@ describe("preview: report", () => {
 
     it("without rendering, says in one line that the charts' objects were not checked, and qualifies the verdict", () => {
         const run = fakeRun();
-        const report = buildReport(run, [], { skipped: "no Helm" });
+        const report = buildReport(run, [], {}, { skipped: "no Helm" });
         assert.strictEqual(report.renderingSkipped, "no Helm");
         assert.deepStrictEqual(report.charts.map((c) => [c.chart, c.rendered]), [["cert-manager", false]]);
         assert.deepStrictEqual(report.notVisible.map((n) => [n.chart, n.kind]), [["legacy@1.0.0", "helm.v3.Release"]]);
@@ -98,13 +98,13 @@ describe("preview: report", () => {
         const run = fakeRun();
         const chart = run.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
         const render = { urn: chart.urn, name: chart.name, chart: "cert-manager", version: "v1.19.1", release: "cert-manager", namespace: "cert-manager", cached: false };
-        const ok = buildReport(run, [], { renders: [{ ...render, objects: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "a", namespace: "cert-manager" } }] }] });
+        const ok = buildReport(run, [], {}, { renders: [{ ...render, objects: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "a", namespace: "cert-manager" } }] }] });
         assert.strictEqual(ok.renderingSkipped, undefined);
         assert.strictEqual(ok.summary.renderedObjects, 1);
         assert.deepStrictEqual(ok.charts.map((c) => [c.chart, c.rendered, c.objects]), [["cert-manager", true, 1]]);
         assert.match(renderText(ok, run.secrets), /^Charts: 1 of 1 rendered with Helm into 1 objects, every one checked by the pack:$/m);
         assert.match(renderText(ok, run.secrets), /^Result: OK \(no mandatory policy violations, every chart rendered and checked\)$/m);
-        const failed = buildReport(run, [], { renders: [{ ...render, objects: [], error: "nil pointer" }] });
+        const failed = buildReport(run, [], {}, { renders: [{ ...render, objects: [], error: "nil pointer" }] });
         assert.deepStrictEqual(failed.notVisible.map((n) => [n.chart, n.reason]).slice(0, 1), [["cert-manager@v1.19.1", "not rendered: nil pointer"]]);
         assert.match(renderText(failed, run.secrets), /cert-manager v1\.19\.1 \(.*\): NOT RENDERED, nil pointer/);
     });
@@ -120,6 +120,34 @@ describe("preview: report", () => {
         assert.match(bad, /\[mandatory\] p-mandatory: kubernetes:core\/v1:Secret::db/);
         assert.match(bad, /Result: REJECTED/);
         assert.ok(!bad.includes("s3cr3t-pa55word"), "a secret echoed by a policy message must be scrubbed");
+    });
+
+    // Issue 11 case 13: the verdict and what it rests on come first, the details after.
+    it("opens the text report with a summary: stack, cloud, environment, resources, policy config, counts, verdict", () => {
+        const run = fakeRun();
+        const violations = [
+            { policy: "p-mandatory", enforcement: "mandatory" as const, urn: run.resources[1].urn, message: "bad" },
+            { policy: "p-advisory", enforcement: "advisory" as const, message: "hmm" },
+        ];
+        const report = buildReport(run, violations, { environment: "dev", policyConfig: "policy/config/environments/dev.json" });
+        const lines = renderText(report, run.secrets).split("\n");
+        assert.deepStrictEqual(lines.slice(0, 9), [
+            'Offline preview of stack "t"',
+            "  cloud:          existing",
+            "  environment:    dev",
+            "  resources:      4",
+            "  policy config:  policy/config/environments/dev.json",
+            "  violations:     1 mandatory, 1 advisory",
+            "  warnings:       2",
+            "  charts:         1, not rendered (chart rendering was not requested)",
+            "Result: REJECTED (mandatory policy violations)",
+        ]);
+        assert.ok(lines.indexOf("Resources by type:") > lines.indexOf("Policy violations: 1 mandatory, 1 advisory"), "details come after the violations");
+        assert.strictEqual(lines.filter((l) => l.startsWith("Result:")).length, 1);
+        assert.deepStrictEqual(
+            { ...report.summary, byType: undefined },
+            { environment: "dev", resources: 4, renderedObjects: 0, byType: undefined, policyConfig: "policy/config/environments/dev.json", mandatory: 1, advisory: 1, verdict: "REJECTED" },
+        );
     });
 
     it("writes the report, manifests and Helm values to --out without secrets", () => {

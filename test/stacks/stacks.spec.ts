@@ -63,6 +63,8 @@ function mutatedStack(stack: string, label: string, change: (cfg: Record<string,
 function pastConfigValidation(change: (cfg: Record<string, unknown>) => void): (cfg: Record<string, unknown>) => void {
     return (cfg) => {
         cfg.environment = "dev";
+        // Dev has no cross-region copy by default; keep the production one so only `change` differs.
+        cfg.drRegion = "eu-central-1";
         cfg.nodePools = Object.fromEntries(defaultNodePools("aws", "prod").map(({ role, ...rest }) => [role, rest]));
         change(cfg);
     };
@@ -110,6 +112,16 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             change: pastConfigValidation((c) => (c.endpoint = { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] })),
         },
         {
+            title: "Kubernetes 1.33 in prod (EKS standard support ended 2026-07-29)",
+            rule: "nodes-cluster-enforce-supported-version",
+            change: (c) => (c.kubernetesVersion = "1.33"),
+        },
+        {
+            title: "no cross-region copy of the backup store (drRegion: none)",
+            rule: "data-backup-enforce-cross-region",
+            change: (c) => (c.drRegion = "none"),
+        },
+        {
             title: "unprotected stateful resources",
             rule: "data-stateful-enforce-protection",
             change: pastConfigValidation((c) => (c.protectStateful = false)),
@@ -123,6 +135,15 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             assert.strictEqual(run.code, EXIT.violations, run.stderr);
             const rules = [...new Set(mandatory(run).map((v) => v.policy))];
             assert.deepStrictEqual(rules, [m.rule]);
+        });
+    }
+
+    for (const stack of ["gcp-prod", "azure-prod"]) {
+        it(`rejects ${stack} without its cross-region copy (drRegion: none): exit 1 naming data-backup-enforce-cross-region`, async () => {
+            const file = mutatedStack(stack, "no-dr", (c) => (c.drRegion = "none"));
+            const run = await preview(["--stack", file, "--json", "--policy-config", path.join(ROOT, "policy", "config", `${stack}.json`)]);
+            assert.strictEqual(run.code, EXIT.violations, run.stderr);
+            assert.deepStrictEqual([...new Set(mandatory(run).map((v) => v.policy))], ["data-backup-enforce-cross-region"]);
         });
     }
 
@@ -191,6 +212,14 @@ describe("stacks: the offline preview command", function () {
         assert.strictEqual(run.code, EXIT.usage);
         assert.match(run.stderr, /Invalid configuration for stack "aws-prod-bad" \(\d+ problems?\):/);
         assert.match(run.stderr, /- cloud: found "mars"; allowed: aws, gcp, azure, digitalocean, existing/);
+        assert.strictEqual(run.stdout, "");
+    });
+
+    it("exits 2 for a Kubernetes minor that does not exist (1.99), naming the key", async () => {
+        const file = mutatedStack("aws-prod", "k8s-199", (c) => (c.kubernetesVersion = "1.99"));
+        const run = await preview(["--stack", file]);
+        assert.strictEqual(run.code, EXIT.usage);
+        assert.match(run.stderr, /- kubernetesVersion: found "1.99"; not a Kubernetes minor aws offers, allowed: 1.31, 1.32, 1.33, 1.34, 1.35/);
         assert.strictEqual(run.stdout, "");
     });
 

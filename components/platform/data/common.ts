@@ -59,6 +59,34 @@ export function generatedPassword(name: string, parent: pulumi.Resource): pulumi
     return pulumi.secret(pw.result);
 }
 
+/**
+ * The rotation period `now` falls in, for `RandomPassword.keepers`: periods of `days` days counted
+ * from the Unix epoch, named by their first day (`2026-10-06+90d`). When the period changes, the
+ * keeper changes and `@pulumi/random` replaces the password on that `pulumi up` (and only then:
+ * a preview or up within the period changes nothing). Pure; throws on a non-positive period.
+ */
+export function rotationPeriod(days: number, now: Date): string {
+    if (!Number.isInteger(days) || days < 1) {
+        throw new Error(`rotation period must be a whole number of days >= 1, got ${days}`);
+    }
+    const dayMs = 86_400_000;
+    const index = Math.floor(Math.floor(now.getTime() / dayMs) / days);
+    return `${new Date(index * days * dayMs).toISOString().slice(0, 10)}+${days}d`;
+}
+
+/** Resource type of `@pulumi/random`'s RandomPassword. */
+export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+
+/**
+ * A resource transformation that puts the rotation keeper on every RandomPassword below the
+ * component it is given to (the Platform passes it in its options, so every generated password of
+ * the platform rotates on one schedule without each component knowing about it).
+ */
+export function passwordRotation(days: number, now: Date = new Date()): pulumi.ResourceTransformation {
+    const keeper = rotationPeriod(days, now);
+    return (a) => (a.type === RANDOM_PASSWORD_TYPE ? { props: { ...a.props, keepers: { ...(a.props.keepers ?? {}), rotation: keeper } }, opts: a.opts } : undefined);
+}
+
 /** A Secret whose every value comes from secret Outputs (`stringData`, never plain text). */
 export function secretFrom(
     name: string,

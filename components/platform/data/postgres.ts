@@ -197,6 +197,9 @@ export class Postgres extends pulumi.ComponentResource {
                     // The owner is the Secret's user name, which Kubernetes Secrets make secret: keep it so here too.
                     certificates: { serverTLSSecret: PG_SERVER_TLS_SECRET, serverCASecret: PG_SERVER_TLS_SECRET },
                     bootstrap: { initdb: { database: PG_DATABASE, owner: pulumi.secret(PG_USER), secret: { name: PG_APP_SECRET } } },
+                    // initdb reads the Secret once; the managed role keeps the password in step with it
+                    // afterwards (the Secret carries cnpg.io/reload), so a rotated password applies without a restart.
+                    managed: { roles: [{ name: pulumi.secret(PG_USER), ensure: "present", login: true, passwordSecret: { name: PG_APP_SECRET } }] },
                     storage: { size: gi(size.volumeGi), storageClass: args.target.ssdStorageClass },
                     walStorage: { size: gi(size.walVolumeGi), storageClass: args.target.ssdStorageClass },
                     resources: size.resources,

@@ -11,6 +11,7 @@
  * client conventions name them (`http_requests_total{code}`, `http_request_duration_seconds`).
  */
 import { LAYOUT } from "../layout";
+import { BACKUP_ALERT_GROUP } from "./backupAlerts";
 
 /** One alert: the measured expression, how it compares to the threshold, for how long. */
 export interface AlertSpec {
@@ -45,6 +46,19 @@ export const THRESHOLDS = {
     latencyFor: "5m",
     cacheHitRatio: 0.5,
     cacheFor: "15m",
+    /** Storage I/O latency, seconds per operation (the seed's scale-out trigger: > 10 ms). */
+    ioLatencySeconds: 0.01,
+    ioFor: "10m",
+    /** Network use as a fraction of the node's baseline bandwidth (the seed's trigger: > 70 %). */
+    networkRatio: 0.7,
+    networkFor: "10m",
+    /**
+     * The baseline bandwidth the network ratio divides by, bytes/s. cAdvisor does not know link
+     * speeds, so this is a figure: 1.5625 Gbit/s, the published baseline of m6i.xlarge (AWS
+     * "Amazon EC2 instance network bandwidth"), the smallest production node of any cloud here
+     * (GKE e2-standard-4 and AKS D4s_v5 are rated higher), so the alert fires early, not late.
+     */
+    networkBaselineBytesPerSecond: 195_312_500,
 } as const;
 
 const AGENTS = `namespace=~"${LAYOUT.jamie.namespace}|${LAYOUT.scarlet.namespace}"`;
@@ -92,6 +106,31 @@ export const ALERT_GROUPS: { name: string; rules: AlertSpec[] }[] = [
                 for: THRESHOLDS.resourceFor,
                 severity: "warning",
                 summary: "Pod {{ $labels.namespace }}/{{ $labels.pod }} uses more than 80 % of its memory limit for 5 minutes.",
+            },
+        ],
+    },
+    {
+        name: "platform-scaling-signals",
+        rules: [
+            {
+                alert: "NodeStorageLatencyHigh",
+                // cAdvisor's per-device time and operation counters on the node's root cgroup.
+                measure:
+                    'sum by (node) (rate(container_fs_read_seconds_total{id="/"}[5m]) + rate(container_fs_write_seconds_total{id="/"}[5m])) / sum by (node) (rate(container_fs_reads_total{id="/"}[5m]) + rate(container_fs_writes_total{id="/"}[5m]))',
+                op: ">",
+                threshold: THRESHOLDS.ioLatencySeconds,
+                for: THRESHOLDS.ioFor,
+                severity: "warning",
+                summary: "Node {{ $labels.node }} storage I/O takes more than 10 ms per operation for 10 minutes ({{ $value | humanizeDuration }}).",
+            },
+            {
+                alert: "NodeNetworkHigh",
+                measure: `sum by (node) (rate(container_network_receive_bytes_total{id="/"}[5m]) + rate(container_network_transmit_bytes_total{id="/"}[5m])) / ${THRESHOLDS.networkBaselineBytesPerSecond}`,
+                op: ">",
+                threshold: THRESHOLDS.networkRatio,
+                for: THRESHOLDS.networkFor,
+                severity: "warning",
+                summary: "Node {{ $labels.node }} network above 70 % of its baseline bandwidth for 10 minutes ({{ $value | humanizePercentage }}).",
             },
         ],
     },
@@ -152,6 +191,7 @@ export const ALERT_GROUPS: { name: string; rules: AlertSpec[] }[] = [
             },
         ],
     },
+    BACKUP_ALERT_GROUP,
 ];
 
 /** The PromQL of an alert: its measure compared to its threshold. */

@@ -7,6 +7,7 @@
  * expanded in the config (`-config.expand-env`), so no key is ever a chart value.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AlertingConfig } from "../../../config/types";
 import type { Environment } from "../../../config/types";
 import type { ObjectStoreAccessInfo } from "../data/common";
 import { RESTRICTED_CONTAINER, STATIC_KEYS } from "../data/common";
@@ -112,21 +113,55 @@ export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-config";
 /** Key of `ALERTMANAGER_CONFIG_SECRET` the Prometheus Operator reads (its default for `configSecret`). */
 export const ALERTMANAGER_CONFIG_KEY = "alertmanager.yaml";
 
+/** Alertmanager receiver names the routes use. */
+export const RECEIVERS = { none: "null", critical: "critical", warning: "warning", heartbeat: "heartbeat" } as const;
+
 /**
- * The platform's Alertmanager configuration (Alertmanager's `alertmanager.yaml` as an object): the
- * routing kube-prometheus-stack 88.5.3 ships as its `alertmanager.config` default, which the
- * program now writes into its own Secret instead. Alerts are grouped by namespace and go to the
- * `null` receiver (no paging target is in the stack config); `Watchdog`, the always-firing
- * dead-man's switch of the default rules, is routed there explicitly; critical alerts inhibit
- * warnings and infos of the same alert and namespace, warnings inhibit infos, and `InfoInhibitor`
- * silences infos. Add receivers with `ObservabilityArgs.alertmanagerConfig`.
+ * The platform's Alertmanager configuration (Alertmanager's `alertmanager.yaml` as an object),
+ * written into the program's own Secret (a Pulumi secret). Grouping and inhibition are
+ * kube-prometheus-stack 88.5.3's `alertmanager.config` default: alerts grouped by namespace,
+ * critical inhibits warning/info of the same alert and namespace, warning inhibits info,
+ * `InfoInhibitor` silences infos.
+ *
+ * Routes from `alerting` (stack config):
+ * - `Watchdog` (the default rules' always-firing dead-man's switch) -> `heartbeat`: a webhook to
+ *   `heartbeatUrl` every 5 minutes (the service pages when it stops); `null` without one.
+ * - `severity=critical` -> `critical`: PagerDuty (Events API v2, `routingKey`), Slack and e-mail.
+ * - `severity=warning` and anything else -> `warning`: Slack and e-mail (no paging).
+ * A receiver without any target is `null`-like (Alertmanager accepts an empty receiver); with no
+ * receivers configured every route ends at `null` and the platform warns (prod).
  */
-export function alertmanagerConfig(): Record<string, unknown> {
+export function alertmanagerConfig(alerting: AlertingConfig = {}): Record<string, unknown> {
     const inhibit = (source: string | undefined, target: string, equal: string[]): Record<string, unknown> => ({
         ...(source ? { source_matchers: [source] } : {}),
         target_matchers: [target],
         ...(equal.length > 0 ? { equal } : {}),
     });
+    const slack = alerting.slackWebhookUrl
+        ? [{ api_url: alerting.slackWebhookUrl, ...(alerting.slackChannel ? { channel: alerting.slackChannel } : {}), send_resolved: true, title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" }]
+        : undefined;
+    const email = alerting.emailTo
+        ? [
+              {
+                  to: alerting.emailTo,
+                  from: alerting.emailFrom,
+                  smarthost: alerting.smtpSmarthost,
+                  require_tls: true,
+                  send_resolved: true,
+                  ...(alerting.smtpUsername ? { auth_username: alerting.smtpUsername } : {}),
+                  ...(alerting.smtpPassword ? { auth_password: alerting.smtpPassword } : {}),
+              },
+          ]
+        : undefined;
+    const pagerduty = alerting.pagerDutyRoutingKey ? [{ routing_key: alerting.pagerDutyRoutingKey, send_resolved: true, severity: "critical" }] : undefined;
+    const receiver = (name: string, parts: Record<string, unknown[] | undefined>): Record<string, unknown> =>
+        Object.fromEntries([["name", name], ...Object.entries(parts).filter(([, v]) => v !== undefined)]);
+    const receivers = [
+        { name: RECEIVERS.none },
+        receiver(RECEIVERS.critical, { pagerduty_configs: pagerduty, slack_configs: slack, email_configs: email }),
+        receiver(RECEIVERS.warning, { slack_configs: slack, email_configs: email }),
+        receiver(RECEIVERS.heartbeat, { webhook_configs: alerting.heartbeatUrl ? [{ url: alerting.heartbeatUrl, send_resolved: false }] : undefined }),
+    ];
     return {
         global: { resolve_timeout: "5m" },
         inhibit_rules: [
@@ -140,10 +175,16 @@ export function alertmanagerConfig(): Record<string, unknown> {
             group_wait: "30s",
             group_interval: "5m",
             repeat_interval: "12h",
-            receiver: "null",
-            routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+            // Nothing configured: the default route ends at null, as the chart's default did.
+            receiver: alerting.slackWebhookUrl || alerting.emailTo || alerting.pagerDutyRoutingKey ? RECEIVERS.warning : RECEIVERS.none,
+            routes: [
+                { receiver: RECEIVERS.heartbeat, matchers: ['alertname = "Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
+                { receiver: RECEIVERS.none, matchers: ['alertname = "InfoInhibitor"'] },
+                { receiver: RECEIVERS.critical, matchers: ['severity = "critical"'], repeat_interval: "1h" },
+                { receiver: RECEIVERS.warning, matchers: ['severity = "warning"'] },
+            ],
         },
-        receivers: [{ name: "null" }],
+        receivers,
         templates: ["/etc/alertmanager/config/*.tmpl"],
     };
 }
@@ -287,11 +328,34 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
         // kube-state-metrics keeps every watched object's metrics in memory (chart default: no resources).
         "kube-state-metrics": {
             resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+            // MongoDB backups' completion times as metrics (PBM exports none): the MongoBackupTooOld alert.
+            customResourceState: { enabled: true, config: PSMDB_BACKUP_METRICS },
+            rbac: { extraRules: [{ apiGroups: ["psmdb.percona.com"], resources: ["perconaservermongodbbackups"], verbs: ["list", "watch"] }] },
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
     };
 }
+
+/**
+ * kube-state-metrics custom-resource configuration (its `CustomResourceStateMetrics` format): one
+ * gauge per `PerconaServerMongoDBBackup`, `kube_customresource_mongodb_backup_completed_timestamp`,
+ * the backup's `status.completed` (RFC 3339, which kube-state-metrics turns into Unix seconds), set
+ * only once PBM reports the backup complete. Read by observability/backupAlerts.ts.
+ */
+export const PSMDB_BACKUP_METRICS = {
+    kind: "CustomResourceStateMetrics",
+    spec: {
+        resources: [
+            {
+                groupVersionKind: { group: "psmdb.percona.com", version: "v1", kind: "PerconaServerMongoDBBackup" },
+                metricNamePrefix: "kube_customresource_mongodb_backup",
+                labelsFromPath: { name: ["metadata", "name"], namespace: ["metadata", "namespace"], cluster: ["spec", "clusterName"] },
+                metrics: [{ name: "completed_timestamp", help: "When the backup completed (Unix seconds).", each: { type: "Gauge", gauge: { path: ["status", "completed"] } } }],
+            },
+        ],
+    },
+};
 
 /** An S3-compatible store's endpoint as `host:port` (Loki's and Tempo's S3 clients take no scheme) and whether it is plain HTTP. */
 function s3CompatibleEndpoint(endpoint: pulumi.Input<string> | undefined): { host: pulumi.Output<string>; insecure: pulumi.Output<boolean> } {

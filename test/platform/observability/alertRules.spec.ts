@@ -55,6 +55,18 @@ describe("platform observability: alert rules (the seed's thresholds)", function
         assert.strictEqual(r.for, "1m");
     });
 
+    it("storage I/O latency above 10 ms per operation for 10 minutes (cAdvisor device time over operations)", () => {
+        const r = rule("NodeStorageLatencyHigh");
+        assert.match(r.expr, /container_fs_read_seconds_total\{id="\/"\}.*container_fs_writes_total\{id="\/"\}.*\) > 0\.01$/);
+        assert.strictEqual(r.for, "10m");
+    });
+
+    it("network above 70 % of the node's baseline bandwidth for 10 minutes", () => {
+        const r = rule("NodeNetworkHigh");
+        assert.match(r.expr, /container_network_receive_bytes_total.*container_network_transmit_bytes_total.*\) \/ 195312500 > 0\.7$/);
+        assert.strictEqual(r.for, "10m");
+    });
+
     it("p99 latency above 1 second", () => {
         const r = rule("AgentLatencyP99High");
         assert.strictEqual(r.expr, 'histogram_quantile(0.99, sum by (namespace, le) (rate(http_request_duration_seconds_bucket{namespace=~"jamie|scarlet"}[5m]))) > 1');
@@ -86,12 +98,17 @@ describe("platform observability: alert rules (the seed's thresholds)", function
             latencyFor: "5m",
             cacheHitRatio: 0.5,
             cacheFor: "15m",
+            ioLatencySeconds: 0.01,
+            ioFor: "10m",
+            networkRatio: 0.7,
+            networkFor: "10m",
+            networkBaselineBytesPerSecond: 195_312_500,
         });
     });
 
     it("gives every rule a severity, the platform label and a summary", () => {
         const rules = prometheusRuleSpec().groups.flatMap((g) => g.rules) as ReturnType<typeof rule>[];
-        assert.strictEqual(rules.length, 9);
+        assert.strictEqual(rules.length, 16);
         for (const r of rules) {
             assert.ok(["warning", "critical"].includes(r.labels.severity), r.alert);
             assert.strictEqual(r.labels.platform, "agent-platform");

@@ -247,11 +247,18 @@ describe("platform observability", function () {
             "NodeMemoryHigh",
             "PodCpuHigh",
             "PodMemoryHigh",
+            "NodeStorageLatencyHigh",
+            "NodeNetworkHigh",
             "AgentErrorRateHigh",
             "AgentHealthDegraded",
             "AgentLatencyP99High",
             "RedisReplicationLagHigh",
             "RedisCacheHitRatioLow",
+            "PostgresBaseBackupTooOld",
+            "PostgresWalArchiveTooOld",
+            "PostgresWalArchiveFailing",
+            "MongoBackupTooOld",
+            "ConfigurationBackupTooOld",
         ]);
         assert.ok(rule.opts.dependsOn.includes(one(prod.run, T.chart, "t-obs-stack").urn));
     });

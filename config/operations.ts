@@ -1,0 +1,239 @@
+/**
+ * Operations settings of a stack (issue 14): where the backup store's cross-region copy lives
+ * (`drRegion`), who hears the alerts (`alerting`) and how often generated passwords rotate
+ * (`passwordRotationDays`). Pure: `parseOperations` judges the raw values with the shared Reader
+ * and records every problem, naming the key.
+ */
+import type { Reader } from "./reader";
+import type { AlertingConfig, Cloud, Environment } from "./types";
+
+/** The value of `drRegion` that switches the cross-region copy off (rejected in prod by the pack). */
+export const DR_OFF = "none";
+
+/**
+ * Default DR region per primary region, used in prod when `drRegion` is not set.
+ * - AWS has no official region pairs: each default is the nearest region in the same partition and
+ *   jurisdiction (EU stays in the EU, US in the US) with S3 Cross-Region Replication.
+ * - GCP: the second region of a configurable dual-region bucket, in the same continent as the first
+ *   (cloud.google.com/storage/docs/locations#configurable).
+ * - Azure: Azure's own region pairs ("Azure cross-region replication pairings", learn.microsoft.com,
+ *   checked 2026-11); geo-zone-redundant storage (GZRS) always replicates to the pair, so on Azure
+ *   `drRegion` may only name the pair.
+ */
+export const DR_PAIRS: Record<"aws" | "gcp" | "azure", Record<string, string>> = {
+    aws: {
+        "eu-west-1": "eu-central-1",
+        "eu-central-1": "eu-west-1",
+        "eu-west-2": "eu-west-1",
+        "eu-west-3": "eu-central-1",
+        "eu-north-1": "eu-central-1",
+        "eu-south-1": "eu-central-1",
+        "us-east-1": "us-west-2",
+        "us-east-2": "us-west-2",
+        "us-west-1": "us-east-2",
+        "us-west-2": "us-east-1",
+        "ca-central-1": "ca-west-1",
+        "ap-southeast-1": "ap-southeast-2",
+        "ap-southeast-2": "ap-southeast-1",
+        "ap-northeast-1": "ap-northeast-3",
+        "ap-south-1": "ap-south-2",
+    },
+    gcp: {
+        "europe-west1": "europe-west4",
+        "europe-west4": "europe-west1",
+        "europe-west3": "europe-west4",
+        "europe-west2": "europe-west1",
+        "europe-north1": "europe-west4",
+        "us-central1": "us-east1",
+        "us-east1": "us-central1",
+        "us-east4": "us-central1",
+        "us-west1": "us-central1",
+        "asia-northeast1": "asia-northeast2",
+        "asia-southeast1": "asia-east1",
+    },
+    azure: {
+        westeurope: "northeurope",
+        northeurope: "westeurope",
+        uksouth: "ukwest",
+        ukwest: "uksouth",
+        francecentral: "francesouth",
+        germanywestcentral: "germanynorth",
+        swedencentral: "swedensouth",
+        switzerlandnorth: "switzerlandwest",
+        norwayeast: "norwaywest",
+        eastus: "westus",
+        westus: "eastus",
+        eastus2: "centralus",
+        centralus: "eastus2",
+        westus2: "westcentralus",
+        westus3: "eastus",
+        northcentralus: "southcentralus",
+        southcentralus: "northcentralus",
+        canadacentral: "canadaeast",
+        japaneast: "japanwest",
+        australiaeast: "australiasoutheast",
+        southeastasia: "eastasia",
+        centralindia: "southindia",
+        koreacentral: "koreasouth",
+    },
+};
+
+/**
+ * The GCS multi-region a configurable dual-region belongs to (`EU`, `US`, `ASIA`), from a region
+ * name; undefined for regions outside the three continents that offer configurable dual-regions.
+ */
+export function gcsMultiRegion(region: string): "EU" | "US" | "ASIA" | undefined {
+    if (region.startsWith("europe-")) {
+        return "EU";
+    }
+    if (region.startsWith("us-")) {
+        return "US";
+    }
+    if (region.startsWith("asia-")) {
+        return "ASIA";
+    }
+    return undefined;
+}
+
+/** Default password rotation period in days (NIST SP 800-63B does not require periodic rotation; 90 days is the seed's figure). */
+export const DEFAULT_PASSWORD_ROTATION_DAYS = 90;
+
+/** Keys of the `alerting` section. */
+export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword", "heartbeatUrl"] as const;
+/** Keys of `alerting` that hold credentials: plaintext values are refused. */
+export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "smtpPassword", "heartbeatUrl"] as const;
+
+const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+$/;
+const PAGERDUTY_KEY = /^[A-Za-z0-9]{32}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const SLACK_CHANNEL = /^#[a-z0-9_-]{1,80}$/;
+
+/**
+ * What the offline preview puts in place of an encrypted value it cannot decrypt
+ * (preview/stackFile.ts `OFFLINE_SECRET_PLACEHOLDER`; a test keeps the two equal): accepted
+ * wherever a secret's shape is checked, so a stack with real `secure:` receivers previews offline.
+ */
+export const OFFLINE_SECRET = "offline-preview-placeholder";
+
+/** The validated operations settings. */
+export interface OperationsConfig {
+    drRegion?: string;
+    alerting: AlertingConfig;
+    passwordRotationDays: number;
+}
+
+/**
+ * Validates `drRegion`, `alerting` and `passwordRotationDays`. `drRegion` defaults to the pair of
+ * `region` in prod (DR_PAIRS) and to off in dev; `none` switches it off.
+ */
+export function parseOperations(
+    r: Reader,
+    raw: { drRegion?: unknown; alerting?: unknown; passwordRotationDays?: unknown },
+    ctx: { cloud: Cloud | undefined; environment: Environment | undefined; region: string; regionPattern?: RegExp },
+): OperationsConfig {
+    return {
+        drRegion: parseDrRegion(r, raw.drRegion, ctx),
+        alerting: parseAlerting(r, raw.alerting),
+        // The CLI hands top-level numbers over as text ("90").
+        passwordRotationDays:
+            r.integer("passwordRotationDays", typeof raw.passwordRotationDays === "string" && /^\d{1,6}$/.test(raw.passwordRotationDays) ? Number(raw.passwordRotationDays) : raw.passwordRotationDays, 1, 3650) ??
+            DEFAULT_PASSWORD_ROTATION_DAYS,
+    };
+}
+
+function parseDrRegion(r: Reader, value: unknown, ctx: { cloud: Cloud | undefined; environment: Environment | undefined; region: string; regionPattern?: RegExp }): string | undefined {
+    const { cloud, region } = ctx;
+    const prod = ctx.environment === "prod";
+    if (cloud === undefined) {
+        return undefined;
+    }
+    if (cloud === "existing" || cloud === "digitalocean") {
+        if (value !== undefined && value !== DR_OFF) {
+            const why =
+                cloud === "existing"
+                    ? "an existing cluster's object store is not managed here: replicate it with the store's own tool"
+                    : "DigitalOcean Spaces has no cross-region replication (docs/clouds.md)";
+            r.fail("drRegion", `found ${r.show("drRegion", value)}; not supported with cloud ${cloud} (${why}), remove it or set "${DR_OFF}"`);
+        }
+        return undefined;
+    }
+    const pairs = DR_PAIRS[cloud];
+    if (value === undefined) {
+        if (!prod) {
+            return undefined;
+        }
+        const pair = pairs[region];
+        if (pair === undefined && region) {
+            r.fail("drRegion", `missing; production stacks copy backups to a second region and ${cloud} region ${region} has no default pair here, set drRegion to a ${cloud} region (or "${DR_OFF}", which the policy pack rejects in prod)`);
+        }
+        return pair;
+    }
+    const v = r.string("drRegion", value, { maxLength: 64 });
+    if (v === undefined || v === DR_OFF) {
+        return undefined;
+    }
+    if (ctx.regionPattern && !ctx.regionPattern.test(v)) {
+        r.fail("drRegion", `found ${r.show("drRegion", v)}; must be a ${cloud} region name or "${DR_OFF}"`);
+        return undefined;
+    }
+    if (v === region) {
+        r.fail("drRegion", `found ${r.show("drRegion", v)}, the cluster's own region; a disaster-recovery copy must be in another region`);
+        return undefined;
+    }
+    if (cloud === "azure" && pairs[region] !== v) {
+        r.fail("drRegion", `found ${r.show("drRegion", v)}; on Azure the copy is geo-zone-redundant storage, which replicates only to the region's pair${pairs[region] ? ` (${region}: ${pairs[region]})` : ` and ${region} has none in the table`}, allowed: ${pairs[region] ?? "(none)"} or "${DR_OFF}"`);
+        return undefined;
+    }
+    if (cloud === "gcp" && (gcsMultiRegion(v) === undefined || gcsMultiRegion(v) !== gcsMultiRegion(region))) {
+        r.fail("drRegion", `found ${r.show("drRegion", v)}; a configurable dual-region bucket needs both regions in one of the EU, US or ASIA multi-regions, with ${region}${gcsMultiRegion(region) ? ` (${gcsMultiRegion(region)})` : ""}`);
+        return undefined;
+    }
+    return v;
+}
+
+function parseAlerting(r: Reader, value: unknown): AlertingConfig {
+    const o = r.object("alerting", value) ?? {};
+    r.noUnknownKeys("alerting", o, ALERTING_KEYS);
+    const key = (k: string): string => `alerting.${k}`;
+    for (const k of ALERTING_SECRET_KEYS) {
+        if (o[k] !== undefined && !r.isSecret(key(k))) {
+            r.fail(key(k), `found a plain value; it is a credential, set it with \`pulumi config set --secret --path ${key(k)} <value>\``);
+        }
+    }
+    const secretString = (k: (typeof ALERTING_SECRET_KEYS)[number], pattern: RegExp, describe: string): string | undefined =>
+        o[k] === undefined || !r.isSecret(key(k)) ? undefined : o[k] === OFFLINE_SECRET ? OFFLINE_SECRET : r.string(key(k), o[k], { secret: true, pattern, describe });
+    const out: AlertingConfig = {
+        slackWebhookUrl: secretString("slackWebhookUrl", SLACK_WEBHOOK, "a Slack incoming-webhook URL (https://hooks.slack.com/services/...)"),
+        slackChannel: r.string(key("slackChannel"), o.slackChannel, { pattern: SLACK_CHANNEL, describe: "a Slack channel such as #platform-alerts" }),
+        pagerDutyRoutingKey: secretString("pagerDutyRoutingKey", PAGERDUTY_KEY, "a PagerDuty Events API v2 integration (routing) key: 32 letters and digits"),
+        emailTo: r.string(key("emailTo"), o.emailTo, { pattern: EMAIL, describe: "an e-mail address" }),
+        emailFrom: r.string(key("emailFrom"), o.emailFrom, { pattern: EMAIL, describe: "an e-mail address" }),
+        smtpSmarthost: r.string(key("smtpSmarthost"), o.smtpSmarthost, { pattern: SMARTHOST, describe: "host:port of an SMTP relay such as smtp.example.com:587" }),
+        smtpUsername: r.string(key("smtpUsername"), o.smtpUsername, { maxLength: 256 }),
+        smtpPassword: secretString("smtpPassword", /^.+$/s, "a password"),
+        heartbeatUrl: secretString("heartbeatUrl", /^https:\/\/\S+$/, "an https:// URL of a dead-man's-switch service (healthchecks.io, Dead Man's Snitch, a PagerDuty or Opsgenie heartbeat)"),
+    };
+    if (out.emailTo !== undefined) {
+        for (const k of ["emailFrom", "smtpSmarthost"] as const) {
+            if (o[k] === undefined) {
+                r.fail(key(k), `missing; e-mail alerts (alerting.emailTo) need alerting.emailFrom and alerting.smtpSmarthost`);
+            }
+        }
+    } else {
+        for (const k of ["emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword"] as const) {
+            if (o[k] !== undefined) {
+                r.fail(key(k), "found, but alerting.emailTo is not set; set emailTo or remove it");
+            }
+        }
+    }
+    if (out.slackChannel !== undefined && o.slackWebhookUrl === undefined) {
+        r.fail(key("slackChannel"), "found, but alerting.slackWebhookUrl is not set; set the webhook (secret) or remove it");
+    }
+    return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as AlertingConfig;
+}
+
+/** Whether the alerting settings name at least one receiver (Slack, PagerDuty or e-mail). */
+export function hasReceiver(a: AlertingConfig): boolean {
+    return a.slackWebhookUrl !== undefined || a.pagerDutyRoutingKey !== undefined || a.emailTo !== undefined;
+}
