@@ -3,12 +3,14 @@
  *
  * Validator: kubeconform, built with `go install` from the Go module proxy. Schemas: generated here, never
  * downloaded at run time, from sources that come from the Go module proxy too:
- * - Kubernetes: api/openapi-spec/swagger.json of k8s.io/kubernetes at a patch of the pinned 1.35 minor (v1.35.4, the one the Go module proxy serves);
+ * - Kubernetes: api/openapi-spec/swagger.json of k8s.io/kubernetes at the pinned 1.35 patch;
  * - CRDs: cert-manager (deploy/crds), Gateway API (config/crd/standard and experimental) and Prometheus Operator
- *   (example/prometheus-operator-crd), each at the version closest to the chart the platform pins.
+ *   (example/prometheus-operator-crd), each at the version closest to the chart the platform pins;
+ * - and every CustomResourceDefinition found among the manifests themselves (the CRDs the rendered charts carry,
+ *   at exactly the charts' versions), written per run next to the manifests' own schemas.
  * Generated schemas are strict: objects reject unknown fields (except where Kubernetes preserves them) and
  * types follow the API (int-or-string, quantities, nullable). An object whose kind has no schema fails the run,
- * except kinds of the operators whose charts are off in the offline run; those are listed as not validated.
+ * except kinds of the operators whose charts (and so CRDs) are off in the run; those are listed as not validated.
  *
  * `node -r ts-node/register/transpile-only scripts/validate-manifests.ts <dir>` validates a directory;
  * scripts/e2e.ts calls validateManifests().
@@ -26,7 +28,8 @@ const TOOLS = path.join(ROOT, ".cache", "tools");
 /** Pinned sources. Versions and why: docs/engine.md. */
 export const SOURCES = {
     kubeconform: { module: "github.com/yannh/kubeconform", version: "v0.7.0" },
-    kubernetes: { module: "k8s.io/kubernetes", version: "v1.35.4", spec: "api/openapi-spec/swagger.json" },
+    // The Kubernetes minor the platform pins (1.35); the newest 1.35 patch the module proxy serves.
+    kubernetes: { module: "k8s.io/kubernetes", version: "v1.35.8", spec: "api/openapi-spec/swagger.json" },
     crds: [
         { name: "cert-manager", module: "github.com/cert-manager/cert-manager", version: "v1.21.1", dirs: ["deploy/crds"] },
         { name: "Gateway API", module: "sigs.k8s.io/gateway-api", version: "v1.4.0", dirs: ["config/crd/standard", "config/crd/experimental"] },
@@ -148,6 +151,21 @@ function kubernetesSchemas(outDir: string): number {
     return count;
 }
 
+/** Writes the schemas of the CRD documents given; returns "<group>/<version> <Kind>" per schema written. */
+function schemasOfCrds(outDir: string, docs: Json[]): string[] {
+    const written: string[] = [];
+    for (const crd of docs) {
+        const spec = crd.spec as { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Json } }> };
+        for (const v of spec.versions ?? []) {
+            if (v.schema?.openAPIV3Schema) {
+                writeSchema(outDir, spec.group, v.name, spec.names.kind, toJsonSchema(v.schema.openAPIV3Schema, null));
+                written.push(`${spec.group}/${v.name} ${spec.names.kind}`);
+            }
+        }
+    }
+    return written;
+}
+
 function crdSchemas(outDir: string): string[] {
     const written: string[] = [];
     for (const src of SOURCES.crds) {
@@ -198,6 +216,7 @@ export function schemaDir(): string {
 }
 
 interface Obj {
+    doc: Json;
     file: string;
     apiVersion: string;
     kind: string;
@@ -216,7 +235,7 @@ function readObjects(manifestDir: string): Obj[] {
                     const o = doc.toJSON() as Json | null;
                     if (o) {
                         const meta = (o.metadata ?? {}) as Json;
-                        objs.push({ file: p, apiVersion: String(o.apiVersion), kind: String(o.kind), name: `${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}` });
+                        objs.push({ doc: o, file: p, apiVersion: String(o.apiVersion), kind: String(o.kind), name: `${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}` });
                     }
                 }
             }
@@ -243,16 +262,23 @@ export function validateManifests(manifestDir: string): ValidationReport {
         return { ok: false, summary: `no object in ${manifestDir}`, log: "", validated: 0, notValidated: [] };
     }
     const schemas = schemaDir();
+    // The CRDs among the manifests (charts carry their own): their schemas validate their custom resources.
+    const rendered = objects.filter((o) => o.kind === "CustomResourceDefinition" && o.apiVersion.startsWith("apiextensions.k8s.io/")).map((o) => o.doc);
+    const renderedDir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconform-rendered-crds-"));
+    const renderedKinds = schemasOfCrds(renderedDir, rendered);
+    const renderedGroups = new Set(renderedKinds.map((k) => k.split("/")[0]));
     const group = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
-    const skipped = objects.filter((o) => UNVALIDATED_GROUPS.includes(group(o.apiVersion)));
+    const skipped = objects.filter((o) => UNVALIDATED_GROUPS.includes(group(o.apiVersion)) && !renderedGroups.has(group(o.apiVersion)));
     const skipKinds = [...new Set(skipped.map((o) => `${o.apiVersion}/${o.kind}`))].sort();
     const args = [
         "-strict", "-summary", "-output", "json", "-kubernetes-version", SOURCES.kubernetes.version.replace(/^v/, ""),
         "-schema-location", `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
+        "-schema-location", `${renderedDir}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
         ...(skipKinds.length > 0 ? ["-skip", skipKinds.join(",")] : []),
         manifestDir,
     ];
     const res = spawnSync(kubeconformBinary(), args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    fs.rmSync(renderedDir, { recursive: true, force: true });
     const out = JSON.parse(res.stdout || "{}") as {
         resources?: Array<{ filename: string; kind: string; name: string; version: string; status: string; msg: string }>;
         summary?: { valid: number; invalid: number; errors: number; skipped: number };
@@ -265,7 +291,8 @@ export function validateManifests(manifestDir: string): ValidationReport {
     const kinds = [...new Set(objects.filter((o) => !skipped.includes(o)).map((o) => o.kind))].sort();
     const summary = `${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files; ${s.valid} valid, ${s.invalid} invalid, ${s.errors} errors ` +
         `against Kubernetes ${SOURCES.kubernetes.version} + ${SOURCES.crds.map((c) => `${c.name} ${c.version}`).join(", ")} schemas` +
-        `${notValidated.length > 0 ? `; not validated (operator CRDs off offline): ${notValidated.join(", ")}` : ""}` +
+        `${renderedKinds.length > 0 ? ` + ${renderedKinds.length} CRD versions rendered with the charts` : ""}` +
+        `${notValidated.length > 0 ? `; not validated (no CRD: operator charts off): ${notValidated.join(", ")}` : ""}` +
         `${lines.length > 0 ? `\n${lines.slice(0, 30).map((l) => `    ${l}`).join("\n")}` : ""}`;
     const log = [`kubeconform ${args.join(" ")}`, `exit ${res.status}`, `kinds validated: ${kinds.join(", ")}`, ...lines, res.stderr].join("\n");
     return { ok, summary, log, validated: s.valid, notValidated };

@@ -64,6 +64,13 @@ export interface AgentsArgs {
      * @default {}
      */
     serviceMonitorLabels?: Record<string, string>;
+    /**
+     * What installs the ServiceMonitor CRD (the observability component): Jamie's and Scarlet's charts wait for it,
+     * so the provider can tell the kind's scope and the API server knows it when they render (found by the e2e
+     * against a real API server: "failed to determine if the following GVK is namespaced").
+     * @default []
+     */
+    serviceMonitorReady?: pulumi.Resource[];
     /** Conversation history retention, days (Jamie). */
     conversationDays: number;
     /**
@@ -269,7 +276,7 @@ export class Agents extends pulumi.ComponentResource {
                     ...overrides.jamie,
                 },
             },
-            { parent: this, dependsOn: [...ns.jamie.children, jamieSecret, ...(jamieCert ? [jamieCert] : [])] },
+            { parent: this, dependsOn: [...ns.jamie.children, jamieSecret, ...(jamieCert ? [jamieCert] : []), ...(args.serviceMonitorReady ?? [])] },
         )!;
         this.scarlet = installChart(
             {
@@ -290,7 +297,7 @@ export class Agents extends pulumi.ComponentResource {
                     ...overrides.scarlet,
                 },
             },
-            { parent: this, dependsOn: [...ns.scarlet.children, scarletSecret] },
+            { parent: this, dependsOn: [...ns.scarlet.children, scarletSecret, ...(args.serviceMonitorReady ?? [])] },
         )!;
         this.jamiePortal = { serviceName: "jamie", port: LAYOUT.jamie.ports.portal };
 

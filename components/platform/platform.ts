@@ -208,6 +208,7 @@ export class Platform extends pulumi.ComponentResource {
                 // ServiceMonitor needs the Prometheus Operator CRDs from the observability charts.
                 serviceMonitor: third,
                 serviceMonitorLabels: this.observability.monitorLabels,
+                serviceMonitorReady: third ? [this.observability] : [],
                 conversationDays: args.retention.conversationDays,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 issuerReady: this.certManager.ready,

@@ -22,13 +22,12 @@ export interface Mutation {
     edits(project: string): Edit[];
 }
 
-/** Program file added to the copy and imported from its index.ts. */
-const MUTATION_FILE = "e2e-mutation.ts";
-
-function addToProgram(source: string): Edit[] {
+/** Adds a program file `e2e-mutation-<id>.ts` to the copy, imported from its index.ts (one per mutation, so they combine). */
+function addToProgram(id: string, source: string): Edit[] {
+    const file = `e2e-mutation-${id}.ts`;
     return [
-        { file: MUTATION_FILE, what: `write ${MUTATION_FILE}`, apply: () => source },
-        { file: "index.ts", what: `import ./${MUTATION_FILE.replace(/\.ts$/, "")} from index.ts`, apply: (before) => `${before}\nimport "./e2e-mutation";\n` },
+        { file, what: `write ${file}`, apply: () => source.split("e2e-mutation").join(`e2e-mutation-${id}`) },
+        { file: "index.ts", what: `import ./${file.replace(/\.ts$/, "")} from index.ts`, apply: (before) => `${before}\nimport "./${file.replace(/\.ts$/, "")}";\n` },
     ];
 }
 
@@ -47,7 +46,7 @@ export const MUTATIONS: Mutation[] = [
         id: "plaintext-secret",
         rule: "secrets-kubernetes-disallow-plaintext",
         description: "a Kubernetes Secret holding a literal token, outside the allow-list",
-        edits: () => addToProgram(`${PROVIDER}
+        edits: () => addToProgram("plaintext-secret", `${PROVIDER}
 import { Secret } from "@pulumi/kubernetes/core/v1";
 new Secret("e2e-leaked-token", {
     metadata: { name: "e2e-leaked-token", namespace: "jamie" },
@@ -69,7 +68,7 @@ new Secret("e2e-leaked-token", {
         id: "gateway-without-tls",
         rule: "tls-ingress-enforce-host-coverage",
         description: "a Gateway listener serving plain HTTP on a public hostname",
-        edits: () => addToProgram(`${PROVIDER}
+        edits: () => addToProgram("gateway-without-tls", `${PROVIDER}
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 new CustomResource("e2e-plain-gateway", {
     apiVersion: "gateway.networking.k8s.io/v1",
