@@ -39,6 +39,8 @@ export const MONGO_IMAGES = {
     mongod: "percona/percona-server-mongodb:8.0.19-7",
     backup: "percona/percona-backup-mongodb:2.12.0",
     exporter: "percona/mongodb_exporter:0.44.0",
+    /** PMM client: off, but the operator's CRD (1.22.0) requires `spec.pmm.image` even then. */
+    pmm: "percona/pmm-client:3.4.1",
 };
 /** CR version the operator chart (1.22.0) understands. */
 export const MONGO_CR_VERSION = "1.22.0";
@@ -218,7 +220,8 @@ export class MongoDb extends pulumi.ComponentResource {
                       },
                   ],
               }
-            : { enabled: false };
+            : // The CRD requires the image even when backups are off (found by the e2e against a real API server).
+              { enabled: false, image: MONGO_IMAGES.backup };
         const exporterUri = `mongodb://127.0.0.1:${LAYOUT.mongodb.ports.mongodb}/admin?tls=true&tlsCAFile=/etc/mongodb-ssl/ca.crt&tlsAllowInvalidHostnames=true`;
         new CustomResource(
             `${name}-replica-set`,
@@ -306,7 +309,7 @@ export class MongoDb extends pulumi.ComponentResource {
                     ...(size.members < 3 ? { unsafeFlags: { replsetSize: true } } : {}),
                     // Alloy collects pod logs through the API server; the operator's fluent-bit sidecar would run outside the restricted profile.
                     logcollector: { enabled: false },
-                    pmm: { enabled: false },
+                    pmm: { enabled: false, image: MONGO_IMAGES.pmm },
                     backup,
                 },
             },
