@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { MONGO_APP_SECRET, MONGO_SERVICE_ACCOUNT, MONGO_STORAGE, MONGO_SYSTEM_SECRET } from "../../../components/platform/data/mongodb";
+import { MONGO_APP_SECRET, MONGO_IMAGES, MONGO_SERVICE_ACCOUNT, MONGO_STORAGE, MONGO_SYSTEM_SECRET } from "../../../components/platform/data/mongodb";
 import { at, ofType, one } from "../helpers";
 import { DataRun, runData, STATIC_SECRET_KEY, T } from "./fixtures";
 
@@ -179,7 +179,9 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
 
     it("disables backups without an object store, with a warning", async () => {
         const r = await runData({ store: "none" });
-        assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.backup, { enabled: false });
+        // The operator's CRD requires the images even when backups and PMM are off.
+        assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.backup, { enabled: false, image: MONGO_IMAGES.backup });
+        assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.pmm, { enabled: false, image: MONGO_IMAGES.pmm });
         assert.ok(r.data.warnings.includes("no object store on this cluster: MongoDB backups disabled (give the cluster an object store to enable them)"), r.data.warnings.join("\n"));
     });
 });
