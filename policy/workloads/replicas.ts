@@ -11,9 +11,10 @@
  * - singletons by design: a second replica would be wrong (duplicate reconciles or series, a
  *   ReadWriteOnce volume), and the workload is out of the request path (`singletons`, at 1).
  */
+import { hpaFloors } from "../lib/podDemand";
 import { findExemption, reasonedExemptionSchema, type ReasonedExemption } from "../lib/exemptions";
 import { stackRule } from "../lib/rule";
-import { at, k8sId, label, msg, num, obj, peek, show, UNKNOWN } from "../lib/util";
+import { at, k8sId, label, msg, peek, show, UNKNOWN } from "../lib/util";
 
 interface Config {
     minReplicas: number;
@@ -60,24 +61,6 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
 ];
 
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
-const HPA_TYPES = ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"];
-
-/** `namespace/Kind/name` -> the smallest minReplicas of the HPAs that target it (HPA default 1). */
-function hpaFloors(resources: { type: string; props: Record<string, unknown> }[]): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const h of resources.filter((x) => HPA_TYPES.includes(x.type))) {
-        const seen = peek(() => {
-            const id = k8sId(h.props);
-            const ref = obj(at(h.props, "spec.scaleTargetRef"));
-            return ref ? { key: `${id.namespace}/${String(ref.kind)}/${String(ref.name)}`, min: num(at(h.props, "spec.minReplicas")) ?? 1 } : undefined;
-        });
-        if (seen !== UNKNOWN && seen) {
-            out.set(seen.key, Math.min(out.get(seen.key) ?? Infinity, seen.min));
-        }
-    }
-    return out;
-}
-
 export const workloadsDeploymentEnforceMinimumReplicas = stackRule<Config>({
     name: "workloads-deployment-enforce-minimum-replicas",
     description:
