@@ -40,7 +40,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ControlPlane, startControlPlane } from "./controlplane/controlplane";
-import { Kube } from "./controlplane/kube";
+import { collectionPath, Kube } from "./controlplane/kube";
 import { bootstrapObjects, runNegativeControls } from "../test/e2e/negative-controls";
 import { MUTATIONS, Mutation } from "../test/e2e/mutations";
 import { validateManifests } from "./validate-manifests";
@@ -515,6 +515,15 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
 
     // Destroy: every object the stack created must be gone, but what it retains by design.
     started = Date.now();
+    // Operators cannot run here (no nodes), so a finalizer an operator owns (the PerconaServerMongoDB's
+    // `percona.com/delete-psmdb-pods-in-order`) would never be removed and the delete would wait forever. On a real
+    // cluster the operator removes it; here the run removes it, as the operator would, and says so (docs/engine.md).
+    if (resources.length > 0) {
+        const released = await releaseOperatorFinalizers(kube, resources);
+        if (released.length > 0) {
+            log(`${label}: released operator-owned finalizers the absent operators would remove: ${released.join(", ")}`);
+        }
+    }
     const protectedCount = resources.filter((r) => r.protect).length;
     if (protectedCount > 0) {
         pulumi(ctx, `${label}-unprotect`, ["state", "unprotect", "--all", "--yes", "--stack", stack]);
@@ -570,6 +579,38 @@ function pluralOf(kind: string): string {
 function collection(apiVersion: string, plural: string, namespace?: string): string {
     const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     return `${base}${namespace ? `/namespaces/${namespace}` : ""}/${plural}`;
+}
+
+/**
+ * Removes the finalizers of the stack's custom resources (operators' finalizers: the operators cannot run without
+ * nodes). Returns `Kind namespace/name` of each object released.
+ */
+async function releaseOperatorFinalizers(kube: Kube, resources: StateResource[]): Promise<string[]> {
+    const crds = await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+    const plural = new Map(crds.map((c) => {
+        const spec = c.spec as { group: string; names: { kind: string; plural: string } };
+        return [`${spec.group}/${spec.names.kind}`, spec.names.plural] as const;
+    }));
+    const released: string[] = [];
+    for (const { r } of stateObjects(resources)) {
+        const apiVersion = String(r.outputs?.apiVersion ?? "");
+        const kind = String(r.outputs?.kind ?? "");
+        const p = plural.get(`${apiVersion.split("/")[0]}/${kind}`);
+        const meta = r.outputs?.metadata as { name: string; namespace?: string } | undefined;
+        if (!p || !meta) {
+            continue;
+        }
+        const url = `${collectionPath(apiVersion, p, meta.namespace)}/${meta.name}`;
+        const live = await kube.request("GET", url);
+        const finalizers = live.status === 200 ? ((JSON.parse(live.text) as { metadata?: { finalizers?: string[] } }).metadata?.finalizers ?? []) : [];
+        if (finalizers.length > 0) {
+            const patched = await kube.request("PATCH", url, { metadata: { finalizers: null } }, "application/merge-patch+json");
+            if (patched.status < 300) {
+                released.push(`${kind} ${meta.namespace ?? ""}/${meta.name} (${finalizers.join(", ")})`);
+            }
+        }
+    }
+    return released;
 }
 
 /** Render mode: preview(s), up to a folder, validation, destroy (no control plane). */
