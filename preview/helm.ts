@@ -252,7 +252,8 @@ async function renderOne(c: ChartInputs, opts: RenderOptions): Promise<ChartRend
     if (fs.existsSync(cacheFile)) {
         return { ...base, objects: JSON.parse(fs.readFileSync(cacheFile, "utf8")) as KubeObject[], cached: true };
     }
-    const tmp = fs.mkdtempSync(path.join(fs.existsSync(cacheDir) ? cacheDir : (fs.mkdirSync(cacheDir, { recursive: true }), cacheDir), "values-"));
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = fs.mkdtempSync(path.join(cacheDir, "values-"));
     try {
         // Values hold secrets (passwords): written with owner-only access, removed at once.
         const valuesFile = path.join(tmp, "values.json");
