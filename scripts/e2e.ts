@@ -405,6 +405,28 @@ async function controllerRefusals(kube: Kube): Promise<{ standing: string[]; tra
     }
 }
 
+/**
+ * Every mutation (test/e2e/mutations.ts) applied to the copy at once, then one preview with the pack (a full preview
+ * renders every chart: minutes each). The clean preview before it named no mandatory rule, so each rule named now
+ * comes from a mutation; each must be named. The copy is restored afterwards, whatever happens.
+ */
+function previewMutations(ctx: Ctx, stack: string, label: string, packConfig: string): void {
+    const started = Date.now();
+    const undos = MUTATIONS.map((m) => applyMutation(ctx.project, m));
+    try {
+        const r = pulumi(ctx, `${label}-mutations`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+        const named = ruleNames(violations(r.output), "mandatory");
+        for (const mutation of MUTATIONS) {
+            const ok = r.status !== 0 && named.includes(mutation.rule);
+            record(`${label}: mutation ${mutation.id}`, ok, started, ok
+                ? `preview failed as it must, naming ${mutation.rule}`
+                : `expected a failure naming ${mutation.rule}; exit ${r.status}, mandatory: ${named.join(", ") || "none"}\n${tail(r.output)}`);
+        }
+    } finally {
+        undos.reverse().forEach((undo) => undo());
+    }
+}
+
 /** One stack's full run against the API server: preview(s), up, checks, negative controls, destroy. */
 async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: string, opts: { local: boolean; negative: boolean }): Promise<void> {
     const kube = ctx.cluster!.kube;
@@ -417,28 +439,13 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         if (!opts.local || emptyClusterLimit(preview)) {
             return preview;
         }
-        let started = Date.now();
+        const started = Date.now();
         const plain = pulumi(ctx, `${label}-preview-plain`, ["preview", "--stack", stack]);
         record(`${label}: preview without policy pack${when}`, plain.status === 0, started, `exit ${plain.status}`);
         stackFigures.previewWithoutPackSeconds = plain.seconds;
         stackFigures.ratio = plain.seconds > 0 ? preview.run.seconds / plain.seconds : null;
         log(`${label}: preview wall time ${preview.run.seconds.toFixed(1)} s with the pack, ${plain.seconds.toFixed(1)} s without (x${(preview.run.seconds / plain.seconds).toFixed(2)})`);
-        // All mutations in one copy and one preview (a full preview renders every chart: minutes each): the clean
-        // preview above named no mandatory rule, so each rule named now comes from a mutation; each must be named.
-        started = Date.now();
-        const undos = MUTATIONS.map((m) => applyMutation(ctx.project, m));
-        try {
-            const r = pulumi(ctx, `${label}-mutations`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
-            const named = ruleNames(violations(r.output), "mandatory");
-            for (const mutation of MUTATIONS) {
-                const ok = r.status !== 0 && named.includes(mutation.rule);
-                record(`${label}: mutation ${mutation.id}`, ok, started, ok
-                    ? `preview failed as it must, naming ${mutation.rule}`
-                    : `expected a failure naming ${mutation.rule}; exit ${r.status}, mandatory: ${named.join(", ") || "none"}\n${tail(r.output)}`);
-            }
-        } finally {
-            undos.reverse().forEach((undo) => undo());
-        }
+        previewMutations(ctx, stack, label, packConfig);
         return preview;
     };
     // Provider 4.27 (the newest the module proxy serves) cannot tell, in a preview, the scope of a custom kind
@@ -620,23 +627,11 @@ function renderStack(ctx: Ctx, stack: string, label: string, packConfig: string,
     const preview = previewWithPack(ctx, stack, label, packConfig);
     stackFigures.previewWithPackSeconds = preview.run.seconds;
     if (opts.local) {
-        let started = Date.now();
+        const started = Date.now();
         const plain = pulumi(ctx, `${label}-preview-plain`, ["preview", "--stack", stack]);
         record(`${label}: preview without policy pack`, plain.status === 0, started, `exit ${plain.status}`);
         stackFigures.previewWithoutPackSeconds = plain.seconds;
-        started = Date.now();
-        const undos = MUTATIONS.map((m) => applyMutation(ctx.project, m));
-        try {
-            const r = pulumi(ctx, `${label}-mutations`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
-            const named = ruleNames(violations(r.output), "mandatory");
-            for (const mutation of MUTATIONS) {
-                const ok = r.status !== 0 && named.includes(mutation.rule);
-                record(`${label}: mutation ${mutation.id}`, ok, started, ok ? `preview failed as it must, naming ${mutation.rule}`
-                    : `expected a failure naming ${mutation.rule}; exit ${r.status}, mandatory: ${named.join(", ") || "none"}\n${tail(r.output)}`);
-            }
-        } finally {
-            undos.reverse().forEach((undo) => undo());
-        }
+        previewMutations(ctx, stack, label, packConfig);
     }
     if (process.env.E2E_ONLY === "preview") {
         return;
