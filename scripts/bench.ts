@@ -4,6 +4,7 @@
  *
  * - previews: each shipped stack's offline preview (`--json --no-render`) paired with its floor (a
  *   node process loading exactly the node_modules files the preview loaded, scripts/bench/floor.js),
+ *   both with the node flags of package.json's `preview:offline` script (what users run),
  *   run in alternation A B A B so that load drifting on a shared machine hits both alike. Reports
  *   the wall and CPU ratios of each pair as min / median / max. CPU is the child's user + system
  *   time (its own children included), from /proc/self/stat.
@@ -105,22 +106,39 @@ function shippedStacks(root: string): string[] {
         .sort();
 }
 
+/**
+ * The node flags (V8 options such as `--max-opt=1`) of package.json's `preview:offline` script: the
+ * bench runs the preview as users do, and its floor with the same flags, so the ratio measures the
+ * program and never the flags. None when the script is not `node [flags] -r <loader> <cli>` (an
+ * older checkout measured with `--root`).
+ */
+export function previewNodeFlags(root: string): string[] {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    const script = pkg.scripts?.["preview:offline"];
+    const words = script?.trim().split(/\s+/) ?? [];
+    const loaderAt = words.indexOf("-r");
+    return words[0] === "node" && loaderAt >= 1 ? words.slice(1, loaderAt) : [];
+}
+
 function benchPreviews(c: Ctx): void {
     c.say(`### Offline preview vs floor (${c.runs} pairs per stack, run A B A B; ratios min / **median** / max)`);
+    c.say("");
+    const flags = previewNodeFlags(c.root);
+    c.say(`Node flags (package.json's preview:offline; preview and floor alike): ${flags.length ? flags.join(" ") : "none"}.`);
     c.say("");
     c.say("| stack | resources | preview ms (median) | floor ms (median) | wall ratio | CPU ratio | preview MiB | floor MiB | (preview - floor) / resources, ms |");
     c.say("|---|---:|---:|---:|---|---|---:|---:|---:|");
     const worst = { wall: 0, cpu: 0 };
     for (const stack of shippedStacks(c.root)) {
         console.error(`bench: preview ${stack}...`);
-        const args = ["-r", c.loader, "preview/cli.ts", "--stack", stack, "--json", "--no-render"];
+        const args = [...flags, "-r", c.loader, "preview/cli.ts", "--stack", stack, "--json", "--no-render"];
         const warm = run(args, c.root); // fills the transpile cache; gives the module list and the count
         const modulesFile = path.join(os.tmpdir(), `bench-modules-${process.pid}-${stack}.json`);
         fs.writeFileSync(modulesFile, JSON.stringify(warm.modules));
         const pairs: { p: Sample; f: Sample }[] = [];
         for (let i = 0; i < c.runs; i++) {
             const p = run(args, c.root);
-            const f = run([FLOOR], c.root, { BENCH_FLOOR_MODULES: modulesFile });
+            const f = run([...flags, FLOOR], c.root, { BENCH_FLOOR_MODULES: modulesFile });
             pairs.push({ p, f });
         }
         fs.rmSync(modulesFile, { force: true });
