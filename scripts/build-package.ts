@@ -21,10 +21,15 @@
  *   root package.json's pins;
  * - `README.md`: docs/components.md.
  *
+ * A build whose inputs did not change since the last one is skipped: the last build's hashes of
+ * every file it read are in dist/.build-inputs.json, which does not ship (`npm run build -- --force`
+ * rebuilds).
+ *
  * The build fails when a compiled module requires a package the manifest does not declare, or
  * when an entry reaches a cloud SDK it does not declare (importing `<package>/aws` must never load
  * `@pulumi/azure-native`): both are read from the emitted `require` calls, lazy ones included.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import { builtinModules } from "module";
 import * as path from "path";
@@ -211,8 +216,63 @@ export function undeclaredRequires(manifest: Record<string, unknown> = packageMa
     return problems;
 }
 
-/** Builds the package into PACKAGE_DIR; returns how many modules it emitted. */
-export function buildPackage(): { modules: number } {
+/** Where the last build recorded its inputs: beside the build, left out of the package by the manifest's `files`. */
+export const BUILD_STAMP = path.join(PACKAGE_DIR, ".build-inputs.json");
+
+/** What a build read and wrote: every input file's hash, and the files it wrote. */
+interface BuildStamp {
+    typescript: string;
+    inputs: Record<string, string>;
+    outputs: string[];
+}
+
+/** Inputs of every build besides the compiled modules: the manifest's sources, the lockfile, the assets, this script. */
+function fixedInputs(): string[] {
+    const files = ["package.json", "package-lock.json", "tsconfig.json", "docs/components.md", "scripts/build-package.ts"];
+    const walk = (dir: string): string[] =>
+        fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+    return [...files, ...ASSETS.flatMap(walk)];
+}
+
+function hashInputs(files: string[]): Record<string, string> {
+    return Object.fromEntries(
+        files.sort().map((f) => {
+            const file = path.join(PROJECT_ROOT, f);
+            return [f, fs.existsSync(file) ? crypto.createHash("sha1").update(fs.readFileSync(file)).digest("hex") : "missing"];
+        }),
+    );
+}
+
+/**
+ * Whether PACKAGE_DIR holds the build of the current sources: the last build's stamp lists the
+ * same hash for every file it read (the modules the compiler reached, the manifest's sources, the
+ * charts, this script) and every file it wrote is still there. A new import changes the importing
+ * file, so it cannot be missed.
+ */
+export function upToDate(): boolean {
+    let stamp: BuildStamp;
+    try {
+        stamp = JSON.parse(fs.readFileSync(BUILD_STAMP, "utf8")) as BuildStamp;
+    } catch {
+        return false;
+    }
+    if (stamp.typescript !== ts.version || !stamp.outputs.every((f) => fs.existsSync(path.join(PACKAGE_DIR, f)))) {
+        return false;
+    }
+    const now = hashInputs([...new Set([...Object.keys(stamp.inputs), ...fixedInputs()])]);
+    return Object.keys(now).length === Object.keys(stamp.inputs).length && Object.entries(now).every(([f, h]) => stamp.inputs[f] === h);
+}
+
+/**
+ * Builds the package into PACKAGE_DIR; returns how many modules it emitted, or `upToDate` when
+ * nothing it reads changed since the last build (`force` builds regardless).
+ */
+export function buildPackage(opts: { force?: boolean } = {}): { modules: number; upToDate: boolean } {
+    if (!opts.force && upToDate()) {
+        const stamp = JSON.parse(fs.readFileSync(BUILD_STAMP, "utf8")) as BuildStamp;
+        return { modules: stamp.outputs.filter((f) => f.endsWith(".js")).length, upToDate: true };
+    }
+    fs.rmSync(BUILD_STAMP, { force: true });
     fs.rmSync(PACKAGE_DIR, { recursive: true, force: true });
     const program = ts.createProgram(
         ENTRIES.map((e) => path.join(PROJECT_ROOT, e.source)),
@@ -235,20 +295,32 @@ export function buildPackage(): { modules: number } {
     for (const dir of ASSETS) {
         fs.cpSync(path.join(PROJECT_ROOT, dir), path.join(PACKAGE_DIR, dir), { recursive: true });
     }
-    const manifest = packageManifest();
+    // What ships: the emitted folders and the assets (package.json and README.md always do).
+    const manifest = { ...packageManifest(), files: fs.readdirSync(PACKAGE_DIR).sort() };
     fs.writeFileSync(path.join(PACKAGE_DIR, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     fs.copyFileSync(path.join(PROJECT_ROOT, "docs", "components.md"), path.join(PACKAGE_DIR, "README.md"));
     const problems = undeclaredRequires(manifest);
     if (problems.length > 0) {
         throw new Error(`the package's modules require what its manifest does not declare:\n- ${problems.join("\n- ")}`);
     }
-    return { modules: written.filter((f) => f.endsWith(".js")).length };
+    const sources = program
+        .getSourceFiles()
+        .map((f) => path.relative(PROJECT_ROOT, f.fileName))
+        .filter((f) => !f.startsWith("..") && !f.split(path.sep).includes("node_modules"));
+    const stamp: BuildStamp = { typescript: ts.version, inputs: hashInputs([...new Set([...sources, ...fixedInputs()])]), outputs: fs.readdirSync(PACKAGE_DIR, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(PACKAGE_DIR, f)).isFile()) };
+    fs.writeFileSync(BUILD_STAMP, `${JSON.stringify(stamp, null, 1)}\n`);
+    return { modules: written.filter((f) => f.endsWith(".js")).length, upToDate: false };
 }
 
 if (require.main === module) {
     try {
-        const { modules } = buildPackage();
-        console.log(`package: ${path.relative(process.cwd(), PACKAGE_DIR) || "."} holds ${modules} modules with their declarations, the charts and package.json (npm pack ${path.relative(process.cwd(), PACKAGE_DIR)})`);
+        const { modules, upToDate: fresh } = buildPackage({ force: process.argv.includes("--force") });
+        const dir = path.relative(process.cwd(), PACKAGE_DIR);
+        console.log(
+            fresh
+                ? `package: ${dir} is up to date (nothing it is built from changed; --force rebuilds): ${modules} modules`
+                : `package: ${dir} holds ${modules} modules with their declarations, the charts and package.json (npm pack ${dir})`,
+        );
     } catch (e) {
         console.error(`build failed: ${(e as Error).message}`);
         process.exitCode = 1;
