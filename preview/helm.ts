@@ -6,7 +6,8 @@
  * Helm is found at `$HELM`, then `<project>/.cache/bin/helm` (written by `npm run engine` or
  * `scripts/install-helm.sh`), then on `PATH`. Third-party charts come from a folder mirror
  * (`platform.chartMirror`, or the preview's `--chart-mirror`): `<chart>-<version>.tgz` as
- * `helm pull` writes it. Local charts (`./charts/...`) render from the project.
+ * `helm pull` writes it. Local charts render from the folder the program registered (`./charts/...`
+ * in this project, the installed package's copy for another program).
  *
  * Rendering is cached in `<project>/.cache/render/` by the archive's content, release, namespace,
  * values, Kubernetes version and API versions: a second preview with nothing changed renders nothing.
@@ -117,7 +118,10 @@ export function chartPath(chartRef: string, mirror: string | undefined): string 
     const key = chartKeyOf(chartRef);
     const row = key ? chartTable().find((c) => c.key === key) : undefined;
     if (row?.local) {
-        return path.resolve(PROJECT_ROOT, row.chart);
+        // The folder the program registered (relative to the working directory, where it ran):
+        // this project's charts/, or the copy inside the installed package for another program.
+        const folder = path.resolve(chartRef);
+        return fs.existsSync(path.join(folder, "Chart.yaml")) ? folder : { error: `no local chart at ${folder} (registered as ${chartRef})` };
     }
     if (chartRef.endsWith(".tgz")) {
         const file = path.resolve(PROJECT_ROOT, chartRef);

@@ -20,7 +20,7 @@ export type ChartKind = "helm.v4.Chart" | "helm.v3.Release";
 
 /** One row of the chart table. */
 export interface ChartSpec {
-    /** Chart name in its repository (or an `oci://` reference), or a project path for local charts. */
+    /** Chart name in its repository (or an `oci://` reference), or for local charts their folder relative to the root of this repository and of the package (`localChartPath`). */
     chart: string;
     /** Helm repository URL; empty for OCI references and local charts. */
     repository: string;
@@ -207,9 +207,30 @@ export function skippedCharts(opts: { thirdPartyCharts: boolean; addons: Optiona
         .map((c) => c.key);
 }
 
-/** Absolute path of a local chart (for tests and docs; the program passes the project-relative path). */
+/**
+ * Absolute path of a local chart: its folder beside this module's tree (`charts/` at the root of
+ * this repository, and of the package, which ships the charts: npm run build copies them). Found
+ * from this module's location, never from the working directory, so a program outside this
+ * repository that installed the package finds them too.
+ */
 export function localChartPath(key: ChartKey): string {
     return path.resolve(__dirname, "..", "..", (CHARTS[key] as ChartSpec).chart);
+}
+
+/**
+ * The reference a Helm resource is given for a local chart: `localChartPath` relative to `cwd`,
+ * the project directory where the engine runs the program and the Kubernetes provider (`./charts/jamie`
+ * in this repository; `./node_modules/<package>/charts/jamie` in a program that installed the
+ * package). Relative, so the value in the stack's state does not change with the checkout's
+ * location; absolute only when no relative path exists (another drive on Windows).
+ */
+export function localChartRef(key: ChartKey, cwd: string = process.cwd()): string {
+    const rel = path.relative(cwd, localChartPath(key));
+    if (path.isAbsolute(rel)) {
+        return rel;
+    }
+    const posix = rel.split(path.sep).join("/");
+    return posix.startsWith("../") ? posix : `./${posix}`;
 }
 
 /**
@@ -267,7 +288,7 @@ export function missingFromMirror(folder: string, addons: OptionalAddons): { key
 export function chartSource(key: ChartKey, mirror?: string): { chart: string; version?: string; repositoryOpts?: { repo: string } } {
     const spec = CHARTS[key] as ChartSpec;
     if (spec.local) {
-        return { chart: spec.chart };
+        return { chart: localChartRef(key) };
     }
     if (!mirror) {
         return { chart: spec.chart, version: spec.version, repositoryOpts: spec.repository ? { repo: spec.repository } : undefined };

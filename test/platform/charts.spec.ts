@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CHARTS, chartMirrorKind, chartSource, chartTable, helmPullCommand, localChartPath, missingFromMirror } from "../../components/platform/charts";
+import { CHARTS, chartMirrorKind, chartSource, chartTable, helmPullCommand, localChartPath, localChartRef, missingFromMirror } from "../../components/platform/charts";
 import { LAYOUT } from "../../components/platform/layout";
 import { chartObjects, renderStack, testHelm, testMirror } from "../support/charts";
 
@@ -71,6 +71,18 @@ describe("chart table", () => {
             "the mirror's known gap (its README): falco 9.2.0",
         );
         assert.deepStrictEqual(helmPullCommand("certManager"), ["pull", "cert-manager", "--repo", "https://charts.jetstack.io", "--version", "v1.21.1"]);
+    });
+
+    it("finds the local charts from the module, not from the working directory", () => {
+        assert.strictEqual(localChartPath("jamie"), path.join(CHARTS_DIR, "jamie"));
+        // This project (mocha runs in it): the reference the stacks' state already holds.
+        assert.strictEqual(localChartRef("scarlet", path.resolve(CHARTS_DIR, "..")), "./charts/scarlet");
+        // A program elsewhere (the package installed in another project): still this module's folder.
+        for (const cwd of [path.join(CHARTS_DIR, "..", "..", "consumer"), path.join(CHARTS_DIR, "jamie", "templates"), path.parse(CHARTS_DIR).root]) {
+            const ref = localChartRef("jamie", cwd);
+            assert.ok(ref.startsWith("./") || ref.startsWith("../"), `${ref} is relative, so the stack's state does not hold the checkout's path`);
+            assert.strictEqual(path.resolve(cwd, ref), path.join(CHARTS_DIR, "jamie"), `from ${cwd}`);
+        }
     });
 
     it("local charts' Chart.yaml versions match the table", () => {
