@@ -7,6 +7,7 @@ import * as assert from "assert";
 import { MONGO_IMAGES } from "../../components/platform/data/mongodb";
 import { PG_IMAGE } from "../../components/platform/data/postgres";
 import { REDIS_IMAGES } from "../../components/platform/data/redis";
+import { RCLONE_IMAGE } from "../../components/platform/data/redisBackup";
 import { ENVOY_PROXY_IMAGE } from "../../components/platform/edge";
 import { parseImage } from "../../policy/lib/images";
 import { CliDeps, EXIT, main } from "../../preview/cli";
@@ -146,6 +147,12 @@ describe("issue 14: the image list in the text and JSON reports of every shipped
                 has(image, "program");
             }
             assert.ok(!images.some((i) => i.image === parseImage(MONGO_IMAGES.pmm)!.full), "PMM is off: not an image the platform runs");
+            // Redis's copy off the cluster runs only where there is an object store to copy to.
+            if (doc.outputs.backupLocations && (doc.outputs.backupLocations as { redis?: string }).redis) {
+                has(RCLONE_IMAGE, "program");
+            } else {
+                assert.ok(!images.some((i) => i.image === RCLONE_IMAGE), "no object store: no copy job");
+            }
             const platform = JSON.parse(String((await sharedRun({ stack })).config["agent-platform:platform"])) as { jamie: { repository: string; tag: string }; scarlet: { repository: string; tag: string } };
             for (const agent of [platform.jamie, platform.scarlet]) {
                 has(`${agent.repository}:${agent.tag}`, "chart");
