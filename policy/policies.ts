@@ -40,6 +40,7 @@ import { workloadsPdbDisallowZeroDisruption } from "./workloads/disruptionBudget
 import { workloadsPodEnforceNonRoot } from "./workloads/nonRoot";
 import { workloadsNamespaceEnforceNetworkPolicy } from "./workloads/networkPolicy";
 import { workloadsPodDisallowUnpinnedImages } from "./workloads/pinnedImages";
+import { workloadsImageEnforceRegistry } from "./workloads/imageRegistry";
 import { workloadsPodDisallowPrivilege } from "./workloads/privilege";
 import { workloadsPodEnforceProbes } from "./workloads/probes";
 import { workloadsDeploymentEnforceMinimumReplicas } from "./workloads/replicas";
@@ -94,6 +95,7 @@ export const policies: Policies = [
     workloadsPodEnforceNonRoot,
     workloadsPodEnforceResources,
     workloadsPodDisallowUnpinnedImages,
+    workloadsImageEnforceRegistry,
     workloadsPodEnforceProbes,
     workloadsDeploymentEnforceMinimumReplicas,
     workloadsPdbDisallowZeroDisruption,

@@ -6,6 +6,7 @@
 import type { Violation } from "../policy/runner";
 import type { RecordedResource, RunResult } from "./harness";
 import type { ChartRender } from "./helm";
+import { describeSources, imageInventory, type ImageEntry } from "./images";
 import { scrub } from "./secrets";
 
 /** The JSON document `--json` prints (issue 2's contract). */
@@ -25,6 +26,12 @@ export interface PreviewReport {
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
     /** Why no chart was rendered (no Helm, no mirror), in one line; absent when charts were rendered. */
     renderingSkipped?: string;
+    /**
+     * Every image the platform runs (preview/images.ts): from the program's objects and the charts'
+     * rendered ones, each once, with registry, repository, tag, digest and where it comes from.
+     * Without rendering, the program's objects only (`renderingSkipped` says why).
+     */
+    images: ImageEntry[];
     summary: {
         /** The stack's environment (prod or dev), or "unknown" for a program that does not say. */
         environment: string;
@@ -119,6 +126,7 @@ export function buildReport(
         charts,
         notVisible,
         ...(rendering.renders ? {} : { renderingSkipped: rendering.skipped ?? "charts were not rendered" }),
+        images: imageInventory(run.resources, rendering.renders ?? []),
         summary: {
             environment: context.environment ?? String(run.outputs.environment ?? "unknown"),
             resources: run.resources.length,
@@ -208,6 +216,12 @@ export function chartsLine(report: PreviewReport): string {
         : `Charts: ${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered with Helm into ${report.summary.renderedObjects} objects, every one checked by the pack:`;
 }
 
+/** The heading of the image list: how many, from where, and how to scan them. */
+export function imagesLine(report: PreviewReport): string {
+    const from = report.renderingSkipped ? `the program's objects only (charts not rendered: ${report.renderingSkipped})` : "the program's objects and the rendered charts";
+    return `Images: ${report.images.length} distinct, from ${from}; scan them before deploying (docs/platform.md, "Scanning images"):`;
+}
+
 /**
  * The report as text for a terminal, scrubbed of secrets: a summary first (stack, cloud,
  * environment, resource count, policy config, violation counts, verdict), then the violations,
@@ -268,6 +282,14 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
     out.push(chartsLine(report));
     for (const c of report.renderingSkipped ? [] : report.charts) {
         out.push(`  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`);
+    }
+    out.push("");
+    out.push(imagesLine(report));
+    for (const i of report.images) {
+        out.push(`  ${i.image}${i.tag || i.digest ? "" : " (no tag: latest)"}`);
+        for (const s of describeSources(i)) {
+            out.push(`      ${s}`);
+        }
     }
     out.push("");
     if (report.notVisible.length === 0) {

@@ -152,7 +152,7 @@ function kubernetesSchemas(outDir: string): number {
 }
 
 /** Writes the schemas of the CRD documents given; returns "<group>/<version> <Kind>" per schema written. */
-function schemasOfCrds(outDir: string, docs: Json[]): string[] {
+export function schemasOfCrds(outDir: string, docs: Json[]): string[] {
     const written: string[] = [];
     for (const crd of docs) {
         const spec = crd.spec as { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Json } }> };
@@ -296,6 +296,47 @@ export function validateManifests(manifestDir: string): ValidationReport {
         `${lines.length > 0 ? `\n${lines.slice(0, 30).map((l) => `    ${l}`).join("\n")}` : ""}`;
     const log = [`kubeconform ${args.join(" ")}`, `exit ${res.status}`, `kinds validated: ${kinds.join(", ")}`, ...lines, res.stderr].join("\n");
     return { ok, summary, log, validated: s.valid, notValidated };
+}
+
+/** One object's result from `validateAgainstCrds`. */
+export interface ObjectResult {
+    /** `<Kind> <namespace>/<name>`. */
+    object: string;
+    /** valid, invalid, error (e.g. no schema for its kind) or skipped. */
+    status: "valid" | "invalid" | "error" | "skipped";
+    /** kubeconform's message (empty when valid). */
+    msg: string;
+}
+
+/**
+ * Validates custom resources strictly (unknown fields rejected, types and enums as the CRD says)
+ * against the schemas of the given CustomResourceDefinitions only, with kubeconform: an object of a
+ * kind none of them defines is an error, never skipped. CEL rules (`x-kubernetes-validations`) are
+ * not evaluated (kubeconform does not run CEL). Returns one result per object, in order.
+ */
+export function validateAgainstCrds(objects: Json[], crds: Json[]): ObjectResult[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "validate-crs-"));
+    try {
+        const schemas = path.join(dir, "schemas");
+        schemasOfCrds(schemas, crds);
+        const files = objects.map((o, i) => {
+            const file = path.join(dir, `object-${String(i).padStart(3, "0")}.yaml`);
+            fs.writeFileSync(file, YAML.stringify(o));
+            return file;
+        });
+        const args = ["-strict", "-verbose", "-output", "json", "-schema-location", `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`, ...files];
+        const res = spawnSync(kubeconformBinary(), args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+        const out = JSON.parse(res.stdout || "{}") as { resources?: Array<{ filename: string; status: string; msg: string }> };
+        return files.map((file, i) => {
+            const r = (out.resources ?? []).find((x) => x.filename === file);
+            const meta = (objects[i].metadata ?? {}) as Json;
+            const object = `${String(objects[i].kind)} ${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}`;
+            const status = (r?.status.replace("status", "").toLowerCase() ?? "error") as ObjectResult["status"];
+            return { object, status, msg: r ? r.msg : `kubeconform gave no result (exit ${res.status}): ${res.stderr.trim()}` };
+        });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
 }
 
 if (require.main === module) {

@@ -21,6 +21,12 @@ export { GATEWAY_NAME, HTTP_LISTENER };
 
 /** Envoy Gateway's controller name (GatewayClass `spec.controllerName`). */
 export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
+/**
+ * The proxies' image: Envoy Gateway v1.8.1's own default (`DefaultEnvoyProxyImage` in its
+ * api/v1alpha1/shared_types.go), written into the EnvoyProxy so it is in the manifests, in the
+ * preview's image list and under the image rule, instead of chosen inside the controller.
+ */
+export const ENVOY_PROXY_IMAGE = "docker.io/envoyproxy/envoy:distroless-v1.38.1";
 
 /** One public host: a hostname, its backend Service, and the namespace the route lives in. */
 export interface PublicRoute {
@@ -166,7 +172,7 @@ export class Edge extends pulumi.ComponentResource {
                                 // Stateless and HPA-scaled: may run on EKS Auto Mode's burst nodes.
                                 pod: { topologySpreadConstraints: prod ? topologySpread(zones, proxyLabels) : [], tolerations: [tolerateBurst()] },
                                 // Dev: 100m (one proxy for a handful of users on two small nodes).
-                                container: { resources: { requests: { cpu: prod ? "250m" : "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
+                                container: { image: ENVOY_PROXY_IMAGE, resources: { requests: { cpu: prod ? "250m" : "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
                             },
                             envoyHpa: prod
                                 ? {

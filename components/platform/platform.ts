@@ -81,7 +81,7 @@ export class Platform extends pulumi.ComponentResource {
     /** Public URLs: Jamie's portal and Grafana. */
     public readonly endpoints: { jamie: string; grafana: string };
     /** Where backups go, by data store (absent when the cluster has no object store). */
-    public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string> };
+    public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string>; redis?: pulumi.Output<string> };
     /** Grafana's generated admin password (a secret). */
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     /** Charts this configuration wants but did not install (`thirdPartyCharts: false`). */

@@ -39,6 +39,7 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
                 // gives them as secret config, and the platform wraps every value in pulumi.secret().
                 "data-postgres/pg-backup-store-credentials",
                 "data-mongodb/mongodb-backup-store-credentials",
+                "data-redis/redis-backup-store-credentials",
                 "monitoring/loki-store-credentials",
                 "monitoring/tempo-store-credentials",
                 // DOKS: the LUKS key of the encrypted StorageClass (components/digitalocean/storage.ts).

@@ -114,7 +114,11 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
             assert.ok(run.secrets.has(v), "Spaces credentials are Pulumi secrets");
             assert.ok(!JSON.stringify(creds.redactedInputs).includes(v));
         }
-        assert.deepStrictEqual(run.outputs.backupLocations, { postgres: `s3://${run.outputs.backupBucket}/postgres`, mongodb: `s3://${run.outputs.backupBucket}/mongodb` });
+        assert.deepStrictEqual(run.outputs.backupLocations, {
+            postgres: `s3://${run.outputs.backupBucket}/postgres`,
+            mongodb: `s3://${run.outputs.backupBucket}/mongodb`,
+            redis: `s3://${run.outputs.backupBucket}/backups/redis`,
+        });
     });
 
     it("exports a secret kubeconfig for the cluster's endpoint that authenticates through doctl", () => {

@@ -46,8 +46,8 @@ function args(type: string, props: Record<string, unknown>, config: Record<strin
 }
 
 describe("policy pack metadata", () => {
-    it("has 41 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
-        assert.strictEqual(policies.length, 41);
+    it("has 42 policies with unique <area>-<resource>-<verb>-<noun> names", () => {
+        assert.strictEqual(policies.length, 42);
         assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
         for (const p of policies) {
             assert.match(p.name, /^(nodes|tls|secrets|workloads|audit|data)-[a-z0-9]+-(enforce|disallow|configure|missing)-[a-z0-9-]+$/, p.name);

@@ -154,7 +154,7 @@ describe("issue 11: the policy config a stack runs with (cases 11, 12)", functio
         const doc = JSON.parse(run.stdout) as { violations: { policy: string; enforcement: string; message: string }[]; resources: { type: string; name: string }[] };
         assert.deepStrictEqual(doc.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
         const storeSecrets = doc.resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.name.endsWith("-store-credentials"));
-        assert.strictEqual(storeSecrets.length, 4, "Loki, Tempo, PostgreSQL and MongoDB each get the store's credentials");
+        assert.strictEqual(storeSecrets.length, 5, "Loki, Tempo, PostgreSQL, MongoDB and Redis's copy job each get the store's credentials");
     });
 
     it("the same store with a plaintext secretAccessKey is refused by the config (the rule is not weakened)", async () => {

@@ -64,7 +64,7 @@ export class DataServices extends pulumi.ComponentResource {
     /** Redis URL for Jamie (`rediss://`, password); a secret. */
     public readonly redisUrl: pulumi.Output<string>;
     /** Where each database's backups go (absent when the cluster has no object store). */
-    public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string> };
+    public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string>; redis?: pulumi.Output<string> };
     /** Third-party charts not installed because `thirdPartyCharts` is false (their CRs are skipped too). */
     public readonly skippedCharts: string[];
     /** Warnings for the preview report (backups disabled, ...). */
@@ -83,14 +83,14 @@ export class DataServices extends pulumi.ComponentResource {
         };
         const postgres = new Postgres(`${name}-postgres`, { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
         const mongodb = new MongoDb(`${name}-mongodb`, { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
-        const redis = new Redis(`${name}-redis`, { ...common, namespace: args.namespaces.redis, issuer: args.internalIssuer }, { parent: this });
+        const redis = new Redis(`${name}-redis`, { ...common, namespace: args.namespaces.redis, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
 
         this.postgresUri = postgres.uri;
         this.mongodbUri = mongodb.uri;
         this.redisUrl = redis.url;
-        this.backupLocations = { postgres: postgres.backupLocation, mongodb: mongodb.backupLocation };
+        this.backupLocations = { postgres: postgres.backupLocation, mongodb: mongodb.backupLocation, redis: redis.backupLocation };
         this.skippedCharts = [...postgres.skippedCharts, ...mongodb.skippedCharts, ...redis.skippedCharts];
-        this.warnings = [...postgres.warnings, ...mongodb.warnings];
+        this.warnings = [...postgres.warnings, ...mongodb.warnings, ...redis.warnings];
         this.registerOutputs({
             mongodbUri: this.mongodbUri,
             postgresUri: this.postgresUri,

@@ -11,9 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, HOST_KEY, spreadAffinity } from "../scheduling";
-import { DataStoreArgsBase, generatedPassword, gi, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
 import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
+import { REDIS_BACKUP_PREFIX, redisBackup } from "./redisBackup";
 
 /** Name of the RedisReplication; services `redis` (all), `redis-master` (the primary), `redis-replica`. */
 export const REDIS_NAME = "redis";
@@ -39,7 +40,10 @@ export function redisConfig(): string {
 }
 
 /** Arguments of the Redis component. */
-export type RedisArgs = DataStoreArgsBase;
+export interface RedisArgs extends DataStoreArgsBase {
+    /** Days the daily RDB copies off the cluster are kept (retention.backupDays). */
+    backupDays: number;
+}
 
 /** Redis: the operator, a primary with two replicas and three Sentinels. */
 export class Redis extends pulumi.ComponentResource {
@@ -49,6 +53,10 @@ export class Redis extends pulumi.ComponentResource {
     public readonly host: string;
     /** Charts this component would install but did not (third-party charts off). */
     public readonly skippedCharts: string[];
+    /** Where the daily RDB copies go (`<store>/backups/redis`), when the cluster has an object store. */
+    public readonly backupLocation?: pulumi.Output<string>;
+    /** Warnings for the preview report (copies off the cluster disabled). */
+    public readonly warnings: string[] = [];
 
     constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:platform:Redis", name, {}, opts);
@@ -183,6 +191,16 @@ export class Redis extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [...dependsOn, operator, auth, config, cert], protect: args.protectStateful, retainOnDelete: true },
         );
+        // The daily copy off the cluster, taken from a replica once the replication and its certificate exist.
+        const backup = redisBackup(
+            name,
+            { target: args.target, namespace: args.namespace, backupDays: args.backupDays, authSecret: REDIS_AUTH_SECRET, tlsSecret: REDIS_TLS_SECRET, scratchGi: size.volumeGi, redisImage: REDIS_IMAGES.redis },
+            { parent: this, dependsOn: [...dependsOn, replication, auth, cert] },
+        );
+        if (!backup) {
+            this.warnings.push(noObjectStoreWarning(`Redis's daily copies off the cluster (${REDIS_BACKUP_PREFIX})`));
+        }
+        this.backupLocation = backup?.location;
         if (args.podMonitor ?? true) {
             new CustomResource(
                 `${name}-pod-monitor`,
@@ -195,6 +213,6 @@ export class Redis extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [replication, ...(args.monitoringDependsOn ?? [])] },
             );
         }
-        this.registerOutputs({ host: this.host });
+        this.registerOutputs({ host: this.host, backupLocation: this.backupLocation });
     }
 }

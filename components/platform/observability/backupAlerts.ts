@@ -16,8 +16,13 @@
  *   (observability/values.ts `PSMDB_BACKUP_METRICS`); PBM itself exports no Prometheus metrics.
  * - Configuration backups (Velero, when switched on): `velero_backup_last_successful_timestamp`
  *   of the weekly schedule (Velero's own metrics, :8085).
+ * - Redis's daily copy off the cluster: `kube_cronjob_status_last_successful_time` of the
+ *   `redis-backup` CronJob (kube-state-metrics' CronJob collector, on by default), and
+ *   `kube_cronjob_created` for a CronJob that has never succeeded (the success metric is absent then).
  */
 import type { AlertSpec } from "./alertRules";
+import { LAYOUT } from "../layout";
+import { REDIS_BACKUP_NAME } from "../data/redisBackup";
 
 /** Name of Velero's weekly configuration-backup Schedule. */
 export const VELERO_SCHEDULE = "platform-weekly";
@@ -32,6 +37,8 @@ export const BACKUP_AGE_LIMITS = {
     walSeconds: 1 * HOUR,
     weeklySeconds: 8 * 24 * HOUR,
 } as const;
+
+const REDIS_CRONJOB = `namespace="${LAYOUT.redis.namespace}", cronjob="${REDIS_BACKUP_NAME}"`;
 
 /** The recovery-point group of the platform's PrometheusRule. */
 export const BACKUP_ALERT_GROUP: { name: string; rules: AlertSpec[] } = {
@@ -72,6 +79,17 @@ export const BACKUP_ALERT_GROUP: { name: string; rules: AlertSpec[] } = {
             for: "15m",
             severity: "critical",
             summary: "MongoDB ({{ $labels.namespace }}): the last completed backup is {{ $value | humanizeDuration }} old (daily schedule).",
+        },
+        {
+            alert: "RedisBackupTooOld",
+            measure: `time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${REDIS_CRONJOB}})`,
+            // Never succeeded since the CronJob was created more than a day ago: the success metric is absent.
+            orMeasure: `(time() - max by (namespace, cronjob) (kube_cronjob_created{${REDIS_CRONJOB}}) unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${REDIS_CRONJOB}})`,
+            op: ">",
+            threshold: BACKUP_AGE_LIMITS.dailySeconds,
+            for: "15m",
+            severity: "warning",
+            summary: "Redis ({{ $labels.namespace }}): the last successful copy off the cluster (CronJob {{ $labels.cronjob }}) is {{ $value | humanizeDuration }} old (daily schedule).",
         },
         {
             alert: "ConfigurationBackupTooOld",

@@ -98,9 +98,10 @@ describe("platform data: DataServices", function () {
         }
     });
 
-    it("warns once per database when the cluster has no object store", async () => {
+    it("warns once per store when the cluster has no object store (the databases' backups, Redis's copies)", async () => {
         const none = await runData({ store: "none" });
-        assert.strictEqual(none.data.warnings.length, 2);
+        assert.strictEqual(none.data.warnings.length, 3);
+        assert.match(none.data.warnings[2], /Redis's daily copies off the cluster \(backups\/redis\) disabled/);
         assert.deepStrictEqual(none.bindings, []);
         assert.deepStrictEqual(prod.data.warnings, []);
     });

@@ -258,6 +258,7 @@ describe("platform observability", function () {
             "PostgresWalArchiveTooOld",
             "PostgresWalArchiveFailing",
             "MongoBackupTooOld",
+            "RedisBackupTooOld",
             "ConfigurationBackupTooOld",
         ]);
         assert.ok(rule.opts.dependsOn.includes(one(prod.run, T.chart, "t-obs-stack").urn));
