@@ -10,7 +10,8 @@
  *   time (its own children included), from /proc/self/stat.
  * - slope: steady-state ms per mocked resource, the slope of run time on synthetic programs of
  *   200 to 2,000 resources after start-up (scripts/bench/slope.ts).
- * - suite: the unit suite's CPU and wall time and its test count (mocha, one run).
+ * - suite: the unit suite's (test:unit) and the package test's (test:package: build, npm pack,
+ *   install, preview the examples) CPU and wall time and test counts, each mocha run once.
  * - typecheck: `tsc --noEmit` cold (no build info) and warm (build info, nothing changed): wall,
  *   CPU, peak MiB.
  * - pack: the policy pack in-process on 1,000 / 5,000 / 10,000 resources (resources/s, linearity),
@@ -180,17 +181,31 @@ function benchSlope(c: Ctx): void {
     c.say("");
 }
 
+/** The arguments of a package.json script that runs mocha (`mocha 'a' --ignore 'b'`), unquoted. */
+export function mochaArgs(root: string, script: string): string[] {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    const words = [...(pkg.scripts?.[script] ?? "").matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    return words[0] === "mocha" ? words.slice(1) : [];
+}
+
 function benchSuite(c: Ctx): void {
-    console.error("bench: unit suite...");
-    const mocha = path.join(c.root, "node_modules", "mocha", "bin", "mocha.js");
-    const s = run([mocha, "--reporter", "dot", "test/**/*.spec.ts"], c.root, {}, [...Array(256).keys()]);
-    const passing = /(\d+) passing/.exec(s.stdout)?.[1] ?? "?";
-    const failing = /(\d+) failing/.exec(s.stdout)?.[1] ?? "0";
-    c.say("### Unit suite (mocha, one run)");
+    c.say("### Unit suite and package test (mocha, one run each, as package.json's scripts run them)");
     c.say("");
-    c.say("| tests passing | failing | wall s | CPU s (mocha and its children) | peak MiB (mocha) |");
-    c.say("|---:|---:|---:|---:|---:|");
-    c.say(`| ${passing} | ${failing} | ${fmt(s.ms / 1000, 1)} | **${fmt(s.cpuMs / 1000, 1)}** | ${fmt(s.maxRssMiB)} |`);
+    c.say("| script | tests passing | failing | wall s | CPU s (mocha and its children) | peak MiB (mocha) |");
+    c.say("|---|---:|---:|---:|---:|---:|");
+    const mocha = path.join(c.root, "node_modules", "mocha", "bin", "mocha.js");
+    for (const script of ["test:unit", "test:package"]) {
+        // An older checkout (--root) runs everything in test:unit and has no test:package.
+        const args = mochaArgs(c.root, script);
+        if (args.length === 0 && script !== "test:unit") {
+            continue;
+        }
+        console.error(`bench: ${script}...`);
+        const s = run([mocha, "--reporter", "dot", ...(args.length ? args : ["test/**/*.spec.ts"])], c.root, {}, [...Array(256).keys()]);
+        const passing = /(\d+) passing/.exec(s.stdout)?.[1] ?? "?";
+        const failing = /(\d+) failing/.exec(s.stdout)?.[1] ?? "0";
+        c.say(`| ${script} | ${passing} | ${failing} | ${fmt(s.ms / 1000, 1)} | **${fmt(s.cpuMs / 1000, 1)}** | ${fmt(s.maxRssMiB)} |`);
+    }
     c.say("");
 }
 
