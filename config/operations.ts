@@ -4,8 +4,10 @@
  * (`passwordRotationDays`). Pure: `parseOperations` judges the raw values with the shared Reader
  * and records every problem, naming the key.
  */
+import { gcsMultiRegion } from "../components/gcp/helpers";
+import { DEFAULT_PASSWORD_ROTATION_DAYS, EMAIL, SLACK_CHANNEL, SMARTHOST } from "../components/platform/args";
+import type { AlertingConfig, Cloud, Environment } from "../components/types";
 import type { Reader } from "./reader";
-import type { AlertingConfig, Cloud, Environment } from "./types";
 
 /** The value of `drRegion` that switches the cross-region copy off (rejected in prod by the pack). */
 export const DR_OFF = "none";
@@ -78,26 +80,6 @@ export const DR_PAIRS: Record<"aws" | "gcp" | "azure", Record<string, string>> =
     },
 };
 
-/**
- * The GCS multi-region a configurable dual-region belongs to (`EU`, `US`, `ASIA`), from a region
- * name; undefined for regions outside the three continents that offer configurable dual-regions.
- */
-export function gcsMultiRegion(region: string): "EU" | "US" | "ASIA" | undefined {
-    if (region.startsWith("europe-")) {
-        return "EU";
-    }
-    if (region.startsWith("us-")) {
-        return "US";
-    }
-    if (region.startsWith("asia-")) {
-        return "ASIA";
-    }
-    return undefined;
-}
-
-/** Default password rotation period in days (NIST SP 800-63B does not require periodic rotation; 90 days is the seed's figure). */
-export const DEFAULT_PASSWORD_ROTATION_DAYS = 90;
-
 /** Keys of the `alerting` section. */
 export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword", "heartbeatUrl"] as const;
 /** Keys of `alerting` that hold credentials: plaintext values are refused. */
@@ -105,9 +87,6 @@ export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+$/;
 const PAGERDUTY_KEY = /^[A-Za-z0-9]{32}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-const SLACK_CHANNEL = /^#[a-z0-9_-]{1,80}$/;
 
 /**
  * What the offline preview puts in place of an encrypted value it cannot decrypt
@@ -231,9 +210,4 @@ function parseAlerting(r: Reader, value: unknown): AlertingConfig {
         r.fail(key("slackChannel"), "found, but alerting.slackWebhookUrl is not set; set the webhook (secret) or remove it");
     }
     return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as AlertingConfig;
-}
-
-/** Whether the alerting settings name at least one receiver (Slack, PagerDuty or e-mail). */
-export function hasReceiver(a: AlertingConfig): boolean {
-    return a.slackWebhookUrl !== undefined || a.pagerDutyRoutingKey !== undefined || a.emailTo !== undefined;
 }

@@ -6,6 +6,9 @@ import { EksCluster } from "../../components/aws";
 import { loadStackConfig } from "../../config";
 
 const c = loadStackConfig();
+if (c.cloud !== "aws") {
+    throw new Error(`test/aws/clusterProgram.ts builds an EKS cluster; stack ${c.stack} is cloud ${c.cloud}`);
+}
 const cluster = new EksCluster(`agents-${c.stack}`, {
     zones: c.zones,
     kubernetesVersion: c.kubernetesVersion,
@@ -16,7 +19,7 @@ const cluster = new EksCluster(`agents-${c.stack}`, {
     protectStateful: c.protectStateful,
     tags: { ...c.tags, "managed-by": "pulumi", stack: c.stack },
     region: c.region,
-    adminPrincipalArns: c.aws?.adminPrincipalArns ?? [],
+    adminPrincipalArns: c.aws.adminPrincipalArns,
 });
 
 export const clusterName = cluster.clusterName;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, EksClusterArgs } from "../../components/aws";
 import { lifecycleRules } from "../../components/aws/objectStore";
-import { DEFAULT_RETENTION, defaultNodePools } from "../../config/defaults";
+import { DEFAULT_RETENTION, defaultNodePools } from "../../components/defaults";
 import { RecordedResource, runWithMocks, RunResult } from "../../preview/harness";
 import { ec2Id } from "../../preview/mocks/aws";
 import { ADMIN_ARN, at, ofType, one, prodArgs, ZONES } from "./fixtures";

@@ -18,8 +18,8 @@ import { buildKubeconfig } from "../../components/aws/kubeconfig";
 import { natGatewayCount } from "../../components/aws/network";
 import { amiTypeFor, nodeLabelsFor, nodeTaintsFor } from "../../components/aws/nodeGroups";
 import { lifecycleRules, OBJECT_STORE_PREFIXES } from "../../components/aws/objectStore";
-import { eksClusterArgProblems } from "../../components/aws/validate";
-import { DEFAULT_RETENTION } from "../../config/defaults";
+import { eksClusterArgProblems } from "../../components/aws/args";
+import { DEFAULT_RETENTION } from "../../components/defaults";
 import { ADMIN_ARN, prodArgs } from "./fixtures";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-4a61-b728-39404a5b6c7d";

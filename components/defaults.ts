@@ -1,10 +1,23 @@
 /**
- * Defaults for every optional stack-config key, per cloud and environment. The figures come from
- * ../shared/REQUIREMENTS.md: production nodes have at least 4 vCPU, 16 GiB and 100 GB SSD, at least
- * 3 nodes over 3 zones; the dev environment is the seed's minimum viable one (2 nodes of
- * 2 vCPU / 8 GiB).
+ * The figures every cluster component falls back on when an argument is left out, per cloud and
+ * environment, and that the stack-config mapper (config/) uses for keys a stack file leaves out:
+ * one table, so a program using the components and a stack file get the same cluster. Pure data.
+ *
+ * Sources: ../shared/REQUIREMENTS.md. Production nodes have at least 4 vCPU, 16 GiB and 100 GB SSD,
+ * at least 3 nodes over 3 zones (the floor itself: policy/catalog/floors.ts `PROD_FLOOR`); the
+ * dev environment is the seed's minimum viable one (2 nodes of 2 vCPU / 8 GiB). Retention:
+ * "Data protection and recovery".
  */
-import type { Cloud, Environment, NodePoolSpec, NodeRole, RetentionConfig } from "./types";
+import type { Cloud, EndpointConfig, Environment, NatGatewayLayout, NetworkConfig, NodePoolSpec, NodeRole, RetentionConfig } from "./types";
+
+/** The clouds whose components create node pools (an existing cluster brings its own nodes). */
+export type ManagedCloud = Exclude<Cloud, "existing">;
+
+/**
+ * The environment a component builds for when none is given: production, the safe side (full
+ * sizes; the policy pack's sizing rules are mandatory there).
+ */
+export const DEFAULT_ENVIRONMENT: Environment = "prod";
 
 /**
  * Kubernetes minor version pinned per cloud: in standard support on 2026-11-30 with the longest
@@ -38,7 +51,7 @@ type PoolDefaults = Record<NodeRole, Omit<NodePoolSpec, "role">>;
  * rest (3 members each, sidecars included), which two 4-vCPU nodes could not hold once one of the
  * three is lost (the pack's nodes-pool-enforce-workload-fit, N+1); two 8-vCPU nodes hold it.
  */
-const PROD_POOLS: Record<Exclude<Cloud, "existing">, PoolDefaults> = {
+const PROD_POOLS: Record<ManagedCloud, PoolDefaults> = {
     aws: {
         system: { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 },
         agents: { instanceType: "m6i.2xlarge", minNodes: 3, maxNodes: 9, desiredNodes: 3, diskSizeGb: 100 },
@@ -67,14 +80,14 @@ const PROD_POOLS: Record<Exclude<Cloud, "existing">, PoolDefaults> = {
 };
 
 /** Dev: the seed's minimum viable environment, one pool of two 2 vCPU / 8 GiB nodes. */
-const DEV_SYSTEM: Record<Exclude<Cloud, "existing">, string> = {
+const DEV_SYSTEM: Record<ManagedCloud, string> = {
     aws: "t3.large",
     gcp: "e2-standard-2",
     azure: "Standard_D2s_v5",
     digitalocean: "s-2vcpu-8gb-160gb-intel",
 };
 
-/** Default node pools for a cloud and environment; an existing cluster brings its own nodes. */
+/** Default node pools for a cloud and environment; an existing cluster brings its own nodes (none). */
 export function defaultNodePools(cloud: Cloud, environment: Environment): NodePoolSpec[] {
     if (cloud === "existing") {
         return [];
@@ -86,7 +99,7 @@ export function defaultNodePools(cloud: Cloud, environment: Environment): NodePo
     return (Object.keys(pools) as NodeRole[]).map((role) => ({ role, ...pools[role] }));
 }
 
-/** Default per-role pool for a role named in config but not fully specified. */
+/** Default pool settings for one role (a role named in a stack file but not fully specified). */
 export function defaultPoolFor(cloud: Cloud, environment: Environment, role: NodeRole): Omit<NodePoolSpec, "role"> | undefined {
     if (cloud === "existing") {
         return undefined;
@@ -97,7 +110,12 @@ export function defaultPoolFor(cloud: Cloud, environment: Environment, role: Nod
     return PROD_POOLS[cloud][role];
 }
 
-export const DEFAULT_RETENTION: RetentionConfig = {
+/**
+ * Retention (REQUIREMENTS.md "Data protection and recovery"): database backups daily for 30 days,
+ * configuration weekly for 12 weeks, metrics 30 days, operation logs 90 days, conversation history
+ * one year, audit logs two years; traces 30 days (the seeds' Tempo sizing).
+ */
+export const DEFAULT_RETENTION: Readonly<RetentionConfig> = {
     backupDays: 30,
     configBackupWeeks: 12,
     metricsDays: 30,
@@ -107,20 +125,28 @@ export const DEFAULT_RETENTION: RetentionConfig = {
     conversationDays: 365,
 };
 
-export const DEFAULT_NETWORK = {
+/** Address ranges: a /16 VPC, a /14 pod range (Kubernetes' conventional 10.244.0.0), a /16 service range. */
+export const DEFAULT_NETWORK: Readonly<Omit<NetworkConfig, "natGateways">> = {
     cidr: "10.40.0.0/16",
     podCidr: "10.244.0.0/14",
     serviceCidr: "10.96.0.0/16",
 };
 
+/** NAT layout per environment: zone-redundant in prod, one shared gateway in dev. */
+export function defaultNatGateways(environment: Environment): NatGatewayLayout {
+    return environment === "prod" ? "perZone" : "single";
+}
+
+/** API server access: private only (REQUIREMENTS.md: public endpoint configurable and off in prod). */
+export const DEFAULT_ENDPOINT: Readonly<EndpointConfig> = { publicAccess: false, publicAccessCidrs: [] };
+
 /**
- * Zones used when none are configured (Azure names zones 1-3 in every region; a DigitalOcean region
- * is one datacenter without availability zones, so a DOKS cluster spans none).
+ * Zones used when none are given, where a cloud names them the same in every region: Azure names
+ * zones 1-3 everywhere; a DigitalOcean region is one datacenter without availability zones, so a
+ * DOKS cluster spans none. AWS and GCP zone names differ per region (and, on AWS, per account), so
+ * their zones have no default.
  */
-export const DEFAULT_ZONES: Partial<Record<Cloud, string[]>> = {
+export const DEFAULT_ZONES: Partial<Record<Cloud, readonly string[]>> = {
     azure: ["1", "2", "3"],
     digitalocean: [],
 };
-
-/** Production floors the config validator and the sizing policies share. */
-export const PROD_FLOOR = { nodes: 3, zones: 3, vcpu: 4, memoryGib: 16, diskGb: 100 };
