@@ -58,7 +58,8 @@ export function doksClusterArgProblems(args: DoksClusterArgs): ArgProblem[] {
     if (typeof a.region !== "string" || !DO_REGION.test(a.region)) {
         fail("region", `found ${shown(a.region)}; a DigitalOcean region slug such as fra1`);
     }
-    if (!DO_REGION.test(String(a.spacesRegion))) {
+    // Checked only when given: by default it is `region`, checked above.
+    if (args.spacesRegion && !DO_REGION.test(String(a.spacesRegion))) {
         fail("spacesRegion", `found ${shown(a.spacesRegion)}; a Spaces region slug such as fra1`);
     }
     const roles = a.nodePools.map((p) => p.role);
