@@ -215,7 +215,7 @@ export function endpointProblems(endpoint: EndpointConfig, fail: Fail): void {
     if (!Array.isArray(endpoint.publicAccessCidrs)) {
         fail("endpoint.publicAccessCidrs", `found ${shown(endpoint.publicAccessCidrs)}; must be a list of IPv4 CIDRs`);
     }
-    if (endpoint.publicAccess && cidrs.length === 0) {
+    if (endpoint.publicAccess === true && cidrs.length === 0) {
         fail("endpoint.publicAccessCidrs", "found none; a public endpoint must be restricted to named CIDRs");
     }
     if (cidrs.includes("0.0.0.0/0")) {

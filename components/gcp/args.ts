@@ -169,10 +169,16 @@ export function gkeClusterArgProblems(args: GkeClusterArgs): ArgProblem[] {
     if (!(BOOT_DISK_TYPES as readonly string[]).includes(a.bootDiskType)) {
         fail("bootDiskType", `found ${shown(a.bootDiskType)}; allowed: ${BOOT_DISK_TYPES.join(", ")}`);
     }
-    const w = a.maintenanceWindow;
-    if (!RFC3339_UTC.test(String(w?.startTime)) || !RFC3339_UTC.test(String(w?.endTime)) || !(Date.parse(w.endTime) > Date.parse(w.startTime))) {
-        fail("maintenanceWindow", `found ${shown(w)}; startTime and endTime are RFC 3339 UTC times (2026-01-03T00:00:00Z), endTime after startTime`);
-    } else if (typeof w.recurrence !== "string" || !/^FREQ=(DAILY|WEEKLY)/.test(w.recurrence)) {
+    const w = a.maintenanceWindow ?? ({} as GkeMaintenanceWindow);
+    for (const k of ["startTime", "endTime"] as const) {
+        if (!RFC3339_UTC.test(String(w[k]))) {
+            fail(`maintenanceWindow.${k}`, `found ${shown(w[k])}; must be an RFC 3339 time in UTC such as 2026-01-03T00:00:00Z`);
+        }
+    }
+    if (RFC3339_UTC.test(String(w.startTime)) && RFC3339_UTC.test(String(w.endTime)) && !(Date.parse(w.endTime) > Date.parse(w.startTime))) {
+        fail("maintenanceWindow.endTime", `found "${w.endTime}"; must be after startTime (${w.startTime})`);
+    }
+    if (typeof w.recurrence !== "string" || !/^FREQ=(DAILY|WEEKLY)/.test(w.recurrence)) {
         fail("maintenanceWindow.recurrence", `found ${shown(w.recurrence)}; must be an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=SA,SU`);
     }
     const rotation = ROTATION.exec(String(a.keyRotationPeriod));

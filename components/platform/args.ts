@@ -186,36 +186,38 @@ export function platformArgProblems(args: PlatformArgs): ArgProblem[] {
     if (a.chartMirror !== undefined && (typeof a.chartMirror !== "string" || a.chartMirror === "")) {
         fail("chartMirror", `found ${shown(a.chartMirror)}; a folder of helm pull archives, an oci:// prefix or an https:// chart repository`);
     }
-    const cidrs = (key: "clusterCidrs" | "agentEgressCidrs"): string[] => {
+    // Each list a list of canonical CIDRs; returns the entries that are, by index.
+    const cidrs = (key: "clusterCidrs" | "agentEgressCidrs"): Map<number, string> => {
         const list = a[key];
+        const ok = new Map<number, string>();
         if (!Array.isArray(list)) {
             fail(key, `found ${shown(list)}; must be a list of IPv4 CIDRs`);
-            return [];
+            return ok;
         }
-        return list.filter((c, i) => {
+        list.forEach((c, i) => {
             const why = cidrReason(c);
             if (why) {
                 fail(`${key}[${i}]`, why);
+            } else {
+                ok.set(i, c);
             }
-            return !why;
         });
+        return ok;
     };
-    const cluster = cidrs("clusterCidrs");
+    const cluster = [...cidrs("clusterCidrs").values()];
     if (Array.isArray(a.agentEgressCidrs) && a.agentEgressCidrs.length === 0) {
         fail("agentEgressCidrs", "found none; at least one destination, e.g. 0.0.0.0/0 or your services' published ranges");
     }
-    const egress = cidrs("agentEgressCidrs");
-    egress.forEach((c) => {
-        const i = a.agentEgressCidrs.indexOf(c);
-        if (a.agentEgressCidrs.lastIndexOf(c) !== i) {
-            fail(`agentEgressCidrs[${a.agentEgressCidrs.lastIndexOf(c)}]`, `found ${JSON.stringify(c)} twice; list each destination once`);
-            return;
+    for (const [i, c] of cidrs("agentEgressCidrs")) {
+        if (a.agentEgressCidrs.indexOf(c) !== i) {
+            fail(`agentEgressCidrs[${i}]`, `found ${JSON.stringify(c)} twice; list each destination once`);
+            continue;
         }
         const why = egressDestinationDefect(c, cluster);
         if (why) {
             fail(`agentEgressCidrs[${i}]`, `found ${JSON.stringify(c)}; ${why}. Allowed: public IPv4 ranges (e.g. 140.82.112.0/20) or 0.0.0.0/0`);
         }
-    });
+    }
     environmentProblem(a.environment, fail);
     retentionProblems(a.retention, fail);
     if (typeof a.protectStateful !== "boolean") {

@@ -636,3 +636,16 @@ describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
         });
     });
 });
+
+describe("aws/EksCluster (minimal arguments)", () => {
+    it("builds from region, zones and admins alone: the production pools, the pinned version, a NAT per zone", async () => {
+        const run = await runWithMocks(() => new EksCluster("m", { region: "eu-west-1", zones: [...ZONES], adminPrincipalArns: [ADMIN_ARN] }).clusterName);
+        assert.deepStrictEqual(ofType(run.resources, NODE_GROUP).map((g) => g.name).sort(), ["m-agents", "m-data", "m-monitoring", "m-system"]);
+        assert.strictEqual(one(run.resources, CLUSTER, "m-eks").inputs.version, "1.35");
+        assert.strictEqual(ofType(run.resources, NAT).length, 3);
+        assert.deepStrictEqual(
+            defaultNodePools("aws", "prod").map((p) => at(one(run.resources, NODE_GROUP, `m-${p.role}`), "scalingConfig.minSize")),
+            [3, 3, 3, 3],
+        );
+    });
+});
