@@ -19,6 +19,7 @@ import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
 import { PROD_FLOOR } from "../policy/catalog/floors";
 import { knownMinors } from "../policy/catalog/kubernetesVersions";
 import { DEFAULT_MIN_PUBLIC_PREFIX, judgePublicCidrs } from "../policy/lib/cidr";
+import { checkComponentArgs } from "./componentChecks";
 import { checkNamespaces } from "./namespaces";
 import { ALERTING_KEYS, parseOperations } from "./operations";
 import { checkCloudNetwork } from "./network";
@@ -316,6 +317,10 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         checkNamespaces(r, options.otherNamespaces, { project: options.project ?? "agent-platform", cloud, region, gcpProject: cfg.gcp?.project, projectKeys: TOP_LEVEL_KEYS });
     }
 
+    // Last: what the components themselves would refuse, under the stack file's keys.
+    if (r.problems.length === 0) {
+        checkComponentArgs(r, cfg as StackConfig);
+    }
     if (r.problems.length > 0) {
         throw new StackConfigError(stack, r.problems);
     }
