@@ -65,16 +65,20 @@ export interface ClusterArgsBase {
     tags?: Record<string, string>;
 }
 
-/** `ClusterArgsBase` with every default filled in. */
+/** `ClusterArgsBase` with every default filled in (the stack program's `StackConfig` carries the same fields). */
 export interface ResolvedClusterArgs {
     environment: Environment;
+    /** Zones the cluster spans. */
     zones: string[];
+    /** Kubernetes minor version, e.g. `1.35`. */
     kubernetesVersion: string;
     nodePools: NodePoolSpec[];
     network: NetworkConfig;
     endpoint: EndpointConfig;
     retention: RetentionConfig;
+    /** Protect stateful resources (keys, buckets, volumes) from `pulumi destroy`. */
     protectStateful: boolean;
+    /** Tags / labels put on every cloud resource. */
     tags: Record<string, string>;
 }
 

@@ -20,7 +20,7 @@ export function componentName(c: Pick<StackConfig, "stack">): string {
 }
 
 /** The arguments every managed cluster shares; tags gain `managed-by: pulumi` and `stack: <stack>`. */
-export function clusterArgs(c: StackConfig): Required<Omit<ClusterArgsBase, "environment">> & Pick<ClusterArgsBase, "environment"> {
+export function clusterArgs(c: StackConfig): Required<ClusterArgsBase> {
     return {
         environment: c.environment,
         zones: c.zones,

@@ -9,7 +9,8 @@
  * `StackConfigError` listing every problem at once.
  */
 import type { ExistingClusterArgs } from "../components/existing/args";
-import type { AgentImage, AlertingConfig, Cloud, EndpointConfig, Environment, IssuerName, NetworkConfig, NodePoolSpec, OptionalAddons, RetentionConfig } from "../components/types";
+import type { ResolvedClusterArgs } from "../components/clusterArgs";
+import type { AgentImage, AlertingConfig, Cloud, IssuerName, OptionalAddons } from "../components/types";
 
 /** The stack file's `platform` section, defaults filled in. */
 export interface PlatformConfig {
@@ -75,25 +76,12 @@ export interface DigitalOceanConfig {
 /** An existing cluster reached by kubeconfig (the `existing` section): ExistingClusterArgs but the zones, which are the stack's `zones`. */
 export type ExistingClusterConfig = Omit<ExistingClusterArgs, "zones">;
 
-/** What every stack has, whatever its cloud. */
-export interface StackConfigBase {
+/** What every stack has, whatever its cloud: the cluster arguments every cloud shares, defaults filled in, and the rest. */
+export interface StackConfigBase extends ResolvedClusterArgs {
     /** The Pulumi stack name. */
     stack: string;
-    environment: Environment;
     /** Cloud region / location (empty for `existing`). */
     region: string;
-    /** Zones the cluster spans. */
-    zones: string[];
-    /** Kubernetes minor version, e.g. `1.35`. */
-    kubernetesVersion: string;
-    nodePools: NodePoolSpec[];
-    network: NetworkConfig;
-    endpoint: EndpointConfig;
-    retention: RetentionConfig;
-    /** Protect stateful resources (keys, buckets, volumes) from `pulumi destroy`. */
-    protectStateful: boolean;
-    /** Tags / labels put on every cloud resource. */
-    tags: Record<string, string>;
     platform: PlatformConfig;
     /**
      * Region (Azure: the paired region) holding the cross-region copy of the backup store; absent
