@@ -8,7 +8,8 @@
  * - keys.ts: a Key Vault (RBAC authorisation, purge protection, soft delete) with three rotated
  *   keys: etcd encryption through Key Vault KMS, a disk encryption set for OS and data disks, the
  *   storage account's customer-managed key; each reachable only by the identity that uses it;
- * - the cluster (here): a resource group, zones 1-3, Standard or Premium tier, a user-assigned
+ * - here: a resource group and the control-plane and storage identities;
+ * - controlPlane.ts: the cluster, zones 1-3, Standard or Premium tier, the user-assigned
  *   control-plane identity, Entra ID with Azure RBAC and local accounts disabled, a private API
  *   server unless the stack opens a public one to named ranges, Cilium network policy, OIDC issuer
  *   and workload identity, an auto-upgrade channel, Azure Monitor metrics, the system pool;
@@ -24,16 +25,16 @@
  * Arguments, defaults and validation: args.ts.
  */
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization";
-import { AgentPool, listManagedClusterUserCredentialsOutput, ManagedCluster } from "@pulumi/azure-native/containerservice";
+import { AgentPool, listManagedClusterUserCredentialsOutput } from "@pulumi/azure-native/containerservice";
 import { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { nthAddress } from "../../policy/lib/cidr";
 import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { AksClusterArgs, AksMaintenanceWindow, resolveAksClusterArgs, validateAksClusterArgs } from "./args";
 import { auditRetentionWarnings, AUDIT_LOG_CATEGORIES, createAksAuditLogs } from "./audit";
+import { createManagedCluster } from "./controlPlane";
 import { aksKubeconfig, ROLES } from "./helpers";
 import { assignRole, createAksKeys } from "./keys";
 import { createMaintenanceWindows } from "./maintenance";
@@ -98,72 +99,18 @@ export class AksCluster extends pulumi.ComponentResource {
         const subnetAccess = assignRole({ name, subscriptionId, parent: this }, "subnet-network-contributor", clusterIdentity.principalId, ROLES.networkContributor, nodeSubnet.id);
         const profile: PoolProfileArgs = { zones, subnetId: nodeSubnet.id, tags };
 
-        const cluster = new ManagedCluster(
+        const cluster = createManagedCluster({
             name,
-            {
-                resourceGroupName,
-                resourceName: name,
-                location,
-                dnsPrefix: name,
-                kubernetesVersion: a.kubernetesVersion,
-                sku: { name: "Base", tier: a.tier },
-                supportPlan: a.tier === "Premium" ? "AKSLongTermSupport" : "KubernetesOfficial",
-                identity: { type: "UserAssigned", userAssignedIdentities: [clusterIdentity.id] },
-                enableRBAC: true,
-                disableLocalAccounts: true,
-                aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: a.adminGroupObjectIds, tenantID: client.tenantId },
-                apiServerAccessProfile: a.endpoint.publicAccess
-                    ? { enablePrivateCluster: false, authorizedIPRanges: a.endpoint.publicAccessCidrs }
-                    : { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false },
-                networkProfile: {
-                    networkPlugin: "azure",
-                    networkPluginMode: "overlay",
-                    networkDataplane: "cilium",
-                    networkPolicy: "cilium",
-                    podCidr: a.network.podCidr,
-                    serviceCidr: a.network.serviceCidr,
-                    dnsServiceIP: nthAddress(a.network.serviceCidr, 10),
-                    loadBalancerSku: "standard",
-                    outboundType: "loadBalancer",
-                    loadBalancerProfile: { managedOutboundIPs: { count: a.network.natGateways === "perZone" ? zones.length : 1 } },
-                },
-                oidcIssuerProfile: { enabled: true },
-                securityProfile: {
-                    workloadIdentity: { enabled: true },
-                    azureKeyVaultKms: { enabled: true, keyId: keys.kmsKey.keyUriWithVersion, keyVaultNetworkAccess: "Public" },
-                    imageCleaner: { enabled: true, intervalHours: 168 },
-                },
-                diskEncryptionSetID: keys.des.id,
-                autoUpgradeProfile: { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
-                azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } } },
-                storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true }, fileCSIDriver: { enabled: false }, blobCSIDriver: { enabled: false } },
-                agentPoolProfiles: [{ name: system.role, mode: "System", ...poolProfile(system, profile) }],
-                // The cluster autoscaler (on per pool) reacts to Pending pods, which the HPAs create at
-                // 70 % CPU / 80 % memory: scan every 10 s, balance the zonal node groups of a pool
-                // (3 zones), add the node that wastes least, scale down only after 10 minutes under
-                // 50 % requested, and move pods with emptyDir (the agents' scratch space) rather than
-                // keep nodes forever.
-                autoScalerProfile: {
-                    scanInterval: "10s",
-                    balanceSimilarNodeGroups: "true",
-                    expander: "least-waste",
-                    scaleDownDelayAfterAdd: "10m",
-                    scaleDownUnneededTime: "10m",
-                    scaleDownUtilizationThreshold: "0.5",
-                    skipNodesWithLocalStorage: "false",
-                    skipNodesWithSystemPods: "true",
-                    maxGracefulTerminationSec: "600",
-                },
-                tags,
-            },
-            {
-                parent: this,
-                dependsOn: [...keys.clusterAccess, subnetAccess],
-                // The autoscaler owns the live node count.
-                ignoreChanges: ["agentPoolProfiles[0].count"],
-            },
-        );
-
+            args: a,
+            resourceGroupName,
+            tenantId: client.tenantId,
+            clusterIdentityId: clusterIdentity.id,
+            kmsKeyId: keys.kmsKey.keyUriWithVersion,
+            diskEncryptionSetId: keys.des.id,
+            systemPool: { name: system.role, mode: "System", ...poolProfile(system, profile) },
+            dependsOn: [...keys.clusterAccess, subnetAccess],
+            parent: this,
+        });
         const agentPools = createAgentPools({ name, resourceGroupName, cluster, pools: userPools, profile, parent: this });
         createMaintenanceWindows({ name, resourceGroupName, cluster, window: a.maintenanceWindow, parent: this });
         createAksAuditLogs({ name, resourceGroupName, location, cluster, auditLogDays: a.retention.auditLogDays, tags, protect, parent: this });

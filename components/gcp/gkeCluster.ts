@@ -6,10 +6,11 @@
  *   (VPC-native), Private Google Access, flow logs; a Cloud Router with Cloud NAT;
  * - keys.ts: a Cloud KMS key ring with three keys (etcd secrets, node and volume disks, bucket),
  *   rotated, protected, and granted to the service agents that use them;
- * - the cluster (here): regional over the configured zones, private nodes, private endpoint unless
- *   the stack opens a public one to named CIDRs, release channel with a minimum version, maintenance
- *   window, application-layer secrets encryption, Workload Identity, Dataplane V2, shielded nodes,
- *   system and workload logging, managed Prometheus; default node pool removed;
+ * - controlPlane.ts: the cluster, regional over the configured zones, private nodes, private
+ *   endpoint unless the stack opens a public one to named CIDRs, release channel with a minimum
+ *   version, maintenance window, application-layer secrets encryption, Workload Identity,
+ *   Dataplane V2, shielded nodes, system and workload logging, managed Prometheus; default node
+ *   pool removed;
  * - nodePools.ts: a least-privilege node service account and a node pool per workload role (label
  *   `platform.agents.io/role`, a taint on non-system pools) with per-zone autoscaling whose total
  *   meets the pool's minimum, CMEK-encrypted SSD boot disks, shielded VMs, auto-repair and upgrade;
@@ -20,7 +21,6 @@
  *
  * Arguments, defaults and validation: args.ts.
  */
-import { Cluster } from "@pulumi/gcp/container/cluster";
 import type { NodePool } from "@pulumi/gcp/container/nodePool";
 import { getProjectOutput } from "@pulumi/gcp/organizations/getProject";
 import { Provider } from "@pulumi/kubernetes/provider";
@@ -29,23 +29,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { GkeClusterArgs, GkeMaintenanceWindow, resolveGkeClusterArgs, validateGkeClusterArgs } from "./args";
 import { createGkeAuditLogs } from "./audit";
+import { createGkeControlPlane, LOGGED_COMPONENTS, MONITORED_COMPONENTS } from "./controlPlane";
 import { buildGkeKubeconfig, gcpLabels } from "./helpers";
 import { createGkeKeys } from "./keys";
-import { createGkeNetwork, POD_RANGE, SERVICE_RANGE } from "./network";
+import { createGkeNetwork } from "./network";
 import { createGkeNodePools, createNodeServiceAccount, nodeConfig, NodeConfigArgs } from "./nodePools";
 import { createGcsStore } from "./objectStore";
 import { GkeWorkloadIdentityBinder } from "./workloadIdentity";
 
 export type { GkeClusterArgs, GkeMaintenanceWindow };
+export { LOGGED_COMPONENTS, MONITORED_COMPONENTS };
 
 /** Name of the encrypted SSD StorageClass every GKE cluster gets. */
 export const GKE_SSD_STORAGE_CLASS = "encrypted-ssd";
-
-/** GKE components whose logs go to Cloud Logging (system, control plane and workloads). */
-export const LOGGED_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"];
-
-/** GKE components whose metrics go to Cloud Monitoring. */
-export const MONITORED_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE", "HPA", "POD", "DAEMONSET", "DEPLOYMENT", "STATEFULSET"];
 
 /** A production GKE cluster; `target` is what the platform layer uses. */
 export class GkeCluster extends pulumi.ComponentResource {
@@ -77,64 +73,16 @@ export class GkeCluster extends pulumi.ComponentResource {
         const nodeSettings: NodeConfigArgs = { bootDiskType: a.bootDiskType, diskKeyId: keys.diskKey.id, serviceAccount: nodeSa.account.email, labels };
         const system = a.nodePools.find((p) => p.role === "system") ?? a.nodePools[0];
 
-        const authorized = [{ cidrBlock: a.network.cidr, displayName: "cluster-vpc" }, ...a.endpoint.publicAccessCidrs.map((c, i) => ({ cidrBlock: c, displayName: `public-${i}` }))];
-        const cluster = new Cluster(
+        const cluster = createGkeControlPlane({
             name,
-            {
-                name,
-                project,
-                location: region,
-                nodeLocations: zones,
-                network: net.network.id,
-                subnetwork: net.subnet.id,
-                networkingMode: "VPC_NATIVE",
-                ipAllocationPolicy: { clusterSecondaryRangeName: POD_RANGE, servicesSecondaryRangeName: SERVICE_RANGE, stackType: "IPV4" },
-                // The default pool exists only while the cluster is created; it gets the system pool's
-                // hardened settings so that even it meets the policies.
-                removeDefaultNodePool: true,
-                initialNodeCount: 1,
-                nodeConfig: nodeConfig(system, nodeSettings),
-                privateClusterConfig: {
-                    enablePrivateNodes: true,
-                    enablePrivateEndpoint: !a.endpoint.publicAccess,
-                    masterIpv4CidrBlock: a.masterCidr,
-                    masterGlobalAccessConfig: { enabled: false },
-                },
-                masterAuthorizedNetworksConfig: { cidrBlocks: authorized, gcpPublicCidrsAccessEnabled: false, privateEndpointEnforcementEnabled: true },
-                masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-                releaseChannel: { channel: a.releaseChannel },
-                minMasterVersion: a.kubernetesVersion,
-                maintenancePolicy: { recurringWindow: a.maintenanceWindow },
-                databaseEncryption: { state: "ENCRYPTED", keyName: keys.secretsKey.id },
-                workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
-                datapathProvider: "ADVANCED_DATAPATH",
-                enableShieldedNodes: true,
-                enableIntranodeVisibility: true,
-                enableLegacyAbac: false,
-                loggingConfig: { enableComponents: LOGGED_COMPONENTS },
-                monitoringConfig: { enableComponents: MONITORED_COMPONENTS, managedPrometheus: { enabled: true } },
-                addonsConfig: {
-                    gcePersistentDiskCsiDriverConfig: { enabled: true },
-                    horizontalPodAutoscaling: { disabled: false },
-                    httpLoadBalancing: { disabled: false },
-                },
-                // The cluster autoscaler scales each pool between its bounds when pods are Pending
-                // (HPAs add replicas at 70 % CPU / 80 % memory). BALANCED keeps spare nodes longer
-                // than OPTIMIZE_UTILIZATION, which scales down aggressively: an HA platform wants
-                // the headroom. Node auto-provisioning stays off (pools are declared, not invented).
-                clusterAutoscaling: { enabled: false, autoscalingProfile: "BALANCED" },
-                securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
-                deletionProtection: protect,
-                resourceLabels: labels,
-            },
-            {
-                parent: this,
-                dependsOn: [keys.secretsGrant, keys.diskGrant, net.nat, ...nodeSa.roles],
-                // Settings of the removed default pool: changing them must not replace the cluster.
-                ignoreChanges: ["nodeConfig", "initialNodeCount"],
-            },
-        );
-
+            args: a,
+            network: net,
+            secretsKeyId: keys.secretsKey.id,
+            defaultPoolConfig: nodeConfig(system, nodeSettings),
+            labels,
+            dependsOn: [keys.secretsGrant, keys.diskGrant, net.nat, ...nodeSa.roles],
+            parent: this,
+        });
         const nodePools = createGkeNodePools({ name, project, region, zones, pools: a.nodePools, cluster, nodeConfig: nodeSettings, dependsOn: [keys.diskGrant], parent: this });
         createGkeAuditLogs({ name, project, region, cluster, auditLogDays: a.retention.auditLogDays, protect, parent: this });
         const store = createGcsStore({ name, project, region, drRegion: a.drRegion, key: keys.bucketKey, retention: a.retention, labels, protect, dependsOn: [keys.bucketGrant], parent: this });
