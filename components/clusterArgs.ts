@@ -34,7 +34,7 @@ export interface ClusterArgsBase {
     kubernetesVersion?: string;
     /**
      * Node pools, one per workload role.
-     * @default components/defaults.ts `defaultNodePools(cloud, environment)`: prod four pools (system, agents, data, monitoring) of 4 to 8 vCPU nodes, 3 each; dev one system pool of two 2 vCPU / 8 GiB nodes
+     * @default components/defaults.ts `defaultNodePools(cloud, environment)`: prod four pools (system, agents, data, monitoring) of 4 to 8 vCPU nodes, 3 each (REQUIREMENTS.md "Cluster": at least 4 vCPU / 16 GiB / 100 GB per node, 3 nodes over 3 zones); dev one system pool of two 2 vCPU / 8 GiB nodes (seed 000)
      */
     nodePools?: NodePoolSpec[];
     /**
@@ -49,7 +49,7 @@ export interface ClusterArgsBase {
     endpoint?: Partial<EndpointConfig>;
     /**
      * Retention figures (object-store lifecycle, audit log retention); keys left out take their default.
-     * @default components/defaults.ts `DEFAULT_RETENTION` (backups 30 days, config 12 weeks, metrics 30, logs 90, traces 30, audit 730, conversations 365)
+     * @default components/defaults.ts `DEFAULT_RETENTION` (REQUIREMENTS.md "Data protection and recovery": backups 30 days, config 12 weeks, metrics 30, logs 90, audit 730, conversations 365; traces 30)
      */
     retention?: Partial<RetentionConfig>;
     /**

@@ -63,7 +63,7 @@ export interface PlatformArgs {
     environment?: Environment;
     /**
      * Retention figures (backups, metrics, logs, traces, conversations); keys left out take their default.
-     * @default components/defaults.ts `DEFAULT_RETENTION`
+     * @default components/defaults.ts `DEFAULT_RETENTION` (REQUIREMENTS.md "Data protection and recovery")
      */
     retention?: Partial<RetentionConfig>;
     /**
