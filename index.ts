@@ -1,7 +1,8 @@
 /**
  * The stack program: reads the validated stack config, builds the cluster the stack's cloud
  * calls for (every implementation returns the same ClusterTarget), installs the platform on it
- * and exports what operators need. Wiring only: the logic lives in components/.
+ * and exports what operators need. Wiring only: config/ reads the stack file and maps it onto the
+ * components' arguments (config/componentArgs.ts); the logic lives in components/.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget } from "./components/contract";
@@ -10,24 +11,11 @@ import type { ExistingCluster } from "./components/existing";
 import type { GkeCluster } from "./components/gcp";
 import type { AksCluster } from "./components/azure";
 import type { DoksCluster } from "./components/digitalocean";
-import { Platform } from "./components/platform";
-import { loadStackConfig, StackConfig } from "./config";
+import { Platform, setThirdPartyCharts } from "./components/platform";
+import { aksClusterArgs, componentName, doksClusterArgs, eksClusterArgs, existingClusterArgs, gkeClusterArgs, loadStackConfig, platformArgs, StackConfig } from "./config";
 
 const cfg = loadStackConfig();
-const name = `agents-${cfg.stack}`;
-
-function clusterArgs(c: StackConfig) {
-    return {
-        zones: c.zones,
-        kubernetesVersion: c.kubernetesVersion,
-        nodePools: c.nodePools,
-        network: c.network,
-        endpoint: c.endpoint,
-        retention: c.retention,
-        protectStateful: c.protectStateful,
-        tags: { ...c.tags, "managed-by": "pulumi", stack: c.stack },
-    };
-}
+const name = componentName(cfg);
 
 // Each cloud's component is loaded only for the stack that uses it: loading every cloud SDK would
 // cost every stack seconds.
@@ -35,23 +23,23 @@ function buildCluster(c: StackConfig): ClusterTarget {
     switch (c.cloud) {
         case "aws": {
             const { EksCluster: Eks } = require("./components/aws") as { EksCluster: typeof EksCluster };
-            return new Eks(name, { ...clusterArgs(c), region: c.region, drRegion: c.drRegion, adminPrincipalArns: c.aws!.adminPrincipalArns }).target;
+            return new Eks(name, eksClusterArgs(c)).target;
         }
         case "gcp": {
             const { GkeCluster: Gke } = require("./components/gcp") as { GkeCluster: typeof GkeCluster };
-            return new Gke(name, { ...clusterArgs(c), project: c.gcp!.project, region: c.region, drRegion: c.drRegion }).target;
+            return new Gke(name, gkeClusterArgs(c)).target;
         }
         case "azure": {
             const { AksCluster: Aks } = require("./components/azure") as { AksCluster: typeof AksCluster };
-            return new Aks(name, { ...clusterArgs(c), location: c.region, drRegion: c.drRegion, adminGroupObjectIds: c.azure!.adminGroupObjectIds, tier: c.azure!.tier, kubeloginMode: c.azure!.kubeloginMode }).target;
+            return new Aks(name, aksClusterArgs(c)).target;
         }
         case "digitalocean": {
             const { DoksCluster: Doks } = require("./components/digitalocean") as { DoksCluster: typeof DoksCluster };
-            return new Doks(name, { ...clusterArgs(c), region: c.region, ...c.digitalocean! }).target;
+            return new Doks(name, doksClusterArgs(c)).target;
         }
         case "existing": {
             const { ExistingCluster: Existing } = require("./components/existing") as { ExistingCluster: typeof ExistingCluster };
-            return new Existing(name, { ...c.existing!, zones: c.zones }).target;
+            return new Existing(name, existingClusterArgs(c)).target;
         }
     }
 }
@@ -68,16 +56,10 @@ export const kubernetesVersion = cfg.kubernetesVersion;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
 
-// The platform on top: TLS edge, data stores, observability, the agents, optional add-ons.
-const platform = new Platform(`${name}-platform`, {
-    target: cluster,
-    config: cfg.platform,
-    retention: cfg.retention,
-    environment: cfg.environment,
-    protectStateful: cfg.protectStateful,
-    alerting: cfg.alerting,
-    passwordRotationDays: cfg.passwordRotationDays,
-});
+// The platform on top: TLS edge, data stores, observability, the agents, optional add-ons. Runs that
+// cannot fetch charts and have no mirror switch third-party charts off (`platform.thirdPartyCharts`).
+setThirdPartyCharts(cfg.platform.thirdPartyCharts);
+const platform = new Platform(`${name}-platform`, platformArgs(cfg, cluster));
 
 /** Jamie's web chat portal (HTTPS, public). */
 export const jamieUrl = platform.endpoints.jamie;

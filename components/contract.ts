@@ -6,6 +6,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { Cloud } from "./types";
 
 /** The kinds of object store a cluster can offer for backups, logs and traces. */
 export type ObjectStoreKind = "s3" | "gcs" | "azureBlob" | "s3Compatible";
@@ -61,7 +62,7 @@ export interface WorkloadIdentityBinder {
 /** What the platform layer needs from any cluster. */
 export interface ClusterTarget {
     /** Which implementation built this (for reports only; the platform must not branch on it). */
-    cloud: "aws" | "gcp" | "azure" | "digitalocean" | "existing";
+    cloud: Cloud;
     /** Cluster name as the cloud knows it. */
     clusterName: pulumi.Output<string>;
     /** Kubernetes provider for everything installed into the cluster. */
@@ -126,32 +127,3 @@ export const NODE_ROLE_LABEL = "platform.agents.io/role";
 
 /** Taint key on non-system pools; workloads of that role tolerate it. */
 export const NODE_ROLE_TAINT = "platform.agents.io/dedicated";
-
-/**
- * Arguments every cloud's cluster component shares. Each component extends this with its own
- * cloud-specific arguments; all of them are plain values (they decide how many resources exist).
- */
-export interface ClusterArgsBase {
-    /** Zones to spread nodes over; at least 3 for production. */
-    zones: string[];
-    /** Kubernetes minor version, e.g. "1.33". */
-    kubernetesVersion: string;
-    /** Node pools, one per workload role. */
-    nodePools: import("../config/types").NodePoolSpec[];
-    /** VPC / VNet addressing and NAT layout. */
-    network: import("../config/types").NetworkConfig;
-    /** API server access. */
-    endpoint: import("../config/types").EndpointConfig;
-    /** Retention figures (object-store lifecycle, log retention). */
-    retention: import("../config/types").RetentionConfig;
-    /**
-     * Protect stateful resources (keys, buckets) from `pulumi destroy`.
-     * @default true
-     */
-    protectStateful?: boolean;
-    /**
-     * Tags / labels for every cloud resource.
-     * @default {}
-     */
-    tags?: Record<string, string>;
-}

@@ -5,7 +5,7 @@
  * rules (S3 lifecycle configuration, GCS lifecycle rules, Azure blob management policy), so the
  * same figures expire the same data everywhere.
  */
-import type { RetentionConfig } from "../config/types";
+import type { RetentionConfig } from "./types";
 
 /** One lifecycle rule: objects under `prefix` are deleted `days` after they were written. */
 export interface PrefixRetention {

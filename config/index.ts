@@ -1,7 +1,8 @@
 /**
  * The only module that reads `pulumi.Config`. It collects every key (the project's and every
  * other namespace's), decodes the values the way the CLI stores them (objects and lists as JSON
- * text) and hands them to `parseStackConfig`, which validates them all at once.
+ * text) and hands them to `parseStackConfig`, which validates them all at once; componentArgs.ts
+ * then maps the result onto the components' arguments. Nothing in components/ imports config/.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
@@ -12,8 +13,8 @@ import type { StackConfig } from "./types";
 export * from "./types";
 export { parseStackConfig, TOP_LEVEL_KEYS, CONFIG_KEYS, knownConfigPaths } from "./parse";
 export { StackConfigError, type ConfigProblem } from "./reader";
-export { PROD_FLOOR, DEFAULT_RETENTION, DEFAULT_KUBERNETES_VERSION } from "./defaults";
 export { securePaths } from "./secretPaths";
+export { aksClusterArgs, clusterArgs, componentName, doksClusterArgs, eksClusterArgs, existingClusterArgs, gkeClusterArgs, platformArgs } from "./componentArgs";
 
 /** The SDK marks this helper internal; it is how the SDK itself tells a secret key. */
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;

@@ -19,7 +19,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Reader } from "./reader";
 import { nearest } from "./reader";
-import type { Cloud } from "./types";
+import type { Cloud } from "../components/types";
 
 /** The provider namespaces a cloud's program reads, with the npm package declaring their keys. */
 export const PROVIDER_NAMESPACES: Readonly<Record<string, { pkg: string; clouds: readonly Cloud[] }>> = {

@@ -5,7 +5,7 @@
  * - Every range a cloud uses must be disjoint from every other: AWS uses `network.cidr` (nodes and,
  *   through the VPC CNI, pods) and `network.serviceCidr`; GKE and AKS use all three, and GKE also
  *   the control plane's /28 (`GKE_MASTER_CIDR`).
- * - AWS: the EKS component's own argument checks (components/aws/validate.ts: VPC size for the
+ * - AWS: the EKS component's own argument checks (components/aws/args.ts: VPC size for the
  *   subnet plan, the service range's EKS limits, zone names) run here on the config's values.
  * - EKS control planes cannot use some zones (`EKS_UNSUPPORTED_ZONE_IDS`); which zone name that is
  *   differs per account, so a region that has one needs at least three zones, leaving two for the
@@ -13,15 +13,15 @@
  * - Azure: zones are 1, 2 and 3; the node subnet is carved from the VNet (at least a /24 VNet);
  *   the cluster DNS service takes the 10th address of the service range (at least a /28).
  */
-import { eksClusterArgProblems } from "../components/aws/validate";
+import { eksClusterArgProblems } from "../components/aws/args";
 import { EKS_UNSUPPORTED_ZONE_IDS } from "../components/aws/zones";
+import { RANGE_NAMES as WHAT } from "../components/clusterArgs";
+import { DEFAULT_NETWORK } from "../components/defaults";
+import { DEFAULT_MASTER_CIDR as GKE_MASTER_CIDR } from "../components/gcp/args";
+import type { Cloud, EndpointConfig, NetworkConfig, NodePoolSpec, RetentionConfig } from "../components/types";
 import { overlap, parseIpv4 } from "../policy/lib/cidr";
-import { DEFAULT_NETWORK } from "./defaults";
 import type { Reader } from "./reader";
-import type { Cloud, EndpointConfig, NetworkConfig, NodePoolSpec } from "./types";
 
-/** The control-plane range the GKE component uses by default (components/gcp/gkeCluster.ts). */
-export const GKE_MASTER_CIDR = "172.16.0.0/28";
 
 /** Which of the three ranges each cloud uses. */
 const RANGES_USED: Record<Cloud, readonly ("cidr" | "podCidr" | "serviceCidr")[]> = {
@@ -33,8 +33,6 @@ const RANGES_USED: Record<Cloud, readonly ("cidr" | "podCidr" | "serviceCidr")[]
     existing: [],
 };
 
-const WHAT: Record<"cidr" | "podCidr" | "serviceCidr", string> = { cidr: "the VPC/VNet", podCidr: "the pod range", serviceCidr: "the service range" };
-
 /** The values a cloud check needs (already parsed by config/parse.ts). */
 export interface CloudNetworkInput {
     cloud: Cloud;
@@ -45,6 +43,8 @@ export interface CloudNetworkInput {
     given: ReadonlySet<string>;
     endpoint: EndpointConfig;
     nodePools: NodePoolSpec[];
+    kubernetesVersion: string;
+    retention: RetentionConfig;
     adminPrincipalArns: string[];
 }
 
@@ -109,12 +109,12 @@ export function checkCloudNetwork(r: Reader, input: CloudNetworkInput): void {
         const problems = eksClusterArgProblems({
             region: input.region,
             zones: input.zones,
-            kubernetesVersion: "",
+            kubernetesVersion: input.kubernetesVersion,
             // Pools are judged by parse.ts; an empty list here means they could not be read.
-            nodePools: input.nodePools.length > 0 ? input.nodePools : [{ role: "system", instanceType: "", minNodes: 1, maxNodes: 1, desiredNodes: 1, diskSizeGb: 20 }],
+            nodePools: input.nodePools.length > 0 ? input.nodePools : [{ role: "system", instanceType: "checked-elsewhere", minNodes: 1, maxNodes: 1, desiredNodes: 1, diskSizeGb: 20 }],
             network,
             endpoint: input.endpoint,
-            retention: {} as never,
+            retention: input.retention,
             adminPrincipalArns: input.adminPrincipalArns.length > 0 ? input.adminPrincipalArns : ["arn:aws:iam::000000000000:role/checked-elsewhere"],
         });
         for (const p of problems) {

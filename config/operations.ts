@@ -4,99 +4,13 @@
  * (`passwordRotationDays`). Pure: `parseOperations` judges the raw values with the shared Reader
  * and records every problem, naming the key.
  */
+import { gcsMultiRegion } from "../components/gcp/helpers";
+import { DEFAULT_PASSWORD_ROTATION_DAYS, EMAIL, SLACK_CHANNEL, SMARTHOST } from "../components/platform/args";
+import type { AlertingConfig, Cloud, Environment } from "../components/types";
+import { DR_OFF, DR_PAIRS } from "../components/defaults";
 import type { Reader } from "./reader";
-import type { AlertingConfig, Cloud, Environment } from "./types";
 
-/** The value of `drRegion` that switches the cross-region copy off (rejected in prod by the pack). */
-export const DR_OFF = "none";
-
-/**
- * Default DR region per primary region, used in prod when `drRegion` is not set.
- * - AWS has no official region pairs: each default is the nearest region in the same partition and
- *   jurisdiction (EU stays in the EU, US in the US) with S3 Cross-Region Replication.
- * - GCP: the second region of a configurable dual-region bucket, in the same continent as the first
- *   (cloud.google.com/storage/docs/locations#configurable).
- * - Azure: Azure's own region pairs ("Azure cross-region replication pairings", learn.microsoft.com,
- *   checked 2026-11); geo-zone-redundant storage (GZRS) always replicates to the pair, so on Azure
- *   `drRegion` may only name the pair.
- */
-export const DR_PAIRS: Record<"aws" | "gcp" | "azure", Record<string, string>> = {
-    aws: {
-        "eu-west-1": "eu-central-1",
-        "eu-central-1": "eu-west-1",
-        "eu-west-2": "eu-west-1",
-        "eu-west-3": "eu-central-1",
-        "eu-north-1": "eu-central-1",
-        "eu-south-1": "eu-central-1",
-        "us-east-1": "us-west-2",
-        "us-east-2": "us-west-2",
-        "us-west-1": "us-east-2",
-        "us-west-2": "us-east-1",
-        "ca-central-1": "ca-west-1",
-        "ap-southeast-1": "ap-southeast-2",
-        "ap-southeast-2": "ap-southeast-1",
-        "ap-northeast-1": "ap-northeast-3",
-        "ap-south-1": "ap-south-2",
-    },
-    gcp: {
-        "europe-west1": "europe-west4",
-        "europe-west4": "europe-west1",
-        "europe-west3": "europe-west4",
-        "europe-west2": "europe-west1",
-        "europe-north1": "europe-west4",
-        "us-central1": "us-east1",
-        "us-east1": "us-central1",
-        "us-east4": "us-central1",
-        "us-west1": "us-central1",
-        "asia-northeast1": "asia-northeast2",
-        "asia-southeast1": "asia-east1",
-    },
-    azure: {
-        westeurope: "northeurope",
-        northeurope: "westeurope",
-        uksouth: "ukwest",
-        ukwest: "uksouth",
-        francecentral: "francesouth",
-        germanywestcentral: "germanynorth",
-        swedencentral: "swedensouth",
-        switzerlandnorth: "switzerlandwest",
-        norwayeast: "norwaywest",
-        eastus: "westus",
-        westus: "eastus",
-        eastus2: "centralus",
-        centralus: "eastus2",
-        westus2: "westcentralus",
-        westus3: "eastus",
-        northcentralus: "southcentralus",
-        southcentralus: "northcentralus",
-        canadacentral: "canadaeast",
-        japaneast: "japanwest",
-        australiaeast: "australiasoutheast",
-        southeastasia: "eastasia",
-        centralindia: "southindia",
-        koreacentral: "koreasouth",
-    },
-};
-
-/**
- * The GCS multi-region a configurable dual-region belongs to (`EU`, `US`, `ASIA`), from a region
- * name; undefined for regions outside the three continents that offer configurable dual-regions.
- */
-export function gcsMultiRegion(region: string): "EU" | "US" | "ASIA" | undefined {
-    if (region.startsWith("europe-")) {
-        return "EU";
-    }
-    if (region.startsWith("us-")) {
-        return "US";
-    }
-    if (region.startsWith("asia-")) {
-        return "ASIA";
-    }
-    return undefined;
-}
-
-/** Default password rotation period in days (NIST SP 800-63B does not require periodic rotation; 90 days is the seed's figure). */
-export const DEFAULT_PASSWORD_ROTATION_DAYS = 90;
+export { DR_OFF, DR_PAIRS };
 
 /** Keys of the `alerting` section. */
 export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword", "heartbeatUrl"] as const;
@@ -105,9 +19,6 @@ export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "
 
 const SLACK_WEBHOOK = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+$/;
 const PAGERDUTY_KEY = /^[A-Za-z0-9]{32}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const SMARTHOST = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-const SLACK_CHANNEL = /^#[a-z0-9_-]{1,80}$/;
 
 /**
  * What the offline preview puts in place of an encrypted value it cannot decrypt
@@ -231,9 +142,4 @@ function parseAlerting(r: Reader, value: unknown): AlertingConfig {
         r.fail(key("slackChannel"), "found, but alerting.slackWebhookUrl is not set; set the webhook (secret) or remove it");
     }
     return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as AlertingConfig;
-}
-
-/** Whether the alerting settings name at least one receiver (Slack, PagerDuty or e-mail). */
-export function hasReceiver(a: AlertingConfig): boolean {
-    return a.slackWebhookUrl !== undefined || a.pagerDutyRoutingKey !== undefined || a.emailTo !== undefined;
 }

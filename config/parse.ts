@@ -5,38 +5,26 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { AWS_REGION, PRINCIPAL_ARN as ARN } from "../components/aws/args";
+import { AKS_TIERS, AZURE_REGION, ENTRA_OBJECT_ID as UUID, KUBELOGIN_MODES } from "../components/azure/args";
+import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, DEFAULT_RETENTION, DEFAULT_ZONES, defaultNatGateways, defaultNodePools, defaultPoolFor, MIN_KUBERNETES_MINOR } from "../components/defaults";
+import { DO_REGION } from "../components/digitalocean/args";
+import { DNS_SUBDOMAIN } from "../components/existing/args";
+import { GCP_PROJECT, GCP_REGION } from "../components/gcp/args";
+import { DNS_NAME, EMAIL, IMAGE_REPO, IMAGE_TAG } from "../components/platform/args";
 import { DEFAULT_AGENT_EGRESS_CIDRS, egressDestinationDefect } from "../components/platform/egress";
 import { chartMirrorKind, helmPullCommand, missingFromMirror, resolveMirrorFolder } from "../components/platform/charts";
+import { ADDON_NAMES, CLOUDS, Cloud, ENVIRONMENTS, Environment, ISSUERS, NODE_ROLES, NodePoolSpec, OptionalAddons, RetentionConfig } from "../components/types";
 import { resolveDropletSize, resolveMachineSize } from "../policy/catalog";
+import { PROD_FLOOR } from "../policy/catalog/floors";
 import { knownMinors } from "../policy/catalog/kubernetesVersions";
 import { DEFAULT_MIN_PUBLIC_PREFIX, judgePublicCidrs } from "../policy/lib/cidr";
-import {
-    DEFAULT_KUBERNETES_VERSION,
-    DEFAULT_NETWORK,
-    DEFAULT_RETENTION,
-    DEFAULT_ZONES,
-    MIN_KUBERNETES_MINOR,
-    PROD_FLOOR,
-    defaultNodePools,
-    defaultPoolFor,
-} from "./defaults";
+import { checkComponentArgs } from "./componentChecks";
 import { checkNamespaces } from "./namespaces";
 import { ALERTING_KEYS, parseOperations } from "./operations";
 import { checkCloudNetwork } from "./network";
 import { Reader, StackConfigError } from "./reader";
-import {
-    CLOUDS,
-    Cloud,
-    ENVIRONMENTS,
-    Environment,
-    ISSUERS,
-    NODE_ROLES,
-    NodePoolSpec,
-    OptionalAddons,
-    PlatformConfig,
-    RetentionConfig,
-    StackConfig,
-} from "./types";
+import type { AwsConfig, AzureConfig, DigitalOceanConfig, ExistingClusterConfig, GcpConfig, PlatformConfig, StackConfig, StackConfigBase } from "./types";
 
 /** Every top-level key the program reads (in the project's config namespace). */
 export const TOP_LEVEL_KEYS = [
@@ -67,14 +55,13 @@ const NETWORK_KEYS = ["cidr", "podCidr", "serviceCidr", "natGateways"] as const;
 const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
 const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror", "agentEgressCidrs"] as const;
 const IMAGE_KEYS = ["repository", "tag"] as const;
-const ADDON_KEYS = ["argocd", "istio", "falco", "externalSecrets"] as const;
+const ADDON_KEYS = ADDON_NAMES;
 const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
 const STORE_KEYS = ["endpoint", "bucket", "region", "accessKeyId", "secretAccessKey"] as const;
 const AWS_KEYS = ["adminPrincipalArns"] as const;
 const GCP_KEYS = ["project"] as const;
 const AZURE_KEYS = ["adminGroupObjectIds", "tier", "kubeloginMode"] as const;
 const DO_KEYS = ["controlPlaneAllowedCidrs", "spacesRegion"] as const;
-const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "msi", "spn"] as const;
 
 /** Longest inline kubeconfig accepted (1 MiB); other strings stop at MAX_STRING_LENGTH. */
 const MAX_KUBECONFIG_LENGTH = 1 << 20;
@@ -137,21 +124,7 @@ export interface ParseOptions {
     otherNamespaces?: Record<string, unknown>;
 }
 
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const K8S_VERSION = /^1\.(\d{2})$/;
-const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-// Registry host[:port] then path components; no alternative can match the same text twice, so a
-// long string that fails is rejected in linear time.
-const IMAGE_REPO = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const GCP_REGION = /^[a-z]+-[a-z]+\d$/;
-const AZURE_REGION = /^[a-z]+[a-z0-9]*$/;
-const DO_REGION = /^[a-z]{3}\d$/;
-const ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
-const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Validates raw config values (already JSON-decoded, keyed without the project namespace) into a
@@ -193,7 +166,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         cloud === "digitalocean"
             ? []
             : (r.stringArray("zones", raw.zones, { minItems: minZones, maxItems: MAX_ITEMS, item: (k, v) => r.string(k, v, { maxLength: 64 }) !== undefined }) ??
-              (raw.zones === undefined && cloud ? DEFAULT_ZONES[cloud] : undefined));
+              (raw.zones === undefined && cloud && DEFAULT_ZONES[cloud] ? [...DEFAULT_ZONES[cloud]] : undefined));
     if (raw.zones === undefined && cloud && !DEFAULT_ZONES[cloud]) {
         if (cloud === "existing" && !prod) {
             zones = ["zone-a"];
@@ -245,7 +218,8 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     const regionPattern = cloud && cloud !== "existing" ? { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud] : undefined;
     const operations = parseOperations(r, raw, { cloud, environment, region, regionPattern });
 
-    const cfg: Partial<StackConfig> = {
+    // The common part, then the chosen cloud's section (StackConfig is keyed by cloud).
+    const cfg: Partial<StackConfigBase> & { cloud?: Cloud; aws?: AwsConfig; gcp?: GcpConfig; azure?: AzureConfig; digitalocean?: DigitalOceanConfig; existing?: ExistingClusterConfig } = {
         stack,
         cloud,
         environment,
@@ -305,7 +279,7 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
                     maxItems: MAX_ITEMS,
                     item: (k, v) => UUID.test(v) || r.fail(k, `found ${r.show(k, v)}; must be an Entra ID group object ID (a GUID)`) !== undefined,
                 }) ?? [],
-            tier: r.oneOf("azure.tier", o.tier, ["Standard", "Premium"] as const) ?? "Standard",
+            tier: r.oneOf("azure.tier", o.tier, AKS_TIERS) ?? "Standard",
             kubeloginMode: r.oneOf("azure.kubeloginMode", o.kubeloginMode, KUBELOGIN_MODES) ?? "azurecli",
         };
     }
@@ -334,6 +308,8 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
             given: new Set(Object.keys(networkRaw).filter((k) => networkRaw[k] !== undefined)),
             endpoint,
             nodePools,
+            kubernetesVersion,
+            retention,
             adminPrincipalArns: cfg.aws?.adminPrincipalArns ?? [],
         });
     }
@@ -341,6 +317,10 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         checkNamespaces(r, options.otherNamespaces, { project: options.project ?? "agent-platform", cloud, region, gcpProject: cfg.gcp?.project, projectKeys: TOP_LEVEL_KEYS });
     }
 
+    // Last: what the components themselves would refuse, under the stack file's keys.
+    if (r.problems.length === 0) {
+        checkComponentArgs(r, cfg as StackConfig);
+    }
     if (r.problems.length > 0) {
         throw new StackConfigError(stack, r.problems);
     }
@@ -434,7 +414,7 @@ function parseNetwork(r: Reader, value: unknown, prod: boolean, cloud: Cloud | u
     }
     const o = r.object("network", value) ?? {};
     r.noUnknownKeys("network", o, NETWORK_KEYS);
-    const natGateways = r.oneOf("network.natGateways", o.natGateways, ["perZone", "single"] as const) ?? (prod ? "perZone" : "single");
+    const natGateways = r.oneOf("network.natGateways", o.natGateways, ["perZone", "single"] as const) ?? defaultNatGateways(prod ? "prod" : "dev");
     if (prod && natGateways === "single") {
         r.fail("network.natGateways", 'found "single"; production needs a NAT gateway per zone, allowed: perZone');
     }
@@ -550,7 +530,7 @@ function parsePlatform(r: Reader, value: unknown, clusterCidrs: string[]): Platf
         addons,
         thirdPartyCharts: r.boolean("platform.thirdPartyCharts", p.thirdPartyCharts) ?? true,
         ...(chartMirror === undefined ? {} : { chartMirror }),
-        agentEgressCidrs: agentEgressCidrs ?? DEFAULT_AGENT_EGRESS_CIDRS,
+        agentEgressCidrs: agentEgressCidrs ?? [...DEFAULT_AGENT_EGRESS_CIDRS],
         clusterCidrs,
     };
 }

@@ -42,11 +42,6 @@ export function show(value: unknown, secret = false): string {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** True when `value` is a canonical IPv4 CIDR: octets 0-255 without leading zeros, prefix 0-32, no host bits. */
-export function isCidr(value: string): boolean {
-    return cidrDefect(value) === undefined;
-}
-
 /** Levenshtein distance between two strings (small inputs: key names). */
 export function editDistance(a: string, b: string): number {
     const prev = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -7,7 +7,6 @@ import { Platform } from "agent-platform/platform";
 const name = `agents-${pulumi.getStack()}`;
 /** Kubernetes minor the cluster runs (exported: the offline preview renders the charts for it). */
 export const kubernetesVersion = "1.35";
-const retention = { backupDays: 30, configBackupWeeks: 12, metricsDays: 30, logsDays: 90, tracesDays: 30, auditLogDays: 730, conversationDays: 365 };
 const cluster = new ExistingCluster(name, {
     kubeconfigPath: "~/.kube/config",
     context: "kind-agents",
@@ -19,16 +18,11 @@ const platform = new Platform(`${name}-platform`, {
     target: cluster.target,
     environment: "dev",
     protectStateful: false,
-    retention,
-    config: {
-        domain: "agents.localtest.me",
-        acmeEmail: "platform-team@example.com",
-        issuer: "private-ca",
-        jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
-        scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
-        addons: { argocd: false, istio: false, falco: false, externalSecrets: false },
-        thirdPartyCharts: true,
-    },
+    domain: "agents.localtest.me",
+    acmeEmail: "platform-team@example.com",
+    issuer: "private-ca",
+    jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
+    scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
 });
 
 export const kubeconfig = cluster.kubeconfig;

@@ -8,6 +8,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { setThirdPartyCharts } from "../components/platform/charts";
 import { setOfflineSecretPaths } from "../config";
 import { securePathsByKey } from "../config/secretPaths";
 import type { ResourceRecord } from "../policy/runner";
@@ -158,6 +159,9 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         );
     } finally {
         setOfflineSecretPaths(undefined);
+        // The program may have switched third-party charts off (`platform.thirdPartyCharts`): the
+        // components' modules stay cached, so the next run or test starts from the default again.
+        setThirdPartyCharts(true);
     }
 }
 

@@ -22,7 +22,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodePoolSpec } from "../../config/types";
+import type { NodePoolSpec } from "../types";
 import { resolveMachineSize } from "../../policy/catalog";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../contract";
 

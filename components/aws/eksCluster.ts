@@ -38,7 +38,8 @@ import { Key } from "@pulumi/aws/kms/key";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { EksClusterArgs, resolveEksClusterArgs, validateEksClusterArgs } from "./args";
 import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools } from "./autoMode";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
@@ -48,33 +49,16 @@ import { buildKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
 import { BuiltNodeGroup, createNodeGroups } from "./nodeGroups";
 import { createObjectStore, OBJECT_STORE_PREFIXES } from "./objectStore";
-import { validateEksClusterArgs } from "./validate";
 import { controlPlanePlacement } from "./zones";
 
 export { OBJECT_STORE_PREFIXES };
+export type { EksClusterArgs };
 
 /** Name of the default StorageClass this cluster creates (encrypted gp3 through the EBS CSI driver). */
 export const SSD_STORAGE_CLASS = "gp3-encrypted";
 
 /** Managed policies of the node role: join the cluster, run the VPC CNI, pull from ECR, be reachable by SSM. */
 export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
-
-/** Arguments of `EksCluster`. */
-export interface EksClusterArgs extends ClusterArgsBase {
-    /** AWS region of the cluster, e.g. `eu-west-1`; every zone must belong to it. */
-    region: string;
-    /**
-     * Region of the backup bucket's cross-region copy (S3 replication to a bucket there, encrypted
-     * with a KMS key there); absent: no copy. @default undefined
-     */
-    drRegion?: string;
-    /**
-     * IAM role or user ARNs given cluster-admin (AmazonEKSClusterAdminPolicy) through EKS access
-     * entries. At least one; the credentials running `pulumi up` must be, or assume, one of them
-     * (the creator gets no implicit admin access).
-     */
-    adminPrincipalArns: string[];
-}
 
 /** An EKS cluster with its VPC, node groups, add-ons, object store and workload identity. */
 export class EksCluster extends pulumi.ComponentResource {
@@ -116,15 +100,15 @@ export class EksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:aws:EksCluster", name, {}, opts);
         validateEksClusterArgs(args);
-
-        const protect = args.protectStateful ?? true;
-        const tags = args.tags ?? {};
-        const region = args.region;
+        const a = resolveEksClusterArgs(args);
+        const protect = a.protectStateful;
+        const tags = a.tags;
+        const region = a.region;
         const partition = partitionOf(region);
         const clusterName = name;
         const parent = { parent: this };
         const accountId = getCallerIdentityOutput({}, parent).accountId;
-        // Resources go to the AWS provider's region; zones and ARNs assume `args.region`. A mismatch
+        // Resources go to the AWS provider's region; zones and ARNs assume `region`. A mismatch
         // fails the key (the first resource) with a message instead of a half-built cluster.
         const providerRegion = getRegionOutput({}, parent).region;
 
@@ -147,7 +131,7 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         new Alias(`${name}-key`, { name: `alias/${clusterName}`, targetKeyId: key.keyId }, parent);
 
-        const network = createNetwork({ name, clusterName, zones: args.zones, network: args.network, tags, parent: this });
+        const network = createNetwork({ name, clusterName, zones: a.zones, network: a.network, tags, parent: this });
 
         // Control plane.
         // EKS Auto Mode (node autoscaling, autoMode.ts) has the cluster role tag its sessions.
@@ -163,23 +147,23 @@ export class EksCluster extends pulumi.ComponentResource {
         ];
         const logGroup = new LogGroup(
             `${name}-control-plane`,
-            { name: controlPlaneLogGroupName(clusterName), retentionInDays: cloudWatchRetentionDays(args.retention.auditLogDays), kmsKeyId: key.arn, tags },
+            { name: controlPlaneLogGroupName(clusterName), retentionInDays: cloudWatchRetentionDays(a.retention.auditLogDays), kmsKeyId: key.arn, tags },
             { ...parent, protect },
         );
         // The control plane goes only to zones EKS supports (zone IDs from the provider, they differ
         // per account); nodes use every zone. Fewer than two supported zones fail before the cluster.
-        const azs = getAvailabilityZonesOutput({ filters: [{ name: "zone-name", values: [...args.zones] }] }, parent);
+        const azs = getAvailabilityZonesOutput({ filters: [{ name: "zone-name", values: [...a.zones] }] }, parent);
         const controlPlaneSubnetIds = pulumi.all([azs.names, azs.zoneIds, pulumi.all(network.privateSubnetIds)]).apply(([names, zoneIds, subnets]) => {
-            const placement = controlPlanePlacement(args.zones, names, zoneIds);
+            const placement = controlPlanePlacement(a.zones, names, zoneIds);
             if (placement.excluded.length > 0) {
                 void pulumi.log.warn(
-                    `EKS cannot place a control plane in ${placement.excluded.map((x) => `${x.zone} (${x.zoneId})`).join(", ")}: the control plane uses ${placement.included.map((i) => args.zones[i]).join(", ")}; worker nodes use every zone (zones)`,
+                    `EKS cannot place a control plane in ${placement.excluded.map((x) => `${x.zone} (${x.zoneId})`).join(", ")}: the control plane uses ${placement.included.map((i) => a.zones[i]).join(", ")}; worker nodes use every zone (zones)`,
                     this,
                 );
             }
             if (placement.included.length < 2) {
                 throw new pulumi.ResourceError(
-                    `zones: EKS needs two zones that can host its control plane; of ${args.zones.join(", ")} only ${placement.included.map((i) => args.zones[i]).join(", ") || "none"} can (zone IDs ${zoneIds.join(", ")}): add another zone of ${region}`,
+                    `zones: EKS needs two zones that can host its control plane; of ${a.zones.join(", ")} only ${placement.included.map((i) => a.zones[i]).join(", ") || "none"} can (zone IDs ${zoneIds.join(", ")}): add another zone of ${region}`,
                     this,
                 );
             }
@@ -189,18 +173,18 @@ export class EksCluster extends pulumi.ComponentResource {
             `${name}-eks`,
             {
                 name: clusterName,
-                version: args.kubernetesVersion,
+                version: a.kubernetesVersion,
                 roleArn: clusterRole.arn,
                 vpcConfig: {
                     subnetIds: controlPlaneSubnetIds,
                     endpointPrivateAccess: true,
-                    endpointPublicAccess: args.endpoint.publicAccess,
-                    ...(args.endpoint.publicAccess ? { publicAccessCidrs: args.endpoint.publicAccessCidrs } : {}),
+                    endpointPublicAccess: a.endpoint.publicAccess,
+                    ...(a.endpoint.publicAccess ? { publicAccessCidrs: a.endpoint.publicAccessCidrs } : {}),
                 },
                 encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
                 accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
-                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.network.serviceCidr, elasticLoadBalancing: { enabled: true } },
+                kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: a.network.serviceCidr, elasticLoadBalancing: { enabled: true } },
                 // EKS Auto Mode: compute, block storage and load balancing are switched on together.
                 // No built-in node pools: the platform's NodeClasses/NodePools (autoMode.ts) say
                 // what burst nodes look like.
@@ -224,8 +208,8 @@ export class EksCluster extends pulumi.ComponentResource {
         const oidc = new OpenIdConnectProvider(`${name}-oidc`, { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags }, parent);
 
         // Cluster admins through access entries (no aws-auth ConfigMap).
-        const adminLabels = principalLabels(args.adminPrincipalArns);
-        const adminAccess = args.adminPrincipalArns.map((principalArn, i) => {
+        const adminLabels = principalLabels(a.adminPrincipalArns);
+        const adminAccess = a.adminPrincipalArns.map((principalArn, i) => {
             const n = `${name}-admin-${adminLabels[i]}`;
             const entry = new AccessEntry(n, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
             return new AccessPolicyAssociation(
@@ -251,7 +235,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 {
                     clusterName: cluster.name,
                     addonName,
-                    addonVersion: pinnedAddonVersion(addonName, args.kubernetesVersion) ?? this.defaultAddonVersion(addonName, args.kubernetesVersion),
+                    addonVersion: pinnedAddonVersion(addonName, a.kubernetesVersion) ?? this.defaultAddonVersion(addonName, a.kubernetesVersion),
                     configurationValues: addonConfigurationValues(addonName),
                     resolveConflictsOnCreate: "OVERWRITE",
                     resolveConflictsOnUpdate: "OVERWRITE",
@@ -260,12 +244,12 @@ export class EksCluster extends pulumi.ComponentResource {
                 },
                 { ...parent, dependsOn },
             );
-        const earlyAddons = BEFORE_NODES.map((a) => addon(a, {}, []));
+        const earlyAddons = BEFORE_NODES.map((n) => addon(n, {}, []));
         const nodeGroups: BuiltNodeGroup[] = createNodeGroups({
             name,
             clusterName: cluster.name,
-            kubernetesVersion: args.kubernetesVersion,
-            pools: args.nodePools,
+            kubernetesVersion: a.kubernetesVersion,
+            pools: a.nodePools,
             subnetIds: network.privateSubnetIds,
             nodeRoleArn: nodeRole.arn,
             kmsKeyArn: key.arn,
@@ -325,8 +309,8 @@ export class EksCluster extends pulumi.ComponentResource {
 
         const autoMode = createAutoModePools({
             name,
-            pools: args.nodePools,
-            zones: args.zones,
+            pools: a.nodePools,
+            zones: a.zones,
             nodeRoleName: autoNodeRole.name,
             subnetIds: network.privateSubnetIds,
             securityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId),
@@ -338,15 +322,15 @@ export class EksCluster extends pulumi.ComponentResource {
         });
 
         // Object store and workload identity.
-        const store = createObjectStore({ name, region, drRegion: args.drRegion, kmsKeyArn: key.arn, retention: args.retention, protect, tags, parent: this });
+        const store = createObjectStore({ name, region, drRegion: a.drRegion, kmsKeyArn: key.arn, retention: a.retention, protect, tags, parent: this });
         const binder = new IrsaBinder({ namePrefix: name, oidcProviderArn: oidc.arn, issuerUrl, bucketArn: store.bucket.arn, kmsKeyArn: key.arn, tags, parent: this });
 
         const warnings: string[] = [];
-        if (args.network.natGateways === "single") {
+        if (a.network.natGateways === "single") {
             warnings.push("one NAT gateway for all zones: node egress stops if its zone fails (network.natGateways: single)");
         }
-        if (args.endpoint.publicAccess) {
-            warnings.push(`the API server has a public endpoint, reachable from ${args.endpoint.publicAccessCidrs.join(", ")} (endpoint.publicAccess: true)`);
+        if (a.endpoint.publicAccess) {
+            warnings.push(`the API server has a public endpoint, reachable from ${a.endpoint.publicAccessCidrs.join(", ")} (endpoint.publicAccess: true)`);
         }
 
         this.clusterName = cluster.name;
@@ -370,7 +354,7 @@ export class EksCluster extends pulumi.ComponentResource {
             clusterName: this.clusterName,
             provider,
             kubeconfig,
-            zones: [...args.zones],
+            zones: [...a.zones],
             ssdStorageClass: storageClass.metadata.name,
             objectStore: store.store,
             workloadIdentity: binder,

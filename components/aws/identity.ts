@@ -1,11 +1,12 @@
 /**
  * IAM Roles for Service Accounts (IRSA): binds a Kubernetes ServiceAccount to an IAM role trusted
- * through the cluster's OIDC provider, optionally with read/write access to the object store.
+ * through the cluster's OIDC provider, optionally with read/write access to the object store. The
+ * binding's shape is components/workloadIdentity.ts.
  */
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
 import { bucketReadWritePolicy, irsaTrustPolicy } from "./iamPolicies";
 
 /** The ServiceAccount annotation that names the IAM role a pod assumes. */
@@ -52,47 +53,40 @@ export interface IrsaBinderArgs {
     parent: pulumi.Resource;
 }
 
-/** The AWS `WorkloadIdentityBinder`: one IRSA role (and bucket policy when asked) per binding. */
-export class IrsaBinder implements WorkloadIdentityBinder {
-    private readonly names = new Set<string>();
+/** The AWS `WorkloadIdentityBinder`: one IRSA role (and bucket policy when asked) per binding, named `<cluster>-<name>`. */
+export class IrsaBinder extends CloudIdentityBinder<{ role: Role; resourceName: string }> {
+    constructor(private readonly a: IrsaBinderArgs) {
+        super(a.parent, true);
+    }
 
-    constructor(private readonly a: IrsaBinderArgs) {}
-
-    bind(
-        name: string,
-        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
-        opts?: pulumi.CustomResourceOptions,
-    ): WorkloadIdentity {
-        if (this.names.has(name)) {
-            throw new Error(`workload identity "${name}" is already bound; give each binding its own name`);
-        }
-        this.names.add(name);
+    protected createIdentity(name: string, request: BindingRequest, opts: pulumi.CustomResourceOptions): { role: Role; resourceName: string } {
         const resourceName = `${this.a.namePrefix}-${name}`;
-        const childOpts: pulumi.CustomResourceOptions = { parent: this.a.parent, ...opts };
         const role = createIrsaRole(
             {
                 name: resourceName,
                 oidcProviderArn: this.a.oidcProviderArn,
                 issuerUrl: this.a.issuerUrl,
-                namespace: args.namespace,
-                serviceAccount: args.serviceAccount,
+                namespace: request.namespace,
+                serviceAccount: request.serviceAccount,
                 tags: this.a.tags,
             },
-            childOpts,
+            opts,
         );
-        if (args.objectStoreAccess === "readWrite") {
-            new RolePolicy(
-                `${resourceName}-object-store`,
-                {
-                    role: role.name,
-                    policy: pulumi.all([this.a.bucketArn, this.a.kmsKeyArn]).apply(([bucket, key]) => JSON.stringify(bucketReadWritePolicy(bucket, key))),
-                },
-                childOpts,
-            );
-        }
-        return {
-            serviceAccountAnnotations: role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn })),
-            podLabels: {},
-        };
+        return { role, resourceName };
+    }
+
+    protected grantObjectStore(_name: string, identity: { role: Role; resourceName: string }, opts: pulumi.CustomResourceOptions): void {
+        new RolePolicy(
+            `${identity.resourceName}-object-store`,
+            {
+                role: identity.role.name,
+                policy: pulumi.all([this.a.bucketArn, this.a.kmsKeyArn]).apply(([bucket, key]) => JSON.stringify(bucketReadWritePolicy(bucket, key))),
+            },
+            opts,
+        );
+    }
+
+    protected serviceAccountAnnotations(identity: { role: Role; resourceName: string }): pulumi.Output<Record<string, string>> {
+        return identity.role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
     }
 }

@@ -12,8 +12,8 @@ import { RouteTableAssociation } from "@pulumi/aws/ec2/routeTableAssociation";
 import { Subnet } from "@pulumi/aws/ec2/subnet";
 import { Vpc } from "@pulumi/aws/ec2/vpc";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkConfig } from "../../config/types";
-import { planSubnets } from "./cidr";
+import type { NetworkConfig } from "../types";
+import { planSubnets } from "./subnets";
 
 /** Subnet tag that lets the AWS Load Balancer Controller / cloud provider find public subnets. */
 export const ELB_ROLE_TAG = "kubernetes.io/role/elb";

@@ -6,7 +6,7 @@
 import { LaunchTemplate } from "@pulumi/aws/ec2/launchTemplate";
 import { NodeGroup } from "@pulumi/aws/eks/nodeGroup";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodePoolSpec } from "../../config/types";
+import type { NodePoolSpec } from "../types";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../contract";
 
 /** Root device of the EKS-optimised Amazon Linux 2023 AMIs. */

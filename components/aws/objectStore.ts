@@ -14,7 +14,7 @@ import { BucketServerSideEncryptionConfiguration } from "@pulumi/aws/s3/bucketSe
 import { BucketVersioning } from "@pulumi/aws/s3/bucketVersioning";
 import type { input } from "@pulumi/aws/types";
 import * as pulumi from "@pulumi/pulumi";
-import type { RetentionConfig } from "../../config/types";
+import type { RetentionConfig } from "../types";
 import type { ObjectStore } from "../contract";
 import { NONCURRENT_VERSION_DAYS, OBJECT_STORE_PREFIXES, retentionRules } from "../retention";
 import { Role } from "@pulumi/aws/iam/role";

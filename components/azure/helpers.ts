@@ -1,11 +1,13 @@
 /**
- * Pure helpers for the AKS component: globally unique resource names, subnet carving, built-in
- * role IDs, the kubeconfig (through kubelogin) and the object-store lifecycle policy. No Pulumi calls.
+ * Pure helpers for the AKS component: globally unique resource names, built-in role IDs, the
+ * kubeconfig (through kubelogin) and the object-store lifecycle policy. No Pulumi calls. CIDR
+ * arithmetic (the node subnet, the DNS service address) is policy/lib/cidr.ts.
  */
 import { createHash } from "crypto";
 import { parse } from "yaml";
-import type { RetentionConfig } from "../../config/types";
+import type { RetentionConfig } from "../types";
 import { NONCURRENT_VERSION_DAYS, retentionRules } from "../retention";
+import type { KubeloginMode } from "./args";
 
 /**
  * A name that is unique per subscription and stable across runs, in the spirit of ARM's
@@ -23,32 +25,6 @@ export function uniqueName(base: string, seed: string, opts: { max: number; alnu
         head = `a${head}`.slice(0, room);
     }
     return `${head}${sep}${hash}`;
-}
-
-/** The `index`-th subnet of `cidr` with prefix length `newPrefix` (IPv4). */
-export function carveSubnet(cidr: string, newPrefix: number, index: number): string {
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-    if (!m) {
-        throw new Error(`not an IPv4 CIDR: ${cidr}`);
-    }
-    const prefix = Number(m[5]);
-    if (newPrefix < prefix || newPrefix > 30) {
-        throw new Error(`cannot carve a /${newPrefix} out of ${cidr}`);
-    }
-    if (index < 0 || index >= 2 ** (newPrefix - prefix)) {
-        throw new Error(`${cidr} has no subnet #${index} of size /${newPrefix}`);
-    }
-    const base = (((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4])) & (prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0);
-    const start = (base >>> 0) + index * 2 ** (32 - newPrefix);
-    return `${[24, 16, 8, 0].map((s) => (start >>> s) & 255).join(".")}/${newPrefix}`;
-}
-
-/** The `n`-th address of a CIDR (e.g. the cluster DNS service IP, conventionally `.10`). */
-export function nthAddress(cidr: string, n: number): string {
-    const [ip] = cidr.split("/");
-    const parts = ip.split(".").map(Number);
-    const v = ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3] + n;
-    return [24, 16, 8, 0].map((s) => (v >>> s) & 255).join(".");
 }
 
 /** Built-in Azure role definition IDs (the same GUID in every tenant). */
@@ -72,9 +48,6 @@ export function roleDefinitionId(subscriptionId: string, roleGuid: string): stri
 
 /** The Entra ID application every AKS cluster's API server accepts tokens for. */
 export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
-
-/** How kubelogin gets a token for the kubeconfig's user. */
-export type KubeloginMode = "azurecli" | "workloadidentity" | "msi" | "spn";
 
 /**
  * The kubeconfig for an Entra ID cluster with local accounts disabled: the cluster entry (server,

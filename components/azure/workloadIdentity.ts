@@ -4,11 +4,12 @@
  * `system:serviceaccount:<namespace>:<name>` subject, and (when asked) Storage Blob Data
  * Contributor on the backup container. The KSA carries `azure.workload.identity/client-id`; its
  * pods carry the label `azure.workload.identity/use: "true"` so the webhook injects the token.
+ * The binding's shape is components/workloadIdentity.ts.
  */
 import { RoleAssignment } from "@pulumi/azure-native/authorization";
 import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
 import { ROLES, roleDefinitionId } from "./helpers";
 
 /** ServiceAccount annotation naming the managed identity's client ID. */
@@ -36,16 +37,13 @@ export interface AksBinderArgs {
 }
 
 /** Binds Kubernetes ServiceAccounts to managed identities through Azure Workload Identity. */
-export class AksWorkloadIdentityBinder implements WorkloadIdentityBinder {
-    constructor(private readonly args: AksBinderArgs) {}
+export class AksWorkloadIdentityBinder extends CloudIdentityBinder<UserAssignedIdentity> {
+    constructor(private readonly args: AksBinderArgs) {
+        super(args.parent, args.containerId !== undefined);
+    }
 
-    bind(
-        name: string,
-        a: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
-        opts?: pulumi.CustomResourceOptions,
-    ): WorkloadIdentity {
-        const o: pulumi.CustomResourceOptions = { parent: this.args.parent, ...opts };
-        const identity = new UserAssignedIdentity(name, { resourceGroupName: this.args.resourceGroupName, location: this.args.location, tags: this.args.tags }, o);
+    protected createIdentity(name: string, a: BindingRequest, opts: pulumi.CustomResourceOptions): UserAssignedIdentity {
+        const identity = new UserAssignedIdentity(name, { resourceGroupName: this.args.resourceGroupName, location: this.args.location, tags: this.args.tags }, opts);
         new FederatedIdentityCredential(
             `${name}-federation`,
             {
@@ -55,28 +53,32 @@ export class AksWorkloadIdentityBinder implements WorkloadIdentityBinder {
                 subject: `system:serviceaccount:${a.namespace}:${a.serviceAccount}`,
                 audiences: [TOKEN_EXCHANGE_AUDIENCE],
             },
-            o,
+            opts,
         );
-        if (a.objectStoreAccess === "readWrite") {
-            if (!this.args.containerId) {
-                throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no storage container`, this.args.parent);
-            }
-            new RoleAssignment(
-                `${name}-blob`,
-                {
-                    principalId: identity.principalId,
-                    principalType: "ServicePrincipal",
-                    roleDefinitionId: this.args.subscriptionId.apply((s) => roleDefinitionId(s, ROLES.storageBlobDataContributor)),
-                    scope: this.args.containerId,
-                },
-                o,
-            );
-        }
-        return {
-            serviceAccountAnnotations: pulumi
-                .all([identity.clientId, this.args.tenantId])
-                .apply(([clientId, tenantId]): Record<string, string> => ({ [AZURE_CLIENT_ID_ANNOTATION]: clientId, [AZURE_TENANT_ID_ANNOTATION]: tenantId })),
-            podLabels: { [AZURE_USE_LABEL]: "true" },
-        };
+        return identity;
+    }
+
+    protected grantObjectStore(name: string, identity: UserAssignedIdentity, opts: pulumi.CustomResourceOptions): void {
+        new RoleAssignment(
+            `${name}-blob`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: this.args.subscriptionId.apply((s) => roleDefinitionId(s, ROLES.storageBlobDataContributor)),
+                // The skeleton asks for a grant only when the cluster has a container.
+                scope: this.args.containerId!,
+            },
+            opts,
+        );
+    }
+
+    protected serviceAccountAnnotations(identity: UserAssignedIdentity): pulumi.Output<Record<string, string>> {
+        return pulumi
+            .all([identity.clientId, this.args.tenantId])
+            .apply(([clientId, tenantId]): Record<string, string> => ({ [AZURE_CLIENT_ID_ANNOTATION]: clientId, [AZURE_TENANT_ID_ANNOTATION]: tenantId }));
+    }
+
+    protected podLabels(): Record<string, string> {
+        return { [AZURE_USE_LABEL]: "true" };
     }
 }

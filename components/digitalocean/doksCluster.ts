@@ -28,8 +28,8 @@ import { KubernetesNodePool } from "@pulumi/digitalocean/kubernetesNodePool";
 import { Vpc } from "@pulumi/digitalocean/vpc";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { DigitalOceanConfig } from "../../config/types";
-import { ClusterArgsBase, ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { DoksClusterArgs, resolveDoksClusterArgs, validateDoksClusterArgs } from "./args";
 import { StaticCredentialsBinder } from "../existing/existingCluster";
 import { apiEndpointWarning, doksUnmetGuarantees, STATIC_CREDENTIALS_WARNING, VOLUME_KEY_WARNING } from "./guarantees";
 import { buildDoksKubeconfig, doTags, firewallAllowedAddresses, poolArgs, versionPrefix } from "./helpers";
@@ -39,11 +39,7 @@ import { createEncryptedStorage } from "./storage";
 /** The weekly maintenance window for automatic upgrades (UTC), the same slot as GKE and AKS. */
 export const MAINTENANCE_WINDOW = { day: "saturday", startTime: "00:00" } as const;
 
-/** Arguments of `DoksCluster`. `zones` must be empty: a DigitalOcean region has none. */
-export interface DoksClusterArgs extends ClusterArgsBase, Partial<DigitalOceanConfig> {
-    /** Region slug, e.g. `fra1`. */
-    region: string;
-}
+export type { DoksClusterArgs };
 
 /** A DOKS cluster; `target` is what the platform layer uses. */
 export class DoksCluster extends pulumi.ComponentResource {
@@ -64,32 +60,33 @@ export class DoksCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:digitalocean:DoksCluster", name, {}, opts);
-        validate(args);
+        validateDoksClusterArgs(args);
+        const a = resolveDoksClusterArgs(args);
         const parent = { parent: this };
-        const protect = args.protectStateful ?? true;
-        const tags = doTags(args.tags ?? {});
-        const allowed = firewallAllowedAddresses(args.network.cidr, args.controlPlaneAllowedCidrs ?? [], args.endpoint);
+        const protect = a.protectStateful;
+        const tags = doTags(a.tags);
+        const allowed = firewallAllowedAddresses(a.network.cidr, a.controlPlaneAllowedCidrs, a.endpoint);
 
-        const vpc = new Vpc(`${name}-vpc`, { region: args.region, ipRange: args.network.cidr, description: `Kubernetes cluster ${name}` }, parent);
+        const vpc = new Vpc(`${name}-vpc`, { region: a.region, ipRange: a.network.cidr, description: `Kubernetes cluster ${name}` }, parent);
 
-        const prefix = versionPrefix(args.kubernetesVersion);
+        const prefix = versionPrefix(a.kubernetesVersion);
         const version = getKubernetesVersionsOutput({ versionPrefix: prefix }, parent).latestVersion.apply((v) => {
             if (!v) {
-                throw new pulumi.ResourceError(`DigitalOcean offers no Kubernetes ${args.kubernetesVersion} (no version starts with ${prefix}); pick a supported minor (doctl kubernetes options versions)`, this);
+                throw new pulumi.ResourceError(`DigitalOcean offers no Kubernetes ${a.kubernetesVersion} (no version starts with ${prefix}); pick a supported minor (doctl kubernetes options versions)`, this);
             }
             return v;
         });
 
-        const [systemPool, ...otherPools] = [...args.nodePools].sort((a, b) => (a.role === "system" ? -1 : b.role === "system" ? 1 : 0));
+        const [systemPool, ...otherPools] = [...a.nodePools].sort((x, y) => (x.role === "system" ? -1 : y.role === "system" ? 1 : 0));
         const cluster = new KubernetesCluster(
             name,
             {
                 name,
-                region: args.region,
+                region: a.region,
                 version,
                 vpcUuid: vpc.id,
-                clusterSubnet: args.network.podCidr,
-                serviceSubnet: args.network.serviceCidr,
+                clusterSubnet: a.network.podCidr,
+                serviceSubnet: a.network.serviceCidr,
                 ha: true,
                 autoUpgrade: true,
                 surgeUpgrade: true,
@@ -118,10 +115,10 @@ export class DoksCluster extends pulumi.ComponentResource {
         const provider = new Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: [cluster, ...pools] });
         const storage = createEncryptedStorage({ name, provider, protect, parent: this, dependsOn: [cluster] });
 
-        const spacesRegion = args.spacesRegion || args.region;
-        const store = createSpacesStore({ name, region: spacesRegion, retention: args.retention, protect, parent: this });
+        const spacesRegion = a.spacesRegion;
+        const store = createSpacesStore({ name, region: spacesRegion, retention: a.retention, protect, parent: this });
 
-        const warnings = [...doksUnmetGuarantees(args.region, spacesRegion), apiEndpointWarning(allowed), STATIC_CREDENTIALS_WARNING, VOLUME_KEY_WARNING];
+        const warnings = [...doksUnmetGuarantees(a.region, spacesRegion), apiEndpointWarning(allowed), STATIC_CREDENTIALS_WARNING, VOLUME_KEY_WARNING];
 
         this.clusterId = cluster.id;
         this.endpoint = cluster.endpoint;
@@ -150,30 +147,5 @@ export class DoksCluster extends pulumi.ComponentResource {
             vpcId: this.vpcId,
             bucketName: this.bucketName,
         });
-    }
-}
-
-/** Rejects arguments DOKS cannot take, naming the argument, what was found and what is allowed. */
-function validate(args: DoksClusterArgs): void {
-    const fail = (propertyPath: string, reason: string): never => {
-        throw new pulumi.InputPropertyError({ propertyPath, reason });
-    };
-    if (args.zones.length > 0) {
-        fail("zones", `found ${JSON.stringify(args.zones)}; a DigitalOcean region has no availability zones, pass []`);
-    }
-    if (!/^[a-z]{3}\d$/.test(args.region)) {
-        fail("region", `found ${JSON.stringify(args.region)}; a DigitalOcean region slug such as fra1`);
-    }
-    const roles = args.nodePools.map((p) => p.role);
-    if (!roles.includes("system")) {
-        fail("nodePools", `found roles ${JSON.stringify(roles)}; a system pool is required (it becomes the cluster's default pool)`);
-    }
-    if (new Set(roles).size !== roles.length) {
-        fail("nodePools", `found roles ${JSON.stringify(roles)}; one pool per role`);
-    }
-    for (const p of args.nodePools) {
-        if (p.minNodes < 1 || p.maxNodes < p.minNodes) {
-            fail(`nodePools.${p.role}`, `found minNodes ${p.minNodes}, maxNodes ${p.maxNodes}; need 1 <= minNodes <= maxNodes`);
-        }
     }
 }

@@ -3,7 +3,7 @@
  * minor, the control-plane firewall's addresses, node pool arguments per role, and the exec-plugin
  * kubeconfig (doctl). Everything here is plain data and tested without a cloud.
  */
-import type { NodePoolSpec } from "../../config/types";
+import type { NodePoolSpec } from "../types";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../contract";
 import { execKubeconfig } from "../kubeconfig";
 

@@ -1,6 +1,7 @@
 /** DigitalOcean Kubernetes (DOKS) behind the ClusterTarget contract. */
 export { DoksCluster, MAINTENANCE_WINDOW } from "./doksCluster";
-export type { DoksClusterArgs } from "./doksCluster";
+export { DO_REGION, doksClusterArgProblems, resolveDoksClusterArgs, validateDoksClusterArgs } from "./args";
+export type { DoksClusterArgs, ResolvedDoksClusterArgs } from "./args";
 export { buildDoksKubeconfig, doTags, firewallAllowedAddresses, poolArgs, versionPrefix } from "./helpers";
 export type { DoksPoolArgs } from "./helpers";
 export { ABORT_MULTIPART_DAYS, createSpacesStore, spacesEndpoint, spacesLifecycleRules } from "./objectStore";

@@ -9,7 +9,7 @@
 import { SpacesBucket } from "@pulumi/digitalocean/spacesBucket";
 import { SpacesKey } from "@pulumi/digitalocean/spacesKey";
 import * as pulumi from "@pulumi/pulumi";
-import type { RetentionConfig } from "../../config/types";
+import type { RetentionConfig } from "../types";
 import type { ObjectStore } from "../contract";
 import { NONCURRENT_VERSION_DAYS, retentionRules } from "../retention";
 

@@ -14,14 +14,10 @@ import * as os from "os";
 import * as path from "path";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExistingClusterConfig } from "../../config/types";
 import { ClusterTarget, NODE_ROLE_LABEL, ObjectStore, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { ExistingClusterArgs, validateExistingClusterArgs } from "./args";
 
-/** Arguments of `ExistingCluster`: the stack's `existing` section plus the zones its nodes span. */
-export interface ExistingClusterArgs extends ExistingClusterConfig {
-    /** Zones the nodes span (values of their `topology.kubernetes.io/zone` label). */
-    zones: string[];
-}
+export type { ExistingClusterArgs };
 
 /** Warning shown when the stack names no object store. */
 export const NO_OBJECT_STORE_WARNING =
@@ -53,7 +49,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:existing:ExistingCluster", name, {}, opts);
-        validate(args);
+        validateExistingClusterArgs(args);
         const warnings: string[] = [OPERATOR_DUTIES_WARNING];
 
         let kubeconfig: pulumi.Output<string>;
@@ -119,24 +115,5 @@ export class ExistingCluster extends pulumi.ComponentResource {
             warnings,
         };
         this.registerOutputs({ kubeconfig, clusterName: this.target.clusterName });
-    }
-}
-
-/** Rejects arguments that cannot reach a cluster, naming the argument. */
-function validate(args: ExistingClusterArgs): void {
-    const fail = (propertyPath: string, reason: string): never => {
-        throw new pulumi.InputPropertyError({ propertyPath, reason });
-    };
-    if ((args.kubeconfig === undefined) === (args.kubeconfigPath === undefined)) {
-        fail("kubeconfig", "set exactly one of kubeconfig (secret contents) and kubeconfigPath");
-    }
-    if (!args.storageClass) {
-        fail("storageClass", "found nothing; name the cluster's encrypted SSD StorageClass");
-    }
-    if (args.zones.length === 0) {
-        fail("zones", "found none; list the zone labels of the cluster's nodes");
-    }
-    if (args.objectStore && !/^https:\/\//.test(args.objectStore.endpoint)) {
-        fail("objectStore.endpoint", `found "${args.objectStore.endpoint}"; must be an https:// URL`);
     }
 }

@@ -1,9 +1,10 @@
 /**
  * Pure helpers for the GKE component: node-pool autoscaler bounds per zone, GCP label and
- * service-account naming rules, the kubeconfig and the service-agent addresses. No Pulumi calls.
+ * service-account naming rules, the kubeconfig, the service-agent addresses and the GCS
+ * multi-regions of a dual-region bucket. No Pulumi calls.
  */
 import { createHash } from "crypto";
-import type { NodePoolSpec } from "../../config/types";
+import type { NodePoolSpec } from "../types";
 import { execKubeconfig } from "../kubeconfig";
 
 /** Per-zone autoscaler bounds of a GKE node pool (GKE counts `minNodeCount`/`maxNodeCount` per zone). */
@@ -114,4 +115,25 @@ export function buildGkeKubeconfig(k: GkeKubeconfigInputs): Record<string, unkno
             provideClusterInfo: true,
         },
     });
+}
+
+/** Cloud KMS location of each GCS multi-region (a dual-region bucket's key lives there). */
+export const GCS_KMS_LOCATION = { EU: "europe", US: "us", ASIA: "asia" } as const;
+
+/**
+ * The GCS multi-region a configurable dual-region belongs to (`EU`, `US`, `ASIA`), from a region
+ * name; undefined for regions outside the three continents that offer configurable dual-regions
+ * (cloud.google.com/storage/docs/locations#configurable).
+ */
+export function gcsMultiRegion(region: string): keyof typeof GCS_KMS_LOCATION | undefined {
+    if (region.startsWith("europe-")) {
+        return "EU";
+    }
+    if (region.startsWith("us-")) {
+        return "US";
+    }
+    if (region.startsWith("asia-")) {
+        return "ASIA";
+    }
+    return undefined;
 }

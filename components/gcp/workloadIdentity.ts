@@ -2,13 +2,13 @@
  * GKE Workload Identity: one Google service account per bound Kubernetes ServiceAccount, the
  * `roles/iam.workloadIdentityUser` binding that lets the KSA impersonate it, and (when asked)
  * `roles/storage.objectAdmin` on the cluster's bucket. The KSA carries the
- * `iam.gke.io/gcp-service-account` annotation.
+ * `iam.gke.io/gcp-service-account` annotation. The binding's shape is components/workloadIdentity.ts.
  */
 import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { IAMMember } from "@pulumi/gcp/serviceaccount/iammember";
 import { BucketIAMMember } from "@pulumi/gcp/storage/bucketIAMMember";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
+import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
 import { serviceAccountId, workloadIdentityMember } from "./helpers";
 
 /** Annotation GKE reads on a Kubernetes ServiceAccount to map it to a Google service account. */
@@ -30,15 +30,12 @@ export interface GkeBinderArgs {
 }
 
 /** Binds Kubernetes ServiceAccounts to Google service accounts through GKE Workload Identity. */
-export class GkeWorkloadIdentityBinder implements WorkloadIdentityBinder {
-    constructor(private readonly args: GkeBinderArgs) {}
+export class GkeWorkloadIdentityBinder extends CloudIdentityBinder<Account> {
+    constructor(private readonly args: GkeBinderArgs) {
+        super(args.parent, args.bucket !== undefined);
+    }
 
-    bind(
-        name: string,
-        a: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
-        opts?: pulumi.CustomResourceOptions,
-    ): WorkloadIdentity {
-        const o: pulumi.CustomResourceOptions = { parent: this.args.parent, ...opts };
+    protected createIdentity(name: string, a: BindingRequest, opts: pulumi.CustomResourceOptions): Account {
         const gsa = new Account(
             name,
             {
@@ -47,7 +44,7 @@ export class GkeWorkloadIdentityBinder implements WorkloadIdentityBinder {
                 displayName: `${a.namespace}/${a.serviceAccount} (GKE Workload Identity)`,
                 description: `Impersonated by Kubernetes ServiceAccount ${a.namespace}/${a.serviceAccount}`,
             },
-            o,
+            opts,
         );
         new IAMMember(
             `${name}-wi`,
@@ -56,17 +53,17 @@ export class GkeWorkloadIdentityBinder implements WorkloadIdentityBinder {
                 role: "roles/iam.workloadIdentityUser",
                 member: workloadIdentityMember(this.args.project, a.namespace, a.serviceAccount),
             },
-            { ...o, dependsOn: this.args.dependsOn },
+            { ...opts, dependsOn: this.args.dependsOn },
         );
-        if (a.objectStoreAccess === "readWrite") {
-            if (!this.args.bucket) {
-                throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no bucket`, this.args.parent);
-            }
-            new BucketIAMMember(`${name}-bucket`, { bucket: this.args.bucket, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, o);
-        }
-        return {
-            serviceAccountAnnotations: gsa.email.apply((email): Record<string, string> => ({ [GKE_SA_ANNOTATION]: email })),
-            podLabels: {},
-        };
+        return gsa;
+    }
+
+    protected grantObjectStore(name: string, gsa: Account, opts: pulumi.CustomResourceOptions): void {
+        // The skeleton asks for a grant only when the cluster has a bucket.
+        new BucketIAMMember(`${name}-bucket`, { bucket: this.args.bucket!, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, opts);
+    }
+
+    protected serviceAccountAnnotations(gsa: Account): pulumi.Output<Record<string, string>> {
+        return gsa.email.apply((email): Record<string, string> => ({ [GKE_SA_ANNOTATION]: email }));
     }
 }

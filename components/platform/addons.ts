@@ -7,7 +7,7 @@
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ResourceQuota } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, OptionalAddons } from "../../config/types";
+import type { Environment, OptionalAddons } from "../types";
 import type { ClusterTarget } from "../contract";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
@@ -80,8 +80,6 @@ export interface AddonsArgs {
     addons: OptionalAddons;
     /** The add-ons' namespaces from the Foundation (present for each switched-on add-on). */
     namespaces: Partial<Record<keyof OptionalAddons, FoundationNamespace>>;
-    /** Install third-party charts (every add-on chart is one). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /**
@@ -105,7 +103,6 @@ export class Addons extends pulumi.ComponentResource {
         const replicas = prod ? 2 : 1;
         const zones = args.target.zones;
         const o = args.chartOverrides ?? {};
-        const third = args.thirdPartyCharts;
         this.charts = {};
         const nsOf = (k: keyof OptionalAddons): FoundationNamespace => {
             const ns = args.namespaces[k];
@@ -123,7 +120,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "argoCd",
                     name: `${name}-argo-cd`,
                     namespace: ns.name,
-                    thirdPartyCharts: third, chartMirror: args.chartMirror,
+                    chartMirror: args.chartMirror,
                     values: {
                         global: { networkPolicy: { create: false } },
                         // Not public: reach the UI with `kubectl port-forward` (docs/platform.md).
@@ -156,7 +153,7 @@ export class Addons extends pulumi.ComponentResource {
             );
             const ready = [...ns.children, critical];
             const base = installChart(
-                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", thirdPartyCharts: third, chartMirror: args.chartMirror, values: { defaultRevision: "default", ...o.istioBase } },
+                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", chartMirror: args.chartMirror, values: { defaultRevision: "default", ...o.istioBase } },
                 { parent: this, dependsOn: ready },
             );
             const afterBase = [...ready, ...(base ? [base] : [])];
@@ -165,7 +162,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "istiod",
                     name: `${name}-istiod`,
                     namespace: ns.name,
-                    thirdPartyCharts: third, chartMirror: args.chartMirror,
+                    chartMirror: args.chartMirror,
                     values: {
                         profile: "ambient",
                         pilot: { autoscaleMin: replicas, replicaCount: replicas, topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [] },
@@ -175,11 +172,11 @@ export class Addons extends pulumi.ComponentResource {
                 { parent: this, dependsOn: afterBase },
             );
             const cni = installChart(
-                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", thirdPartyCharts: third, chartMirror: args.chartMirror, values: { profile: "ambient", ...o.istioCni } },
+                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", chartMirror: args.chartMirror, values: { profile: "ambient", ...o.istioCni } },
                 { parent: this, dependsOn: afterBase },
             );
             const ztunnel = installChart(
-                { key: "ztunnel", name: `${name}-ztunnel`, namespace: ns.name, thirdPartyCharts: third, chartMirror: args.chartMirror, values: { ...o.ztunnel } },
+                { key: "ztunnel", name: `${name}-ztunnel`, namespace: ns.name, chartMirror: args.chartMirror, values: { ...o.ztunnel } },
                 { parent: this, dependsOn: afterBase },
             );
             Object.assign(this.charts, { istioBase: base, istiod, istioCni: cni, ztunnel });
@@ -203,7 +200,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "falco",
                     name: `${name}-falco`,
                     namespace: ns.name,
-                    thirdPartyCharts: third, chartMirror: args.chartMirror,
+                    chartMirror: args.chartMirror,
                     values: {
                         driver: { kind: "modern_ebpf" },
                         tty: true,
@@ -233,7 +230,7 @@ export class Addons extends pulumi.ComponentResource {
                     key: "externalSecrets",
                     name: `${name}-external-secrets`,
                     namespace: ns.name,
-                    thirdPartyCharts: third, chartMirror: args.chartMirror,
+                    chartMirror: args.chartMirror,
                     values: {
                         installCRDs: true,
                         replicaCount: replicas,

@@ -7,7 +7,7 @@
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { PersistentVolumeClaim, Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import type { AgentImage, Environment } from "../../config/types";
+import type { AgentImage, Environment } from "../types";
 import type { ClusterTarget } from "../contract";
 import { AGENT_EPHEMERAL_STORAGE, agentBudgets, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT, WorkloadBudget } from "./budgets";
 import { installChart, InstalledChart } from "./charts";
@@ -89,8 +89,6 @@ export interface AgentsArgs {
      * @default []
      */
     issuerReady?: pulumi.Resource[];
-    /** Install the third-party Ollama chart (local charts always install). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /**
@@ -174,7 +172,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "ollama",
                 name: `${name}-ollama`,
                 namespace: ns.ollama.name,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     replicaCount: 1,
                     ollama: { port: LAYOUT.ollama.ports.api, mountPath: "/data/ollama", models: { pull: args.ollamaModels ?? ["llama3.2:3b"] } },
@@ -259,7 +257,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "jamie",
                 name: `${name}-jamie`,
                 namespace: ns.jamie.name,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     image: { repository: args.jamie.repository, tag: args.jamie.tag },
                     serviceAccount: { create: false, name: ns.jamie.serviceAccountName },
@@ -283,7 +281,7 @@ export class Agents extends pulumi.ComponentResource {
                 key: "scarlet",
                 name: `${name}-scarlet`,
                 namespace: ns.scarlet.name,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     image: { repository: args.scarlet.repository, tag: args.scarlet.tag },
                     serviceAccount: { create: false, name: ns.scarlet.serviceAccountName },

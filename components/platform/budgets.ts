@@ -7,7 +7,7 @@
  * pod is throttled. Dev keeps one replica and small requests so it fits the seed's two
  * 2 vCPU / 8 GiB nodes. Pure data: no Pulumi here.
  */
-import type { Environment } from "../../config/types";
+import type { Environment } from "../types";
 import type { ComponentName } from "./layout";
 
 /** CPU and memory of one container. */

@@ -6,7 +6,7 @@
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, IssuerName } from "../../config/types";
+import type { Environment, IssuerName } from "../types";
 import type { ClusterTarget } from "../contract";
 import { installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace } from "./foundation";
@@ -47,8 +47,6 @@ export interface CertManagerArgs {
     gatewayNamespace: pulumi.Input<string>;
     /** Contact e-mail for Let's Encrypt. */
     acmeEmail: string;
-    /** Install the cert-manager chart (third-party). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /**
@@ -89,7 +87,7 @@ export class CertManager extends pulumi.ComponentResource {
                 key: "certManager",
                 name: `${name}-chart`,
                 namespace: cmNs.name,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     crds: { enabled: true, keep: true },
                     replicaCount: replicas,

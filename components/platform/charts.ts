@@ -13,7 +13,7 @@ import * as path from "path";
 import * as helmv3 from "@pulumi/kubernetes/helm/v3";
 import * as helmv4 from "@pulumi/kubernetes/helm/v4";
 import * as pulumi from "@pulumi/pulumi";
-import type { OptionalAddons } from "../../config/types";
+import type { OptionalAddons } from "../types";
 
 /** How a chart is installed. */
 export type ChartKind = "helm.v4.Chart" | "helm.v3.Release";
@@ -194,16 +194,38 @@ export function chartWanted(key: ChartKey, addons: OptionalAddons): boolean {
     return addon === undefined || addons[addon];
 }
 
+let thirdPartyOff = false;
+
+/**
+ * Switches third-party charts off (`false`) or back on (`true`, the default) for the components
+ * built next. While off, `installChart` installs only this repository's charts (`charts/`), the
+ * components skip the custom resources that need the CRDs of the charts left out, and report those
+ * charts (`skippedCharts`, `Platform.skippedCharts`, a warning).
+ *
+ * For runs that cannot fetch charts: the offline preview harness and tests of that path, and the
+ * end-to-end run without a chart mirror (through the stack program's `platform.thirdPartyCharts`).
+ * It is not a component argument: a program that deploys installs every chart, from a mirror when
+ * it has no internet (`chartMirror`). Set it before building the components and restore it after.
+ */
+export function setThirdPartyCharts(install: boolean): void {
+    thirdPartyOff = !install;
+}
+
+/** Whether third-party charts are installed (see `setThirdPartyCharts`). */
+export function thirdPartyChartsInstalled(): boolean {
+    return !thirdPartyOff;
+}
+
 /**
  * The charts a configuration wants but will not install because third-party charts are off
- * (`platform.thirdPartyCharts: false`, the offline end-to-end run). Empty when they are on.
+ * (`setThirdPartyCharts(false)`). Empty when they are on.
  */
-export function skippedCharts(opts: { thirdPartyCharts: boolean; addons: OptionalAddons }): ChartKey[] {
-    if (opts.thirdPartyCharts) {
+export function skippedCharts(addons: OptionalAddons, installThirdParty: boolean = thirdPartyChartsInstalled()): ChartKey[] {
+    if (installThirdParty) {
         return [];
     }
     return chartTable()
-        .filter((c) => !c.local && chartWanted(c.key, opts.addons))
+        .filter((c) => !c.local && chartWanted(c.key, addons))
         .map((c) => c.key);
 }
 
@@ -314,8 +336,6 @@ export interface InstallChartArgs {
     namespace: pulumi.Input<string>;
     /** Chart values (the knobs the platform owns, plus any raw overrides merged in by the caller). */
     values: pulumi.Input<Record<string, unknown>>;
-    /** `platform.thirdPartyCharts`: when false, third-party charts are not installed (the caller reports them). */
-    thirdPartyCharts: boolean;
     /**
      * `platform.chartMirror`: fetch third-party charts from this folder, OCI prefix or HTTP repository
      * at their pinned versions (see ChartMirrorKind). Local charts ignore it.
@@ -334,13 +354,13 @@ export type InstalledChart = helmv4.Chart | helmv3.Release;
 
 /**
  * Creates one Helm child for a row of the table, or nothing when it is third-party and
- * third-party charts are off. `opts` must carry `parent` (the calling component); ordering goes in
+ * third-party charts are off (`setThirdPartyCharts`; the caller reports it). `opts` must carry `parent` (the calling component); ordering goes in
  * `dependsOn`. Nothing may depend on the chart's rendered children: under mocks (and with
  * `renderYamlToDirectory`) a v4 Chart has none.
  */
 export function installChart(args: InstallChartArgs, opts: pulumi.ComponentResourceOptions & pulumi.CustomResourceOptions): InstalledChart | undefined {
     const spec = CHARTS[args.key] as ChartSpec;
-    if (!spec.local && !args.thirdPartyCharts) {
+    if (!spec.local && !thirdPartyChartsInstalled()) {
         return undefined;
     }
     const releaseName = args.releaseName ?? path.basename(spec.chart);

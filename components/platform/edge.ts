@@ -8,7 +8,7 @@
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, IssuerName } from "../../config/types";
+import type { Environment, IssuerName } from "../types";
 import type { ClusterTarget } from "../contract";
 import { CertManager, GATEWAY_NAME, HTTP_LISTENER } from "./certManager";
 import { installChart, InstalledChart } from "./charts";
@@ -72,8 +72,6 @@ export interface GatewayControllerArgs {
     environment: Environment;
     /** The gateway's namespace from the Foundation. */
     gatewayNamespace: FoundationNamespace;
-    /** Install the chart (third-party). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /**
@@ -108,7 +106,7 @@ export class GatewayController extends pulumi.ComponentResource {
                 name: name,
                 namespace: gwNs.name,
                 releaseName: "envoy-gateway",
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     createNamespace: false,
                     deployment: {

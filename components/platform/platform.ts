@@ -6,49 +6,23 @@
  * through the target.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PASSWORD_ROTATION_DAYS, hasReceiver } from "../../config/operations";
-import type { AlertingConfig, Environment, OptionalAddons, PlatformConfig, RetentionConfig } from "../../config/types";
-import type { ClusterTarget } from "../contract";
+import type { AlertingConfig, Environment, OptionalAddons } from "../types";
+import { hasReceiver, PlatformArgs, resolvePlatformArgs, validatePlatformArgs } from "./args";
 import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
 import { Agents } from "./agents";
 import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
-import { ChartKey, skippedCharts } from "./charts";
+import { ChartKey, skippedCharts, thirdPartyChartsInstalled } from "./charts";
 import { DataServices } from "./data";
 import { passwordRotation } from "./data/common";
 import { Edge, GatewayController } from "./edge";
-import { agentEgressPeers, DEFAULT_AGENT_EGRESS_CIDRS } from "./egress";
+import { agentEgressPeers } from "./egress";
 import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
 import { alertmanagerConfig, Observability } from "./observability";
 
-/** Arguments of the Platform. */
-export interface PlatformArgs {
-    /** The cluster to install onto (from any cluster component). */
-    target: ClusterTarget;
-    /** The platform section of the stack config (domain, issuer, images, add-ons, thirdPartyCharts). */
-    config: PlatformConfig;
-    /** Retention figures (backups, metrics, logs, traces, conversations). */
-    retention: RetentionConfig;
-    /** `prod` gets production replicas and budgets; `dev` the seed's minimum. */
-    environment: Environment;
-    /**
-     * Protect stateful resources (volumes, database clusters) from `pulumi destroy`.
-     * @default true
-     */
-    protectStateful?: boolean;
-    /**
-     * Alertmanager receivers (stack config `alerting`); secrets stay Pulumi secrets inside the
-     * `monitoring/alertmanager-config` Secret. @default {} (every alert ends at the `null` receiver, with a warning in prod)
-     */
-    alerting?: AlertingConfig;
-    /**
-     * Generated passwords are replaced on the first `pulumi up` of each period of this many days
-     * (components/platform/data/common.ts `rotationKeepers`). @default 90
-     */
-    passwordRotationDays?: number;
-}
+export type { PlatformArgs };
 
 /** Components with a cloud identity of their own, and the object-store access it gets. */
 const IDENTITIES: Partial<Record<ComponentName, "none" | "readWrite">> = { jamie: "none", scarlet: "none" };
@@ -84,7 +58,7 @@ export class Platform extends pulumi.ComponentResource {
     public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string>; redis?: pulumi.Output<string> };
     /** Grafana's generated admin password (a secret). */
     public readonly grafanaAdminPassword: pulumi.Output<string>;
-    /** Charts this configuration wants but did not install (`thirdPartyCharts: false`). */
+    /** Charts this configuration wants but did not install (third-party charts off: charts.ts `setThirdPartyCharts`). */
     public readonly skippedCharts: ChartKey[];
     /** Warnings for the preview report (from the target and the platform). */
     public readonly warnings: string[];
@@ -98,40 +72,40 @@ export class Platform extends pulumi.ComponentResource {
     public readonly addons: Addons;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        validatePlatformArgs(args);
+        const a = resolvePlatformArgs(args);
         super("agent-platform:platform:Platform", name, {}, {
             ...opts,
-            providers: [args.target.provider],
+            providers: [a.target.provider],
             // Every generated password below rotates on the stack's schedule (data/common.ts).
-            transformations: [...(opts?.transformations ?? []), passwordRotation(args.passwordRotationDays ?? DEFAULT_PASSWORD_ROTATION_DAYS)],
+            transformations: [...(opts?.transformations ?? []), passwordRotation(a.passwordRotationDays)],
         });
-        const cfg = args.config;
-        const env = args.environment;
-        const third = cfg.thirdPartyCharts;
-        const protectStateful = args.protectStateful ?? true;
+        const env = a.environment;
+        const third = thirdPartyChartsInstalled();
+        const protectStateful = a.protectStateful;
         const child = { parent: this };
-        const hosts = publicHostnames(cfg.domain);
+        const hosts = publicHostnames(a.domain);
 
-        const { namespaces, flows } = platformNamespaces(env, cfg.addons);
-        const agentEgress = agentEgressPeers(cfg.agentEgressCidrs ?? DEFAULT_AGENT_EGRESS_CIDRS, cfg.clusterCidrs ?? []);
-        this.foundation = new Foundation(`${name}-foundation`, { target: args.target, namespaces, flows, agentEgress }, child);
+        const { namespaces, flows } = platformNamespaces(env, a.addons);
+        const agentEgress = agentEgressPeers(a.agentEgressCidrs, a.clusterCidrs);
+        this.foundation = new Foundation(`${name}-foundation`, { target: a.target, namespaces, flows, agentEgress }, child);
         const ns = this.foundation.namespaces;
 
         // The gateway controller first: its chart installs the Gateway API CRDs cert-manager needs at start.
         const gatewayController = new GatewayController(
             `${name}-edge-envoy-gateway`,
-            { target: args.target, environment: env, gatewayNamespace: ns.gateway, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
+            { target: a.target, environment: env, gatewayNamespace: ns.gateway, chartMirror: a.chartMirror },
             child,
         );
         this.certManager = new CertManager(
             `${name}-cert-manager`,
             {
-                target: args.target,
+                target: a.target,
                 environment: env,
                 namespace: ns.certManager,
                 gatewayNamespace: ns.gateway.name,
-                acmeEmail: cfg.acmeEmail,
-                thirdPartyCharts: third,
-                chartMirror: cfg.chartMirror,
+                acmeEmail: a.acmeEmail,
+                chartMirror: a.chartMirror,
                 dependsOn: gatewayController.ready,
             },
             child,
@@ -141,13 +115,13 @@ export class Platform extends pulumi.ComponentResource {
         this.observability = new Observability(
             `${name}-observability`,
             {
-                target: args.target,
+                target: a.target,
                 environment: env,
                 namespace: ns.monitoring.name,
-                retention: args.retention,
-                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
+                retention: a.retention,
+                chartMirror: a.chartMirror,
                 grafanaUrl: `https://${hosts.grafana}`,
-                alertmanagerConfig: alertmanagerConfig(args.alerting ?? {}),
+                alertmanagerConfig: alertmanagerConfig(a.alerting),
                 dependsOn: this.foundation.ready,
             },
             child,
@@ -157,11 +131,11 @@ export class Platform extends pulumi.ComponentResource {
         this.data = new DataServices(
             `${name}-data`,
             {
-                target: args.target,
+                target: a.target,
                 environment: env,
                 namespaces: { postgres: ns.postgres.name, mongodb: ns.mongodb.name, redis: ns.redis.name },
-                retention: args.retention,
-                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
+                retention: a.retention,
+                chartMirror: a.chartMirror,
                 protectStateful,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 dependsOn: [...this.foundation.ready, ...this.certManager.ready],
@@ -173,12 +147,12 @@ export class Platform extends pulumi.ComponentResource {
         this.edge = new Edge(
             `${name}-edge`,
             {
-                target: args.target,
+                target: a.target,
                 environment: env,
                 gatewayNamespace: ns.gateway,
                 certManager: this.certManager,
                 controller: gatewayController,
-                issuer: cfg.issuer,
+                issuer: a.issuer,
                 routes: [
                     { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
                     {
@@ -198,21 +172,21 @@ export class Platform extends pulumi.ComponentResource {
         this.agents = new Agents(
             `${name}-agents`,
             {
-                target: args.target,
+                target: a.target,
                 environment: env,
                 namespaces: { jamie: ns.jamie, scarlet: ns.scarlet, ollama: ns.ollama },
-                jamie: cfg.jamie,
-                scarlet: cfg.scarlet,
+                jamie: a.jamie,
+                scarlet: a.scarlet,
                 connections: { mongodbUri: this.data.mongodbUri, redisUrl: this.data.redisUrl, postgresUri: this.data.postgresUri },
                 otlpEndpoint: this.observability.otlpEndpoint,
                 // ServiceMonitor needs the Prometheus Operator CRDs from the observability charts.
                 serviceMonitor: third,
                 serviceMonitorLabels: this.observability.monitorLabels,
                 serviceMonitorReady: third ? [this.observability] : [],
-                conversationDays: args.retention.conversationDays,
+                conversationDays: a.retention.conversationDays,
                 internalIssuer: this.certManager.issuers["private-ca"],
                 issuerReady: this.certManager.ready,
-                thirdPartyCharts: third, chartMirror: cfg.chartMirror,
+                chartMirror: a.chartMirror,
                 protectStateful,
             },
             child,
@@ -220,18 +194,18 @@ export class Platform extends pulumi.ComponentResource {
 
         this.addons = new Addons(
             `${name}-addons`,
-            { target: args.target, environment: env, addons: cfg.addons, namespaces: ns, thirdPartyCharts: third, chartMirror: cfg.chartMirror },
+            { target: a.target, environment: env, addons: a.addons, namespaces: ns, chartMirror: a.chartMirror },
             { parent: this, dependsOn: this.foundation.ready },
         );
 
         this.endpoints = { jamie: this.edge.urls.jamie, grafana: this.edge.urls.grafana };
         this.backupLocations = this.data.backupLocations;
         this.grafanaAdminPassword = this.observability.grafanaAdminPassword;
-        this.skippedCharts = skippedCharts({ thirdPartyCharts: third, addons: cfg.addons });
+        this.skippedCharts = skippedCharts(a.addons, third);
         this.warnings = [
             ...this.data.warnings,
             ...this.observability.warnings,
-            ...alertingWarnings(env, args.alerting ?? {}),
+            ...alertingWarnings(env, a.alerting),
             ...(this.skippedCharts.length > 0 ? [`third-party charts are off: not installed: ${this.skippedCharts.join(", ")}`] : []),
         ];
         this.registerOutputs({ endpoints: this.endpoints, backupLocations: this.backupLocations, skippedCharts: this.skippedCharts });

@@ -4,7 +4,7 @@
  * same values schedule on dedicated production pools and on a single dev pool. Pure functions.
  */
 import { NODE_ROLE_TAINT } from "../contract";
-import type { NodeRole } from "../../config/types";
+import type { NodeRole } from "../types";
 
 /** A topologySpreadConstraint as Kubernetes takes it. */
 export interface SpreadConstraint {

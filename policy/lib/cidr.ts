@@ -1,7 +1,15 @@
 /**
- * CIDR arithmetic shared by the stack-config checker (config/) and the pack (pure functions, no
- * Pulumi runtime). IPv4 is handled exactly; IPv6 only as far as a public-access list needs (its
- * prefix length).
+ * THE IPv4 CIDR module of the project (pure functions, no Pulumi runtime): the stack-config checker
+ * (config/), the components (EKS subnet plan, GKE control-plane range, AKS node subnet and DNS
+ * address, the agents' egress) and the pack all parse, compare and cut ranges here, so a range
+ * means the same thing everywhere. It lives with the pack because the pack depends on nothing
+ * outside policy/ (../shared/DESIGN.md); components and config import it. IPv4 is handled exactly;
+ * IPv6 only as far as a public-access list needs (its prefix length).
+ *
+ * Two ways to read a CIDR: `parseCidr` is strict (canonical text only, throws naming the value and
+ * the defect: for arguments a program passes), `parseIpv4` is lenient (leading zeros read as
+ * decimal, host bits cleared, undefined when unreadable: the way cloud APIs read a value, for
+ * judging what a resource will get). `cidrDefect` says what is wrong without throwing.
  *
  * "Open to the internet" is judged on the union of a list of ranges, not on the literal
  * `0.0.0.0/0`: `["0.0.0.0/1", "128.0.0.0/1"]`, `"0.0.0.0/00"` or a few hundred /8s all let the
@@ -88,6 +96,27 @@ export function networkOf(text: string): string | undefined {
     return r ? formatIpv4(r) : undefined;
 }
 
+/**
+ * Parses a canonical IPv4 CIDR (`a.b.c.d/p`, surrounding blanks ignored); throws naming the value
+ * and what is wrong: not `a.b.c.d/p`, an octet over 255 or a prefix over 32, a leading zero, host
+ * bits set (naming the network address).
+ */
+export function parseCidr(text: string): Ipv4Range {
+    const t = text.trim();
+    switch (cidrDefect(t)) {
+        case undefined:
+            return parseIpv4(t)!;
+        case "malformed":
+            throw new Error(`invalid CIDR "${text}": expected a.b.c.d/prefix, e.g. 10.40.0.0/16`);
+        case "out-of-range":
+            throw new Error(`invalid CIDR "${text}": octets must be 0-255 and the prefix 0-32`);
+        case "leading-zero":
+            throw new Error(`invalid CIDR "${text}": write it without leading zeros, e.g. 10.40.0.0/16`);
+        case "host-bits":
+            throw new Error(`invalid CIDR "${text}": host bits are set; the network address is ${networkOf(t)}`);
+    }
+}
+
 /** Number of addresses in a range. */
 export function size(r: Ipv4Range): number {
     return 2 ** (32 - r.prefix);
@@ -101,6 +130,67 @@ export function overlap(a: Ipv4Range, b: Ipv4Range): boolean {
 /** Whether `inner` lies wholly inside `outer`. */
 export function contains(outer: Ipv4Range, inner: Ipv4Range): boolean {
     return inner.base >= outer.base && inner.base + size(inner) <= outer.base + size(outer);
+}
+
+/** Whether two CIDRs (text, read leniently) share an address; throws naming a value that is not an IPv4 CIDR. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const read = (c: string): Ipv4Range => {
+        const r = parseIpv4(c);
+        if (!r) {
+            throw new Error(`not an IPv4 CIDR: ${c}`);
+        }
+        return r;
+    };
+    return overlap(read(a), read(b));
+}
+
+/** The `index`-th sub-block of prefix `newPrefix` inside `parent`; throws when out of range. */
+export function subBlock(parent: Ipv4Range, newPrefix: number, index: number): Ipv4Range {
+    if (newPrefix < parent.prefix || newPrefix > 32) {
+        throw new Error(`cannot cut ${formatIpv4(parent)} into /${newPrefix} blocks`);
+    }
+    const count = 2 ** (newPrefix - parent.prefix);
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+        throw new Error(`${formatIpv4(parent)} has ${count} /${newPrefix} blocks; index ${index} is out of range`);
+    }
+    return { base: (parent.base + index * 2 ** (32 - newPrefix)) >>> 0, prefix: newPrefix };
+}
+
+/**
+ * The `index`-th subnet of prefix length `newPrefix` carved from `cidr` (text, read leniently),
+ * at most a /30; throws naming the range when it cannot be carved.
+ */
+export function carveSubnet(cidr: string, newPrefix: number, index: number): string {
+    const parent = parseIpv4(cidr);
+    if (!parent) {
+        throw new Error(`not an IPv4 CIDR: ${cidr}`);
+    }
+    if (newPrefix < parent.prefix || newPrefix > 30) {
+        throw new Error(`cannot carve a /${newPrefix} out of ${cidr}`);
+    }
+    if (index < 0 || index >= 2 ** (newPrefix - parent.prefix)) {
+        throw new Error(`${cidr} has no subnet #${index} of size /${newPrefix}`);
+    }
+    return formatIpv4(subBlock(parent, newPrefix, index));
+}
+
+/** The address `n` after the address written in `cidr` (the cluster DNS service IP is conventionally `.10`). */
+export function nthAddress(cidr: string, n: number): string {
+    const m = IPV4_CIDR.exec(cidr.trim());
+    if (!m) {
+        throw new Error(`not an IPv4 CIDR: ${cidr}`);
+    }
+    const v = (ipv4Number(m.slice(1, 5).map(Number)) + n) >>> 0;
+    return [24, 16, 8, 0].map((s) => (v >>> s) & 255).join(".");
+}
+
+/** Bits needed to number `n` things (ceil(log2 n)), 0 for n <= 1. */
+export function bitsFor(n: number): number {
+    let bits = 0;
+    while (2 ** bits < n) {
+        bits++;
+    }
+    return bits;
 }
 
 type Interval = [number, number]; // [start, end) on 0..2^32

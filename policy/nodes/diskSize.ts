@@ -1,4 +1,5 @@
 /** A4: every node's root/OS disk has at least N GB (missing sizes take the provider default). */
+import { PROD_FLOOR } from "../catalog/floors";
 import { need, NodeViewConfig, stackNodes } from "../lib/nodes";
 import { stackRule } from "../lib/rule";
 import { msg } from "../lib/util";
@@ -11,7 +12,7 @@ export const nodesPoolEnforceDiskSize = stackRule<Config>({
     name: "nodes-pool-enforce-disk-size",
     description: "Requires every node's root or OS disk to be at least the configured size, taking the provider's default when the size is not set.",
     config: {
-        minDiskGb: { type: "number", minimum: 1, default: 100, description: "Minimum node root/OS disk size in GB." },
+        minDiskGb: { type: "number", minimum: 1, default: PROD_FLOOR.diskGb, description: "Minimum node root/OS disk size in GB." },
     },
     check: (resources, cfg, report) => {
         for (const p of stackNodes(resources, cfg).pools) {

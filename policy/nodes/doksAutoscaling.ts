@@ -3,6 +3,7 @@
  * between a minimum of at least N nodes and a larger maximum, so a pool survives a node loss and
  * can grow under load. DOKS scales a pool only with `autoScale: true`; `nodeCount` alone is fixed.
  */
+import { PROD_FLOOR } from "../catalog/floors";
 import { DOKS_CLUSTER, DOKS_POOL } from "../lib/nodes";
 import { resourceRule } from "../lib/rule";
 import { bool, label, msg, num, obj, show } from "../lib/util";
@@ -17,7 +18,7 @@ export const nodesDokspoolEnforceAutoscaling = resourceRule<Config>({
     description: "Requires every DOKS node pool to autoscale (autoScale true) with minNodes at least the configured per-pool floor and maxNodes above minNodes.",
     types: [DOKS_CLUSTER, DOKS_POOL],
     config: {
-        minPoolNodes: { type: "integer", minimum: 1, default: 3, description: "Minimum autoscaler floor (minNodes) of every DOKS node pool." },
+        minPoolNodes: { type: "integer", minimum: 1, default: PROD_FLOOR.nodes, description: "Minimum autoscaler floor (minNodes) of every DOKS node pool." },
         requireHeadroom: { type: "boolean", default: true, description: "Require maxNodes greater than minNodes, so the autoscaler can add a node." },
     },
     check: (r, cfg, report) => {

@@ -1,5 +1,6 @@
 /** A3: every node has at least N vCPU and M GiB of memory, judged by the machine catalogues. */
 import { MachineSize, resolveMachineSize } from "../catalog";
+import { PROD_FLOOR } from "../catalog/floors";
 import { need, NodeViewConfig, stackNodes } from "../lib/nodes";
 import { stackRule } from "../lib/rule";
 import { msg } from "../lib/util";
@@ -17,8 +18,8 @@ export const nodesPoolEnforceMachineSize = stackRule<Config>({
     name: "nodes-pool-enforce-machine-size",
     description: "Requires every node pool's machine type to have at least the configured vCPU and memory, failing closed on machine types the size catalogue does not know.",
     config: {
-        minVcpu: { type: "number", minimum: 1, default: 4, description: "Minimum vCPU per node." },
-        minMemoryGib: { type: "number", minimum: 1, default: 16, description: "Minimum memory per node in GiB." },
+        minVcpu: { type: "number", minimum: 1, default: PROD_FLOOR.vcpu, description: "Minimum vCPU per node." },
+        minMemoryGib: { type: "number", minimum: 1, default: PROD_FLOOR.memoryGib, description: "Minimum memory per node in GiB." },
         machineSizes: {
             type: "object",
             additionalProperties: {

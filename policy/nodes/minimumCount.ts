@@ -1,4 +1,5 @@
 /** A1: every cluster keeps at least N nodes (autoscaler minimums, GKE per-zone counts multiplied out). */
+import { PROD_FLOOR } from "../catalog/floors";
 import { need, NodeViewConfig, stackNodes, SUBNET_ZONES_SCHEMA } from "../lib/nodes";
 import { stackRule } from "../lib/rule";
 import { msg } from "../lib/util";
@@ -11,7 +12,7 @@ export const nodesClusterEnforceMinimumCount = stackRule<Config>({
     name: "nodes-cluster-enforce-minimum-count",
     description: "Requires every Kubernetes cluster to keep at least the configured number of nodes, counting each pool's autoscaler minimum over all its zones.",
     config: {
-        minNodes: { type: "integer", minimum: 1, default: 3, description: "Minimum nodes per cluster (sum of every pool's autoscaler minimum or fixed count)." },
+        minNodes: { type: "integer", minimum: 1, default: PROD_FLOOR.nodes, description: "Minimum nodes per cluster (sum of every pool's autoscaler minimum or fixed count)." },
         ...SUBNET_ZONES_SCHEMA,
     },
     check: (resources, cfg, report) => {

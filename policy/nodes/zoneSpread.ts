@@ -1,4 +1,5 @@
 /** A2: every node pool spans at least N availability zones. */
+import { PROD_FLOOR } from "../catalog/floors";
 import { need, NodeViewConfig, stackNodes, SUBNET_ZONES_SCHEMA } from "../lib/nodes";
 import { stackRule } from "../lib/rule";
 import { msg } from "../lib/util";
@@ -11,7 +12,7 @@ export const nodesPoolEnforceZoneSpread = stackRule<Config>({
     name: "nodes-pool-enforce-zone-spread",
     description: "Requires every node pool to span at least the configured number of availability zones.",
     config: {
-        minZones: { type: "integer", minimum: 1, default: 3, description: "Minimum distinct availability zones per node pool." },
+        minZones: { type: "integer", minimum: 1, default: PROD_FLOOR.zones, description: "Minimum distinct availability zones per node pool." },
         ...SUBNET_ZONES_SCHEMA,
     },
     check: (resources, cfg, report) => {

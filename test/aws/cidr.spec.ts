@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { bitsFor, formatCidr, overlaps, parseCidr, planSubnets, subBlock } from "../../components/aws/cidr";
+import { planSubnets } from "../../components/aws/subnets";
+import { bitsFor, formatIpv4 as formatCidr, overlap as overlaps, parseCidr, subBlock } from "../../policy/lib/cidr";
 
 /** Every subnet lies inside the VPC and no two subnets share an address. */
 function assertDisjointInside(vpc: string, subnets: string[]): void {

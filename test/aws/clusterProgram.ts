@@ -3,20 +3,13 @@
  * before installing the platform), for tests of config -> cluster without the platform's cost.
  */
 import { EksCluster } from "../../components/aws";
-import { loadStackConfig } from "../../config";
+import { clusterArgs, componentName, loadStackConfig } from "../../config";
 
 const c = loadStackConfig();
-const cluster = new EksCluster(`agents-${c.stack}`, {
-    zones: c.zones,
-    kubernetesVersion: c.kubernetesVersion,
-    nodePools: c.nodePools,
-    network: c.network,
-    endpoint: c.endpoint,
-    retention: c.retention,
-    protectStateful: c.protectStateful,
-    tags: { ...c.tags, "managed-by": "pulumi", stack: c.stack },
-    region: c.region,
-    adminPrincipalArns: c.aws?.adminPrincipalArns ?? [],
-});
+if (c.cloud !== "aws") {
+    throw new Error(`test/aws/clusterProgram.ts builds an EKS cluster; stack ${c.stack} is cloud ${c.cloud}`);
+}
+// As index.ts maps it (config/componentArgs.ts eksClusterArgs) but without the cross-region copy.
+const cluster = new EksCluster(componentName(c), { ...clusterArgs(c), region: c.region, adminPrincipalArns: c.aws.adminPrincipalArns });
 
 export const clusterName = cluster.clusterName;

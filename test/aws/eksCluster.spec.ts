@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, EksClusterArgs } from "../../components/aws";
 import { lifecycleRules } from "../../components/aws/objectStore";
-import { DEFAULT_RETENTION, defaultNodePools } from "../../config/defaults";
+import { DEFAULT_RETENTION, defaultNodePools } from "../../components/defaults";
 import { RecordedResource, runWithMocks, RunResult } from "../../preview/harness";
 import { ec2Id } from "../../preview/mocks/aws";
 import { ADMIN_ARN, at, ofType, one, prodArgs, ZONES } from "./fixtures";
@@ -634,5 +634,18 @@ describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
             assert.match(e.message, /zones: EKS needs two zones that can host its control plane; of us-west-1a, us-west-1b only us-west-1a can/);
             return true;
         });
+    });
+});
+
+describe("aws/EksCluster (minimal arguments)", () => {
+    it("builds from region, zones and admins alone: the production pools, the pinned version, a NAT per zone", async () => {
+        const run = await runWithMocks(() => new EksCluster("m", { region: "eu-west-1", zones: [...ZONES], adminPrincipalArns: [ADMIN_ARN] }).clusterName);
+        assert.deepStrictEqual(ofType(run.resources, NODE_GROUP).map((g) => g.name).sort(), ["m-agents", "m-data", "m-monitoring", "m-system"]);
+        assert.strictEqual(one(run.resources, CLUSTER, "m-eks").inputs.version, "1.35");
+        assert.strictEqual(ofType(run.resources, NAT).length, 3);
+        assert.deepStrictEqual(
+            defaultNodePools("aws", "prod").map((p) => at(one(run.resources, NODE_GROUP, `m-${p.role}`), "scalingConfig.minSize")),
+            [3, 3, 3, 3],
+        );
     });
 });

@@ -1,14 +1,15 @@
 /** Shared arguments and record helpers for the AWS tests. */
 import * as assert from "assert";
 import type { EksClusterArgs } from "../../components/aws";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../config/defaults";
+import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
+import type { NodePoolSpec } from "../../components/types";
 import type { RecordedResource } from "../../preview/harness";
 
 export const ADMIN_ARN = "arn:aws:iam::111122223333:role/platform-admins";
 export const ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
 /** Production arguments, as index.ts builds them for aws-prod (fresh copy each call). */
-export function prodArgs(): EksClusterArgs {
+export function prodArgs(): EksClusterArgs & { nodePools: NodePoolSpec[] } {
     return {
         region: "eu-west-1",
         zones: [...ZONES],

@@ -18,8 +18,9 @@ import { buildKubeconfig } from "../../components/aws/kubeconfig";
 import { natGatewayCount } from "../../components/aws/network";
 import { amiTypeFor, nodeLabelsFor, nodeTaintsFor } from "../../components/aws/nodeGroups";
 import { lifecycleRules, OBJECT_STORE_PREFIXES } from "../../components/aws/objectStore";
-import { eksClusterArgProblems } from "../../components/aws/validate";
-import { DEFAULT_RETENTION } from "../../config/defaults";
+import { eksClusterArgProblems, resolveEksClusterArgs } from "../../components/aws/args";
+import { defaultNodePools } from "../../components/defaults";
+import { DEFAULT_RETENTION } from "../../components/defaults";
 import { ADMIN_ARN, prodArgs } from "./fixtures";
 
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/0b1c2d3e-4f50-4a61-b728-39404a5b6c7d";
@@ -291,6 +292,37 @@ describe("aws/validate", () => {
             { propertyPath: "adminPrincipalArns[0]", reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)' },
             { propertyPath: "adminPrincipalArns[2]", reason: `found "${ADMIN_ARN}" again; list each principal once` },
             { propertyPath: "endpoint.publicAccessCidrs", reason: 'found "0.0.0.0/0"; the whole internet is not allowed' },
+        ]);
+    });
+});
+
+describe("aws/args: the minimal arguments and the checks beyond the VPC", () => {
+    const minimal = () => ({ region: "eu-west-1", zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], adminPrincipalArns: [ADMIN_ARN] });
+
+    it("accepts region, zones and admins alone, and resolves them to the production defaults", () => {
+        assert.deepStrictEqual(eksClusterArgProblems(minimal()), []);
+        const a = resolveEksClusterArgs(minimal());
+        assert.strictEqual(a.environment, "prod");
+        assert.strictEqual(a.kubernetesVersion, "1.35");
+        assert.deepStrictEqual(a.nodePools, defaultNodePools("aws", "prod"));
+        assert.deepStrictEqual(a.network, { cidr: "10.40.0.0/16", podCidr: "10.244.0.0/14", serviceCidr: "10.96.0.0/16", natGateways: "perZone" });
+        assert.strictEqual(a.drRegion, undefined);
+    });
+
+    it("rejects a DR region that is the cluster's own or no AWS region", () => {
+        for (const drRegion of ["eu-west-1", "europe-west1"]) {
+            assert.deepStrictEqual(eksClusterArgProblems({ ...minimal(), drRegion }), [
+                { propertyPath: "drRegion", reason: `found "${drRegion}"; must be another AWS region than eu-west-1, e.g. eu-central-1` },
+            ]);
+        }
+    });
+
+    it("rejects an unknown environment, a version that is no minor, a bad retention and a NAT layout EKS has not", () => {
+        assert.deepStrictEqual(eksClusterArgProblems({ ...minimal(), environment: "qa" as never, kubernetesVersion: "1.35.1", retention: { auditLogDays: 0 }, network: { natGateways: "none" as never } }), [
+            { propertyPath: "network.natGateways", reason: 'found "none"; allowed: perZone, single' },
+            { propertyPath: "environment", reason: 'found "qa"; allowed: prod, dev' },
+            { propertyPath: "kubernetesVersion", reason: 'found "1.35.1"; must be a Kubernetes minor version such as "1.35"' },
+            { propertyPath: "retention.auditLogDays", reason: "found 0; must be a whole number from 1 to 3650" },
         ]);
     });
 });

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { AksCluster, AksClusterArgs } from "../../components/azure";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../../components/contract";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../config/defaults";
+import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
+import type { NodePoolSpec } from "../../components/types";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "../../preview/mocks/azure";
 import { at, inventory, ofType, one, only, thrown } from "../contract/records";
@@ -34,7 +35,7 @@ const T = {
 const ROLE_ID = (guid: string): string => `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
 /** Production arguments, as index.ts builds them for azure-prod. */
-function prodArgs(): AksClusterArgs {
+function prodArgs(): AksClusterArgs & { nodePools: NodePoolSpec[] } {
     return {
         location: "westeurope",
         zones: ["1", "2", "3"],

@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { aksKubeconfig, blobLifecycleRules, carveSubnet, nthAddress, roleDefinitionId, uniqueName, workspaceRetentionDays } from "../../components/azure/helpers";
-import { DEFAULT_RETENTION } from "../../config/defaults";
+import { aksKubeconfig, blobLifecycleRules, roleDefinitionId, uniqueName, workspaceRetentionDays } from "../../components/azure/helpers";
+import { carveSubnet, nthAddress } from "../../policy/lib/cidr";
+import { DEFAULT_RETENTION } from "../../components/defaults";
 
 describe("uniqueName", () => {
     it("fits Key Vault rules: at most 24 characters, letters, digits and hyphens, a letter first", () => {

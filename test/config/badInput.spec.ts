@@ -79,7 +79,8 @@ describe("issue 11: credentials must be secret value by value (case 1)", () => {
 
     it("treats a wholly secret key as secret inside (the runtime's top-level flag)", () => {
         const raw = { cloud: "existing", environment: "dev", existing: { kubeconfig: "apiVersion: v1", storageClass: "standard" }, platform: stackFile("local")[`${P}:platform`] };
-        assert.strictEqual(parseStackConfig("x", raw, new Set(["existing"])).existing?.kubeconfig, "apiVersion: v1");
+        const cfg = parseStackConfig("x", raw, new Set(["existing"]));
+        assert.strictEqual(cfg.cloud === "existing" ? cfg.existing.kubeconfig : undefined, "apiVersion: v1");
         assert.throws(() => parseStackConfig("x", raw, new Set(["existing.storageClass"])), /existing.kubeconfig: found a plain value/);
     });
 });
@@ -308,10 +309,12 @@ describe("issue 11: every documented key works (case 14)", () => {
 
     it("azure.kubeloginMode, as docs/clouds.md documents it, is accepted and reaches the kubeconfig", () => {
         const cfg = accepted("azure-prod", changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "workloadidentity" } }));
-        assert.strictEqual(cfg.azure?.kubeloginMode, "workloadidentity");
+        assert.strictEqual(cfg.cloud === "azure" ? cfg.azure.kubeloginMode : undefined, "workloadidentity");
         expectProblem(changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "password" } }), "azure.kubeloginMode", /found "password"; allowed: azurecli, workloadidentity, msi, spn/);
-        const index = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
-        assert.match(index, /kubeloginMode: c\.azure!\.kubeloginMode/);
+        // The stack's mapper hands it to AksCluster (index.ts builds the cluster from aksClusterArgs).
+        const mapper = fs.readFileSync(path.join(ROOT, "config", "componentArgs.ts"), "utf8");
+        assert.match(mapper, /kubeloginMode: c\.azure\.kubeloginMode/);
+        assert.match(fs.readFileSync(path.join(ROOT, "index.ts"), "utf8"), /new Aks\(name, aksClusterArgs\(c\)\)/);
     });
 });
 

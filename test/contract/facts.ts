@@ -7,8 +7,8 @@
  * the target announces it with `unmetGuarantee` (components/contract.ts); silence fails.
  */
 import { OPERATOR_DUTIES_WARNING } from "../../components/existing";
-import { PROD_FLOOR } from "../../config/defaults";
-import type { Cloud, Environment } from "../../config/types";
+import { PROD_FLOOR } from "../../policy/catalog/floors";
+import type { Cloud, Environment } from "../../components/types";
 import type { RecordedResource, RunResult } from "../../preview/harness";
 import { resolveDropletSize, resolveMachineSize } from "../../policy/catalog";
 import { ClusterGuarantee, NODE_ROLE_LABEL, unmetGuarantees } from "../../components/contract";

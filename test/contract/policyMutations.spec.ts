@@ -11,8 +11,8 @@
  * aside.
  */
 import * as assert from "assert";
-import { defaultNodePools } from "../../config/defaults";
-import type { Cloud } from "../../config/types";
+import { defaultNodePools } from "../../components/defaults";
+import type { Cloud } from "../../components/types";
 import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies, Violation } from "../../policy/runner";

@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import { DoksCluster, DoksClusterArgs, luksParameters } from "../../components/digitalocean";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT, unmetGuarantees } from "../../components/contract";
-import { defaultNodePools, DEFAULT_NETWORK, DEFAULT_RETENTION } from "../../config/defaults";
+import { defaultNodePools, DEFAULT_NETWORK, DEFAULT_RETENTION } from "../../components/defaults";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { sharedRun } from "../support/stacks";
 import { OFFERED_KUBERNETES } from "../../preview/mocks/digitalocean";

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { buildDoksKubeconfig, doTags, firewallAllowedAddresses, poolArgs, spacesEndpoint, spacesLifecycleRules, versionPrefix } from "../../components/digitalocean";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../../components/contract";
-import { DEFAULT_RETENTION } from "../../config/defaults";
+import { DEFAULT_RETENTION } from "../../components/defaults";
 import { DIGITALOCEAN_DROPLETS, resolveDropletSize, resolveMachineSize } from "../../policy/catalog";
 
 describe("DOKS helpers", () => {

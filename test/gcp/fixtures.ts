@@ -1,6 +1,6 @@
 /** Shared arguments for the GKE tests. */
 import type { GkeClusterArgs } from "../../components/gcp";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../config/defaults";
+import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
 
 export const PROJECT = "acme-agents-prod";
 export const REGION = "europe-west4";

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { cidrsOverlap } from "../../components/gcp/gkeCluster";
+import { cidrsOverlap } from "../../policy/lib/cidr";
 import { buildGkeKubeconfig, gcpLabels, perZoneCounts, serviceAccountId, workloadIdentityMember } from "../../components/gcp/helpers";
 import { OBJECT_STORE_PREFIXES, retentionRules, TOOL_PREFIXES } from "../../components/retention";
-import { DEFAULT_RETENTION } from "../../config/defaults";
-import type { NodePoolSpec } from "../../config/types";
+import { DEFAULT_RETENTION } from "../../components/defaults";
+import type { NodePoolSpec } from "../../components/types";
 
 const pool = (minNodes: number, maxNodes: number, desiredNodes: number): NodePoolSpec => ({ role: "agents", instanceType: "n2-standard-8", minNodes, maxNodes, desiredNodes, diskSizeGb: 100 });
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import type { OptionalAddons } from "../../config/types";
+import type { OptionalAddons } from "../../components/types";
 import { ADDON_FLOWS, ADDON_LAYOUT, Addons } from "../../components/platform/addons";
 import { ADDON_QUOTA } from "../../components/platform/budgets";
 import { CHARTS, skippedCharts } from "../../components/platform/charts";
@@ -7,7 +7,7 @@ import { Foundation } from "../../components/platform/foundation";
 import { FLOWS, LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { fakeRoleArn, fakeTarget, FakeBinding } from "./fakeTarget";
-import { at, meta, ofType, one } from "./helpers";
+import { at, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
@@ -15,7 +15,7 @@ const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSe
 
 async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
     let bindings: FakeBinding[] = [];
-    const run = await runWithMocks(() => {
+    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () => runWithMocks(() => {
         const fake = fakeTarget();
         bindings = fake.bindings;
         const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
@@ -35,9 +35,9 @@ async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{
             },
             { provider: fake.target.provider },
         );
-        new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces, thirdPartyCharts }, { provider: fake.target.provider });
+        new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces }, { provider: fake.target.provider });
         return {};
-    });
+    }));
     return { run, bindings };
 }
 
@@ -122,12 +122,12 @@ describe("platform add-ons", function () {
         const { run } = await build(ALL, false);
         assert.strictEqual(ofType(run, CHART).length, 0);
         assert.strictEqual(ofType(run, "kubernetes:security.istio.io/v1:PeerAuthentication").length, 1);
-        const skipped = skippedCharts({ thirdPartyCharts: false, addons: ALL });
+        const skipped = skippedCharts(ALL, false);
         for (const k of ["argoCd", "istioBase", "istiod", "istioCni", "ztunnel", "falco", "externalSecrets", "certManager", "envoyGateway", "ollama"]) {
             assert.ok(skipped.includes(k as never), `${k} is reported skipped`);
         }
         assert.ok(!skipped.includes("jamie") && !skipped.includes("scarlet"));
-        assert.deepStrictEqual(skippedCharts({ thirdPartyCharts: true, addons: ALL }), []);
-        assert.ok(!skippedCharts({ thirdPartyCharts: false, addons: NONE }).includes("falco"));
+        assert.deepStrictEqual(skippedCharts(ALL, true), []);
+        assert.ok(!skippedCharts(NONE, false).includes("falco"));
     });
 });

@@ -7,7 +7,7 @@ import { Foundation } from "../../components/platform/foundation";
 import { ComponentName, FLOWS, LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { fakeTarget } from "./fakeTarget";
-import { at, leakedSecrets, meta, ofType, one } from "./helpers";
+import { at, leakedSecrets, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -16,7 +16,7 @@ const REDIS = "rediss://:Redis-Pa55word-x2@redis.data-redis.svc.cluster.local:63
 const PG = "postgresql://scarlet:Pg-Pa55word-x3@postgres-rw.data-postgres.svc.cluster.local:5432/scarlet?sslmode=verify-full";
 
 async function build(opts: { environment?: "prod" | "dev"; thirdPartyCharts?: boolean; zones?: string[] } = {}): Promise<RunResult> {
-    return runWithMocks(() => {
+    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
         const { target } = fakeTarget({ zones: opts.zones });
         const env = opts.environment ?? "prod";
         const quotas = namespaceQuotas(env);
@@ -41,12 +41,11 @@ async function build(opts: { environment?: "prod" | "dev"; thirdPartyCharts?: bo
                 connections: { mongodbUri: pulumi.secret(MONGO), redisUrl: pulumi.secret(REDIS), postgresUri: pulumi.secret(PG) },
                 otlpEndpoint: "http://tempo.monitoring.svc.cluster.local:4318",
                 conversationDays: 365,
-                thirdPartyCharts: opts.thirdPartyCharts ?? true,
             },
             { provider: target.provider },
         );
         return {};
-    });
+    }));
 }
 
 describe("platform agents", function () {

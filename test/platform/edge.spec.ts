@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import type { IssuerName } from "../../config/types";
+import type { IssuerName } from "../../components/types";
 import { namespaceQuotas } from "../../components/platform/budgets";
 import { CHARTS } from "../../components/platform/charts";
 import { CertManager } from "../../components/platform/certManager";
@@ -8,7 +8,7 @@ import { Foundation } from "../../components/platform/foundation";
 import { ComponentName, FLOWS, LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { fakeTarget } from "./fakeTarget";
-import { at, meta, ofType, one } from "./helpers";
+import { at, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const CR_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
 const CERT = "kubernetes:cert-manager.io/v1:Certificate";
@@ -17,17 +17,16 @@ const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; environment?: "prod" | "dev" } = {}): Promise<RunResult> {
-    return runWithMocks(() => {
+    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
         const { target } = fakeTarget();
         const quotas = namespaceQuotas("prod");
         const comps: ComponentName[] = ["gateway", "certManager", "jamie", "monitoring"];
         const f = new Foundation("t", { target, namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c] })), flows: FLOWS }, { provider: target.provider });
         const environment = opts.environment ?? "prod";
-        const thirdPartyCharts = opts.thirdPartyCharts ?? true;
-        const controller = new GatewayController("t-edge-envoy-gateway", { target, environment, gatewayNamespace: f.namespaces.gateway, thirdPartyCharts }, { provider: target.provider });
+        const controller = new GatewayController("t-edge-envoy-gateway", { target, environment, gatewayNamespace: f.namespaces.gateway }, { provider: target.provider });
         const certManager = new CertManager(
             "t-tls",
-            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", thirdPartyCharts, dependsOn: controller.ready },
+            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", dependsOn: controller.ready },
             { provider: target.provider },
         );
         new Edge(
@@ -47,7 +46,7 @@ async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; en
             { provider: target.provider },
         );
         return {};
-    });
+    }));
 }
 
 describe("platform edge (cert-manager, issuers, gateway)", function () {

@@ -2,6 +2,7 @@
  * Small lookups over a harness run for the platform tests (part 1 and part 2 may share them).
  */
 import * as assert from "assert";
+import { setThirdPartyCharts } from "../../components/platform/charts";
 import type { RecordedResource, RunResult } from "../../preview/harness";
 
 /** Every resource of a type token. */
@@ -53,4 +54,22 @@ export function leakedSecrets(run: RunResult): { resource: string; secret: strin
         }
     }
     return leaks;
+}
+
+/**
+ * Runs `build` with third-party charts switched off (components/platform/charts.ts
+ * `setThirdPartyCharts`, the harness-side switch), switching them back on afterwards.
+ */
+export async function withoutThirdPartyCharts<T>(build: () => Promise<T>): Promise<T> {
+    setThirdPartyCharts(false);
+    try {
+        return await build();
+    } finally {
+        setThirdPartyCharts(true);
+    }
+}
+
+/** `build()` as is, or with third-party charts off when `thirdPartyCharts` is false. */
+export function thirdPartyChartsSwitched<T>(thirdPartyCharts: boolean | undefined, build: () => Promise<T>): Promise<T> {
+    return thirdPartyCharts === false ? withoutThirdPartyCharts(build) : build();
 }

@@ -1,15 +1,16 @@
 import * as assert from "assert";
-import type { OptionalAddons, PlatformConfig, RetentionConfig } from "../../config/types";
-import { DEFAULT_RETENTION } from "../../config";
-import { Platform, platformNamespaces } from "../../components/platform";
+import type { OptionalAddons } from "../../components/types";
+import { Platform, platformNamespaces, type PlatformArgs } from "../../components/platform";
 import { LAYOUT } from "../../components/platform/layout";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { fakeTarget } from "./fakeTarget";
-import { leakedSecrets, meta, ofType, one } from "./helpers";
+import { leakedSecrets, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
 
-function config(over: Partial<PlatformConfig> = {}): PlatformConfig {
+type Settings = Omit<PlatformArgs, "target" | "environment"> & { thirdPartyCharts?: boolean };
+
+function settings(over: Partial<Settings> = {}): Settings {
     return {
         domain: "agents.example.com",
         acmeEmail: "ops@example.com",
@@ -17,19 +18,19 @@ function config(over: Partial<PlatformConfig> = {}): PlatformConfig {
         jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
         scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
         addons: NONE,
-        thirdPartyCharts: true,
         ...over,
     };
 }
 
-async function build(over: Partial<PlatformConfig> = {}, environment: "prod" | "dev" = "prod"): Promise<{ run: RunResult; platform: Record<string, unknown> }> {
+async function build(over: Partial<Settings> = {}, environment: "prod" | "dev" = "prod"): Promise<{ run: RunResult; platform: Record<string, unknown> }> {
     let out: Record<string, unknown> = {};
-    const run = await runWithMocks(() => {
+    const { thirdPartyCharts, ...args } = settings(over);
+    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () => runWithMocks(() => {
         const { target } = fakeTarget();
-        const p = new Platform("t", { target, config: config(over), retention: DEFAULT_RETENTION as RetentionConfig, environment });
+        const p = new Platform("t", { target, ...args, environment });
         out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings };
         return { backupLocations: p.backupLocations, grafanaAdminPassword: p.grafanaAdminPassword };
-    });
+    }));
     return { run, platform: out };
 }
 

@@ -1,7 +1,7 @@
 /** nodes-cluster-enforce-supported-version: the dated support table per cloud, the date of evaluation. */
 import * as assert from "assert";
 import { knownMinors, minorOf, STANDARD_SUPPORT_END, supportStatus, todayIso } from "../../policy/catalog/kubernetesVersions";
-import { DEFAULT_KUBERNETES_VERSION } from "../../config/defaults";
+import { DEFAULT_KUBERNETES_VERSION } from "../../components/defaults";
 import { aksAgentPool, aksStack, eksStack, get, gkeStack } from "./fixtures";
 import { check, mutate, none, one, Res } from "./helpers";
 

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { defaultNodePools } from "../../config/defaults";
+import { defaultNodePools } from "../../components/defaults";
 import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies, Violation } from "../../policy/runner";

@@ -7,7 +7,7 @@
 import { Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import type { Environment, NodeRole } from "../../../config/types";
+import type { Environment, NodeRole } from "../../types";
 import type { ClusterTarget, ObjectStore, ObjectStoreKind, WorkloadIdentity } from "../../contract";
 import { preferRole, tolerateRole, topologySpread } from "../scheduling";
 
@@ -19,8 +19,6 @@ export interface DataStoreArgsBase {
     namespace: pulumi.Input<string>;
     /** Sizes come from the environment (dataSizes). */
     environment: Environment;
-    /** Install the operator chart and the custom resources that need its CRDs. */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /** Protect the store's custom resource (and so its volumes) from `pulumi destroy`. */

@@ -6,7 +6,7 @@
  * restore each store.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, RetentionConfig } from "../../../config/types";
+import type { Environment, RetentionConfig } from "../../types";
 import type { ClusterTarget } from "../../contract";
 import { MongoDb } from "./mongodb";
 import { Postgres } from "./postgres";
@@ -27,8 +27,6 @@ export interface DataServicesArgs {
     namespaces: { postgres: pulumi.Input<string>; mongodb: pulumi.Input<string>; redis: pulumi.Input<string> };
     /** Retention figures; `backupDays` is the database backups' window. */
     retention: RetentionConfig;
-    /** Install the operators' charts (and the custom resources that need their CRDs). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /** Protect the databases from `pulumi destroy` (they are retained on delete either way). */
@@ -65,7 +63,7 @@ export class DataServices extends pulumi.ComponentResource {
     public readonly redisUrl: pulumi.Output<string>;
     /** Where each database's backups go (absent when the cluster has no object store). */
     public readonly backupLocations: { postgres?: pulumi.Output<string>; mongodb?: pulumi.Output<string>; redis?: pulumi.Output<string> };
-    /** Third-party charts not installed because `thirdPartyCharts` is false (their CRs are skipped too). */
+    /** Third-party charts not installed because third-party charts are off (charts.ts `setThirdPartyCharts`; their CRs are skipped too). */
     public readonly skippedCharts: string[];
     /** Warnings for the preview report (backups disabled, ...). */
     public readonly warnings: string[];
@@ -75,7 +73,7 @@ export class DataServices extends pulumi.ComponentResource {
         const common = {
             target: args.target,
             environment: args.environment,
-            thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+            chartMirror: args.chartMirror,
             protectStateful: args.protectStateful,
             podMonitor: args.podMonitors ?? true,
             dependsOn: args.dependsOn ?? [],

@@ -9,7 +9,7 @@
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { installChart, InstalledChart } from "../charts";
+import { installChart, InstalledChart, thirdPartyChartsInstalled } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, spreadAffinity, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
@@ -144,7 +144,7 @@ export class MongoDb extends pulumi.ComponentResource {
                 key: "psmdbOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     watchAllNamespaces: false,
                     // Leader-elected: 2 in prod, in different zones.
@@ -182,7 +182,7 @@ export class MongoDb extends pulumi.ComponentResource {
             { parent: this, dependsOn },
         );
 
-        if (!args.thirdPartyCharts) {
+        if (!thirdPartyChartsInstalled()) {
             this.registerOutputs({ host: this.host });
             return;
         }

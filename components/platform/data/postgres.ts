@@ -9,7 +9,7 @@
  */
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as pulumi from "@pulumi/pulumi";
-import { installChart, InstalledChart } from "../charts";
+import { installChart, InstalledChart, thirdPartyChartsInstalled } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, topologySpread, ZONE_KEY } from "../scheduling";
 import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
@@ -135,7 +135,7 @@ export class Postgres extends pulumi.ComponentResource {
         }
         this.backupLocation = access?.url;
 
-        if (!args.thirdPartyCharts) {
+        if (!thirdPartyChartsInstalled()) {
             // The Cluster, ObjectStore and ScheduledBackup need the operator's CRDs: skipped with it.
             this.registerOutputs({ host: this.host });
             return;
@@ -264,7 +264,7 @@ export class Postgres extends pulumi.ComponentResource {
     /** Installs one of this component's charts, or records it as skipped. */
     private chart(name: string, args: PostgresArgs, key: "cloudnativePg" | "barmanCloudPlugin", values: Record<string, unknown>, after: pulumi.Resource[] = []): InstalledChart | undefined {
         const chart = installChart(
-            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror },
+            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, chartMirror: args.chartMirror },
             { parent: this, dependsOn: [...(args.dependsOn ?? []), ...after] },
         );
         if (!chart) {

@@ -80,7 +80,7 @@ export class Redis extends pulumi.ComponentResource {
                 key: "redisOperator",
                 name: `${name}-operator`,
                 namespace: args.namespace,
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     redisOperator: { watchNamespace: LAYOUT.redis.namespace, imagePullPolicy: "IfNotPresent", webhook: false },
                     // Leader-elected (--leader-elect): 2 in prod, in different zones.

@@ -9,7 +9,7 @@
  * three Sentinels), with small requests: the whole dev platform requests about 2 vCPU / 7 GiB and
  * fits the two nodes (the pack's nodes-pool-enforce-workload-fit). Pure data.
  */
-import type { Environment } from "../../../config/types";
+import type { Environment } from "../../types";
 import type { Resources } from "../budgets";
 
 /** One data store's size. */

@@ -11,7 +11,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import type { Environment, RetentionConfig } from "../../../config/types";
+import type { Environment, RetentionConfig } from "../../types";
 import type { ClusterTarget } from "../../contract";
 import { installChart } from "../charts";
 import { LAYOUT } from "../layout";
@@ -51,8 +51,6 @@ export interface ObservabilityArgs {
     namespace: pulumi.Input<string>;
     /** Retention figures: metricsDays (Prometheus), logsDays (Loki), tracesDays (Tempo). */
     retention: RetentionConfig;
-    /** Install the third-party charts (and the custom resources that need their CRDs). */
-    thirdPartyCharts: boolean;
     /** `platform.chartMirror`: where third-party charts come from (components/platform/charts.ts, ChartMirrorKind). @default their public repositories */
     chartMirror?: string;
     /**
@@ -95,7 +93,7 @@ export class Observability extends pulumi.ComponentResource {
     public readonly grafanaAdminPassword: pulumi.Output<string>;
     /** Labels a ServiceMonitor or PodMonitor needs for Prometheus to select it (none: it selects all). */
     public readonly monitorLabels: Record<string, string>;
-    /** Third-party charts not installed because `thirdPartyCharts` is false. */
+    /** Third-party charts not installed because third-party charts are off (charts.ts `setThirdPartyCharts`). */
     public readonly skippedCharts: string[];
     /** Warnings for the preview report. */
     public readonly warnings: string[];
@@ -151,7 +149,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-stack`,
                 namespace: args.namespace,
                 releaseName: "monitoring",
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: {
                     ...prometheusStackValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, metricsDays: args.retention.metricsDays, place: chartPlace, grafanaUrl: args.grafanaUrl }),
                     ...overrides.kubePrometheusStack,
@@ -171,7 +169,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-loki`,
                 namespace: args.namespace,
                 releaseName: "loki",
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: { ...lokiValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, logsDays: args.retention.logsDays, access: loki, place: chartPlace }), ...overrides.loki },
             },
             { parent: this, dependsOn: [...dependsOn, ...(loki?.credentialsSecret ? [loki.credentialsSecret] : [])] },
@@ -182,7 +180,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-tempo`,
                 namespace: args.namespace,
                 releaseName: "tempo",
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: { ...tempoValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, tracesDays: args.retention.tracesDays, access: tempo, place: chartPlace }), ...overrides.tempo },
             },
             { parent: this, dependsOn: [...dependsOn, ...(tempo?.credentialsSecret ? [tempo.credentialsSecret] : [])] },
@@ -194,7 +192,7 @@ export class Observability extends pulumi.ComponentResource {
                 name: `${name}-alloy`,
                 namespace: args.namespace,
                 releaseName: "alloy",
-                thirdPartyCharts: args.thirdPartyCharts, chartMirror: args.chartMirror,
+                chartMirror: args.chartMirror,
                 values: { ...alloyValues({ environment: args.environment, place: chartPlace }), ...overrides.alloy },
             },
             { parent: this, dependsOn: [...dependsOn, ...(lokiChart ? [lokiChart] : [])] },

@@ -7,8 +7,8 @@
  * expanded in the config (`-config.expand-env`), so no key is ever a chart value.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertingConfig } from "../../../config/types";
-import type { Environment } from "../../../config/types";
+import type { AlertingConfig } from "../../types";
+import type { Environment } from "../../types";
 import type { ObjectStoreAccessInfo } from "../data/common";
 import { RESTRICTED_CONTAINER, STATIC_KEYS } from "../data/common";
 import { controllerResources } from "../budgets";

@@ -79,7 +79,7 @@ describe("platform data: DataServices", function () {
         }
         assert.deepStrictEqual(off.data.skippedCharts, ["cloudnativePg", "barmanCloudPlugin", "psmdbOperator", "redisOperator"]);
         // The same charts the chart table reports as skipped.
-        const fromTable = skippedCharts({ thirdPartyCharts: false, addons: { argocd: false, istio: false, falco: false, externalSecrets: false } });
+        const fromTable = skippedCharts({ argocd: false, istio: false, falco: false, externalSecrets: false }, false);
         for (const k of off.data.skippedCharts) {
             assert.ok((fromTable as string[]).includes(k), `${k} is in the table's skipped list`);
         }

@@ -8,9 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreKind } from "../../../components/contract";
 import { DataServices } from "../../../components/platform/data";
 import { LAYOUT } from "../../../components/platform/layout";
-import type { RetentionConfig } from "../../../config/types";
+import type { RetentionConfig } from "../../../components/types";
 import { runWithMocks, RunResult } from "../../../preview/harness";
 import { FakeBinding, fakeTarget, FakeTarget } from "../fakeTarget";
+import { thirdPartyChartsSwitched } from "../helpers";
 
 /** Static keys of the S3-compatible fixture store (secret values that must never leak). */
 export const STATIC_ACCESS_KEY = "AKIAFIXTURESTATICKEY";
@@ -74,7 +75,7 @@ export interface DataRun {
 export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
     let bindings: FakeBinding[] = [];
     const data = { skippedCharts: [] as string[], warnings: [] as string[] };
-    const run = await runWithMocks(() => {
+    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
         const fake = targetWithStore(opts.store ?? "s3", opts.zones);
         bindings = fake.bindings;
         const monitoring = opts.withMonitoring ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })] : undefined;
@@ -85,7 +86,6 @@ export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
                 environment: opts.environment ?? "prod",
                 namespaces: { postgres: LAYOUT.postgres.namespace, mongodb: LAYOUT.mongodb.namespace, redis: LAYOUT.redis.namespace },
                 retention: RETENTION,
-                thirdPartyCharts: opts.thirdPartyCharts ?? true,
                 protectStateful: opts.protectStateful ?? true,
                 monitoringDependsOn: monitoring,
             },
@@ -94,7 +94,7 @@ export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
         data.skippedCharts = d.skippedCharts;
         data.warnings = d.warnings;
         return { mongodbUri: d.mongodbUri, postgresUri: d.postgresUri, redisUrl: d.redisUrl };
-    });
+    }));
     return { run, bindings, data };
 }
 

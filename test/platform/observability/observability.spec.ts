@@ -6,7 +6,7 @@ import { alertmanagerConfig, DASHBOARDS, Observability } from "../../../componen
 import { runWithMocks, RunResult } from "../../../preview/harness";
 import { RETENTION, STATIC_SECRET_KEY, T, targetWithStore } from "../data/fixtures";
 import type { FakeBinding } from "../fakeTarget";
-import { at, leakedSecrets, ofType, one } from "../helpers";
+import { at, leakedSecrets, ofType, one, thirdPartyChartsSwitched } from "../helpers";
 
 interface ObsRun {
     run: RunResult;
@@ -17,7 +17,7 @@ interface ObsRun {
 async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "prod" | "dev"; thirdPartyCharts?: boolean; alertmanagerConfig?: Record<string, unknown> } = {}): Promise<ObsRun> {
     let bindings: FakeBinding[] = [];
     let obs = {} as ObsRun["obs"];
-    const run = await runWithMocks(() => {
+    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
         const fake = targetWithStore(opts.store ?? "s3");
         bindings = fake.bindings;
         const o = new Observability(
@@ -27,7 +27,6 @@ async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "p
                 environment: opts.environment ?? "prod",
                 namespace: LAYOUT.monitoring.namespace,
                 retention: RETENTION,
-                thirdPartyCharts: opts.thirdPartyCharts ?? true,
                 grafanaUrl: "https://grafana.agents.example.com",
                 alertmanagerConfig: opts.alertmanagerConfig,
             },
@@ -35,7 +34,7 @@ async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "p
         );
         obs = { skippedCharts: o.skippedCharts, warnings: o.warnings, grafanaService: o.grafanaService, otlpEndpoint: o.otlpEndpoint, prometheusUrl: o.prometheusUrl };
         return { grafanaAdminPassword: o.grafanaAdminPassword };
-    });
+    }));
     return { run, bindings, obs };
 }
 

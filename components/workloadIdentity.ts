@@ -1,0 +1,62 @@
+/**
+ * The one shape of a cloud workload identity (IRSA on EKS, GKE Workload Identity, Azure Workload
+ * Identity): for one Kubernetes ServiceAccount, create a cloud identity that trusts exactly that
+ * `namespace/serviceAccount`, grant it read/write on the cluster's object store when asked, and
+ * return what the ServiceAccount (annotations) and its pods (labels) must carry. A cloud's binder
+ * supplies the three cloud-specific steps; this skeleton keeps binding names unique, makes every
+ * resource a child of the cluster component, and refuses object-store access on a cluster that has
+ * no store before creating anything.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "./contract";
+
+/** What a binding asks for. */
+export interface BindingRequest {
+    namespace: string;
+    serviceAccount: string;
+    objectStoreAccess: ObjectStoreAccess;
+}
+
+/** A `WorkloadIdentityBinder` built from a cloud's three steps; `I` is what the cloud creates per binding. */
+export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
+    private readonly names = new Set<string>();
+
+    /**
+     * @param parent the cluster component: default parent of every resource a binding creates
+     * @param hasObjectStore whether the cluster has an object store to grant access to
+     */
+    protected constructor(
+        protected readonly parent: pulumi.Resource,
+        private readonly hasObjectStore: boolean,
+    ) {}
+
+    bind(name: string, request: BindingRequest, opts?: pulumi.CustomResourceOptions): WorkloadIdentity {
+        if (this.names.has(name)) {
+            throw new Error(`workload identity "${name}" is already bound; give each binding its own name`);
+        }
+        this.names.add(name);
+        if (request.objectStoreAccess === "readWrite" && !this.hasObjectStore) {
+            throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no object store`, this.parent);
+        }
+        const childOpts: pulumi.CustomResourceOptions = { parent: this.parent, ...opts };
+        const identity = this.createIdentity(name, request, childOpts);
+        if (request.objectStoreAccess === "readWrite") {
+            this.grantObjectStore(name, identity, childOpts);
+        }
+        return { serviceAccountAnnotations: this.serviceAccountAnnotations(identity), podLabels: this.podLabels() };
+    }
+
+    /** Creates the cloud identity and its trust for exactly `request.namespace/request.serviceAccount`. */
+    protected abstract createIdentity(name: string, request: BindingRequest, opts: pulumi.CustomResourceOptions): I;
+
+    /** Grants the identity read/write on the cluster's object store. */
+    protected abstract grantObjectStore(name: string, identity: I, opts: pulumi.CustomResourceOptions): void;
+
+    /** The annotations the ServiceAccount carries to act as the identity. */
+    protected abstract serviceAccountAnnotations(identity: I): pulumi.Output<Record<string, string>>;
+
+    /** The labels the pods carry (none unless the cloud's webhook selects on one). */
+    protected podLabels(): Record<string, string> {
+        return {};
+    }
+}
