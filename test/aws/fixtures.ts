@@ -1,7 +1,7 @@
 /** Shared arguments and record helpers for the AWS tests. */
 import * as assert from "assert";
 import type { EksClusterArgs } from "../../components/aws";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
+import { defaultNodePools, DEFAULT_RETENTION, DR_OFF } from "../../components/defaults";
 import type { NodePoolSpec } from "../../components/types";
 import type { RecordedResource } from "../../preview/harness";
 
@@ -21,6 +21,8 @@ export function prodArgs(): EksClusterArgs & { nodePools: NodePoolSpec[] } {
         protectStateful: true,
         tags: { environment: "prod" },
         adminPrincipalArns: [ADMIN_ARN],
+        // No cross-region copy here (it has its own tests: test/recovery/crossRegion.spec.ts).
+        drRegion: DR_OFF,
     };
 }
 

@@ -306,13 +306,13 @@ describe("aws/args: the minimal arguments and the checks beyond the VPC", () => 
         assert.strictEqual(a.kubernetesVersion, "1.35");
         assert.deepStrictEqual(a.nodePools, defaultNodePools("aws", "prod"));
         assert.deepStrictEqual(a.network, { cidr: "10.40.0.0/16", podCidr: "10.244.0.0/14", serviceCidr: "10.96.0.0/16", natGateways: "perZone" });
-        assert.strictEqual(a.drRegion, undefined);
+        assert.strictEqual(a.drRegion, "eu-central-1");
     });
 
     it("rejects a DR region that is the cluster's own or no AWS region", () => {
         for (const drRegion of ["eu-west-1", "europe-west1"]) {
             assert.deepStrictEqual(eksClusterArgProblems({ ...minimal(), drRegion }), [
-                { propertyPath: "drRegion", reason: `found "${drRegion}"; must be another AWS region than eu-west-1, e.g. eu-central-1` },
+                { propertyPath: "drRegion", reason: `found "${drRegion}"; must be another AWS region than eu-west-1, e.g. eu-central-1, or "none"` },
             ]);
         }
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AksCluster, AksClusterArgs } from "../../components/azure";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../../components/contract";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
+import { defaultNodePools, DEFAULT_RETENTION, DR_OFF } from "../../components/defaults";
 import type { NodePoolSpec } from "../../components/types";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "../../preview/mocks/azure";
@@ -48,6 +48,8 @@ function prodArgs(): AksClusterArgs & { nodePools: NodePoolSpec[] } {
         tags: { environment: "prod" },
         adminGroupObjectIds: [ADMIN_GROUP],
         tier: "Standard",
+        // No cross-region copy here (it has its own tests: test/recovery/crossRegion.spec.ts).
+        drRegion: DR_OFF,
     };
 }
 

@@ -43,7 +43,7 @@ describe("azure/args: aksClusterArgProblems", () => {
             title: "the cluster's own region as DR region",
             over: { drRegion: "westeurope" },
             path: "drRegion",
-            reason: 'found "westeurope"; must be the Azure region paired with westeurope (geo-zone-redundant storage replicates only there), e.g. northeurope for westeurope',
+            reason: 'found "westeurope"; must be the Azure region paired with westeurope (geo-zone-redundant storage replicates only there), e.g. northeurope for westeurope, or "none"',
         },
         { title: "an unknown tier", over: { tier: "Free" as never }, path: "tier", reason: 'found "Free"; allowed: Standard, Premium' },
         { title: "an unknown upgrade channel", over: { upgradeChannel: "none" as never }, path: "upgradeChannel", reason: 'found "none"; allowed: patch, stable, rapid, node-image' },

@@ -1,6 +1,6 @@
 /** Shared arguments for the GKE tests. */
 import type { GkeClusterArgs } from "../../components/gcp";
-import { defaultNodePools, DEFAULT_RETENTION } from "../../components/defaults";
+import { defaultNodePools, DEFAULT_RETENTION, DR_OFF } from "../../components/defaults";
 
 export const PROJECT = "acme-agents-prod";
 export const REGION = "europe-west4";
@@ -19,5 +19,7 @@ export function prodArgs(): GkeClusterArgs {
         retention: { ...DEFAULT_RETENTION },
         protectStateful: true,
         tags: { environment: "prod", "managed-by": "pulumi", Owner: "Platform Team" },
+        // No cross-region copy here (it has its own tests: test/recovery/crossRegion.spec.ts).
+        drRegion: DR_OFF,
     };
 }
