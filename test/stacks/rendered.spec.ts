@@ -2,7 +2,8 @@
  * What a real `pulumi preview --policy-pack` sees: every shipped stack with every chart rendered
  * by Helm from the chart mirror, and the pack run over the program's objects and the rendered ones
  * together with the stack's own policy config. Every chart must render, and no mandatory rule may
- * fire: the platform passes its own pack.
+ * fire: the platform passes its own pack. The same with every optional add-on whose charts are in
+ * the mirror switched on, and every rendered container admissible under the namespaces' LimitRange.
  */
 import * as assert from "assert";
 import type { OptionalAddons } from "../../config/types";
