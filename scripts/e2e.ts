@@ -31,7 +31,8 @@
  *
  * Exit 0: every step passed on upstream's engine with no mirror gap. 1: a step failed. 3: every step passed but
  * the engine has substitutes (docs/engine.md) or the mirror has gaps, unless E2E_ALLOW_SUBSTITUTES=1 and
- * E2E_ALLOW_MIRROR_GAPS=1. Options (env): E2E_KEEP=1 keeps the temporary folder; E2E_ONLY=preview stops after the
+ * E2E_ALLOW_MIRROR_GAPS=1. Options (env): E2E_PREVIEW_PAIRS=N measures the pack's cost in `local`'s real preview
+ * as N with/without pairs in alternation (figures.json); E2E_KEEP=1 keeps the temporary folder; E2E_ONLY=preview stops after the
  * previews; E2E_STACKS=local,onprem-prod chooses stacks; E2E_ADDONS=0 skips the add-ons run; E2E_MODE=render forces
  * render mode. Logs: .cache/e2e/<step>.log; figures: .cache/e2e/figures.json.
  */
@@ -427,6 +428,36 @@ function previewMutations(ctx: Ctx, stack: string, label: string, packConfig: st
     }
 }
 
+/**
+ * E2E_PREVIEW_PAIRS=N (N >= 2): the pack's cost in the real preview, measured as N pairs run in alternation
+ * (with the pack, then without: A B A B ...; the first pair is the run's own two previews), so that load drifting
+ * on a shared machine weighs on both alike. Records each pair's wall times and ratio, and the median of the pair
+ * ratios, with the load average before and after (figures.json `previewPairs`).
+ */
+function previewPairs(ctx: Ctx, stack: string, label: string, packConfig: string, first: { withPack: Run; withoutPack: Run }, stackFigures: Record<string, unknown>): void {
+    const n = Number(process.env.E2E_PREVIEW_PAIRS ?? "1");
+    if (!(n >= 2)) {
+        return;
+    }
+    const started = Date.now();
+    const loadBefore = os.loadavg();
+    const pairs = [{ withPack: first.withPack.seconds, withoutPack: first.withoutPack.seconds }];
+    let ok = first.withPack.status === 0 && first.withoutPack.status === 0;
+    for (let i = 1; i < n; i++) {
+        const a = pulumi(ctx, `${label}-pair${i}-with-pack`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+        const b = pulumi(ctx, `${label}-pair${i}-without-pack`, ["preview", "--stack", stack]);
+        ok &&= a.status === 0 && b.status === 0;
+        pairs.push({ withPack: a.seconds, withoutPack: b.seconds });
+        log(`${label}: pair ${i + 1}/${n}: ${a.seconds.toFixed(1)} s with the pack, ${b.seconds.toFixed(1)} s without (x${(a.seconds / b.seconds).toFixed(2)})`);
+    }
+    const ratios = pairs.map((p) => p.withPack / p.withoutPack).sort((x, y) => x - y);
+    const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+    const loadAfter = os.loadavg();
+    stackFigures.previewPairs = { pairs, ratios, medianRatio: median, loadBefore, loadAfter, cores: os.cpus().length };
+    record(`${label}: ${n} preview pairs (with / without the pack)`, ok, started,
+        `median ratio x${median.toFixed(2)} (min x${ratios[0].toFixed(2)}, max x${ratios[ratios.length - 1].toFixed(2)}); load ${loadBefore[0].toFixed(1)} -> ${loadAfter[0].toFixed(1)} on ${os.cpus().length} cores`);
+}
+
 /** One stack's full run against the API server: preview(s), up, checks, negative controls, destroy. */
 async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: string, opts: { local: boolean; negative: boolean }): Promise<void> {
     const kube = ctx.cluster!.kube;
@@ -445,6 +476,7 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         stackFigures.previewWithoutPackSeconds = plain.seconds;
         stackFigures.ratio = plain.seconds > 0 ? preview.run.seconds / plain.seconds : null;
         log(`${label}: preview wall time ${preview.run.seconds.toFixed(1)} s with the pack, ${plain.seconds.toFixed(1)} s without (x${(preview.run.seconds / plain.seconds).toFixed(2)})`);
+        previewPairs(ctx, stack, label, packConfig, { withPack: preview.run, withoutPack: plain }, stackFigures);
         previewMutations(ctx, stack, label, packConfig);
         return preview;
     };

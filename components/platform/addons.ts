@@ -9,11 +9,12 @@ import { ResourceQuota } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, OptionalAddons } from "../types";
 import type { ClusterTarget } from "../contract";
-import { installChart, InstalledChart } from "./charts";
+import { controllerResources, type Resources } from "./budgets";
+import { CHARTS, installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
 import type { ComponentLayout } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
-import { topologySpread } from "./scheduling";
+import { controllerReplicas, topologySpread } from "./scheduling";
 
 /** An add-on's place in the port map. */
 export interface AddonLayout extends ComponentLayout {
@@ -67,6 +68,45 @@ export const ADDON_FLOWS: Record<keyof OptionalAddons, FlowSpec[]> = {
     externalSecrets: [{ from: "monitoring", to: "externalSecrets", port: "metrics" }],
 };
 
+/**
+ * Istio's release images: the official registry at the pinned charts' version (Istio's chart
+ * version is its release version). Set explicitly because a chart packaged from Istio's git tree
+ * (as the test mirror's are, ../shared/charts/README.md) keeps the development defaults
+ * `gcr.io/istio-testing` and `latest`; the published charts carry these same values.
+ */
+export const ISTIO_IMAGES = { hub: "docker.io/istio", tag: CHARTS.istiod.version };
+
+/**
+ * Add-on containers' resources in production (dev: `controllerResources`, a quarter of the CPU
+ * request). Argo CD's are the chart's commented examples (argo-cd 9.5.11 values.yaml) with memory
+ * limits raised where a container holds state in memory (the application controller's cluster
+ * cache, the repo server's manifest generation); External Secrets' start from the chart's example
+ * request (10m / 32Mi). istiod: Istio's load test (1,000 services, 2,000 pods, 70,000 requests/s)
+ * measured istiod at 1 vCPU and 1.5 GB (istio.io, "Performance and Scalability"), far above this
+ * platform's mesh, so 1 vCPU / 2 GiB is its limit and the request keeps the chart's 500m CPU with
+ * 1 GiB of memory (the chart's default 2 GiB request exceeds the LimitRange's 512 MiB default
+ * limit, and the API server refuses such a pod). ztunnel's default request (200m / 512 MiB) is
+ * sized for a 200,000-pod cluster (its values.yaml); the platform's clusters run hundreds.
+ * ztunnel reads its CPU limit as its worker-thread count (ZTUNNEL_CPU_LIMIT), so it gets a whole
+ * core; istio-cni keeps the chart's request. Every limit is within the LimitRange's maximum.
+ */
+export const ADDON_RESOURCES = {
+    argoCdController: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    argoCdServer: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    argoCdRepoServer: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+    argoCdCopyutil: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "100m", memory: "128Mi" } },
+    argoCdApplicationSet: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    argoCdNotifications: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+    argoCdRedis: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+    argoCdRedisSecretInit: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    istiod: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+    istioCni: { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+    ztunnel: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    externalSecrets: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    externalSecretsWebhook: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+    externalSecretsCertController: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+} as const satisfies Record<string, Resources>;
+
 /** Platform components enrolled in the ambient mesh when Istio is on (data stores keep their own TLS). */
 export const MESHED_COMPONENTS = ["gateway", "jamie", "scarlet", "ollama", "monitoring"] as const;
 
@@ -100,7 +140,11 @@ export class Addons extends pulumi.ComponentResource {
     constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:platform:Addons", name, {}, opts);
         const prod = args.environment === "prod";
-        const replicas = prod ? 2 : 1;
+        // Serving workloads run 3 in prod (the pack's minimum), leader-elected controllers 2.
+        const serving = prod ? 3 : 1;
+        const leaderElected = controllerReplicas(prod);
+        const res = (k: keyof typeof ADDON_RESOURCES): Resources => controllerResources(ADDON_RESOURCES[k], args.environment);
+        const probe = { enabled: true };
         const zones = args.target.zones;
         const o = args.chartOverrides ?? {};
         this.charts = {};
@@ -126,10 +170,16 @@ export class Addons extends pulumi.ComponentResource {
                         // Not public: reach the UI with `kubectl port-forward` (docs/platform.md).
                         configs: { params: { "server.insecure": false } },
                         dex: { enabled: false },
-                        server: { replicas, pdb },
-                        repoServer: { replicas, pdb },
-                        applicationSet: { replicas, pdb },
-                        controller: { replicas: 1, pdb },
+                        server: { replicas: serving, pdb, resources: res("argoCdServer") },
+                        repoServer: { replicas: serving, pdb, resources: res("argoCdRepoServer"), copyutil: { resources: res("argoCdCopyutil") } },
+                        // Leader election is on above one replica (the chart's argocd-cmd-params-cm preset).
+                        applicationSet: { replicas: leaderElected, pdb, resources: res("argoCdApplicationSet"), livenessProbe: probe, readinessProbe: probe },
+                        // One shard: the controller manages this cluster only (policy: singletons).
+                        controller: { replicas: 1, pdb, resources: res("argoCdController") },
+                        // The chart fixes replicas: 1 for both (policy: singletons).
+                        notifications: { resources: res("argoCdNotifications"), livenessProbe: probe, readinessProbe: probe },
+                        redis: { resources: res("argoCdRedis"), livenessProbe: probe, readinessProbe: probe },
+                        redisSecretInit: { resources: res("argoCdRedisSecretInit") },
                         ...o.argoCd,
                     },
                 },
@@ -165,18 +215,46 @@ export class Addons extends pulumi.ComponentResource {
                     chartMirror: args.chartMirror,
                     values: {
                         profile: "ambient",
-                        pilot: { autoscaleMin: replicas, replicaCount: replicas, topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [] },
+                        global: { hub: ISTIO_IMAGES.hub, tag: ISTIO_IMAGES.tag },
+                        // The chart copies `pilot.*` to its top level (templates/zzy_descope_legacy.yaml).
+                        pilot: {
+                            autoscaleMin: serving,
+                            replicaCount: serving,
+                            topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [],
+                            resources: res("istiod"),
+                            seccompProfile: { type: "RuntimeDefault" },
+                        },
                         ...o.istiod,
                     },
                 },
                 { parent: this, dependsOn: afterBase },
             );
             const cni = installChart(
-                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", chartMirror: args.chartMirror, values: { profile: "ambient", ...o.istioCni } },
+                {
+                    key: "istioCni",
+                    name: `${name}-istio-cni`,
+                    namespace: ns.name,
+                    releaseName: "istio-cni",
+                    chartMirror: args.chartMirror,
+                    values: {
+                        profile: "ambient",
+                        global: { hub: ISTIO_IMAGES.hub, tag: ISTIO_IMAGES.tag },
+                        resources: res("istioCni"),
+                        seccompProfile: { type: "RuntimeDefault" },
+                        ...o.istioCni,
+                    },
+                },
                 { parent: this, dependsOn: afterBase },
             );
             const ztunnel = installChart(
-                { key: "ztunnel", name: `${name}-ztunnel`, namespace: ns.name, chartMirror: args.chartMirror, values: { ...o.ztunnel } },
+                {
+                    key: "ztunnel",
+                    name: `${name}-ztunnel`,
+                    namespace: ns.name,
+                    chartMirror: args.chartMirror,
+                    // ztunnel's chart reads hub and tag at its top level, not under global.
+                    values: { hub: ISTIO_IMAGES.hub, tag: ISTIO_IMAGES.tag, resources: res("ztunnel"), ...o.ztunnel },
+                },
                 { parent: this, dependsOn: afterBase },
             );
             Object.assign(this.charts, { istioBase: base, istiod, istioCni: cni, ztunnel });
@@ -233,12 +311,24 @@ export class Addons extends pulumi.ComponentResource {
                     chartMirror: args.chartMirror,
                     values: {
                         installCRDs: true,
-                        replicaCount: replicas,
+                        // The controller and the certificate controller elect a leader (policy: leaderElected).
+                        leaderElect: true,
+                        replicaCount: leaderElected,
                         podDisruptionBudget: pdb,
+                        resources: res("externalSecrets"),
+                        // The health server (--live-addr, port 8082) serves both probes.
+                        livenessProbe: probe,
+                        readinessProbe: probe,
                         serviceAccount: { create: true, name: "external-secrets", annotations: identity.serviceAccountAnnotations },
                         podLabels: identity.podLabels,
-                        webhook: { replicaCount: replicas, port: ADDON_LAYOUT.externalSecrets.ports.webhook, podDisruptionBudget: pdb },
-                        certController: { replicaCount: replicas, podDisruptionBudget: pdb },
+                        webhook: {
+                            replicaCount: serving,
+                            port: ADDON_LAYOUT.externalSecrets.ports.webhook,
+                            podDisruptionBudget: pdb,
+                            resources: res("externalSecretsWebhook"),
+                            livenessProbe: probe,
+                        },
+                        certController: { replicaCount: leaderElected, podDisruptionBudget: pdb, resources: res("externalSecretsCertController"), livenessProbe: probe },
                         ...o.externalSecrets,
                     },
                 },

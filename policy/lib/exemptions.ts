@@ -42,3 +42,14 @@ export function reasonedExemptionSchema(
 export function findExemption<E extends ReasonedExemption>(list: readonly E[] | undefined, namespace: string, name: string): E | undefined {
     return (list ?? []).find((e) => glob(e.workload, `${namespace}/${name}`));
 }
+
+/** An exemption for one container of a workload. */
+export interface ContainerExemption extends ReasonedExemption {
+    /** Container name inside the workload's pod. */
+    container: string;
+}
+
+/** The exemptions in `list` for container `container` of the workload `namespace/name`. */
+export function containerExemptions<E extends ContainerExemption>(list: readonly E[] | undefined, namespace: string, name: string, container: string): E[] {
+    return (list ?? []).filter((e) => e.container === container && glob(e.workload, `${namespace}/${name}`));
+}

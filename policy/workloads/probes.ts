@@ -43,6 +43,31 @@ export const DEFAULT_PROBE_EXEMPTIONS: ProbeExemption[] = [
         probes: ["livenessProbe"],
         reason: "The Barman Cloud plugin chart (0.7.0) offers no liveness probe setting; its gRPC server has a TCP readiness probe, and the plugin exits on fatal errors, which the kubelet restarts.",
     },
+    // Optional add-ons (platform.addons), as components/platform/addons.ts installs them.
+    {
+        workload: "argocd/argo-cd-argocd-application-controller",
+        container: "application-controller",
+        probes: ["livenessProbe"],
+        reason: "The Argo CD chart (9.5.11) has no liveness probe setting for the application controller (Argo CD's own manifests have none either); it has a readiness probe on /healthz, and the StatefulSet restarts it when it exits.",
+    },
+    {
+        workload: "istio-system/istiod",
+        container: "discovery",
+        probes: ["livenessProbe"],
+        reason: "The istiod chart (1.29.2) has no liveness probe setting; istiod has a readiness probe on /ready (8080), which keeps an unready replica out of its Service while the others serve.",
+    },
+    {
+        workload: "istio-system/istio-cni-node",
+        container: "install-cni",
+        probes: ["livenessProbe"],
+        reason: "The Istio CNI chart (1.29.2) has no liveness probe setting; the node agent has a readiness probe on /readyz (8000).",
+    },
+    {
+        workload: "istio-system/ztunnel",
+        container: "istio-proxy",
+        probes: ["livenessProbe"],
+        reason: "The ztunnel chart (1.29.2) has no liveness probe setting; the node proxy has a readiness probe on /healthz/ready (15021).",
+    },
 ];
 
 export const workloadsPodEnforceProbes = resourceRule<Config>({

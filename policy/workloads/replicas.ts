@@ -34,6 +34,10 @@ export const DEFAULT_LEADER_ELECTED: ReasonedExemption[] = [
     { workload: "data-postgres/plugin-barman-cloud", reason: `Barman Cloud plugin, ${LEADER_ELECTION} (--leader-elect); WAL archiving runs in the PostgreSQL pods' sidecars` },
     { workload: "data-mongodb/psmdb-operator", reason: `Percona Operator for MongoDB, ${LEADER_ELECTION}; MongoDB itself runs 3 members` },
     { workload: "data-redis/redis-operator", reason: `Redis operator, ${LEADER_ELECTION} (--leader-elect); Redis itself runs 3 pods and 3 Sentinels` },
+    // Optional add-ons (platform.addons), as components/platform/addons.ts installs them.
+    { workload: "argocd/argo-cd-argocd-applicationset-controller", reason: `Argo CD ApplicationSet controller, ${LEADER_ELECTION} (the chart turns leader election on above 1 replica)` },
+    { workload: "external-secrets/external-secrets", reason: `External Secrets Operator, ${LEADER_ELECTION} (leaderElect: true); the webhook runs 3 replicas` },
+    { workload: "external-secrets/external-secrets-cert-controller", reason: `External Secrets Operator's webhook certificate controller, ${LEADER_ELECTION} (leaderElect: true)` },
 ];
 
 /** The platform's singletons by design, each with why a second replica would be wrong. */
@@ -57,6 +61,19 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
     {
         workload: "ollama/ollama",
         reason: "Ollama serves models from one ReadWriteOnce volume that only one pod can mount; the agents retry a failed model call.",
+    },
+    // Optional add-ons (platform.addons), as components/platform/addons.ts installs them.
+    {
+        workload: "argocd/argo-cd-argocd-application-controller",
+        reason: "Argo CD's application controller shards by cluster (ARGOCD_CONTROLLER_REPLICAS); the platform's Argo CD manages its own cluster only, so a second replica would own no shard and take nothing over. It only syncs: running applications are unaffected while the StatefulSet restarts it.",
+    },
+    {
+        workload: "argocd/argo-cd-argocd-redis",
+        reason: "Argo CD uses Redis as a throw-away cache (Argo CD's high-availability guide), rebuilt from the API server and Git after a restart; the chart (9.5.11) fixes replicas: 1. Replicated Redis is the redis-ha subchart (Redis, Sentinel, HAProxy), a larger footprint for a cache.",
+    },
+    {
+        workload: "argocd/argo-cd-argocd-notifications-controller",
+        reason: "Argo CD's notifications controller has no leader election: a second replica would send every notification twice. The chart (9.5.11) fixes replicas: 1; it is out of the sync path.",
     },
 ];
 

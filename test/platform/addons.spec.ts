@@ -79,6 +79,16 @@ describe("platform add-ons", function () {
             assert.deepStrictEqual(at(quota.inputs, "spec.scopeSelector.matchExpressions.0.values"), ["system-node-critical"]);
         });
 
+        it("Istio: release images at the charts' version, istiod at 3 replicas with requests within its limits", () => {
+            const istiod = one(run, CHART, "t-addons-istiod").inputs.values as any;
+            assert.deepStrictEqual(istiod.global, { hub: "docker.io/istio", tag: CHARTS.istiod.version });
+            assert.strictEqual(istiod.pilot.autoscaleMin, 3);
+            assert.deepStrictEqual(istiod.pilot.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
+            assert.deepStrictEqual((one(run, CHART, "t-addons-istio-cni").inputs.values as any).global, { hub: "docker.io/istio", tag: CHARTS.istioCni.version });
+            const z = one(run, CHART, "t-addons-ztunnel").inputs.values as any;
+            assert.deepStrictEqual([z.hub, z.tag], ["docker.io/istio", CHARTS.ztunnel.version]);
+        });
+
         it("Falco uses the modern eBPF driver on every node; its namespace is the only privileged one besides Istio's", () => {
             const v = one(run, CHART, "t-addons-falco").inputs.values as any;
             assert.deepStrictEqual(v.driver, { kind: "modern_ebpf" });
@@ -96,12 +106,16 @@ describe("platform add-ons", function () {
             assert.deepStrictEqual(v.serviceAccount, { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") } });
             assert.strictEqual(v.installCRDs, true);
             assert.strictEqual(v.webhook.port, 10250);
+            assert.strictEqual(v.leaderElect, true, "two controllers must not reconcile at once");
+            assert.deepStrictEqual([v.replicaCount, v.certController.replicaCount, v.webhook.replicaCount], [2, 2, 3]);
         });
 
         it("Argo CD: HA replicas, no Dex, not exposed publicly", () => {
             const v = one(run, CHART, "t-addons-argo-cd").inputs.values as any;
-            assert.strictEqual(v.server.replicas, 2);
-            assert.strictEqual(v.repoServer.replicas, 2);
+            assert.strictEqual(v.server.replicas, 3);
+            assert.strictEqual(v.repoServer.replicas, 3);
+            assert.strictEqual(v.applicationSet.replicas, 2, "leader-elected above one replica");
+            assert.strictEqual(v.controller.replicas, 1, "one shard for one cluster");
             assert.deepStrictEqual(v.dex, { enabled: false });
             assert.strictEqual(ofType(run, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").length, 0);
         });

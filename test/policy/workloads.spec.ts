@@ -2,6 +2,9 @@
 import * as assert from "assert";
 import { check, mutate, none, one, Res } from "./helpers";
 import { kind, podSpec, SHAPES, specOf, workload } from "./pods";
+import { DEFAULT_NODE_AGENT_ROOT } from "../../policy/workloads/nonRoot";
+import { DEFAULT_NODE_AGENT_PRIVILEGES } from "../../policy/workloads/privilege";
+import { DEFAULT_PROBE_EXEMPTIONS } from "../../policy/workloads/probes";
 import { DEFAULT_LEADER_ELECTED, DEFAULT_SINGLETONS } from "../../policy/workloads/replicas";
 
 function withSpec(type: string, change: (spec: any) => void): Res {
@@ -37,6 +40,46 @@ describe("policy workloads-pod-disallow-privilege", () => {
         const bad = withSpec("kubernetes:apps/v1:DaemonSet", (s) => (s.hostNetwork = true));
         none(await check(rule, [bad], { exemptNamespaces: ["jamie"] }));
     });
+
+    describe("node agents (nodeAgents)", () => {
+        // ztunnel as its chart (1.29.2) renders it.
+        const ztunnel = (change: (s: any) => void = () => undefined): Res => {
+            const w = withSpec("kubernetes:apps/v1:DaemonSet", (s) => {
+                s.containers[0].name = "istio-proxy";
+                s.containers[0].securityContext = { allowPrivilegeEscalation: true, privileged: false, capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"] } };
+                s.volumes = [{ name: "cni-ztunnel-sock-dir", hostPath: { path: "/var/run/ztunnel", type: "DirectoryOrCreate" } }];
+                change(s);
+            });
+            Object.assign(w.props.metadata as object, { namespace: "istio-system", name: "ztunnel" });
+            return w;
+        };
+        it("passes a listed agent using exactly its listed host paths, capabilities and escalation", async () => {
+            none(await check(rule, [ztunnel()]));
+        });
+        it("still rejects what its entry does not list: privileged, another host path or capability, a hostPort, host networking, kept capabilities", async () => {
+            one(await check(rule, [ztunnel((s) => (s.containers[0].securityContext.privileged = true))]), "is privileged");
+            one(await check(rule, [ztunnel((s) => s.volumes.push({ name: "root", hostPath: { path: "/" } }))]), 'volume "root" mounts a hostPath', 'hostPath "/"');
+            one(await check(rule, [ztunnel((s) => s.containers[0].securityContext.capabilities.add.push("SYS_PTRACE"))]), "adds forbidden capabilities", 'capabilities.add ["SYS_PTRACE"]');
+            one(await check(rule, [ztunnel((s) => (s.containers[0].ports[0].hostPort = 15001))]), "binds a hostPort");
+            one(await check(rule, [ztunnel((s) => (s.containers[0].securityContext.capabilities.drop = []))]), "keeps the default capabilities");
+            one(await check(rule, [ztunnel((s) => (s.hostNetwork = true))]), "hostNetwork shares the node's namespace");
+        });
+        it("does not excuse another container of the agent's pod, nor the same names in another namespace", async () => {
+            one(await check(rule, [ztunnel((s) => (s.initContainers[0].securityContext = { ...s.initContainers[0].securityContext, capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } }))]), 'init container "migrate" adds forbidden capabilities');
+            const elsewhere = ztunnel();
+            (elsewhere.props.metadata as any).namespace = "jamie";
+            const v = await check(rule, [elsewhere]);
+            assert.deepStrictEqual(v.map((x) => x.message.split(": found")[0].split(": ").pop()).sort(), [
+                'container "istio-proxy" adds forbidden capabilities',
+                'container "istio-proxy" may escalate privileges',
+                'volume "cni-ztunnel-sock-dir" mounts a hostPath',
+            ]);
+        });
+        it("takes nodeAgents from config", async () => {
+            one(await check(rule, [ztunnel()], { nodeAgents: [{ ...DEFAULT_NODE_AGENT_PRIVILEGES[1], privilegeEscalation: false }] }), "may escalate privileges");
+            assert.strictEqual((await check(rule, [ztunnel()], { nodeAgents: [] })).length, 3);
+        });
+    });
 });
 
 describe("policy workloads-pod-enforce-non-root", () => {
@@ -66,6 +109,35 @@ describe("policy workloads-pod-enforce-non-root", () => {
         });
         one(await check(rule, [w]), 'container "app" has no seccomp profile', "seccompProfile.type not set");
         none(await check(rule, [withSpec("kubernetes:batch/v1:Job", (s) => delete s.containers[0].securityContext.seccompProfile)]));
+    });
+
+    describe("node agents (nodeAgents)", () => {
+        // istio-cni's install-cni as its chart (1.29.2) renders it, with the platform's seccomp profile.
+        const cni = (change: (s: any) => void = () => undefined): Res => {
+            const w = withSpec("kubernetes:apps/v1:DaemonSet", (s) => {
+                delete s.securityContext;
+                s.containers[0].name = "install-cni";
+                s.containers[0].securityContext = { privileged: false, runAsGroup: 0, runAsUser: 0, runAsNonRoot: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+                change(s);
+            });
+            Object.assign(w.props.metadata as object, { namespace: "istio-system", name: "istio-cni-node" });
+            return w;
+        };
+        const alone = (s: any): void => void delete s.initContainers;
+        it("passes a listed agent running as root with a writable root filesystem, as its entry allows", async () => {
+            none(await check(rule, [cni(alone)]));
+        });
+        it("still rejects a check its entry does not list, and other containers of its pod", async () => {
+            one(await check(rule, [cni((s) => (alone(s), delete s.containers[0].securityContext.seccompProfile))]), 'container "install-cni" has no seccomp profile');
+            one(await check(rule, [cni((s) => (s.initContainers[0].securityContext.runAsUser = 0))]), 'init container "migrate" runs as root');
+        });
+        it("does not excuse the same names in another namespace, and takes nodeAgents from config", async () => {
+            const elsewhere = cni(alone);
+            (elsewhere.props.metadata as any).namespace = "jamie";
+            assert.strictEqual((await check(rule, [elsewhere])).length, 2);
+            assert.strictEqual((await check(rule, [cni(alone)], { nodeAgents: [] })).length, 2);
+            one(await check(rule, [cni(alone)], { nodeAgents: [{ ...DEFAULT_NODE_AGENT_ROOT[0], allow: ["runAsRoot"] }] }), "has a writable root filesystem");
+        });
     });
 });
 
@@ -209,7 +281,7 @@ describe("policy workloads-deployment-enforce-minimum-replicas", () => {
         none(await check(rule, [named("team", "my-operator", 2)], { leaderElected: [{ workload: "team/my-*", reason: "leader-elected by its own lease" }] }));
     });
     it("gives every listed workload a reason", () => {
-        for (const e of [...DEFAULT_LEADER_ELECTED, ...DEFAULT_SINGLETONS]) {
+        for (const e of [...DEFAULT_LEADER_ELECTED, ...DEFAULT_SINGLETONS, ...DEFAULT_PROBE_EXEMPTIONS, ...DEFAULT_NODE_AGENT_PRIVILEGES, ...DEFAULT_NODE_AGENT_ROOT]) {
             assert.ok(e.reason.length >= 10 && /^[a-z0-9*-]+\/[a-z0-9*-]+$/.test(e.workload), JSON.stringify(e));
         }
     });
