@@ -11,6 +11,7 @@ import type { AgentImage, Environment } from "../types";
 import type { ClusterTarget } from "../contract";
 import { AGENT_EPHEMERAL_STORAGE, agentBudgets, HPA_CPU_PERCENT, HPA_MEMORY_PERCENT, WorkloadBudget } from "./budgets";
 import { installChart, InstalledChart } from "./charts";
+import { RESTRICTED_CONTAINER } from "./data/common";
 import type { FoundationNamespace } from "./foundation";
 import { LAYOUT, serviceHost } from "./layout";
 import { preferRole, tolerateBurst, tolerateRole } from "./scheduling";
@@ -179,14 +180,7 @@ export class Agents extends pulumi.ComponentResource {
                     serviceAccount: { create: false, name: ns.ollama.serviceAccountName, automount: false },
                     podLabels: ns.ollama.podLabels,
                     podSecurityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
-                    securityContext: {
-                        allowPrivilegeEscalation: false,
-                        readOnlyRootFilesystem: true,
-                        runAsNonRoot: true,
-                        privileged: false,
-                        capabilities: { drop: ["ALL"] },
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
+                    securityContext: RESTRICTED_CONTAINER,
                     // The image's HOME is /root; point it and the model store at the volume.
                     extraEnv: [
                         { name: "HOME", value: "/data/ollama" },
