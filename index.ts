@@ -55,6 +55,8 @@ export const zones = cluster.zones;
 export const kubernetesVersion = cfg.kubernetesVersion;
 export const storageClass = cluster.ssdStorageClass;
 export const backupBucket = cluster.objectStore?.bucket;
+/** The cluster's node ceiling (`ClusterTarget.maxNodes`): the add-ons' node-agent quotas are sized by it. */
+export const maxNodes = cluster.maxNodes;
 
 // The platform on top: TLS edge, data stores, observability, the agents, optional add-ons. Runs that
 // cannot fetch charts and have no mirror switch third-party charts off (`platform.thirdPartyCharts`).

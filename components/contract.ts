@@ -79,6 +79,16 @@ export interface ClusterTarget {
     workloadIdentity: WorkloadIdentityBinder;
     /** Node label key that names a node's workload role (value: system, agents, data, monitoring). */
     nodeRoleLabel: string;
+    /**
+     * The most nodes the cluster can run at once, whole cluster (a positive integer): the sum of
+     * the node pools' autoscaler maximums (EKS: each managed node group's nodes plus its Auto Mode
+     * NodePool's burst; GKE: the per-zone maximum times the zones; AKS, DOKS: each pool's
+     * `maxNodes`; an existing cluster: its `maxNodes` argument). The platform sizes what runs on
+     * every node by it: the ResourceQuota of a namespace holding DaemonSets (Istio's istio-cni and
+     * ztunnel, Falco) must admit one pod per node at this ceiling, or the API server refuses the
+     * node agents as the cluster scales out.
+     */
+    maxNodes: number;
     /** Resources the platform must wait for (node pools, CNI, CSI driver, storage class). */
     readyResources: pulumi.Resource[];
     /**
@@ -120,6 +130,14 @@ export function unmetGuarantees(warnings: readonly string[]): Set<ClusterGuarant
         }
     }
     return out;
+}
+
+/**
+ * The sum of the pools' `maxNodes`: `ClusterTarget.maxNodes` of a cluster whose autoscaler bounds
+ * each pool by its `maxNodes` over the whole cluster (AKS, DOKS).
+ */
+export function sumOfPoolMaximums(pools: readonly { maxNodes: number }[]): number {
+    return pools.reduce((n, p) => n + p.maxNodes, 0);
 }
 
 /** Node label every cluster puts on its nodes to say which workload role they serve. */

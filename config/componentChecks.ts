@@ -44,6 +44,7 @@ const CLUSTER_KEYS: Record<StackConfig["cloud"], Renames> = {
         context: "existing.context",
         storageClass: "existing.storageClass",
         objectStore: "existing.objectStore",
+        maxNodes: "existing.maxNodes",
         renderYamlToDirectory: "existing.renderYamlToDirectory",
     },
 };

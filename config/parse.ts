@@ -9,7 +9,7 @@ import { AWS_REGION, PRINCIPAL_ARN as ARN } from "../components/aws/args";
 import { AKS_TIERS, AZURE_REGION, ENTRA_OBJECT_ID as UUID, KUBELOGIN_MODES } from "../components/azure/args";
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, DEFAULT_RETENTION, DEFAULT_ZONES, defaultNatGateways, defaultNodePools, defaultPoolFor, MIN_KUBERNETES_MINOR } from "../components/defaults";
 import { DO_REGION } from "../components/digitalocean/args";
-import { DNS_SUBDOMAIN } from "../components/existing/args";
+import { DNS_SUBDOMAIN, EXISTING_MAX_NODES_LIMIT } from "../components/existing/args";
 import { GCP_PROJECT, GCP_REGION } from "../components/gcp/args";
 import { DNS_NAME, EMAIL, IMAGE_REPO, IMAGE_TAG } from "../components/platform/args";
 import { DEFAULT_AGENT_EGRESS_CIDRS, egressDestinationDefect } from "../components/platform/egress";
@@ -56,7 +56,7 @@ const ENDPOINT_KEYS = ["publicAccess", "publicAccessCidrs"] as const;
 const PLATFORM_KEYS = ["domain", "acmeEmail", "issuer", "jamie", "scarlet", "addons", "thirdPartyCharts", "chartMirror", "agentEgressCidrs"] as const;
 const IMAGE_KEYS = ["repository", "tag"] as const;
 const ADDON_KEYS = ADDON_NAMES;
-const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "renderYamlToDirectory"] as const;
+const EXISTING_KEYS = ["kubeconfig", "kubeconfigPath", "context", "storageClass", "objectStore", "maxNodes", "renderYamlToDirectory"] as const;
 const STORE_KEYS = ["endpoint", "bucket", "region", "accessKeyId", "secretAccessKey"] as const;
 const AWS_KEYS = ["adminPrincipalArns"] as const;
 const GCP_KEYS = ["project"] as const;
@@ -89,7 +89,7 @@ export const CONFIG_KEYS = {
     gcp: GCP_KEYS,
     azure: AZURE_KEYS,
     digitalocean: DO_KEYS,
-    existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, renderYamlToDirectory: [] },
+    existing: { kubeconfig: [], kubeconfigPath: [], context: [], storageClass: [], objectStore: STORE_KEYS, maxNodes: [], renderYamlToDirectory: [] },
     drRegion: [],
     alerting: ALERTING_KEYS,
     passwordRotationDays: [],
@@ -631,6 +631,7 @@ function parseExisting(r: Reader, value: unknown) {
         context: r.string("existing.context", e.context),
         storageClass: storageClass ?? "",
         objectStore,
+        maxNodes: r.integer("existing.maxNodes", e.maxNodes, 1, EXISTING_MAX_NODES_LIMIT),
         renderYamlToDirectory: r.string("existing.renderYamlToDirectory", e.renderYamlToDirectory),
     };
 }

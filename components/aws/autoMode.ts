@@ -50,12 +50,30 @@ export function nodeClassSpec(a: { pool: NodePoolSpec; nodeRoleName: pulumi.Inpu
 }
 
 /**
+ * The burst nodes Auto Mode may add to a pool: `maxNodes - minNodes` (its NodePool's CPU and
+ * memory limits are that many nodes of the pool's instance type), 0 when the pool has no NodePool
+ * (no room above its floor, or a machine type not in the catalogue).
+ */
+export function burstNodes(pool: NodePoolSpec): number {
+    return resolveMachineSize("aws", pool.instanceType) ? Math.max(0, pool.maxNodes - pool.minNodes) : 0;
+}
+
+/**
+ * The cluster's node ceiling (`ClusterTarget.maxNodes`): per pool, its managed node group's
+ * `desiredNodes` (nothing scales the node groups) plus its Auto Mode burst (`burstNodes`). With
+ * the default pools (desired = min) that is the sum of the pools' `maxNodes` (aws-prod: 27).
+ */
+export function eksMaxNodes(pools: readonly NodePoolSpec[]): number {
+    return pools.reduce((n, p) => n + p.desiredNodes + burstNodes(p), 0);
+}
+
+/**
  * The `NodePool` spec of a pool: undefined when the pool has no room above its floor
  * (`maxNodes <= minNodes`) or its machine type is not in the catalogue (limits unknown).
  */
 export function nodePoolSpec(pool: NodePoolSpec, zones: readonly string[], nodeClassName: string): Record<string, unknown> | undefined {
     const size = resolveMachineSize("aws", pool.instanceType);
-    const burst = pool.maxNodes - pool.minNodes;
+    const burst = burstNodes(pool);
     if (!size || burst <= 0) {
         return undefined;
     }

@@ -40,7 +40,7 @@ import { StorageClass } from "@pulumi/kubernetes/storage/v1/storageClass";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { EksClusterArgs, resolveEksClusterArgs, validateEksClusterArgs } from "./args";
-import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools } from "./autoMode";
+import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools, eksMaxNodes } from "./autoMode";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
 import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, principalLabels, serviceTrustPolicy } from "./iamPolicies";
@@ -359,6 +359,7 @@ export class EksCluster extends pulumi.ComponentResource {
             objectStore: store.store,
             workloadIdentity: binder,
             nodeRoleLabel: NODE_ROLE_LABEL,
+            maxNodes: eksMaxNodes(a.nodePools),
             readyResources: [...nodeGroupResources, ...addons, storageClass],
             warnings,
         };

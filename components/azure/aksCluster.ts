@@ -31,7 +31,7 @@ import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Provider } from "@pulumi/kubernetes/provider";
 import { StorageClass } from "@pulumi/kubernetes/storage/v1";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { ClusterTarget, NODE_ROLE_LABEL, sumOfPoolMaximums } from "../contract";
 import { AksClusterArgs, AksMaintenanceWindow, resolveAksClusterArgs, validateAksClusterArgs } from "./args";
 import { auditRetentionWarnings, AUDIT_LOG_CATEGORIES, createAksAuditLogs } from "./audit";
 import { createManagedCluster } from "./controlPlane";
@@ -182,6 +182,7 @@ export class AksCluster extends pulumi.ComponentResource {
             objectStore: store.store,
             workloadIdentity: binder,
             nodeRoleLabel: NODE_ROLE_LABEL,
+            maxNodes: sumOfPoolMaximums(a.nodePools),
             readyResources: [cluster, ...pools, storageClass],
             warnings: auditRetentionWarnings(a.retention.auditLogDays),
         };

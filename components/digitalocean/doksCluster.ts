@@ -28,7 +28,7 @@ import { KubernetesNodePool } from "@pulumi/digitalocean/kubernetesNodePool";
 import { Vpc } from "@pulumi/digitalocean/vpc";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
+import { ClusterTarget, NODE_ROLE_LABEL, sumOfPoolMaximums } from "../contract";
 import { DoksClusterArgs, resolveDoksClusterArgs, validateDoksClusterArgs } from "./args";
 import { StaticCredentialsBinder } from "../existing/existingCluster";
 import { apiEndpointWarning, doksUnmetGuarantees, STATIC_CREDENTIALS_WARNING, VOLUME_KEY_WARNING } from "./guarantees";
@@ -136,6 +136,7 @@ export class DoksCluster extends pulumi.ComponentResource {
             objectStore: store.store,
             workloadIdentity: new StaticCredentialsBinder(),
             nodeRoleLabel: NODE_ROLE_LABEL,
+            maxNodes: sumOfPoolMaximums(a.nodePools),
             readyResources: [cluster, ...pools, storage.secret, storage.storageClass],
             warnings,
         };

@@ -45,12 +45,30 @@ export interface ExistingClusterArgs {
      */
     objectStore?: S3CompatibleStore;
     /**
+     * The most nodes the cluster can run at once (its autoscaler's ceiling, or its node count if
+     * nothing scales it): a whole number from 1 to `EXISTING_MAX_NODES_LIMIT` (5,000). The
+     * platform sizes the quotas of the add-ons' node agents (Istio's istio-cni and ztunnel,
+     * Falco: one pod per node) by it; set it at or above the real ceiling, or the API server
+     * refuses node agents on the nodes beyond it.
+     * @default 30 (`EXISTING_DEFAULT_MAX_NODES`)
+     */
+    maxNodes?: number;
+    /**
      * Write manifests to this directory instead of applying them (the Kubernetes provider's
      * `renderYamlToDirectory`); no cluster is contacted.
      * @default undefined (apply to the cluster)
      */
     renderYamlToDirectory?: string;
 }
+
+/**
+ * `maxNodes` when unset: the managed clouds' production pools reach 27 nodes (components/defaults.ts:
+ * 6 + 9 + 6 + 6), rounded up to 30.
+ */
+export const EXISTING_DEFAULT_MAX_NODES = 30;
+
+/** The largest `maxNodes` accepted: Kubernetes' tested limit of 5,000 nodes per cluster ("Considerations for large clusters", kubernetes.io). */
+export const EXISTING_MAX_NODES_LIMIT = 5000;
 
 /** A Kubernetes object name (RFC 1123 subdomain), as a StorageClass is named. */
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -98,6 +116,9 @@ export function existingClusterArgProblems(args: ExistingClusterArgs): ArgProble
                 fail(`objectStore.${k}`, "found nothing; the store's static credentials (kept a Pulumi secret)");
             }
         }
+    }
+    if (args.maxNodes !== undefined && !(typeof args.maxNodes === "number" && Number.isInteger(args.maxNodes) && args.maxNodes >= 1 && args.maxNodes <= EXISTING_MAX_NODES_LIMIT)) {
+        fail("maxNodes", `found ${shown(args.maxNodes)}; a whole number of nodes from 1 to ${EXISTING_MAX_NODES_LIMIT} (the cluster's autoscaler ceiling)`);
     }
     if (args.renderYamlToDirectory !== undefined && (typeof args.renderYamlToDirectory !== "string" || args.renderYamlToDirectory === "")) {
         fail("renderYamlToDirectory", `found ${shown(args.renderYamlToDirectory)}; a folder path`);

@@ -15,7 +15,7 @@ import * as path from "path";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterTarget, NODE_ROLE_LABEL, ObjectStore, WorkloadIdentity, WorkloadIdentityBinder } from "../contract";
-import { ExistingClusterArgs, validateExistingClusterArgs } from "./args";
+import { EXISTING_DEFAULT_MAX_NODES, ExistingClusterArgs, validateExistingClusterArgs } from "./args";
 
 export type { ExistingClusterArgs };
 
@@ -111,6 +111,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
             objectStore,
             workloadIdentity: new StaticCredentialsBinder(),
             nodeRoleLabel: NODE_ROLE_LABEL,
+            maxNodes: args.maxNodes ?? EXISTING_DEFAULT_MAX_NODES,
             readyResources: [],
             warnings,
         };

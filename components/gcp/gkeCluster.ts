@@ -30,7 +30,7 @@ import { ClusterTarget, NODE_ROLE_LABEL } from "../contract";
 import { GkeClusterArgs, GkeMaintenanceWindow, resolveGkeClusterArgs, validateGkeClusterArgs } from "./args";
 import { createGkeAuditLogs } from "./audit";
 import { createGkeControlPlane, LOGGED_COMPONENTS, MONITORED_COMPONENTS } from "./controlPlane";
-import { buildGkeKubeconfig, gcpLabels } from "./helpers";
+import { buildGkeKubeconfig, gcpLabels, gkeMaxNodes } from "./helpers";
 import { createGkeKeys } from "./keys";
 import { createGkeNetwork } from "./network";
 import { createGkeNodePools, createNodeServiceAccount, nodeConfig, NodeConfigArgs } from "./nodePools";
@@ -125,6 +125,7 @@ export class GkeCluster extends pulumi.ComponentResource {
             objectStore: store.store,
             workloadIdentity: binder,
             nodeRoleLabel: NODE_ROLE_LABEL,
+            maxNodes: gkeMaxNodes(a.nodePools, zones.length),
             readyResources: [...pools, storageClass],
             warnings: [],
         };

@@ -18,6 +18,15 @@ export interface PerZoneCounts {
 }
 
 /**
+ * The cluster's node ceiling (`ClusterTarget.maxNodes`): each pool's per-zone autoscaler maximum
+ * (`perZoneCounts`, rounded up) times the zones, summed. It can exceed the pools' `maxNodes`
+ * (7 over 3 zones: 3 per zone, 9 nodes); gcp-prod's default pools give 27.
+ */
+export function gkeMaxNodes(pools: readonly NodePoolSpec[], zoneCount: number): number {
+    return pools.reduce((n, p) => n + perZoneCounts(p, zoneCount).maxNodeCount * zoneCount, 0);
+}
+
+/**
  * Turns a pool's whole-cluster figures into GKE's per-zone counts, rounding up so that the total
  * over `zoneCount` zones is never below the pool's minimum (3 zones x 1 >= 3; 4 over 3 zones -> 2 per zone).
  */

@@ -9,7 +9,7 @@ import { ResourceQuota } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, OptionalAddons } from "../types";
 import type { ClusterTarget } from "../contract";
-import { controllerResources, type Resources } from "./budgets";
+import { controllerResources, cpuMillis, LIMIT_RANGE, memoryMi, type QuotaHard, type Resources } from "./budgets";
 import { CHARTS, installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
 import type { ComponentLayout } from "./layout";
@@ -88,7 +88,9 @@ export const ISTIO_IMAGES = { hub: "docker.io/istio", tag: CHARTS.istiod.version
  * limit, and the API server refuses such a pod). ztunnel's default request (200m / 512 MiB) is
  * sized for a 200,000-pod cluster (its values.yaml); the platform's clusters run hundreds.
  * ztunnel reads its CPU limit as its worker-thread count (ZTUNNEL_CPU_LIMIT), so it gets a whole
- * core; istio-cni keeps the chart's request. Every limit is within the LimitRange's maximum.
+ * core; istio-cni keeps the chart's request. Falco: the chart's commented example (falco 9.1.0
+ * values.yaml, 100m / 512 Mi request, 1 CPU / 1 GiB limit), the same in dev (`addonResources`).
+ * Every limit is within the LimitRange's maximum.
  */
 export const ADDON_RESOURCES = {
     argoCdController: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
@@ -105,7 +107,147 @@ export const ADDON_RESOURCES = {
     externalSecrets: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     externalSecretsWebhook: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
     externalSecretsCertController: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+    falco: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
 } as const satisfies Record<string, Resources>;
+
+/** A container of ADDON_RESOURCES. */
+export type AddonContainer = keyof typeof ADDON_RESOURCES;
+
+/**
+ * A container's resources in an environment, as the add-on values set them: `controllerResources`
+ * (dev: a quarter of the CPU request), except Falco's, which keep their figures in dev too.
+ */
+export function addonResources(k: AddonContainer, environment: Environment): Resources {
+    return k === "falco" ? ADDON_RESOURCES.falco : controllerResources(ADDON_RESOURCES[k], environment);
+}
+
+/**
+ * istiod's HPA maximum (`pilot.autoscaleMax`), in both environments: the chart's default (istiod
+ * 1.29.2 values.yaml), set explicitly so its namespace quota is computed from the same figure.
+ */
+export const ISTIOD_MAX_REPLICAS = 5;
+
+/**
+ * Replica counts of the add-ons' workloads: serving workloads run 3 in prod (the pack's minimum),
+ * leader-elected controllers 2 (`controllerReplicas`); dev runs one of each.
+ */
+export function addonReplicas(environment: Environment): { serving: number; leaderElected: number } {
+    const prod = environment === "prod";
+    return { serving: prod ? 3 : 1, leaderElected: controllerReplicas(prod) };
+}
+
+/** One workload an add-on's charts run, as its namespace's quota counts it. */
+export interface AddonWorkload {
+    /** The workload's name in the rendered chart (without the release prefix), e.g. `istiod`. */
+    name: string;
+    /**
+     * `Deployment`: `replicas` plus one surge pod (a rolling update's `maxSurge` of 25 % rounds up
+     * to 1 up to 4 replicas; istiod's is set to 1); `DaemonSet`: one pod per node at the cluster's
+     * `maxNodes` plus one surge pod (ztunnel's `maxSurge: 1`); `StatefulSet` and `Job`: `replicas`.
+     */
+    kind: "Deployment" | "DaemonSet" | "StatefulSet" | "Job";
+    /** Pods at the most (Deployment: its HPA maximum, if it has one); not used for a DaemonSet. */
+    replicas: number;
+    /** Each container's resources. */
+    containers: Resources[];
+    /** Each init container's resources (the quota counts a pod at the larger of their maximum and the containers' sum). */
+    initContainers?: Resources[];
+}
+
+/**
+ * A container the chart gives no resources to, as the API server admits it: the namespace
+ * LimitRange's defaults (Falco's falcoctl containers, whose resources the add-on leaves unset).
+ */
+const LIMIT_RANGE_DEFAULT: Resources = { requests: LIMIT_RANGE.defaultRequest, limits: LIMIT_RANGE.default };
+
+/**
+ * What each add-on's charts run in an environment (rendered from the pinned charts with the
+ * values below: argo-cd 9.5.11, istiod / istio-cni / ztunnel 1.29.2, falco 9.1.0,
+ * external-secrets 2.8.0), with the replica counts and ADDON_RESOURCES the values use, so the
+ * quota cannot drift from the values. Argo CD's redis-secret-init hook Job is counted (it runs
+ * during every install and upgrade).
+ */
+export function addonWorkloads(addon: keyof OptionalAddons, environment: Environment): AddonWorkload[] {
+    const { serving, leaderElected } = addonReplicas(environment);
+    const r = (k: AddonContainer): Resources => addonResources(k, environment);
+    switch (addon) {
+        case "argocd":
+            return [
+                { name: "argocd-server", kind: "Deployment", replicas: serving, containers: [r("argoCdServer")] },
+                { name: "argocd-repo-server", kind: "Deployment", replicas: serving, containers: [r("argoCdRepoServer")], initContainers: [r("argoCdCopyutil")] },
+                { name: "argocd-applicationset-controller", kind: "Deployment", replicas: leaderElected, containers: [r("argoCdApplicationSet")] },
+                { name: "argocd-notifications-controller", kind: "Deployment", replicas: 1, containers: [r("argoCdNotifications")] },
+                { name: "argocd-redis", kind: "Deployment", replicas: 1, containers: [r("argoCdRedis")] },
+                { name: "argocd-application-controller", kind: "StatefulSet", replicas: 1, containers: [r("argoCdController")] },
+                { name: "argocd-redis-secret-init", kind: "Job", replicas: 1, containers: [r("argoCdRedisSecretInit")] },
+            ];
+        case "istio":
+            return [
+                { name: "istiod", kind: "Deployment", replicas: ISTIOD_MAX_REPLICAS, containers: [r("istiod")] },
+                { name: "istio-cni-node", kind: "DaemonSet", replicas: 0, containers: [r("istioCni")] },
+                { name: "ztunnel", kind: "DaemonSet", replicas: 0, containers: [r("ztunnel")] },
+            ];
+        case "falco":
+            // The falco container, falcoctl's rule follower beside it and its installer as init container.
+            return [{ name: "falco", kind: "DaemonSet", replicas: 0, containers: [r("falco"), LIMIT_RANGE_DEFAULT], initContainers: [LIMIT_RANGE_DEFAULT] }];
+        case "externalSecrets":
+            return [
+                { name: "external-secrets", kind: "Deployment", replicas: leaderElected, containers: [r("externalSecrets")] },
+                { name: "external-secrets-webhook", kind: "Deployment", replicas: serving, containers: [r("externalSecretsWebhook")] },
+                { name: "external-secrets-cert-controller", kind: "Deployment", replicas: leaderElected, containers: [r("externalSecretsCertController")] },
+            ];
+    }
+}
+
+/** How many pods of a workload the quota must admit at once on a cluster of `maxNodes` nodes. */
+export function workloadPods(w: AddonWorkload, maxNodes: number): number {
+    switch (w.kind) {
+        case "Deployment":
+            return w.replicas + 1;
+        case "DaemonSet":
+            return maxNodes + 1;
+        default:
+            return w.replicas;
+    }
+}
+
+/**
+ * The ResourceQuota `hard` map of an add-on's namespace on a cluster of `maxNodes` nodes
+ * (`ClusterTarget.maxNodes`): the sum over `addonWorkloads` of pods x each pod's requests and
+ * limits (a pod counts at the larger of its containers' sum and its largest init container, as the
+ * API server counts it), rounded up to whole CPUs and GiB; `pods` twice the pod count (room for
+ * completed Jobs and evicted pods). No volumes, load balancers or node ports: the add-ons use none.
+ * Example: Istio in prod on 27 nodes admits 6 istiod pods and 28 of each node agent, limits
+ * 6 x 1 + 28 x (0.5 + 1) = 48 CPU.
+ */
+export function addonQuota(addon: keyof OptionalAddons, environment: Environment, maxNodes: number): QuotaHard {
+    if (!Number.isInteger(maxNodes) || maxNodes < 1) {
+        throw new Error(`addonQuota: maxNodes must be a positive whole number of nodes, found ${String(maxNodes)}`);
+    }
+    const sum = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0 };
+    for (const w of addonWorkloads(addon, environment)) {
+        const n = workloadPods(w, maxNodes);
+        const pod = (pick: (c: Resources) => number): number => Math.max(w.containers.reduce((t, c) => t + pick(c), 0), ...(w.initContainers ?? []).map(pick));
+        sum.requestsCpu += n * pod((c) => cpuMillis(c.requests.cpu));
+        sum.requestsMemory += n * pod((c) => memoryMi(c.requests.memory));
+        sum.limitsCpu += n * pod((c) => cpuMillis(c.limits.cpu));
+        sum.limitsMemory += n * pod((c) => memoryMi(c.limits.memory));
+        sum.pods += n;
+    }
+    const cpus = (m: number): string => String(Math.ceil(m / 1000));
+    const gib = (mi: number): string => `${Math.ceil(mi / 1024)}Gi`;
+    return {
+        "requests.cpu": cpus(sum.requestsCpu),
+        "requests.memory": gib(sum.requestsMemory),
+        "limits.cpu": cpus(sum.limitsCpu),
+        "limits.memory": gib(sum.limitsMemory),
+        pods: String(sum.pods * 2),
+        "requests.storage": "0",
+        persistentvolumeclaims: "0",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    };
+}
 
 /** Platform components enrolled in the ambient mesh when Istio is on (data stores keep their own TLS). */
 export const MESHED_COMPONENTS = ["gateway", "jamie", "scarlet", "ollama", "monitoring"] as const;
@@ -140,10 +282,9 @@ export class Addons extends pulumi.ComponentResource {
     constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:platform:Addons", name, {}, opts);
         const prod = args.environment === "prod";
-        // Serving workloads run 3 in prod (the pack's minimum), leader-elected controllers 2.
-        const serving = prod ? 3 : 1;
-        const leaderElected = controllerReplicas(prod);
-        const res = (k: keyof typeof ADDON_RESOURCES): Resources => controllerResources(ADDON_RESOURCES[k], args.environment);
+        // Replicas and resources as addonWorkloads counts them for the namespaces' quotas.
+        const { serving, leaderElected } = addonReplicas(args.environment);
+        const res = (k: AddonContainer): Resources => addonResources(k, args.environment);
         const probe = { enabled: true };
         const zones = args.target.zones;
         const o = args.chartOverrides ?? {};
@@ -219,7 +360,10 @@ export class Addons extends pulumi.ComponentResource {
                         // The chart copies `pilot.*` to its top level (templates/zzy_descope_legacy.yaml).
                         pilot: {
                             autoscaleMin: serving,
+                            autoscaleMax: ISTIOD_MAX_REPLICAS,
                             replicaCount: serving,
+                            // One surge pod in a rollout (the chart's 100 % would double istiod), as its quota counts.
+                            rollingMaxSurge: 1,
                             topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [],
                             resources: res("istiod"),
                             seccompProfile: { type: "RuntimeDefault" },
@@ -286,7 +430,7 @@ export class Addons extends pulumi.ComponentResource {
                         metrics: { enabled: true },
                         // Every node, dedicated pools included.
                         tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
-                        resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+                        resources: res("falco"),
                         ...o.falco,
                     },
                 },

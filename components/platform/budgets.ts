@@ -159,19 +159,6 @@ export function namespaceQuotas(environment: Environment): Record<ComponentName,
     };
 }
 
-/** Quota for an add-on namespace (Argo CD, Istio, Falco, External Secrets). */
-export const ADDON_QUOTA: QuotaHard = {
-    "requests.cpu": "4",
-    "requests.memory": "8Gi",
-    "limits.cpu": "8",
-    "limits.memory": "16Gi",
-    pods: "60",
-    "requests.storage": "0",
-    persistentvolumeclaims: "0",
-    "services.loadbalancers": "0",
-    "services.nodeports": "0",
-};
-
 /**
  * The LimitRange every namespace gets: defaults for a container that states no resources (so the
  * quota can admit it) and a per-container ceiling no larger than a production node.

@@ -8,9 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertingConfig, Environment, OptionalAddons } from "../types";
 import { hasReceiver, PlatformArgs, resolvePlatformArgs, validatePlatformArgs } from "./args";
-import { ADDON_FLOWS, ADDON_LAYOUT, Addons, MESHED_COMPONENTS } from "./addons";
+import { ADDON_FLOWS, ADDON_LAYOUT, addonQuota, Addons, MESHED_COMPONENTS } from "./addons";
 import { Agents } from "./agents";
-import { ADDON_QUOTA, namespaceQuotas } from "./budgets";
+import { namespaceQuotas } from "./budgets";
 import { CertManager } from "./certManager";
 import { ChartKey, skippedCharts, thirdPartyChartsInstalled } from "./charts";
 import { DataServices } from "./data";
@@ -27,8 +27,12 @@ export type { PlatformArgs };
 /** Components with a cloud identity of their own, and the object-store access it gets. */
 const IDENTITIES: Partial<Record<ComponentName, "none" | "readWrite">> = { jamie: "none", scarlet: "none" };
 
-/** The namespaces the Foundation makes for a configuration: every platform component plus the switched-on add-ons. */
-export function platformNamespaces(environment: Environment, addons: OptionalAddons): { namespaces: NamespaceSpec[]; flows: FlowSpec[] } {
+/**
+ * The namespaces the Foundation makes for a configuration: every platform component plus the
+ * switched-on add-ons, each add-on's quota computed for a cluster of `maxNodes` nodes
+ * (`ClusterTarget.maxNodes`, addons.ts `addonQuota`).
+ */
+export function platformNamespaces(environment: Environment, addons: OptionalAddons, maxNodes: number): { namespaces: NamespaceSpec[]; flows: FlowSpec[] } {
     const quotas = namespaceQuotas(environment);
     const meshed = new Set<string>(addons.istio ? MESHED_COMPONENTS : []);
     const core: NamespaceSpec[] = (Object.keys(LAYOUT) as ComponentName[]).map((c) => ({
@@ -42,7 +46,7 @@ export function platformNamespaces(environment: Environment, addons: OptionalAdd
     const extra: NamespaceSpec[] = on.map((k) => ({
         component: k,
         layout: ADDON_LAYOUT[k],
-        quota: ADDON_QUOTA,
+        quota: addonQuota(k, environment, maxNodes),
         podSecurity: ADDON_LAYOUT[k].podSecurity,
         // Add-on charts create their own service accounts.
         serviceAccount: false,
@@ -86,7 +90,7 @@ export class Platform extends pulumi.ComponentResource {
         const child = { parent: this };
         const hosts = publicHostnames(a.domain);
 
-        const { namespaces, flows } = platformNamespaces(env, a.addons);
+        const { namespaces, flows } = platformNamespaces(env, a.addons, a.target.maxNodes);
         const agentEgress = agentEgressPeers(a.agentEgressCidrs, a.clusterCidrs);
         this.foundation = new Foundation(`${name}-foundation`, { target: a.target, namespaces, flows, agentEgress }, child);
         const ns = this.foundation.namespaces;

@@ -339,3 +339,19 @@ describe("issue 13: platform.agentEgressCidrs (the agents' internet destinations
         expectProblem(withEgress("0.0.0.0/0"), "platform.agentEgressCidrs", /must be a list of strings/);
     });
 });
+
+describe("existing.maxNodes: the cluster's node ceiling", () => {
+    const local = (maxNodes: unknown) => changed("local", { existing: { kubeconfigPath: "~/.kube/config", storageClass: "standard", maxNodes } });
+
+    it("accepts a whole number of nodes and passes it to ExistingCluster", () => {
+        const cfg = accepted("local", local(12));
+        assert.strictEqual(cfg.cloud === "existing" ? cfg.existing.maxNodes : undefined, 12);
+    });
+
+    it("refuses zero, a fraction, text and more than Kubernetes' 5,000 nodes, naming the key", () => {
+        expectProblem(local(0), "existing.maxNodes", /found 0; out of range, allowed 1 to 5000/);
+        expectProblem(local(2.5), "existing.maxNodes", /found 2\.5; must be a whole number from 1 to 5000/);
+        expectProblem(local("ten"), "existing.maxNodes", /found "ten"; must be a whole number from 1 to 5000/);
+        expectProblem(local(5001), "existing.maxNodes", /found 5001; out of range, allowed 1 to 5000/);
+    });
+});

@@ -16,6 +16,9 @@ describe("existing/args: existingClusterArgProblems", () => {
     it("accepts a kubeconfig path, a StorageClass and zones; or inline contents with an S3-compatible store", () => {
         assert.deepStrictEqual(existingClusterArgProblems(minimal()), []);
         assert.deepStrictEqual(existingClusterArgProblems({ kubeconfig: "apiVersion: v1", storageClass: "ssd.encrypted", zones: ["a", "b"], objectStore: store }), []);
+        for (const maxNodes of [1, 40, 5000]) {
+            assert.deepStrictEqual(problemsWith({ maxNodes }), [], `maxNodes ${maxNodes}`);
+        }
     });
 
     const cases: { title: string; over: Partial<ExistingClusterArgs>; path: string; reason: string }[] = [
@@ -31,6 +34,10 @@ describe("existing/args: existingClusterArgProblems", () => {
         { title: "a store over plain HTTP", over: { objectStore: { ...store, endpoint: "http://minio:9000" } }, path: "objectStore.endpoint", reason: 'found "http://minio:9000"; must be an https:// URL' },
         { title: "a store without a bucket", over: { objectStore: { ...store, bucket: "" } }, path: "objectStore.bucket", reason: 'found ""; a non-empty string' },
         { title: "a store without credentials", over: { objectStore: { ...store, secretAccessKey: "" } }, path: "objectStore.secretAccessKey", reason: "found nothing; the store's static credentials (kept a Pulumi secret)" },
+        { title: "no nodes (maxNodes 0)", over: { maxNodes: 0 }, path: "maxNodes", reason: "found 0; a whole number of nodes from 1 to 5000 (the cluster's autoscaler ceiling)" },
+        { title: "a fraction of a node", over: { maxNodes: 2.5 }, path: "maxNodes", reason: "found 2.5; a whole number of nodes from 1 to 5000 (the cluster's autoscaler ceiling)" },
+        { title: "a node count as text", over: { maxNodes: "12" as unknown as number }, path: "maxNodes", reason: `found "12"; a whole number of nodes from 1 to 5000 (the cluster's autoscaler ceiling)` },
+        { title: "more nodes than Kubernetes supports", over: { maxNodes: 5001 }, path: "maxNodes", reason: "found 5001; a whole number of nodes from 1 to 5000 (the cluster's autoscaler ceiling)" },
         { title: "an empty render folder", over: { renderYamlToDirectory: "" }, path: "renderYamlToDirectory", reason: 'found ""; a folder path' },
     ];
     for (const c of cases) {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import type { OptionalAddons } from "../../components/types";
-import { ADDON_FLOWS, ADDON_LAYOUT, Addons } from "../../components/platform/addons";
-import { ADDON_QUOTA } from "../../components/platform/budgets";
+import { ADDON_FLOWS, ADDON_LAYOUT, addonQuota, Addons } from "../../components/platform/addons";
+import { namespaceQuotas } from "../../components/platform/budgets";
 import { CHARTS, skippedCharts } from "../../components/platform/charts";
 import { Foundation } from "../../components/platform/foundation";
 import { FLOWS, LAYOUT } from "../../components/platform/layout";
@@ -27,7 +27,7 @@ async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{
                 namespaces: Object.entries(layout).map(([component, l]) => ({
                     component,
                     layout: l,
-                    quota: ADDON_QUOTA,
+                    quota: component === "monitoring" ? namespaceQuotas("prod").monitoring : addonQuota(component as keyof OptionalAddons, "prod", fake.target.maxNodes),
                     podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
                     serviceAccount: false,
                 })),

@@ -36,6 +36,8 @@ export interface FakeTargetOptions {
     objectStore?: boolean;
     /** @default "encrypted-ssd" */
     storageClass?: string;
+    /** The node ceiling. @default 27 (the managed clouds' default production pools) */
+    maxNodes?: number;
 }
 
 /** Builds a fake ClusterTarget; call inside `runWithMocks`. */
@@ -71,6 +73,7 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
         objectStore,
         workloadIdentity,
         nodeRoleLabel: NODE_ROLE_LABEL,
+        maxNodes: opts.maxNodes ?? 27,
         readyResources: [],
         warnings: opts.objectStore === false ? ["no object store: backups disabled"] : [],
     };

@@ -116,7 +116,7 @@ describe("Platform", function () {
     });
 
     it("with Istio on, enrols the agents, the gateway and monitoring in the ambient mesh, not the data stores", () => {
-        const { namespaces } = platformNamespaces("prod", { ...NONE, istio: true });
+        const { namespaces } = platformNamespaces("prod", { ...NONE, istio: true }, 27);
         assert.deepStrictEqual(namespaces.filter((n) => n.meshed).map((n) => n.component).sort(), ["gateway", "jamie", "monitoring", "ollama", "scarlet"]);
         assert.ok(namespaces.some((n) => n.component === "istio" && n.podSecurity === "privileged"));
     });
