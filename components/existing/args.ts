@@ -117,7 +117,10 @@ export function existingClusterArgProblems(args: ExistingClusterArgs): ArgProble
             }
         }
     }
-    if (args.maxNodes !== undefined && !(typeof args.maxNodes === "number" && Number.isInteger(args.maxNodes) && args.maxNodes >= 1 && args.maxNodes <= EXISTING_MAX_NODES_LIMIT)) {
+    if (
+        args.maxNodes !== undefined &&
+        !(typeof args.maxNodes === "number" && Number.isInteger(args.maxNodes) && args.maxNodes >= 1 && args.maxNodes <= EXISTING_MAX_NODES_LIMIT)
+    ) {
         fail("maxNodes", `found ${shown(args.maxNodes)}; a whole number of nodes from 1 to ${EXISTING_MAX_NODES_LIMIT} (the cluster's autoscaler ceiling)`);
     }
     if (args.renderYamlToDirectory !== undefined && (typeof args.renderYamlToDirectory !== "string" || args.renderYamlToDirectory === "")) {

@@ -174,7 +174,13 @@ export function addonWorkloads(addon: keyof OptionalAddons, environment: Environ
         case "argocd":
             return [
                 { name: "argocd-server", kind: "Deployment", replicas: serving, containers: [r("argoCdServer")] },
-                { name: "argocd-repo-server", kind: "Deployment", replicas: serving, containers: [r("argoCdRepoServer")], initContainers: [r("argoCdCopyutil")] },
+                {
+                    name: "argocd-repo-server",
+                    kind: "Deployment",
+                    replicas: serving,
+                    containers: [r("argoCdRepoServer")],
+                    initContainers: [r("argoCdCopyutil")],
+                },
                 { name: "argocd-applicationset-controller", kind: "Deployment", replicas: leaderElected, containers: [r("argoCdApplicationSet")] },
                 { name: "argocd-notifications-controller", kind: "Deployment", replicas: 1, containers: [r("argoCdNotifications")] },
                 { name: "argocd-redis", kind: "Deployment", replicas: 1, containers: [r("argoCdRedis")] },
@@ -227,7 +233,11 @@ export function addonQuota(addon: keyof OptionalAddons, environment: Environment
     const sum = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0 };
     for (const w of addonWorkloads(addon, environment)) {
         const n = workloadPods(w, maxNodes);
-        const pod = (pick: (c: Resources) => number): number => Math.max(w.containers.reduce((t, c) => t + pick(c), 0), ...(w.initContainers ?? []).map(pick));
+        const pod = (pick: (c: Resources) => number): number =>
+            Math.max(
+                w.containers.reduce((t, c) => t + pick(c), 0),
+                ...(w.initContainers ?? []).map(pick),
+            );
         sum.requestsCpu += n * pod((c) => cpuMillis(c.requests.cpu));
         sum.requestsMemory += n * pod((c) => memoryMi(c.requests.memory));
         sum.limitsCpu += n * pod((c) => cpuMillis(c.limits.cpu));
@@ -344,7 +354,14 @@ export class Addons extends pulumi.ComponentResource {
             );
             const ready = [...ns.children, critical];
             const base = installChart(
-                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", chartMirror: args.chartMirror, values: { defaultRevision: "default", ...o.istioBase } },
+                {
+                    key: "istioBase",
+                    name: `${name}-istio-base`,
+                    namespace: ns.name,
+                    releaseName: "istio-base",
+                    chartMirror: args.chartMirror,
+                    values: { defaultRevision: "default", ...o.istioBase },
+                },
                 { parent: this, dependsOn: ready },
             );
             const afterBase = [...ready, ...(base ? [base] : [])];
@@ -472,7 +489,12 @@ export class Addons extends pulumi.ComponentResource {
                             resources: res("externalSecretsWebhook"),
                             livenessProbe: probe,
                         },
-                        certController: { replicaCount: leaderElected, podDisruptionBudget: pdb, resources: res("externalSecretsCertController"), livenessProbe: probe },
+                        certController: {
+                            replicaCount: leaderElected,
+                            podDisruptionBudget: pdb,
+                            resources: res("externalSecretsCertController"),
+                            livenessProbe: probe,
+                        },
                         ...o.externalSecrets,
                     },
                 },

@@ -30,15 +30,13 @@ export const DEFAULT_NODE_AGENT_ROOT: NodeAgentRoot[] = [
         workload: "istio-system/istio-cni-node",
         container: "install-cni",
         allow: ["runAsRoot", "writableRootFilesystem"],
-        reason:
-            "Istio's CNI node agent writes its plugin and configuration into root-owned host directories and enters meshed pods' network namespaces, as root: the cni chart (1.29.2) fixes runAsUser 0 and has no readOnlyRootFilesystem setting. Its seccomp profile is set (RuntimeDefault).",
+        reason: "Istio's CNI node agent writes its plugin and configuration into root-owned host directories and enters meshed pods' network namespaces, as root: the cni chart (1.29.2) fixes runAsUser 0 and has no readOnlyRootFilesystem setting. Its seccomp profile is set (RuntimeDefault).",
     },
     {
         workload: "istio-system/ztunnel",
         container: "istio-proxy",
         allow: ["runAsRoot", "seccompProfile"],
-        reason:
-            "Istio's node proxy enters meshed pods' network namespaces as root: the ztunnel chart (1.29.2) fixes runAsUser 0 in the container's security context and has no seccomp setting (container or pod). Its root filesystem is read-only.",
+        reason: "Istio's node proxy enters meshed pods' network namespaces as root: the ztunnel chart (1.29.2) fixes runAsUser 0 in the container's security context and has no seccomp setting (container or pod). Its root filesystem is read-only.",
     },
 ];
 
@@ -47,11 +45,19 @@ export const workloadsPodEnforceNonRoot = resourceRule<Config>({
     description: "Requires every container to run as a non-root user with a read-only root filesystem and the RuntimeDefault (or Localhost) seccomp profile.",
     types: POD_TYPES,
     config: {
-        requireReadOnlyRootFilesystem: { type: "boolean", default: true, description: "Require securityContext.readOnlyRootFilesystem: true on every container." },
-        nodeAgents: reasonedExemptionSchema("Node agents (workload namespace/name, container) whose chart fixes a root security context by design: the checks each is excused from, with its reason.", DEFAULT_NODE_AGENT_ROOT, {
-            container: { type: "string", minLength: 1 },
-            allow: { type: "array", minItems: 1, items: { type: "string", enum: ["runAsRoot", "writableRootFilesystem", "seccompProfile"] } },
-        }),
+        requireReadOnlyRootFilesystem: {
+            type: "boolean",
+            default: true,
+            description: "Require securityContext.readOnlyRootFilesystem: true on every container.",
+        },
+        nodeAgents: reasonedExemptionSchema(
+            "Node agents (workload namespace/name, container) whose chart fixes a root security context by design: the checks each is excused from, with its reason.",
+            DEFAULT_NODE_AGENT_ROOT,
+            {
+                container: { type: "string", minLength: 1 },
+                allow: { type: "array", minItems: 1, items: { type: "string", enum: ["runAsRoot", "writableRootFilesystem", "seccompProfile"] } },
+            },
+        ),
     },
     check: (r, cfg, report) => {
         const spec = podSpec(r.type, r.props);
@@ -72,14 +78,35 @@ export const workloadsPodEnforceNonRoot = resourceRule<Config>({
             } else if (user === 0) {
                 report(msg(`${who} runs as root`, "runAsUser 0", "a non-zero runAsUser", "set securityContext.runAsUser to a non-zero UID (e.g. 65532)"));
             } else if (nonRoot !== true) {
-                report(msg(`${who} may run as root`, `runAsNonRoot ${show(nonRoot)} (container and pod)`, "runAsNonRoot: true", "set securityContext.runAsNonRoot: true on the pod or the container"));
+                report(
+                    msg(
+                        `${who} may run as root`,
+                        `runAsNonRoot ${show(nonRoot)} (container and pod)`,
+                        "runAsNonRoot: true",
+                        "set securityContext.runAsNonRoot: true on the pod or the container",
+                    ),
+                );
             }
             if (cfg.requireReadOnlyRootFilesystem && sc.readOnlyRootFilesystem !== true && !excused.has("writableRootFilesystem")) {
-                report(msg(`${who} has a writable root filesystem`, `readOnlyRootFilesystem ${show(sc.readOnlyRootFilesystem)}`, "true", "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes"));
+                report(
+                    msg(
+                        `${who} has a writable root filesystem`,
+                        `readOnlyRootFilesystem ${show(sc.readOnlyRootFilesystem)}`,
+                        "true",
+                        "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes",
+                    ),
+                );
             }
             const seccomp = at(sc, "seccompProfile.type") ?? at(pod, "seccompProfile.type");
             if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost" && !excused.has("seccompProfile")) {
-                report(msg(`${who} has no seccomp profile`, `seccompProfile.type ${show(seccomp)}`, "RuntimeDefault or Localhost", "set securityContext.seccompProfile: {type: RuntimeDefault} on the pod"));
+                report(
+                    msg(
+                        `${who} has no seccomp profile`,
+                        `seccompProfile.type ${show(seccomp)}`,
+                        "RuntimeDefault or Localhost",
+                        "set securityContext.seccompProfile: {type: RuntimeDefault} on the pod",
+                    ),
+                );
             }
         }
     },

@@ -35,8 +35,7 @@ export const DEFAULT_NODE_AGENT_PRIVILEGES: NodeAgentPrivileges[] = [
         hostPaths: ["/opt/cni/bin", "/home/kubernetes/bin", "/etc/cni/net.d", "/proc", "/var/run/istio-cni", "/var/run/netns", "/var/run/ztunnel"],
         capabilities: ["NET_ADMIN", "NET_RAW", "SYS_ADMIN", "SYS_PTRACE"],
         privilegeEscalation: true,
-        reason:
-            "Istio's CNI node agent (ambient mode) installs its CNI plugin and configuration on the host (/opt/cni/bin, or /home/kubernetes/bin on GKE, and /etc/cni/net.d), sets up traffic redirection inside each meshed pod's network namespace (/proc, /var/run/netns: NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_PTRACE) and hands those pods to ztunnel (/var/run/istio-cni, /var/run/ztunnel). The cni chart (1.29.2) fixes this security context. It is what lets the meshed pods themselves stay Pod Security restricted (no NET_ADMIN init container in each); istio-system enforces Pod Security privileged for these agents.",
+        reason: "Istio's CNI node agent (ambient mode) installs its CNI plugin and configuration on the host (/opt/cni/bin, or /home/kubernetes/bin on GKE, and /etc/cni/net.d), sets up traffic redirection inside each meshed pod's network namespace (/proc, /var/run/netns: NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_PTRACE) and hands those pods to ztunnel (/var/run/istio-cni, /var/run/ztunnel). The cni chart (1.29.2) fixes this security context. It is what lets the meshed pods themselves stay Pod Security restricted (no NET_ADMIN init container in each); istio-system enforces Pod Security privileged for these agents.",
     },
     {
         workload: "istio-system/ztunnel",
@@ -44,24 +43,33 @@ export const DEFAULT_NODE_AGENT_PRIVILEGES: NodeAgentPrivileges[] = [
         hostPaths: ["/var/run/ztunnel"],
         capabilities: ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"],
         privilegeEscalation: true,
-        reason:
-            "Istio's node proxy (ambient mode) opens sockets inside each meshed pod's network namespace (setns needs SYS_ADMIN; transparent proxying and raw sockets need NET_ADMIN and NET_RAW) and receives those pods from istio-cni over /var/run/ztunnel. The ztunnel chart (1.29.2) fixes this security context, allowPrivilegeEscalation true included (CAP_SYS_ADMIN implies it).",
+        reason: "Istio's node proxy (ambient mode) opens sockets inside each meshed pod's network namespace (setns needs SYS_ADMIN; transparent proxying and raw sockets need NET_ADMIN and NET_RAW) and receives those pods from istio-cni over /var/run/ztunnel. The ztunnel chart (1.29.2) fixes this security context, allowPrivilegeEscalation true included (CAP_SYS_ADMIN implies it).",
     },
 ];
 
 export const workloadsPodDisallowPrivilege = resourceRule<Config>({
     name: "workloads-pod-disallow-privilege",
-    description: "Disallows privileged containers, privilege escalation, dangerous added capabilities, containers that keep their capabilities, and host namespaces, hostPath volumes and hostPorts.",
+    description:
+        "Disallows privileged containers, privilege escalation, dangerous added capabilities, containers that keep their capabilities, and host namespaces, hostPath volumes and hostPorts.",
     types: POD_TYPES,
     config: {
-        forbiddenCapabilities: { type: "array", items: { type: "string" }, default: ["ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE"], description: "Capabilities no container may add." },
+        forbiddenCapabilities: {
+            type: "array",
+            items: { type: "string" },
+            default: ["ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE"],
+            description: "Capabilities no container may add.",
+        },
         requireDropAll: { type: "boolean", default: true, description: "Require securityContext.capabilities.drop to include ALL." },
-        nodeAgents: reasonedExemptionSchema("Node agents (workload namespace/name, container) that need host access by design: the host paths, forbidden capabilities and privilege escalation each may use, with its reason. Every other check still applies.", DEFAULT_NODE_AGENT_PRIVILEGES, {
-            container: { type: "string", minLength: 1 },
-            hostPaths: { type: "array", items: { type: "string", minLength: 1 } },
-            capabilities: { type: "array", items: { type: "string", minLength: 1 } },
-            privilegeEscalation: { type: "boolean" },
-        }),
+        nodeAgents: reasonedExemptionSchema(
+            "Node agents (workload namespace/name, container) that need host access by design: the host paths, forbidden capabilities and privilege escalation each may use, with its reason. Every other check still applies.",
+            DEFAULT_NODE_AGENT_PRIVILEGES,
+            {
+                container: { type: "string", minLength: 1 },
+                hostPaths: { type: "array", items: { type: "string", minLength: 1 } },
+                capabilities: { type: "array", items: { type: "string", minLength: 1 } },
+                privilegeEscalation: { type: "boolean" },
+            },
+        ),
     },
     check: (r, cfg, report) => {
         const spec = podSpec(r.type, r.props);
@@ -79,7 +87,14 @@ export const workloadsPodDisallowPrivilege = resourceRule<Config>({
         }
         for (const v of arr<Record<string, unknown>>(spec.volumes)) {
             if (obj(v)?.hostPath && !allowedPaths.has(String(at(v, "hostPath.path")))) {
-                report(msg(`${where}: volume ${show(v.name)} mounts a hostPath`, `hostPath ${show(at(v, "hostPath.path"))}`, "no hostPath volumes", "use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret volume"));
+                report(
+                    msg(
+                        `${where}: volume ${show(v.name)} mounts a hostPath`,
+                        `hostPath ${show(at(v, "hostPath.path"))}`,
+                        "no hostPath volumes",
+                        "use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret volume",
+                    ),
+                );
             }
         }
         for (const ref of containers(spec)) {
@@ -90,20 +105,48 @@ export const workloadsPodDisallowPrivilege = resourceRule<Config>({
                 report(msg(`${who} is privileged`, "securityContext.privileged true", "false or unset", "remove securityContext.privileged"));
             }
             if (sc.allowPrivilegeEscalation !== false && !agent.some((e) => e.privilegeEscalation)) {
-                report(msg(`${who} may escalate privileges`, `securityContext.allowPrivilegeEscalation ${show(sc.allowPrivilegeEscalation)}`, "false", "set securityContext.allowPrivilegeEscalation: false"));
+                report(
+                    msg(
+                        `${who} may escalate privileges`,
+                        `securityContext.allowPrivilegeEscalation ${show(sc.allowPrivilegeEscalation)}`,
+                        "false",
+                        "set securityContext.allowPrivilegeEscalation: false",
+                    ),
+                );
             }
             const caps = obj(sc.capabilities) ?? {};
             const allowedCaps = new Set(agent.flatMap((e) => e.capabilities.map(capName)));
             const added = arr<string>(caps.add).filter((c) => cfg.forbiddenCapabilities.includes(capName(c)) && !allowedCaps.has(capName(c)));
             if (added.length > 0) {
-                report(msg(`${who} adds forbidden capabilities`, `capabilities.add ${show(added)}`, `none of ${cfg.forbiddenCapabilities.join(", ")}`, "remove them from securityContext.capabilities.add"));
+                report(
+                    msg(
+                        `${who} adds forbidden capabilities`,
+                        `capabilities.add ${show(added)}`,
+                        `none of ${cfg.forbiddenCapabilities.join(", ")}`,
+                        "remove them from securityContext.capabilities.add",
+                    ),
+                );
             }
             if (cfg.requireDropAll && !arr<string>(caps.drop).some((c) => String(c).toUpperCase() === "ALL")) {
-                report(msg(`${who} keeps the default capabilities`, `capabilities.drop ${show(caps.drop)}`, "drop to include ALL", "set securityContext.capabilities.drop: [\"ALL\"] (add back only what is needed)"));
+                report(
+                    msg(
+                        `${who} keeps the default capabilities`,
+                        `capabilities.drop ${show(caps.drop)}`,
+                        "drop to include ALL",
+                        'set securityContext.capabilities.drop: ["ALL"] (add back only what is needed)',
+                    ),
+                );
             }
             for (const port of arr<Record<string, unknown>>(ref.c.ports)) {
                 if (obj(port)?.hostPort !== undefined && port.hostPort !== 0) {
-                    report(msg(`${who} binds a hostPort`, `hostPort ${show(port.hostPort)}`, "no hostPort", "remove hostPort and expose the port through a Service"));
+                    report(
+                        msg(
+                            `${who} binds a hostPort`,
+                            `hostPort ${show(port.hostPort)}`,
+                            "no hostPort",
+                            "remove hostPort and expose the port through a Service",
+                        ),
+                    );
                 }
             }
         }

@@ -29,7 +29,10 @@ export function projectNumber(project: string): string {
 
 /** A base64 PEM certificate that looks like a cluster CA. */
 function caCertificate(seed: string): string {
-    const body = Buffer.from(hex("ca", seed).repeat(12), "hex").toString("base64").match(/.{1,64}/g)!.join("\n");
+    const body = Buffer.from(hex("ca", seed).repeat(12), "hex")
+        .toString("base64")
+        .match(/.{1,64}/g)!
+        .join("\n");
     return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString("base64");
 }
 
@@ -89,12 +92,14 @@ export const gcpMocks: MockTable = {
     id: ids,
     fallback: (_name, inputs) => ({ project: projectOf(inputs) }),
     states: {
-        ...Object.fromEntries(
-            [...NAMED].map((type) => [type, (name: string, inputs: Record<string, any>) => ({ name: nameOf(type, name, inputs) })]),
-        ),
+        ...Object.fromEntries([...NAMED].map((type) => [type, (name: string, inputs: Record<string, any>) => ({ name: nameOf(type, name, inputs) })])),
         "gcp:compute/network:Network": (name, inputs) => {
             const n = nameOf("gcp:compute/network:Network", name, inputs);
-            return { name: n, selfLink: `https://www.googleapis.com/compute/v1/projects/${projectOf(inputs)}/global/networks/${n}`, numericId: String(BigInt(`0x${hex("net", n).slice(0, 15)}`)) };
+            return {
+                name: n,
+                selfLink: `https://www.googleapis.com/compute/v1/projects/${projectOf(inputs)}/global/networks/${n}`,
+                numericId: String(BigInt(`0x${hex("net", n).slice(0, 15)}`)),
+            };
         },
         "gcp:compute/subnetwork:Subnetwork": (name, inputs) => {
             const n = nameOf("gcp:compute/subnetwork:Subnetwork", name, inputs);
@@ -125,7 +130,12 @@ export const gcpMocks: MockTable = {
                 masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: caCertificate(h), clientCertificate: "", clientKey: "" },
                 masterVersion: `${minor}.5-gke.1200000`,
                 selfLink: `https://container.googleapis.com/v1/projects/${projectOf(inputs)}/locations/${inputs.location}/clusters/${n}`,
-                privateClusterConfig: { ...(inputs.privateClusterConfig ?? {}), privateEndpoint: privateIp, publicEndpoint: privateEndpoint ? "" : publicIp, peeringName: "" },
+                privateClusterConfig: {
+                    ...(inputs.privateClusterConfig ?? {}),
+                    privateEndpoint: privateIp,
+                    publicEndpoint: privateEndpoint ? "" : publicIp,
+                    peeringName: "",
+                },
                 labelFingerprint: h.slice(0, 8),
                 operation: "",
             };
@@ -136,7 +146,9 @@ export const gcpMocks: MockTable = {
             return {
                 name: n,
                 version: "1.33.5-gke.1200000",
-                instanceGroupUrls: (inputs.nodeLocations ?? []).map((z: string) => `https://www.googleapis.com/compute/v1/projects/${p}/zones/${z}/instanceGroupManagers/gke-${n}-${hex(n, z).slice(0, 8)}-grp`),
+                instanceGroupUrls: (inputs.nodeLocations ?? []).map(
+                    (z: string) => `https://www.googleapis.com/compute/v1/projects/${p}/zones/${z}/instanceGroupManagers/gke-${n}-${hex(n, z).slice(0, 8)}-grp`,
+                ),
             };
         },
         "gcp:serviceaccount/account:Account": (_name, inputs) => {
@@ -165,7 +177,16 @@ export const gcpMocks: MockTable = {
     calls: {
         "gcp:organizations/getProject:getProject": (inputs) => {
             const p = projectOf({ project: inputs.projectId });
-            return { id: `projects/${p}`, projectId: p, name: p, number: projectNumber(p), orgId: "123456789012", folderId: "", autoCreateNetwork: true, labels: {} };
+            return {
+                id: `projects/${p}`,
+                projectId: p,
+                name: p,
+                number: projectNumber(p),
+                orgId: "123456789012",
+                folderId: "",
+                autoCreateNetwork: true,
+                labels: {},
+            };
         },
         "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (inputs) => {
             const p = projectOf(inputs);

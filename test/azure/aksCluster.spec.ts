@@ -120,7 +120,10 @@ describe("AksCluster (azure-prod arguments)", () => {
     it("parents every child to the component", () => {
         const component = only(run.resources, T.component);
         const orphans = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== T.component && r.parent !== component.urn);
-        assert.deepStrictEqual(orphans.map((r) => `${r.type}::${r.name}`), []);
+        assert.deepStrictEqual(
+            orphans.map((r) => `${r.type}::${r.name}`),
+            [],
+        );
     });
 
     it("puts nodes in a subnet of the VNet with Storage and Key Vault service endpoints", () => {
@@ -178,7 +181,11 @@ describe("AksCluster (azure-prod arguments)", () => {
 
     it("keeps the API server private, with Cilium on Azure CNI overlay, OIDC issuer and workload identity", () => {
         const c = one(run.resources, T.cluster, "t");
-        assert.deepStrictEqual(at(c, "apiServerAccessProfile"), { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false });
+        assert.deepStrictEqual(at(c, "apiServerAccessProfile"), {
+            enablePrivateCluster: true,
+            privateDNSZone: "system",
+            enablePrivateClusterPublicFQDN: false,
+        });
         assert.deepStrictEqual(at(c, "networkProfile"), {
             networkPlugin: "azure",
             networkPluginMode: "overlay",
@@ -190,7 +197,12 @@ describe("AksCluster (azure-prod arguments)", () => {
             loadBalancerSku: "standard",
             outboundType: "loadBalancer",
             // The SDK fills in its documented defaults for the rest of the profile.
-            loadBalancerProfile: { managedOutboundIPs: { count: 3, countIPv6: 0 }, allocatedOutboundPorts: 0, backendPoolType: "NodeIPConfiguration", idleTimeoutInMinutes: 30 },
+            loadBalancerProfile: {
+                managedOutboundIPs: { count: 3, countIPv6: 0 },
+                allocatedOutboundPorts: 0,
+                backendPoolType: "NodeIPConfiguration",
+                idleTimeoutInMinutes: 30,
+            },
         });
         assert.deepStrictEqual(at(c, "oidcIssuerProfile"), { enabled: true });
         assert.deepStrictEqual(at(c, "securityProfile.workloadIdentity"), { enabled: true });
@@ -260,7 +272,11 @@ describe("AksCluster (azure-prod arguments)", () => {
         assert.strictEqual(system[0].name, "system");
         assert.strictEqual(system[0].mode, "System");
         check(system[0], "system", "Standard_D4s_v5", 128, 6);
-        const pools: Record<string, [string, number, number]> = { agents: ["Standard_D8s_v5", 128, 9], data: ["Standard_D8s_v5", 128, 6], monitoring: ["Standard_D4s_v5", 256, 6] };
+        const pools: Record<string, [string, number, number]> = {
+            agents: ["Standard_D8s_v5", 128, 9],
+            data: ["Standard_D8s_v5", 128, 6],
+            monitoring: ["Standard_D4s_v5", 256, 6],
+        };
         for (const [role, [vm, disk, max]] of Object.entries(pools)) {
             const p = one(run.resources, T.pool, `t-${role}`);
             assert.strictEqual(at(p, "agentPoolName"), role);
@@ -298,7 +314,11 @@ describe("AksCluster (azure-prod arguments)", () => {
     it("expires blobs by prefix from the retention figures", () => {
         const rules = at(one(run.resources, T.lifecycle, "t-lifecycle"), "policy.rules") as any[];
         assert.deepStrictEqual(
-            rules.map((r) => [r.name, r.definition.filters.prefixMatch?.[0] ?? null, r.definition.actions.baseBlob?.delete.daysAfterModificationGreaterThan ?? r.definition.actions.version?.delete.daysAfterCreationGreaterThan]),
+            rules.map((r) => [
+                r.name,
+                r.definition.filters.prefixMatch?.[0] ?? null,
+                r.definition.actions.baseBlob?.delete.daysAfterModificationGreaterThan ?? r.definition.actions.version?.delete.daysAfterCreationGreaterThan,
+            ]),
             [
                 ["expire-backups", "backups/backups/", 30],
                 ["expire-config", "backups/config/", 84],
@@ -351,7 +371,10 @@ describe("AksCluster (azure-prod arguments)", () => {
     });
 
     it("protects and retains exactly the stateful resources (vault, keys, workspace, storage)", () => {
-        const kept = run.resources.filter((r) => r.opts.protect).map((r) => `${r.type}::${r.name}`).sort();
+        const kept = run.resources
+            .filter((r) => r.opts.protect)
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
         assert.deepStrictEqual(kept, [
             `${T.key}::t-disk`,
             `${T.key}::t-kms`,
@@ -361,7 +384,13 @@ describe("AksCluster (azure-prod arguments)", () => {
             `${T.container}::t-backups`,
             `${T.account}::t-backups`,
         ]);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.retainOnDelete).map((r) => `${r.type}::${r.name}`).sort(), kept);
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.opts.retainOnDelete)
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
+            kept,
+        );
     });
 
     it("hands the platform a complete target", () => {
@@ -401,7 +430,10 @@ describe("AksCluster variants", () => {
         const args = prodArgs();
         args.protectStateful = false;
         const run = await build(args);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name), []);
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name),
+            [],
+        );
     });
 
     it("rejects a zone Azure does not have", async () => {

@@ -124,7 +124,11 @@ describe("add-on quotas: the model", () => {
 
     it("counts istiod at its HPA maximum + 1 and each node agent at maxNodes + 1 (ztunnel surges one)", () => {
         const pods = addonWorkloads("istio", "prod").map((w) => [w.name, workloadPods(w, 27)]);
-        assert.deepStrictEqual(pods, [["istiod", 6], ["istio-cni-node", 28], ["ztunnel", 28]]);
+        assert.deepStrictEqual(pods, [
+            ["istiod", 6],
+            ["istio-cni-node", 28],
+            ["ztunnel", 28],
+        ]);
         assert.deepStrictEqual(addonQuota("istio", "prod", 27), {
             // 6 x 1 + 28 x (0.5 + 1) CPU; 6 x 2Gi + 28 x (256 + 512) MiB = 33 GiB; requests 6 x 0.5 + 28 x 0.2 = 8.6 -> 9.
             "requests.cpu": "9",
@@ -158,7 +162,15 @@ describe("add-on quotas: the model", () => {
 });
 
 describe("cluster node ceilings", () => {
-    const pool = (over: Partial<NodePoolSpec>): NodePoolSpec => ({ role: "agents", instanceType: "m6i.2xlarge", minNodes: 3, desiredNodes: 3, maxNodes: 9, diskSizeGb: 100, ...over });
+    const pool = (over: Partial<NodePoolSpec>): NodePoolSpec => ({
+        role: "agents",
+        instanceType: "m6i.2xlarge",
+        minNodes: 3,
+        desiredNodes: 3,
+        maxNodes: 9,
+        diskSizeGb: 100,
+        ...over,
+    });
 
     it("EKS: each node group's desired nodes plus its Auto Mode burst (maxNodes - minNodes); no burst without a NodePool", () => {
         assert.strictEqual(eksMaxNodes([pool({})]), 9);

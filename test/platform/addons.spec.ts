@@ -15,29 +15,34 @@ const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSe
 
 async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
     let bindings: FakeBinding[] = [];
-    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () => runWithMocks(() => {
-        const fake = fakeTarget();
-        bindings = fake.bindings;
-        const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
-        const layout = { monitoring: LAYOUT.monitoring, ...Object.fromEntries(on.map((k) => [k, ADDON_LAYOUT[k]])) };
-        const f = new Foundation(
-            "t",
-            {
-                target: fake.target,
-                namespaces: Object.entries(layout).map(([component, l]) => ({
-                    component,
-                    layout: l,
-                    quota: component === "monitoring" ? namespaceQuotas("prod").monitoring : addonQuota(component as keyof OptionalAddons, "prod", fake.target.maxNodes),
-                    podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
-                    serviceAccount: false,
-                })),
-                flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])],
-            },
-            { provider: fake.target.provider },
-        );
-        new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces }, { provider: fake.target.provider });
-        return {};
-    }));
+    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const fake = fakeTarget();
+            bindings = fake.bindings;
+            const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
+            const layout = { monitoring: LAYOUT.monitoring, ...Object.fromEntries(on.map((k) => [k, ADDON_LAYOUT[k]])) };
+            const f = new Foundation(
+                "t",
+                {
+                    target: fake.target,
+                    namespaces: Object.entries(layout).map(([component, l]) => ({
+                        component,
+                        layout: l,
+                        quota:
+                            component === "monitoring"
+                                ? namespaceQuotas("prod").monitoring
+                                : addonQuota(component as keyof OptionalAddons, "prod", fake.target.maxNodes),
+                        podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
+                        serviceAccount: false,
+                    })),
+                    flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])],
+                },
+                { provider: fake.target.provider },
+            );
+            new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces }, { provider: fake.target.provider });
+            return {};
+        }),
+    );
     return { run, bindings };
 }
 
@@ -84,7 +89,10 @@ describe("platform add-ons", function () {
             assert.deepStrictEqual(istiod.global, { hub: "docker.io/istio", tag: CHARTS.istiod.version });
             assert.strictEqual(istiod.pilot.autoscaleMin, 3);
             assert.deepStrictEqual(istiod.pilot.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
-            assert.deepStrictEqual((one(run, CHART, "t-addons-istio-cni").inputs.values as any).global, { hub: "docker.io/istio", tag: CHARTS.istioCni.version });
+            assert.deepStrictEqual((one(run, CHART, "t-addons-istio-cni").inputs.values as any).global, {
+                hub: "docker.io/istio",
+                tag: CHARTS.istioCni.version,
+            });
             const z = one(run, CHART, "t-addons-ztunnel").inputs.values as any;
             assert.deepStrictEqual([z.hub, z.tag], ["docker.io/istio", CHARTS.ztunnel.version]);
         });
@@ -101,9 +109,15 @@ describe("platform add-ons", function () {
         });
 
         it("External Secrets runs as its own cloud identity", () => {
-            assert.deepStrictEqual(bindings, [{ name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" }]);
+            assert.deepStrictEqual(bindings, [
+                { name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" },
+            ]);
             const v = one(run, CHART, "t-addons-external-secrets").inputs.values as any;
-            assert.deepStrictEqual(v.serviceAccount, { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") } });
+            assert.deepStrictEqual(v.serviceAccount, {
+                create: true,
+                name: "external-secrets",
+                annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") },
+            });
             assert.strictEqual(v.installCRDs, true);
             assert.strictEqual(v.webhook.port, 10250);
             assert.strictEqual(v.leaderElect, true, "two controllers must not reconcile at once");
@@ -122,14 +136,20 @@ describe("platform add-ons", function () {
 
         it("lets Prometheus scrape each add-on", () => {
             for (const ns of ["argocd", "falco", "istio", "external-secrets"]) {
-                assert.strictEqual(meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace, ns === "istio" ? "istio-system" : ns);
+                assert.strictEqual(
+                    meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace,
+                    ns === "istio" ? "istio-system" : ns,
+                );
             }
         });
     });
 
     it("each switch installs only its own charts", async () => {
         const { run } = await build({ ...NONE, falco: true });
-        assert.deepStrictEqual(ofType(run, CHART).map((c) => c.name), ["t-addons-falco"]);
+        assert.deepStrictEqual(
+            ofType(run, CHART).map((c) => c.name),
+            ["t-addons-falco"],
+        );
     });
 
     it("third-party charts off: add-on charts are skipped and reported as skipped", async () => {

@@ -46,7 +46,10 @@ describe("stacks: every chart rendered, the pack over the rendered objects", fun
             assert.deepStrictEqual(failed, [], "charts that did not render");
             const addonCharts = chartTable().filter((c) => c.addon !== undefined && on.includes(c.addon));
             assert.deepStrictEqual(
-                rs.renders.filter((r) => r.key !== undefined && addonCharts.some((c) => c.key === r.key)).map((r) => r.key).sort(),
+                rs.renders
+                    .filter((r) => r.key !== undefined && addonCharts.some((c) => c.key === r.key))
+                    .map((r) => r.key)
+                    .sort(),
                 addonCharts.map((c) => c.key).sort(),
                 "every chart of every switched-on add-on is installed and rendered",
             );
@@ -67,7 +70,10 @@ describe("stacks: every chart rendered, the pack over the rendered objects", fun
                 for (const ref of spec ? containers(spec) : []) {
                     checked.push(`${r.name} ${cname(ref)}`);
                     const res = (ref.c.resources ?? {}) as { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
-                    for (const [resource, parse] of [["cpu", cpuMillicores], ["memory", memoryMebibytes]] as const) {
+                    for (const [resource, parse] of [
+                        ["cpu", cpuMillicores],
+                        ["memory", memoryMebibytes],
+                    ] as const) {
                         const limit = parse(res.limits?.[resource] ?? LIMIT_RANGE.default[resource]) ?? NaN;
                         const request = parse(res.requests?.[resource] ?? res.limits?.[resource] ?? LIMIT_RANGE.defaultRequest[resource]) ?? NaN;
                         const max = parse(LIMIT_RANGE.max[resource]) ?? NaN;
@@ -96,6 +102,9 @@ describe("stacks: every chart rendered, the pack over the rendered objects", fun
         const hit = v.filter((x) => x.enforcement === "mandatory");
         assert.strictEqual(hit.length, 1, JSON.stringify(hit));
         assert.strictEqual(hit[0].policy, "workloads-deployment-enforce-minimum-replicas");
-        assert.match(hit[0].urn ?? "", /kubernetes:helm\.sh\/v4:Chart\$kubernetes:apps\/v1:Deployment::.*cert-manager-chart:cert-manager\/cert-manager-webhook$/);
+        assert.match(
+            hit[0].urn ?? "",
+            /kubernetes:helm\.sh\/v4:Chart\$kubernetes:apps\/v1:Deployment::.*cert-manager-chart:cert-manager\/cert-manager-webhook$/,
+        );
     });
 });

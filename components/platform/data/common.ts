@@ -82,7 +82,8 @@ export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword"
  */
 export function passwordRotation(days: number, now: Date = new Date()): pulumi.ResourceTransformation {
     const keeper = rotationPeriod(days, now);
-    return (a) => (a.type === RANDOM_PASSWORD_TYPE ? { props: { ...a.props, keepers: { ...(a.props.keepers ?? {}), rotation: keeper } }, opts: a.opts } : undefined);
+    return (a) =>
+        a.type === RANDOM_PASSWORD_TYPE ? { props: { ...a.props, keepers: { ...(a.props.keepers ?? {}), rotation: keeper } }, opts: a.opts } : undefined;
 }
 
 /** A Secret whose every value comes from secret Outputs (`stringData`, never plain text). */
@@ -138,18 +139,28 @@ export function objectStoreWriter(
     if (!store) {
         return undefined;
     }
-    const identity = target.workloadIdentity.bind(`${name}-identity`, { namespace: args.namespace, serviceAccount: args.serviceAccount, objectStoreAccess: "readWrite" }, opts);
+    const identity = target.workloadIdentity.bind(
+        `${name}-identity`,
+        { namespace: args.namespace, serviceAccount: args.serviceAccount, objectStoreAccess: "readWrite" },
+        opts,
+    );
     let credentialsSecret: Secret | undefined;
     if (store.kind === "s3Compatible") {
         if (!store.staticCredentials) {
-            throw new pulumi.InputPropertyError({ propertyPath: "target.objectStore.staticCredentials", reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)" });
+            throw new pulumi.InputPropertyError({
+                propertyPath: "target.objectStore.staticCredentials",
+                reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)",
+            });
         }
         credentialsSecret = secretFrom(
             `${name}-store-credentials`,
             {
                 name: args.secretName,
                 namespace: args.namespaceInput,
-                data: { [STATIC_KEYS.accessKeyId]: store.staticCredentials.accessKeyId, [STATIC_KEYS.secretAccessKey]: store.staticCredentials.secretAccessKey },
+                data: {
+                    [STATIC_KEYS.accessKeyId]: store.staticCredentials.accessKeyId,
+                    [STATIC_KEYS.secretAccessKey]: store.staticCredentials.secretAccessKey,
+                },
             },
             opts,
         );
@@ -163,12 +174,20 @@ export function noObjectStoreWarning(what: string): string {
 }
 
 /** Scheduling of a stateful set on a role's pool: preferred affinity, toleration, spread over zones and nodes. */
-export function placement(target: ClusterTarget, role: NodeRole, labels: Record<string, string>): {
+export function placement(
+    target: ClusterTarget,
+    role: NodeRole,
+    labels: Record<string, string>,
+): {
     affinity: Record<string, unknown>;
     tolerations: Record<string, string>[];
     topologySpreadConstraints: ReturnType<typeof topologySpread>;
 } {
-    return { affinity: preferRole(target.nodeRoleLabel, role), tolerations: tolerateRole(role), topologySpreadConstraints: topologySpread(target.zones, labels) };
+    return {
+        affinity: preferRole(target.nodeRoleLabel, role),
+        tolerations: tolerateRole(role),
+        topologySpreadConstraints: topologySpread(target.zones, labels),
+    };
 }
 
 /** The restricted-profile container security context every platform-owned container gets. */

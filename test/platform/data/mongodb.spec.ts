@@ -35,7 +35,12 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.strictEqual(rs.affinity.antiAffinityTopologyKey, undefined);
         const anti = rs.affinity.advanced.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
         assert.deepStrictEqual(anti, [
-            { topologyKey: "topology.kubernetes.io/zone", labelSelector: { matchLabels: { "app.kubernetes.io/instance": "mongodb", "app.kubernetes.io/replset": "rs0", "app.kubernetes.io/component": "mongod" } } },
+            {
+                topologyKey: "topology.kubernetes.io/zone",
+                labelSelector: {
+                    matchLabels: { "app.kubernetes.io/instance": "mongodb", "app.kubernetes.io/replset": "rs0", "app.kubernetes.io/component": "mongod" },
+                },
+            },
         ]);
         assert.ok(rs.affinity.advanced.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, "prefers the data pool");
         assert.deepStrictEqual(rs.arbiter, { enabled: false, size: 1 }, "no arbiter in prod: three data-bearing members");
@@ -60,7 +65,11 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.strictEqual(d.arbiter.enabled, true);
         assert.strictEqual(d.arbiter.size, 1);
         assert.deepStrictEqual(d.arbiter.resources, { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
-        assert.deepStrictEqual((one(dev.run, T.psmdb, CR).inputs as any).spec.unsafeFlags, { replsetSize: true }, "the operator refuses < 3 data members without it");
+        assert.deepStrictEqual(
+            (one(dev.run, T.psmdb, CR).inputs as any).spec.unsafeFlags,
+            { replsetSize: true },
+            "the operator refuses < 3 data members without it",
+        );
     });
 
     it("requires TLS and authenticates with generated users: system users and Jamie's from Secrets", () => {
@@ -76,7 +85,10 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
                 name: "jamie",
                 db: "admin",
                 passwordSecretRef: { name: MONGO_APP_SECRET, key: "password" },
-                roles: [{ name: "readWrite", db: "jamie" }, { name: "dbAdmin", db: "jamie" }],
+                roles: [
+                    { name: "readWrite", db: "jamie" },
+                    { name: "dbAdmin", db: "jamie" },
+                ],
             },
         ]);
         const system = one(prod.run, T.secret, "t-data-mongodb-system-users");
@@ -100,7 +112,9 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
     it("backs up daily to the object store, keeps 30 backups (30 days), and captures the oplog for point-in-time recovery", () => {
         assert.strictEqual(spec.backup.enabled, true);
         assert.match(spec.backup.image, /^percona\/percona-backup-mongodb:2\.\d+\.\d+$/);
-        assert.deepStrictEqual(spec.backup.storages, { [MONGO_STORAGE]: { main: true, type: "s3", s3: { bucket: "agents-test-backups", region: "eu-west-1", prefix: "mongodb" } } });
+        assert.deepStrictEqual(spec.backup.storages, {
+            [MONGO_STORAGE]: { main: true, type: "s3", s3: { bucket: "agents-test-backups", region: "eu-west-1", prefix: "mongodb" } },
+        });
         assert.deepStrictEqual(spec.backup.tasks, [
             {
                 name: "daily",
@@ -117,12 +131,15 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
 
     it("runs the members (and their backup agent) as a ServiceAccount bound to a read-write cloud identity", () => {
         assert.strictEqual(spec.replsets[0].serviceAccountName, MONGO_SERVICE_ACCOUNT);
-        assert.deepStrictEqual(prod.bindings.find((b) => b.namespace === "data-mongodb"), {
-            name: "t-data-mongodb-identity",
-            namespace: "data-mongodb",
-            serviceAccount: MONGO_SERVICE_ACCOUNT,
-            objectStoreAccess: "readWrite",
-        });
+        assert.deepStrictEqual(
+            prod.bindings.find((b) => b.namespace === "data-mongodb"),
+            {
+                name: "t-data-mongodb-identity",
+                namespace: "data-mongodb",
+                serviceAccount: MONGO_SERVICE_ACCOUNT,
+                objectStoreAccess: "readWrite",
+            },
+        );
         const sa = one(prod.run, T.serviceAccount, "t-data-mongodb-sa").inputs as any;
         assert.deepStrictEqual(sa.metadata.annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-data-mongodb-identity" });
         assert.strictEqual(sa.automountServiceAccountToken, false);
@@ -132,13 +149,23 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         const gcs = (one((await runData({ store: "gcs" })).run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
         assert.deepStrictEqual(gcs, { main: true, type: "gcs", gcs: { bucket: "agents-test-backups", prefix: "mongodb" } });
         const az = (one((await runData({ store: "azureBlob" })).run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
-        assert.deepStrictEqual(az, { main: true, type: "azure", azure: { container: "agents-test-backups", prefix: "mongodb", endpointUrl: "https://agentsteststore.blob.core.windows.net" } });
+        assert.deepStrictEqual(az, {
+            main: true,
+            type: "azure",
+            azure: { container: "agents-test-backups", prefix: "mongodb", endpointUrl: "https://agentsteststore.blob.core.windows.net" },
+        });
         const compat = await runData({ store: "s3Compatible" });
         const s3c = (one(compat.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
         assert.deepStrictEqual(s3c, {
             main: true,
             type: "s3",
-            s3: { bucket: "agents-test-backups", region: "us-east-1", endpointUrl: "https://minio.example.internal:9000", prefix: "mongodb", credentialsSecret: "mongodb-backup-store-credentials" },
+            s3: {
+                bucket: "agents-test-backups",
+                region: "us-east-1",
+                endpointUrl: "https://minio.example.internal:9000",
+                prefix: "mongodb",
+                credentialsSecret: "mongodb-backup-store-credentials",
+            },
         });
         assert.ok(!JSON.stringify(one(compat.run, T.psmdb, CR).inputs).includes(STATIC_SECRET_KEY));
     });
@@ -154,7 +181,10 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
                 ["MONGODB_PASSWORD", MONGO_SYSTEM_SECRET, "MONGODB_CLUSTER_MONITOR_PASSWORD"],
             ],
         );
-        assert.ok(exporter.env.every((e: any) => e.value === undefined), "no literal env values");
+        assert.ok(
+            exporter.env.every((e: any) => e.value === undefined),
+            "no literal env values",
+        );
         assert.ok(exporter.args[0].includes("tls=true"));
         const pm = one(prod.run, T.podMonitor, "t-data-mongodb-pod-monitor").inputs as any;
         assert.deepStrictEqual(pm.spec.podMetricsEndpoints, [{ port: "metrics", interval: "30s" }]);
@@ -182,6 +212,9 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         // The operator's CRD requires the images even when backups and PMM are off.
         assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.backup, { enabled: false, image: MONGO_IMAGES.backup });
         assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.pmm, { enabled: false, image: MONGO_IMAGES.pmm });
-        assert.ok(r.data.warnings.includes("no object store on this cluster: MongoDB backups disabled (give the cluster an object store to enable them)"), r.data.warnings.join("\n"));
+        assert.ok(
+            r.data.warnings.includes("no object store on this cluster: MongoDB backups disabled (give the cluster an object store to enable them)"),
+            r.data.warnings.join("\n"),
+        );
     });
 });
