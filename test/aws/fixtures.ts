@@ -1,5 +1,4 @@
 /** Shared arguments and record helpers for the AWS tests. */
-import * as assert from "assert";
 import type { EksClusterArgs } from "../../components/aws";
 import { defaultNodePools, DEFAULT_RETENTION, DR_OFF } from "../../components/defaults";
 import type { NodePoolSpec } from "../../components/types";
@@ -26,25 +25,8 @@ export function prodArgs(): EksClusterArgs & { nodePools: NodePoolSpec[] } {
     };
 }
 
-/** Resources of one type. */
-export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
-    return resources.filter((r) => r.type === type);
-}
-
-/** The one resource of `type` named `name`; fails listing what exists otherwise. */
-export function one(resources: RecordedResource[], type: string, name: string): RecordedResource {
-    const found = resources.filter((r) => r.type === type && r.name === name);
-    assert.strictEqual(
-        found.length,
-        1,
-        `expected one ${type} named ${name}; have: ${
-            ofType(resources, type)
-                .map((r) => r.name)
-                .join(", ") || "none"
-        }`,
-    );
-    return found[0];
-}
+// The record helpers every cloud's tests share.
+export { ofType, one } from "../contract/records";
 
 /** Reads a dotted path from a record's inputs. */
 export function at(r: RecordedResource, path: string): any {
