@@ -649,3 +649,18 @@ describe("aws/EksCluster (minimal arguments)", () => {
         );
     });
 });
+
+describe("EksCluster: no object-store key", () => {
+    it("refuses a key: every tool reaches S3 as its IRSA role", async () => {
+        const run = await runWithMocks(() => {
+            const t = new EksCluster("t", prodArgs()).target;
+            try {
+                t.workloadIdentity.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true });
+                return { error: "" };
+            } catch (e) {
+                return { error: (e as Error).message };
+            }
+        });
+        assert.strictEqual(run.outputs.error, "t-mongodb: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity");
+    });
+});
