@@ -54,6 +54,12 @@ export interface WorkloadIdentity {
     serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     /** Labels to put on the pod template (e.g. `azure.workload.identity/use: "true"`). */
     podLabels: Record<string, string>;
+    /**
+     * The cloud identity itself, for a tool whose configuration must name it: the IAM role ARN
+     * (IRSA), the Google service account's e-mail (GKE; Velero's GCP plugin signs URLs as it), the
+     * managed identity's client ID (Azure). Absent where workloads get no cloud identity.
+     */
+    principal?: pulumi.Output<string>;
     /** The object-store key, when the binding asked for one (`objectStoreKey: true`). */
     objectStoreKey?: ObjectStoreKey;
 }

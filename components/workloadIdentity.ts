@@ -49,7 +49,12 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
             this.grantObjectStore(name, identity, childOpts);
         }
         const key = request.objectStoreKey === true ? this.createObjectStoreKey(name, identity, childOpts) : undefined;
-        return { serviceAccountAnnotations: this.serviceAccountAnnotations(identity), podLabels: this.podLabels(), ...(key ? { objectStoreKey: key } : {}) };
+        return {
+            serviceAccountAnnotations: this.serviceAccountAnnotations(identity),
+            podLabels: this.podLabels(),
+            principal: this.principal(identity),
+            ...(key ? { objectStoreKey: key } : {}),
+        };
     }
 
     /** Creates the cloud identity and its trust for exactly `request.namespace/request.serviceAccount`. */
@@ -60,6 +65,9 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
 
     /** The annotations the ServiceAccount carries to act as the identity. */
     protected abstract serviceAccountAnnotations(identity: I): pulumi.Output<Record<string, string>>;
+
+    /** The identity's own name (contract.ts `WorkloadIdentity.principal`). */
+    protected abstract principal(identity: I): pulumi.Output<string>;
 
     /**
      * Creates the long-lived object-store key a binding asked for (`objectStoreKey: true`). Clouds

@@ -97,6 +97,10 @@ export class AksWorkloadIdentityBinder extends CloudIdentityBinder<UserAssignedI
         return { kind: "azureSharedKey", accountName, accountKey: pulumi.secret(accountKey) };
     }
 
+    protected principal(identity: UserAssignedIdentity): pulumi.Output<string> {
+        return identity.clientId;
+    }
+
     protected serviceAccountAnnotations(identity: UserAssignedIdentity): pulumi.Output<Record<string, string>> {
         return pulumi
             .all([identity.clientId, this.args.tenantId])

@@ -82,6 +82,10 @@ export class GkeWorkloadIdentityBinder extends CloudIdentityBinder<Account> {
         return { kind: "gcsServiceAccountKey", clientEmail: gsa.email, privateKey: pulumi.secret(privateKey) };
     }
 
+    protected principal(gsa: Account): pulumi.Output<string> {
+        return gsa.email;
+    }
+
     protected serviceAccountAnnotations(gsa: Account): pulumi.Output<Record<string, string>> {
         return gsa.email.apply((email): Record<string, string> => ({ [GKE_SA_ANNOTATION]: email }));
     }

@@ -14,6 +14,7 @@ import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
 import type { ComponentLayout } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
 import { topologySpread } from "./scheduling";
+import { VELERO_LAYOUT } from "./velero";
 
 /** An add-on's place in the port map. */
 export interface AddonLayout extends ComponentLayout {
@@ -57,6 +58,8 @@ export const ADDON_LAYOUT: Record<keyof OptionalAddons, AddonLayout> = {
         apiServerIngress: ["webhook"],
         podSecurity: "restricted",
     },
+    // Installed by ConfigurationBackups (velero.ts), not by Addons.
+    velero: VELERO_LAYOUT,
 };
 
 /** Prometheus scrapes each add-on's metrics. */
@@ -65,6 +68,7 @@ export const ADDON_FLOWS: Record<keyof OptionalAddons, FlowSpec[]> = {
     istio: [{ from: "monitoring", to: "istio", port: "monitoring" }],
     falco: [{ from: "monitoring", to: "falco", port: "metrics" }],
     externalSecrets: [{ from: "monitoring", to: "externalSecrets", port: "metrics" }],
+    velero: [{ from: "monitoring", to: "velero", port: "metrics" }],
 };
 
 /** Platform components enrolled in the ambient mesh when Istio is on (data stores keep their own TLS). */

@@ -58,6 +58,10 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
         workload: "ollama/ollama",
         reason: "Ollama serves models from one ReadWriteOnce volume that only one pod can mount; the agents retry a failed model call.",
     },
+    {
+        workload: "velero/velero",
+        reason: "Velero's server (the velero add-on) has no leader election: a second replica would run every scheduled backup twice. It is off the request path; a backup missed while it restarts is taken at the next schedule and the ConfigurationBackupTooOld alert fires if none succeeds.",
+    },
 ];
 
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];

@@ -10,8 +10,8 @@ import { fakeRoleArn, fakeTarget, FakeBinding } from "./fakeTarget";
 import { at, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
-const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true };
+const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
+const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true, velero: true };
 
 async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
     let bindings: FakeBinding[] = [];

@@ -34,7 +34,7 @@ describe("platform/args: platformArgProblems", () => {
         { title: "an image with its tag in the repository", over: { jamie: { repository: "ghcr.io/acme/jamie:1.4.2", tag: "1.4.2" } }, path: "jamie.repository", reason: 'found "ghcr.io/acme/jamie:1.4.2"; must be an image repository such as ghcr.io/acme/jamie (no tag)' },
         { title: "the latest tag", over: { scarlet: { repository: "ghcr.io/acme/scarlet", tag: "latest" } }, path: "scarlet.tag", reason: 'found "latest"; must be a pinned image tag such as 1.4.2 (latest is not allowed)' },
         { title: "an unknown issuer", over: { issuer: "vault" as never }, path: "issuer", reason: 'found "vault"; allowed: letsencrypt-prod, letsencrypt-staging, private-ca' },
-        { title: "an unknown add-on", over: { addons: { linkerd: true } as never }, path: "addons.linkerd", reason: "unknown add-on; allowed: argocd, istio, falco, externalSecrets" },
+        { title: "an unknown add-on", over: { addons: { linkerd: true } as never }, path: "addons.linkerd", reason: "unknown add-on; allowed: argocd, istio, falco, externalSecrets, velero" },
         { title: "an add-on switch that is no boolean", over: { addons: { falco: "yes" as never } }, path: "addons.falco", reason: 'found "yes"; must be true or false' },
         { title: "an empty chart mirror", over: { chartMirror: "" }, path: "chartMirror", reason: 'found ""; a folder of helm pull archives, an oci:// prefix or an https:// chart repository' },
         { title: "no egress destination", over: { agentEgressCidrs: [] }, path: "agentEgressCidrs", reason: "found none; at least one destination, e.g. 0.0.0.0/0 or your services' published ranges" },
@@ -74,7 +74,7 @@ describe("platform/args: defaults", () => {
         const a = resolvePlatformArgs({ ...minimal(), addons: { falco: true } });
         assert.strictEqual(a.environment, "prod");
         assert.strictEqual(a.issuer, "letsencrypt-prod");
-        assert.deepStrictEqual(a.addons, { argocd: false, istio: false, falco: true, externalSecrets: false });
+        assert.deepStrictEqual(a.addons, { argocd: false, istio: false, falco: true, externalSecrets: false, velero: false });
         assert.deepStrictEqual(a.agentEgressCidrs, ["0.0.0.0/0"]);
         assert.deepStrictEqual(a.clusterCidrs, []);
         assert.deepStrictEqual(a.retention, { ...DEFAULT_RETENTION });

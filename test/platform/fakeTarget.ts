@@ -81,6 +81,7 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
             return {
                 serviceAccountAnnotations: pulumi.output<Record<string, string>>({ "eks.amazonaws.com/role-arn": fakeRoleArn(name) }),
                 podLabels: {},
+                principal: pulumi.output(fakeRoleArn(name)),
                 ...(objectStoreKey ? { objectStoreKey } : {}),
             };
         },
