@@ -92,6 +92,16 @@ export interface AddonsArgs {
      * @default {}
      */
     chartOverrides?: Partial<Record<"argoCd" | "istioBase" | "istiod" | "istioCni" | "ztunnel" | "falco" | "externalSecrets", Record<string, unknown>>>;
+    /**
+     * Labels Prometheus needs on a ServiceMonitor (Observability.monitorLabels), for Falco's.
+     * @default {}
+     */
+    monitorLabels?: Record<string, string>;
+    /**
+     * What Falco's chart waits for: the observability stack (it brings the ServiceMonitor CRD).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
 }
 
 /** Argo CD, Istio (ambient, STRICT mTLS), Falco and External Secrets Operator, as switched on. */
@@ -209,14 +219,18 @@ export class Addons extends pulumi.ComponentResource {
                         driver: { kind: "modern_ebpf" },
                         tty: true,
                         falcosidekick: { enabled: false },
-                        metrics: { enabled: true },
+                        // Falco's Prometheus endpoint (its webserver, :8765) with one match counter per
+                        // rule, scraped through the chart's ServiceMonitor; the platform's PrometheusRule
+                        // turns matches of Error-or-higher rules into alerts (observability/falcoAlerts.ts).
+                        metrics: { enabled: true, rulesCountersEnabled: true },
+                        serviceMonitor: { create: true, labels: args.monitorLabels ?? {} },
                         // Every node, dedicated pools included.
                         tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
                         resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
                         ...o.falco,
                     },
                 },
-                { parent: this, dependsOn: ns.children },
+                { parent: this, dependsOn: [...ns.children, ...(args.monitoringDependsOn ?? [])] },
             );
         }
 

@@ -197,7 +197,16 @@ export class Platform extends pulumi.ComponentResource {
 
         this.addons = new Addons(
             `${name}-addons`,
-            { target: a.target, environment: env, addons: a.addons, namespaces: ns, chartMirror: a.chartMirror },
+            {
+                target: a.target,
+                environment: env,
+                addons: a.addons,
+                namespaces: ns,
+                chartMirror: a.chartMirror,
+                monitorLabels: this.observability.monitorLabels,
+                // Falco's ServiceMonitor needs the Prometheus Operator's CRDs.
+                monitoringDependsOn: third ? [this.observability] : [],
+            },
             { parent: this, dependsOn: this.foundation.ready },
         );
         if (a.addons.velero) {
