@@ -438,12 +438,13 @@ describe("AksCluster: an object-store key for a tool without Workload Identity",
             if (key?.kind !== "azureSharedKey") {
                 throw new Error(`expected an Azure shared key, got ${key?.kind}`);
             }
-            return { accountName: key.accountName, accountKey: key.accountKey, storageAccountName: c.storageAccountName, labels: mongo.podLabels };
+            return { accountName: key.accountName, accountKey: key.accountKey, storageAccountName: c.storageAccountName, labels: mongo.podLabels, principal: mongo.principal, annotations: mongo.serviceAccountAnnotations };
         });
         assert.strictEqual(run.outputs.accountName, run.outputs.storageAccountName);
         assert.strictEqual(run.redactedOutputs.accountKey, "[secret]");
         // The mock's key1 for this account (preview/mocks/azure.ts): 64 bytes, base64.
         assert.strictEqual(Buffer.from(String(run.outputs.accountKey), "base64").length, 64);
         assert.deepStrictEqual(run.outputs.labels, { "azure.workload.identity/use": "true" }, "the identity stays bound as well");
+        assert.strictEqual(run.outputs.principal, (run.outputs.annotations as Record<string, string>)["azure.workload.identity/client-id"], "the principal is the managed identity's client ID");
     });
 });

@@ -406,7 +406,7 @@ describe("GkeCluster: an object-store key for a tool without Workload Identity",
             if (key?.kind !== "gcsServiceAccountKey") {
                 throw new Error(`expected a GCS service-account key, got ${key?.kind}`);
             }
-            return { kind: key.kind, clientEmail: key.clientEmail, privateKey: key.privateKey, annotations: mongo.serviceAccountAnnotations, plainHasKey: plain.objectStoreKey !== undefined };
+            return { kind: key.kind, clientEmail: key.clientEmail, privateKey: key.privateKey, annotations: mongo.serviceAccountAnnotations, principal: mongo.principal, plainHasKey: plain.objectStoreKey !== undefined };
         });
         const key = one(run.resources, "gcp:serviceaccount/key:Key", "t-mongodb-key");
         assert.strictEqual(at(key, "serviceAccountId"), `projects/${PROJECT}/serviceAccounts/t-mongodb@${PROJECT}.iam.gserviceaccount.com`);
@@ -414,6 +414,7 @@ describe("GkeCluster: an object-store key for a tool without Workload Identity",
         assert.strictEqual(run.outputs.plainHasKey, false);
         assert.strictEqual(run.outputs.clientEmail, `t-mongodb@${PROJECT}.iam.gserviceaccount.com`);
         assert.deepStrictEqual(run.outputs.annotations, { "iam.gke.io/gcp-service-account": run.outputs.clientEmail });
+        assert.strictEqual(run.outputs.principal, run.outputs.clientEmail, "the principal is the Google service account's e-mail");
         assert.match(String(run.outputs.privateKey), /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PRIVATE KEY-----\n$/);
         assert.strictEqual(run.redactedOutputs.privateKey, "[secret]");
         // The key reaches exactly the bucket grant of that service account.
