@@ -12,7 +12,17 @@ import type { GkeCluster } from "./components/gcp";
 import type { AksCluster } from "./components/azure";
 import type { DoksCluster } from "./components/digitalocean";
 import { Platform, setThirdPartyCharts } from "./components/platform";
-import { aksClusterArgs, componentName, doksClusterArgs, eksClusterArgs, existingClusterArgs, gkeClusterArgs, loadStackConfig, platformArgs, StackConfig } from "./config";
+import {
+    aksClusterArgs,
+    componentName,
+    doksClusterArgs,
+    eksClusterArgs,
+    existingClusterArgs,
+    gkeClusterArgs,
+    loadStackConfig,
+    platformArgs,
+    StackConfig,
+} from "./config";
 
 const cfg = loadStackConfig();
 const name = componentName(cfg);

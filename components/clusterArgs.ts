@@ -5,7 +5,17 @@
  * Pure: no Pulumi.
  */
 import { cidrDefect, networkOf, overlap, parseCidr } from "../policy/lib/cidr";
-import { DEFAULT_ENDPOINT, DEFAULT_ENVIRONMENT, DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, DEFAULT_RETENTION, DEFAULT_ZONES, defaultNatGateways, defaultNodePools, ManagedCloud } from "./defaults";
+import {
+    DEFAULT_ENDPOINT,
+    DEFAULT_ENVIRONMENT,
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_NETWORK,
+    DEFAULT_RETENTION,
+    DEFAULT_ZONES,
+    defaultNatGateways,
+    defaultNodePools,
+    ManagedCloud,
+} from "./defaults";
 import type { EndpointConfig, Environment, NetworkConfig, NodePoolSpec, RetentionConfig } from "./types";
 import { ENVIRONMENTS, NODE_ROLES } from "./types";
 import { shown } from "./validation";
@@ -149,7 +159,10 @@ export function nodePoolProblems(pools: readonly NodePoolSpec[], fail: Fail, non
         }
         roles.add(p.role);
         if (typeof p.instanceType !== "string" || p.instanceType === "") {
-            fail(`${at}.instanceType`, `found ${shown(p.instanceType)}; must be the cloud's machine type, e.g. m6i.xlarge, e2-standard-4, Standard_D4s_v5, gd-4vcpu-16gb`);
+            fail(
+                `${at}.instanceType`,
+                `found ${shown(p.instanceType)}; must be the cloud's machine type, e.g. m6i.xlarge, e2-standard-4, Standard_D4s_v5, gd-4vcpu-16gb`,
+            );
         }
         const counts = [p.minNodes, p.desiredNodes, p.maxNodes];
         if (!counts.every((n) => Number.isInteger(n))) {
@@ -181,7 +194,11 @@ export function cidrReason(value: unknown): string | undefined {
 }
 
 /** What each of the three ranges is, for messages. */
-export const RANGE_NAMES: Record<"cidr" | "podCidr" | "serviceCidr", string> = { cidr: "the VPC/VNet", podCidr: "the pod range", serviceCidr: "the service range" };
+export const RANGE_NAMES: Record<"cidr" | "podCidr" | "serviceCidr", string> = {
+    cidr: "the VPC/VNet",
+    podCidr: "the pod range",
+    serviceCidr: "the service range",
+};
 
 /**
  * The network: `natGateways` one of its layouts; each of the ranges the cloud uses (`ranges`) a
@@ -204,7 +221,10 @@ export function networkProblems(network: NetworkConfig, fail: Fail, ranges: read
         for (let j = i + 1; j < parsed.length; j++) {
             const [a, b] = [parsed[i], parsed[j]];
             if (overlap(parseCidr(a.text), parseCidr(b.text))) {
-                fail(`network.${b.key}`, `found "${b.text}", which overlaps network.${a.key} (${a.text}); ${RANGE_NAMES[b.key]} must not share addresses with ${RANGE_NAMES[a.key]}`);
+                fail(
+                    `network.${b.key}`,
+                    `found "${b.text}", which overlaps network.${a.key} (${a.text}); ${RANGE_NAMES[b.key]} must not share addresses with ${RANGE_NAMES[a.key]}`,
+                );
             }
         }
     }

@@ -124,7 +124,14 @@ export interface ClusterTarget {
  * A cloud that cannot give one says so with `unmetGuarantee` in `ClusterTarget.warnings`; the
  * contract suite (test/contract) accepts a missing guarantee only when it is announced that way.
  */
-export const CLUSTER_GUARANTEES = ["zoneRedundancy", "etcdCustomerKey", "controlPlaneAuditLogs", "nodeDiskCustomerKey", "objectStoreEncryption", "objectStoreCustomerKey"] as const;
+export const CLUSTER_GUARANTEES = [
+    "zoneRedundancy",
+    "etcdCustomerKey",
+    "controlPlaneAuditLogs",
+    "nodeDiskCustomerKey",
+    "objectStoreEncryption",
+    "objectStoreCustomerKey",
+] as const;
 export type ClusterGuarantee = (typeof CLUSTER_GUARANTEES)[number];
 
 const UNMET = /^guarantee not given \(([A-Za-z]+)\): /;

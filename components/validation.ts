@@ -25,7 +25,9 @@ export class ProblemList {
 
     /** Whether a problem was recorded for `propertyPath` or anything under it. */
     has(propertyPath: string): boolean {
-        return this.problems.some((p) => p.propertyPath === propertyPath || p.propertyPath.startsWith(`${propertyPath}.`) || p.propertyPath.startsWith(`${propertyPath}[`));
+        return this.problems.some(
+            (p) => p.propertyPath === propertyPath || p.propertyPath.startsWith(`${propertyPath}.`) || p.propertyPath.startsWith(`${propertyPath}[`),
+        );
     }
 }
 

@@ -41,7 +41,10 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
             throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no object store`, this.parent);
         }
         if (request.objectStoreKey === true && request.objectStoreAccess !== "readWrite") {
-            throw new pulumi.ResourceError(`${name}: objectStoreKey asked for with objectStoreAccess ${request.objectStoreAccess}; a key is handed out only with readWrite`, this.parent);
+            throw new pulumi.ResourceError(
+                `${name}: objectStoreKey asked for with objectStoreAccess ${request.objectStoreAccess}; a key is handed out only with readWrite`,
+                this.parent,
+            );
         }
         const childOpts: pulumi.CustomResourceOptions = { parent: this.parent, ...opts };
         const identity = this.createIdentity(name, request, childOpts);
@@ -74,7 +77,10 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
      * whose tools all reach the store as the identity hand out none: the default throws.
      */
     protected createObjectStoreKey(name: string, _identity: I, _opts: pulumi.CustomResourceOptions): ObjectStoreKey {
-        throw new pulumi.ResourceError(`${name}: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity`, this.parent);
+        throw new pulumi.ResourceError(
+            `${name}: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity`,
+            this.parent,
+        );
     }
 
     /** The labels the pods carry (none unless the cloud's webhook selects on one). */

@@ -47,7 +47,14 @@ export function gkeClusterArgs(c: StackConfigOf<"gcp">): GkeClusterArgs {
 
 /** `AksCluster`'s arguments for an Azure stack. */
 export function aksClusterArgs(c: StackConfigOf<"azure">): AksClusterArgs {
-    return { ...clusterArgs(c), location: c.region, drRegion: c.drRegion ?? DR_OFF, adminGroupObjectIds: c.azure.adminGroupObjectIds, tier: c.azure.tier, kubeloginMode: c.azure.kubeloginMode };
+    return {
+        ...clusterArgs(c),
+        location: c.region,
+        drRegion: c.drRegion ?? DR_OFF,
+        adminGroupObjectIds: c.azure.adminGroupObjectIds,
+        tier: c.azure.tier,
+        kubeloginMode: c.azure.kubeloginMode,
+    };
 }
 
 /** `DoksCluster`'s arguments for a DigitalOcean stack. */

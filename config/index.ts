@@ -14,7 +14,16 @@ export * from "./types";
 export { parseStackConfig, TOP_LEVEL_KEYS, CONFIG_KEYS, knownConfigPaths } from "./parse";
 export { StackConfigError, type ConfigProblem } from "./reader";
 export { securePaths } from "./secretPaths";
-export { aksClusterArgs, clusterArgs, componentName, doksClusterArgs, eksClusterArgs, existingClusterArgs, gkeClusterArgs, platformArgs } from "./componentArgs";
+export {
+    aksClusterArgs,
+    clusterArgs,
+    componentName,
+    doksClusterArgs,
+    eksClusterArgs,
+    existingClusterArgs,
+    gkeClusterArgs,
+    platformArgs,
+} from "./componentArgs";
 
 /** The SDK marks this helper internal; it is how the SDK itself tells a secret key. */
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;

@@ -22,7 +22,6 @@ import type { Cloud, EndpointConfig, NetworkConfig, NodePoolSpec, RetentionConfi
 import { overlap, parseIpv4 } from "../policy/lib/cidr";
 import type { Reader } from "./reader";
 
-
 /** Which of the three ranges each cloud uses. */
 const RANGES_USED: Record<Cloud, readonly ("cidr" | "podCidr" | "serviceCidr")[]> = {
     aws: ["cidr", "serviceCidr"],
@@ -66,14 +65,20 @@ export function checkCloudNetwork(r: Reader, input: CloudNetworkInput): void {
             }
             const [blame, other] = given.has(b.k) || !given.has(a.k) ? [b, a] : [a, b];
             const otherText = `network.${other.k} (${other.text}${given.has(other.k) ? "" : ", the default"})`;
-            r.fail(`network.${blame.k}`, `found ${r.show(`network.${blame.k}`, blame.text)}, which overlaps ${otherText}; ${WHAT[blame.k]} must not share addresses with ${WHAT[other.k]}, e.g. ${DEFAULT_NETWORK[blame.k]}`);
+            r.fail(
+                `network.${blame.k}`,
+                `found ${r.show(`network.${blame.k}`, blame.text)}, which overlaps ${otherText}; ${WHAT[blame.k]} must not share addresses with ${WHAT[other.k]}, e.g. ${DEFAULT_NETWORK[blame.k]}`,
+            );
         }
     }
     if (cloud === "gcp") {
         const master = parseIpv4(GKE_MASTER_CIDR)!;
         for (const x of ranges) {
             if (x.range && overlap(x.range, master) && !r.hasProblem(`network.${x.k}`)) {
-                r.fail(`network.${x.k}`, `found ${r.show(`network.${x.k}`, x.text)}, which overlaps the GKE control plane's range ${GKE_MASTER_CIDR}; choose a range outside it`);
+                r.fail(
+                    `network.${x.k}`,
+                    `found ${r.show(`network.${x.k}`, x.text)}, which overlaps the GKE control plane's range ${GKE_MASTER_CIDR}; choose a range outside it`,
+                );
             }
         }
         input.zones.forEach((z, i) => {
@@ -90,11 +95,17 @@ export function checkCloudNetwork(r: Reader, input: CloudNetworkInput): void {
         });
         const vnet = parseIpv4(network.cidr);
         if (vnet && vnet.prefix > 24 && !r.hasProblem("network.cidr")) {
-            r.fail("network.cidr", `found ${r.show("network.cidr", network.cidr)}; the node subnet is carved from the VNet, allowed: a /24 or larger (e.g. 10.40.0.0/16)`);
+            r.fail(
+                "network.cidr",
+                `found ${r.show("network.cidr", network.cidr)}; the node subnet is carved from the VNet, allowed: a /24 or larger (e.g. 10.40.0.0/16)`,
+            );
         }
         const svc = parseIpv4(network.serviceCidr);
         if (svc && svc.prefix > 28 && !r.hasProblem("network.serviceCidr")) {
-            r.fail("network.serviceCidr", `found ${r.show("network.serviceCidr", network.serviceCidr)}; the cluster DNS service takes its 10th address, allowed: a /28 or larger (e.g. 10.96.0.0/16)`);
+            r.fail(
+                "network.serviceCidr",
+                `found ${r.show("network.serviceCidr", network.serviceCidr)}; the cluster DNS service takes its 10th address, allowed: a /28 or larger (e.g. 10.96.0.0/16)`,
+            );
         }
     }
     if (cloud === "aws" && input.region) {
@@ -111,7 +122,10 @@ export function checkCloudNetwork(r: Reader, input: CloudNetworkInput): void {
             zones: input.zones,
             kubernetesVersion: input.kubernetesVersion,
             // Pools are judged by parse.ts; an empty list here means they could not be read.
-            nodePools: input.nodePools.length > 0 ? input.nodePools : [{ role: "system", instanceType: "checked-elsewhere", minNodes: 1, maxNodes: 1, desiredNodes: 1, diskSizeGb: 20 }],
+            nodePools:
+                input.nodePools.length > 0
+                    ? input.nodePools
+                    : [{ role: "system", instanceType: "checked-elsewhere", minNodes: 1, maxNodes: 1, desiredNodes: 1, diskSizeGb: 20 }],
             network,
             endpoint: input.endpoint,
             retention: input.retention,

@@ -13,7 +13,17 @@ import type { Reader } from "./reader";
 export { DR_OFF, DR_PAIRS };
 
 /** Keys of the `alerting` section. */
-export const ALERTING_KEYS = ["slackWebhookUrl", "slackChannel", "pagerDutyRoutingKey", "emailTo", "emailFrom", "smtpSmarthost", "smtpUsername", "smtpPassword", "heartbeatUrl"] as const;
+export const ALERTING_KEYS = [
+    "slackWebhookUrl",
+    "slackChannel",
+    "pagerDutyRoutingKey",
+    "emailTo",
+    "emailFrom",
+    "smtpSmarthost",
+    "smtpUsername",
+    "smtpPassword",
+    "heartbeatUrl",
+] as const;
 /** Keys of `alerting` that hold credentials: plaintext values are refused. */
 export const ALERTING_SECRET_KEYS = ["slackWebhookUrl", "pagerDutyRoutingKey", "smtpPassword", "heartbeatUrl"] as const;
 
@@ -48,12 +58,22 @@ export function parseOperations(
         alerting: parseAlerting(r, raw.alerting),
         // The CLI hands top-level numbers over as text ("90").
         passwordRotationDays:
-            r.integer("passwordRotationDays", typeof raw.passwordRotationDays === "string" && /^\d{1,6}$/.test(raw.passwordRotationDays) ? Number(raw.passwordRotationDays) : raw.passwordRotationDays, 1, 3650) ??
-            DEFAULT_PASSWORD_ROTATION_DAYS,
+            r.integer(
+                "passwordRotationDays",
+                typeof raw.passwordRotationDays === "string" && /^\d{1,6}$/.test(raw.passwordRotationDays)
+                    ? Number(raw.passwordRotationDays)
+                    : raw.passwordRotationDays,
+                1,
+                3650,
+            ) ?? DEFAULT_PASSWORD_ROTATION_DAYS,
     };
 }
 
-function parseDrRegion(r: Reader, value: unknown, ctx: { cloud: Cloud | undefined; environment: Environment | undefined; region: string; regionPattern?: RegExp }): string | undefined {
+function parseDrRegion(
+    r: Reader,
+    value: unknown,
+    ctx: { cloud: Cloud | undefined; environment: Environment | undefined; region: string; regionPattern?: RegExp },
+): string | undefined {
     const { cloud, region } = ctx;
     const prod = ctx.environment === "prod";
     if (cloud === undefined) {
@@ -76,7 +96,10 @@ function parseDrRegion(r: Reader, value: unknown, ctx: { cloud: Cloud | undefine
         }
         const pair = pairs[region];
         if (pair === undefined && region) {
-            r.fail("drRegion", `missing; production stacks copy backups to a second region and ${cloud} region ${region} has no default pair here, set drRegion to a ${cloud} region (or "${DR_OFF}", which the policy pack rejects in prod)`);
+            r.fail(
+                "drRegion",
+                `missing; production stacks copy backups to a second region and ${cloud} region ${region} has no default pair here, set drRegion to a ${cloud} region (or "${DR_OFF}", which the policy pack rejects in prod)`,
+            );
         }
         return pair;
     }
@@ -93,11 +116,17 @@ function parseDrRegion(r: Reader, value: unknown, ctx: { cloud: Cloud | undefine
         return undefined;
     }
     if (cloud === "azure" && pairs[region] !== v) {
-        r.fail("drRegion", `found ${r.show("drRegion", v)}; on Azure the copy is geo-zone-redundant storage, which replicates only to the region's pair${pairs[region] ? ` (${region}: ${pairs[region]})` : ` and ${region} has none in the table`}, allowed: ${pairs[region] ?? "(none)"} or "${DR_OFF}"`);
+        r.fail(
+            "drRegion",
+            `found ${r.show("drRegion", v)}; on Azure the copy is geo-zone-redundant storage, which replicates only to the region's pair${pairs[region] ? ` (${region}: ${pairs[region]})` : ` and ${region} has none in the table`}, allowed: ${pairs[region] ?? "(none)"} or "${DR_OFF}"`,
+        );
         return undefined;
     }
     if (cloud === "gcp" && (gcsMultiRegion(v) === undefined || gcsMultiRegion(v) !== gcsMultiRegion(region))) {
-        r.fail("drRegion", `found ${r.show("drRegion", v)}; a configurable dual-region bucket needs both regions in one of the EU, US or ASIA multi-regions, with ${region}${gcsMultiRegion(region) ? ` (${gcsMultiRegion(region)})` : ""}`);
+        r.fail(
+            "drRegion",
+            `found ${r.show("drRegion", v)}; a configurable dual-region bucket needs both regions in one of the EU, US or ASIA multi-regions, with ${region}${gcsMultiRegion(region) ? ` (${gcsMultiRegion(region)})` : ""}`,
+        );
         return undefined;
     }
     return v;
@@ -113,17 +142,28 @@ function parseAlerting(r: Reader, value: unknown): AlertingConfig {
         }
     }
     const secretString = (k: (typeof ALERTING_SECRET_KEYS)[number], pattern: RegExp, describe: string): string | undefined =>
-        o[k] === undefined || !r.isSecret(key(k)) ? undefined : o[k] === OFFLINE_SECRET ? OFFLINE_SECRET : r.string(key(k), o[k], { secret: true, pattern, describe });
+        o[k] === undefined || !r.isSecret(key(k))
+            ? undefined
+            : o[k] === OFFLINE_SECRET
+              ? OFFLINE_SECRET
+              : r.string(key(k), o[k], { secret: true, pattern, describe });
     const out: AlertingConfig = {
         slackWebhookUrl: secretString("slackWebhookUrl", SLACK_WEBHOOK, "a Slack incoming-webhook URL (https://hooks.slack.com/services/...)"),
         slackChannel: r.string(key("slackChannel"), o.slackChannel, { pattern: SLACK_CHANNEL, describe: "a Slack channel such as #platform-alerts" }),
         pagerDutyRoutingKey: secretString("pagerDutyRoutingKey", PAGERDUTY_KEY, "a PagerDuty Events API v2 integration (routing) key: 32 letters and digits"),
         emailTo: r.string(key("emailTo"), o.emailTo, { pattern: EMAIL, describe: "an e-mail address" }),
         emailFrom: r.string(key("emailFrom"), o.emailFrom, { pattern: EMAIL, describe: "an e-mail address" }),
-        smtpSmarthost: r.string(key("smtpSmarthost"), o.smtpSmarthost, { pattern: SMARTHOST, describe: "host:port of an SMTP relay such as smtp.example.com:587" }),
+        smtpSmarthost: r.string(key("smtpSmarthost"), o.smtpSmarthost, {
+            pattern: SMARTHOST,
+            describe: "host:port of an SMTP relay such as smtp.example.com:587",
+        }),
         smtpUsername: r.string(key("smtpUsername"), o.smtpUsername, { maxLength: 256 }),
         smtpPassword: secretString("smtpPassword", /^.+$/s, "a password"),
-        heartbeatUrl: secretString("heartbeatUrl", /^https:\/\/\S+$/, "an https:// URL of a dead-man's-switch service (healthchecks.io, Dead Man's Snitch, a PagerDuty or Opsgenie heartbeat)"),
+        heartbeatUrl: secretString(
+            "heartbeatUrl",
+            /^https:\/\/\S+$/,
+            "an https:// URL of a dead-man's-switch service (healthchecks.io, Dead Man's Snitch, a PagerDuty or Opsgenie heartbeat)",
+        ),
     };
     if (out.emailTo !== undefined) {
         for (const k of ["emailFrom", "smtpSmarthost"] as const) {

@@ -7,7 +7,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { AWS_REGION, PRINCIPAL_ARN as ARN } from "../components/aws/args";
 import { AKS_TIERS, AZURE_REGION, ENTRA_OBJECT_ID as UUID, KUBELOGIN_MODES } from "../components/azure/args";
-import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NETWORK, DEFAULT_RETENTION, DEFAULT_ZONES, defaultNatGateways, defaultNodePools, defaultPoolFor, MIN_KUBERNETES_MINOR } from "../components/defaults";
+import {
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_NETWORK,
+    DEFAULT_RETENTION,
+    DEFAULT_ZONES,
+    defaultNatGateways,
+    defaultNodePools,
+    defaultPoolFor,
+    MIN_KUBERNETES_MINOR,
+} from "../components/defaults";
 import { DO_REGION } from "../components/digitalocean/args";
 import { DNS_SUBDOMAIN } from "../components/existing/args";
 import { GCP_PROJECT, GCP_REGION } from "../components/gcp/args";
@@ -84,7 +93,17 @@ export const CONFIG_KEYS = {
     retention: Object.keys(DEFAULT_RETENTION),
     protectStateful: [],
     tags: [],
-    platform: { domain: [], acmeEmail: [], issuer: [], jamie: IMAGE_KEYS, scarlet: IMAGE_KEYS, addons: ADDON_KEYS, thirdPartyCharts: [], chartMirror: [], agentEgressCidrs: [] },
+    platform: {
+        domain: [],
+        acmeEmail: [],
+        issuer: [],
+        jamie: IMAGE_KEYS,
+        scarlet: IMAGE_KEYS,
+        addons: ADDON_KEYS,
+        thirdPartyCharts: [],
+        chartMirror: [],
+        agentEgressCidrs: [],
+    },
     aws: AWS_KEYS,
     gcp: GCP_KEYS,
     azure: AZURE_KEYS,
@@ -133,7 +152,12 @@ const K8S_VERSION = /^1\.(\d{2})$/;
  * are never echoed, and keys that hold credentials must be among them. Throws `StackConfigError`
  * listing every problem.
  */
-export function parseStackConfig(stack: string, given: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set(), options: ParseOptions = {}): StackConfig {
+export function parseStackConfig(
+    stack: string,
+    given: Record<string, unknown>,
+    secretKeys: ReadonlySet<string> = new Set(),
+    options: ParseOptions = {},
+): StackConfig {
     const r = new Reader(secretKeys);
     // The CLI fills declared defaults ("", {}, []) for keys a stack leaves out: treat them as absent.
     const raw = Object.fromEntries(Object.entries(given).filter(([, v]) => !isEmptyDefault(v)));
@@ -151,7 +175,10 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     if (cloud && cloud !== "existing") {
         const pattern = { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud];
         const example = { aws: "eu-west-1", gcp: "europe-west4", azure: "westeurope", digitalocean: "fra1" }[cloud];
-        region = raw.region === undefined ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "") : (r.string("region", raw.region, { pattern, describe: `a region name such as ${example}` }) ?? "");
+        region =
+            raw.region === undefined
+                ? (r.fail("region", `missing required key for cloud ${cloud}; e.g. ${example}`) ?? "")
+                : (r.string("region", raw.region, { pattern, describe: `a region name such as ${example}` }) ?? "");
     } else if (cloud === "existing" && raw.region !== undefined) {
         r.fail("region", `found ${r.show("region", raw.region)}; not used with cloud existing, remove it`);
     }
@@ -165,13 +192,19 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     let zones =
         cloud === "digitalocean"
             ? []
-            : (r.stringArray("zones", raw.zones, { minItems: minZones, maxItems: MAX_ITEMS, item: (k, v) => r.string(k, v, { maxLength: 64 }) !== undefined }) ??
-              (raw.zones === undefined && cloud && DEFAULT_ZONES[cloud] ? [...DEFAULT_ZONES[cloud]] : undefined));
+            : (r.stringArray("zones", raw.zones, {
+                  minItems: minZones,
+                  maxItems: MAX_ITEMS,
+                  item: (k, v) => r.string(k, v, { maxLength: 64 }) !== undefined,
+              }) ?? (raw.zones === undefined && cloud && DEFAULT_ZONES[cloud] ? [...DEFAULT_ZONES[cloud]] : undefined));
     if (raw.zones === undefined && cloud && !DEFAULT_ZONES[cloud]) {
         if (cloud === "existing" && !prod) {
             zones = ["zone-a"];
         } else {
-            r.fail("zones", `missing required key for cloud ${cloud}; list at least ${minZones} zone${minZones === 1 ? "" : "s"}${cloud === "aws" ? " such as eu-west-1a" : cloud === "gcp" ? " such as europe-west4-a" : ""}`);
+            r.fail(
+                "zones",
+                `missing required key for cloud ${cloud}; list at least ${minZones} zone${minZones === 1 ? "" : "s"}${cloud === "aws" ? " such as eu-west-1a" : cloud === "gcp" ? " such as europe-west4-a" : ""}`,
+            );
         }
     }
     if (zones && region && (cloud === "aws" || cloud === "gcp")) {
@@ -188,16 +221,25 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
     // Kubernetes version.
     let kubernetesVersion = cloud ? DEFAULT_KUBERNETES_VERSION[cloud] : "";
     if (raw.kubernetesVersion !== undefined) {
-        const v = r.string("kubernetesVersion", raw.kubernetesVersion, { pattern: K8S_VERSION, describe: 'a Kubernetes minor version such as "1.35" (quoted)' });
+        const v = r.string("kubernetesVersion", raw.kubernetesVersion, {
+            pattern: K8S_VERSION,
+            describe: 'a Kubernetes minor version such as "1.35" (quoted)',
+        });
         if (v !== undefined) {
             const minor = Number(K8S_VERSION.exec(v)![1]);
             // A minor the cloud's dated support table does not list does not exist there (yet);
             // a listed minor past its standard support is the policy pack's to reject (prod: mandatory).
             const known = cloud ? knownMinors(cloud) : [];
             if (minor < MIN_KUBERNETES_MINOR) {
-                r.fail("kubernetesVersion", `found ${r.show("kubernetesVersion", v)}; out of range, allowed 1.${MIN_KUBERNETES_MINOR} or newer (older minors are out of standard support)`);
+                r.fail(
+                    "kubernetesVersion",
+                    `found ${r.show("kubernetesVersion", v)}; out of range, allowed 1.${MIN_KUBERNETES_MINOR} or newer (older minors are out of standard support)`,
+                );
             } else if (cloud && !known.includes(v)) {
-                r.fail("kubernetesVersion", `found ${r.show("kubernetesVersion", v)}; not a Kubernetes minor ${cloud} offers, allowed: ${known.join(", ")} (policy/catalog/kubernetesVersions.ts; the default is ${DEFAULT_KUBERNETES_VERSION[cloud]})`);
+                r.fail(
+                    "kubernetesVersion",
+                    `found ${r.show("kubernetesVersion", v)}; not a Kubernetes minor ${cloud} offers, allowed: ${known.join(", ")} (policy/catalog/kubernetesVersions.ts; the default is ${DEFAULT_KUBERNETES_VERSION[cloud]})`,
+                );
             } else {
                 kubernetesVersion = v;
             }
@@ -213,13 +255,21 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         r.fail("protectStateful", "found false; production stacks must protect stateful resources, allowed: true");
     }
     const tags = parseTags(r, raw.tags);
-    const clusterCidrs = cloud && cloud !== "existing" ? [network.cidr, network.podCidr, network.serviceCidr].filter((c) => typeof c === "string" && c !== "") : [];
+    const clusterCidrs =
+        cloud && cloud !== "existing" ? [network.cidr, network.podCidr, network.serviceCidr].filter((c) => typeof c === "string" && c !== "") : [];
     const platform = parsePlatform(r, raw.platform, clusterCidrs);
     const regionPattern = cloud && cloud !== "existing" ? { aws: AWS_REGION, gcp: GCP_REGION, azure: AZURE_REGION, digitalocean: DO_REGION }[cloud] : undefined;
     const operations = parseOperations(r, raw, { cloud, environment, region, regionPattern });
 
     // The common part, then the chosen cloud's section (StackConfig is keyed by cloud).
-    const cfg: Partial<StackConfigBase> & { cloud?: Cloud; aws?: AwsConfig; gcp?: GcpConfig; azure?: AzureConfig; digitalocean?: DigitalOceanConfig; existing?: ExistingClusterConfig } = {
+    const cfg: Partial<StackConfigBase> & {
+        cloud?: Cloud;
+        aws?: AwsConfig;
+        gcp?: GcpConfig;
+        azure?: AzureConfig;
+        digitalocean?: DigitalOceanConfig;
+        existing?: ExistingClusterConfig;
+    } = {
         stack,
         cloud,
         environment,
@@ -249,28 +299,39 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         const o = r.object("aws", raw.aws) ?? {};
         r.noUnknownKeys("aws", o, AWS_KEYS);
         if (o.adminPrincipalArns === undefined) {
-            r.fail("aws.adminPrincipalArns", "missing required key for cloud aws; at least one IAM role or user ARN that gets cluster-admin (access entries replace the aws-auth ConfigMap)");
+            r.fail(
+                "aws.adminPrincipalArns",
+                "missing required key for cloud aws; at least one IAM role or user ARN that gets cluster-admin (access entries replace the aws-auth ConfigMap)",
+            );
         }
         cfg.aws = {
             adminPrincipalArns:
                 r.stringArray("aws.adminPrincipalArns", o.adminPrincipalArns, {
                     minItems: 1,
                     maxItems: MAX_ITEMS,
-                    item: (k, v) => (r.string(k, v) !== undefined && ARN.test(v)) || r.fail(k, `found ${r.show(k, v)}; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`) !== undefined,
+                    item: (k, v) =>
+                        (r.string(k, v) !== undefined && ARN.test(v)) ||
+                        r.fail(k, `found ${r.show(k, v)}; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)`) !== undefined,
                 }) ?? [],
         };
     }
     if (cloud === "gcp") {
         const o = r.object("gcp", raw.gcp) ?? {};
         r.noUnknownKeys("gcp", o, GCP_KEYS);
-        const project = o.project === undefined ? r.fail("gcp.project", "missing required key for cloud gcp; the Google Cloud project ID") : r.string("gcp.project", o.project, { pattern: GCP_PROJECT, describe: "a project ID: 6-30 lower-case letters, digits and hyphens" });
+        const project =
+            o.project === undefined
+                ? r.fail("gcp.project", "missing required key for cloud gcp; the Google Cloud project ID")
+                : r.string("gcp.project", o.project, { pattern: GCP_PROJECT, describe: "a project ID: 6-30 lower-case letters, digits and hyphens" });
         cfg.gcp = { project: project ?? "" };
     }
     if (cloud === "azure") {
         const o = r.object("azure", raw.azure) ?? {};
         r.noUnknownKeys("azure", o, AZURE_KEYS);
         if (o.adminGroupObjectIds === undefined) {
-            r.fail("azure.adminGroupObjectIds", "missing required key for cloud azure; at least one Entra ID group object ID that gets cluster-admin (local accounts are disabled)");
+            r.fail(
+                "azure.adminGroupObjectIds",
+                "missing required key for cloud azure; at least one Entra ID group object ID that gets cluster-admin (local accounts are disabled)",
+            );
         }
         cfg.azure = {
             adminGroupObjectIds:
@@ -288,9 +349,13 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         r.noUnknownKeys("digitalocean", o, DO_KEYS);
         const controlPlaneAllowedCidrs =
             r.stringArray("digitalocean.controlPlaneAllowedCidrs", o.controlPlaneAllowedCidrs, {
-                item: (k, v) => (v === "0.0.0.0/0" ? r.fail(k, 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges') !== undefined : r.cidr(k, v) !== undefined),
+                item: (k, v) =>
+                    v === "0.0.0.0/0"
+                        ? r.fail(k, 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges') !== undefined
+                        : r.cidr(k, v) !== undefined,
             }) ?? [];
-        const spacesRegion = r.string("digitalocean.spacesRegion", o.spacesRegion, { pattern: DO_REGION, describe: "a Spaces region slug such as fra1" }) ?? region;
+        const spacesRegion =
+            r.string("digitalocean.spacesRegion", o.spacesRegion, { pattern: DO_REGION, describe: "a Spaces region slug such as fra1" }) ?? region;
         cfg.digitalocean = { controlPlaneAllowedCidrs, spacesRegion };
     }
     if (cloud === "existing") {
@@ -314,7 +379,13 @@ export function parseStackConfig(stack: string, given: Record<string, unknown>, 
         });
     }
     if (options.otherNamespaces) {
-        checkNamespaces(r, options.otherNamespaces, { project: options.project ?? "agent-platform", cloud, region, gcpProject: cfg.gcp?.project, projectKeys: TOP_LEVEL_KEYS });
+        checkNamespaces(r, options.otherNamespaces, {
+            project: options.project ?? "agent-platform",
+            cloud,
+            region,
+            gcpProject: cfg.gcp?.project,
+            projectKeys: TOP_LEVEL_KEYS,
+        });
     }
 
     // Last: what the components themselves would refuse, under the stack file's keys.
@@ -364,7 +435,10 @@ function parseNodePools(r: Reader, value: unknown, cloud: Cloud, environment: En
         if (maxNodes < minNodes) {
             r.fail(key("maxNodes"), `found ${maxNodes}${p.maxNodes === undefined ? " (the default)" : ""}; must be at least minNodes (${minNodes})`);
         } else if (desiredNodes < minNodes || desiredNodes > maxNodes) {
-            r.fail(key("desiredNodes"), `found ${desiredNodes}${p.desiredNodes === undefined ? " (the default)" : ""}; must be between minNodes (${minNodes}) and maxNodes (${maxNodes})`);
+            r.fail(
+                key("desiredNodes"),
+                `found ${desiredNodes}${p.desiredNodes === undefined ? " (the default)" : ""}; must be between minNodes (${minNodes}) and maxNodes (${maxNodes})`,
+            );
         }
         pools.push({ role, instanceType, minNodes, maxNodes, desiredNodes, diskSizeGb });
     }
@@ -373,10 +447,16 @@ function parseNodePools(r: Reader, value: unknown, cloud: Cloud, environment: En
         const size = resolveMachineSize(cloud, pool.instanceType);
         if (size === undefined) {
             if (prod) {
-                r.fail(key, `found ${r.show(key, pool.instanceType)}; unknown ${cloud} machine type, allowed: a type in the size catalogue (policy/catalog/${cloud}.ts)${cloud === "gcp" ? " or a custom type such as custom-4-16384" : ""}`);
+                r.fail(
+                    key,
+                    `found ${r.show(key, pool.instanceType)}; unknown ${cloud} machine type, allowed: a type in the size catalogue (policy/catalog/${cloud}.ts)${cloud === "gcp" ? " or a custom type such as custom-4-16384" : ""}`,
+                );
             }
         } else if (prod && (size.vcpu < PROD_FLOOR.vcpu || size.memoryGib < PROD_FLOOR.memoryGib)) {
-            r.fail(key, `found ${r.show(key, pool.instanceType)} (${size.vcpu} vCPU, ${size.memoryGib} GiB); too small for prod, allowed: at least ${PROD_FLOOR.vcpu} vCPU and ${PROD_FLOOR.memoryGib} GiB`);
+            r.fail(
+                key,
+                `found ${r.show(key, pool.instanceType)} (${size.vcpu} vCPU, ${size.memoryGib} GiB); too small for prod, allowed: at least ${PROD_FLOOR.vcpu} vCPU and ${PROD_FLOOR.memoryGib} GiB`,
+            );
         }
         if (cloud === "digitalocean") {
             fixDropletDisk(r, pool, (o?.[pool.role] as Record<string, unknown> | undefined)?.diskSizeGb, prod);
@@ -400,10 +480,16 @@ function fixDropletDisk(r: Reader, pool: NodePoolSpec, given: unknown, prod: boo
     }
     const key = `nodePools.${pool.role}`;
     if (given !== undefined && given !== droplet.diskGb) {
-        r.fail(`${key}.diskSizeGb`, `found ${r.show(`${key}.diskSizeGb`, given)}; a DigitalOcean node's disk is fixed by its droplet size (${pool.instanceType}: ${droplet.diskGb} GB), remove diskSizeGb or choose a size with a larger disk`);
+        r.fail(
+            `${key}.diskSizeGb`,
+            `found ${r.show(`${key}.diskSizeGb`, given)}; a DigitalOcean node's disk is fixed by its droplet size (${pool.instanceType}: ${droplet.diskGb} GB), remove diskSizeGb or choose a size with a larger disk`,
+        );
     }
     if (prod && droplet.diskGb < PROD_FLOOR.diskGb) {
-        r.fail(`${key}.instanceType`, `found ${r.show(`${key}.instanceType`, pool.instanceType)} with a ${droplet.diskGb} GB disk; too small for prod, allowed: a droplet size with at least ${PROD_FLOOR.diskGb} GB of disk (e.g. gd-4vcpu-16gb)`);
+        r.fail(
+            `${key}.instanceType`,
+            `found ${r.show(`${key}.instanceType`, pool.instanceType)} with a ${droplet.diskGb} GB disk; too small for prod, allowed: a droplet size with at least ${PROD_FLOOR.diskGb} GB of disk (e.g. gd-4vcpu-16gb)`,
+        );
     }
     pool.diskSizeGb = droplet.diskGb;
 }
@@ -492,7 +578,11 @@ function parseImage(r: Reader, key: string, value: unknown) {
     const repository =
         o.repository === undefined
             ? r.fail(`${key}.repository`, "missing required key; an image repository such as ghcr.io/acme/jamie")
-            : r.string(`${key}.repository`, o.repository, { maxLength: 255, pattern: IMAGE_REPO, describe: "an image repository such as ghcr.io/acme/jamie (no tag)" });
+            : r.string(`${key}.repository`, o.repository, {
+                  maxLength: 255,
+                  pattern: IMAGE_REPO,
+                  describe: "an image repository such as ghcr.io/acme/jamie (no tag)",
+              });
     const tag =
         o.tag === undefined
             ? r.fail(`${key}.tag`, "missing required key; a pinned image tag such as 1.4.2")
@@ -518,7 +608,13 @@ function parsePlatform(r: Reader, value: unknown, clusterCidrs: string[]): Platf
     const addonsRaw = r.object("platform.addons", p.addons) ?? {};
     r.noUnknownKeys("platform.addons", addonsRaw, ADDON_KEYS);
     const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
-    const addons = { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets"), velero: addon("velero") };
+    const addons = {
+        argocd: addon("argocd"),
+        istio: addon("istio"),
+        falco: addon("falco"),
+        externalSecrets: addon("externalSecrets"),
+        velero: addon("velero"),
+    };
     const chartMirror = parseChartMirror(r, p.chartMirror, addons);
     const agentEgressCidrs = parseAgentEgress(r, p.agentEgressCidrs, clusterCidrs);
     return {
@@ -569,7 +665,10 @@ function parseAgentEgress(r: Reader, value: unknown, clusterCidrs: string[]): st
  */
 function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): string | undefined {
     if (r.isSecret("platform.chartMirror")) {
-        r.fail("platform.chartMirror", "found a secret value; a chart mirror's location is not a secret: set it as a plain value (a folder, an oci:// prefix or an https:// repository; registry credentials belong in Helm's registry login, not here)");
+        r.fail(
+            "platform.chartMirror",
+            "found a secret value; a chart mirror's location is not a secret: set it as a plain value (a folder, an oci:// prefix or an https:// repository; registry credentials belong in Helm's registry login, not here)",
+        );
         return undefined;
     }
     const mirror = r.string("platform.chartMirror", value);
@@ -578,11 +677,17 @@ function parseChartMirror(r: Reader, value: unknown, addons: OptionalAddons): st
     }
     const folder = resolveMirrorFolder(mirror);
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-        r.fail("platform.chartMirror", `found ${r.show("platform.chartMirror", mirror)}, which is not a folder (resolved to ${folder}); a folder of helm pull archives, an oci:// prefix or an https:// chart repository`);
+        r.fail(
+            "platform.chartMirror",
+            `found ${r.show("platform.chartMirror", mirror)}, which is not a folder (resolved to ${folder}); a folder of helm pull archives, an oci:// prefix or an https:// chart repository`,
+        );
         return mirror;
     }
     for (const m of missingFromMirror(folder, addons)) {
-        r.fail("platform.chartMirror", `${folder} has no ${path.basename(m.file)} (chart ${m.key}); \`helm ${helmPullCommand(m.key).join(" ")}\` writes it, or run npm run charts:mirror -- ${mirror}`);
+        r.fail(
+            "platform.chartMirror",
+            `${folder} has no ${path.basename(m.file)} (chart ${m.key}); \`helm ${helmPullCommand(m.key).join(" ")}\` writes it, or run npm run charts:mirror -- ${mirror}`,
+        );
     }
     return mirror;
 }
@@ -597,7 +702,10 @@ function parseExisting(r: Reader, value: unknown) {
     // The kubeconfig itself must be secret, whatever else in `existing` is.
     const kubeconfig = r.string("existing.kubeconfig", e.kubeconfig, { secret: true, maxLength: MAX_KUBECONFIG_LENGTH });
     if (kubeconfig !== undefined && !r.isSecret("existing.kubeconfig")) {
-        r.fail("existing.kubeconfig", "found a plain value; a kubeconfig holds credentials, set it with `pulumi config set --secret --path existing.kubeconfig`");
+        r.fail(
+            "existing.kubeconfig",
+            "found a plain value; a kubeconfig holds credentials, set it with `pulumi config set --secret --path existing.kubeconfig`",
+        );
     }
     const kubeconfigPath = r.string("existing.kubeconfigPath", e.kubeconfigPath);
     if (kubeconfig === undefined && kubeconfigPath === undefined && e.kubeconfig === undefined && e.kubeconfigPath === undefined) {
@@ -609,7 +717,10 @@ function parseExisting(r: Reader, value: unknown) {
     const storageClass =
         e.storageClass === undefined
             ? r.fail("existing.storageClass", "missing required key; the name of an encrypted SSD StorageClass on the cluster")
-            : r.string("existing.storageClass", e.storageClass, { pattern: DNS_SUBDOMAIN, describe: "a StorageClass name (lower-case letters, digits, '-' and '.')" });
+            : r.string("existing.storageClass", e.storageClass, {
+                  pattern: DNS_SUBDOMAIN,
+                  describe: "a StorageClass name (lower-case letters, digits, '-' and '.')",
+              });
     let objectStore;
     const s = r.object("existing.objectStore", e.objectStore);
     if (s) {
@@ -618,11 +729,23 @@ function parseExisting(r: Reader, value: unknown) {
             (s[k] === undefined ? r.fail(`existing.objectStore.${k}`, "missing required key") : r.string(`existing.objectStore.${k}`, s[k], { secret })) ?? "";
         const endpoint = need("endpoint");
         if (endpoint && !/^https:\/\/[^\s/]+/.test(endpoint)) {
-            r.fail("existing.objectStore.endpoint", `found ${r.show("existing.objectStore.endpoint", endpoint)}; must be an https:// URL (backups travel over TLS)`);
+            r.fail(
+                "existing.objectStore.endpoint",
+                `found ${r.show("existing.objectStore.endpoint", endpoint)}; must be an https:// URL (backups travel over TLS)`,
+            );
         }
-        objectStore = { endpoint, bucket: need("bucket"), region: need("region"), accessKeyId: need("accessKeyId", true), secretAccessKey: need("secretAccessKey", true) };
+        objectStore = {
+            endpoint,
+            bucket: need("bucket"),
+            region: need("region"),
+            accessKeyId: need("accessKeyId", true),
+            secretAccessKey: need("secretAccessKey", true),
+        };
         if (s.secretAccessKey !== undefined && !r.isSecret("existing.objectStore.secretAccessKey")) {
-            r.fail("existing.objectStore.secretAccessKey", "found a plain value; set it with `pulumi config set --secret --path existing.objectStore.secretAccessKey`");
+            r.fail(
+                "existing.objectStore.secretAccessKey",
+                "found a plain value; set it with `pulumi config set --secret --path existing.objectStore.secretAccessKey`",
+            );
         }
     }
     return {

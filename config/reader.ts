@@ -135,14 +135,23 @@ export class Reader {
         const unknown = Object.keys(obj).filter((k) => !allowed.includes(k));
         if (unknown.length > 5) {
             // A pasted blob: one problem, not hundreds.
-            this.fail(prefix || unknown[0], `found ${unknown.length} unknown keys (${unknown.slice(0, 5).map((k) => show(k)).join(", ")}, ...); allowed keys${prefix ? ` under ${prefix}` : ""}: ${allowed.join(", ")}`);
+            this.fail(
+                prefix || unknown[0],
+                `found ${unknown.length} unknown keys (${unknown
+                    .slice(0, 5)
+                    .map((k) => show(k))
+                    .join(", ")}, ...); allowed keys${prefix ? ` under ${prefix}` : ""}: ${allowed.join(", ")}`,
+            );
             return;
         }
         for (const k of unknown) {
             if (!allowed.includes(k)) {
                 const key = prefix ? `${prefix}.${k}` : k;
                 const near = nearest(k, allowed);
-                this.fail(key, `unknown key${near ? ` (did you mean ${prefix ? `${prefix}.` : ""}${near}?)` : ""}; allowed keys${prefix ? ` under ${prefix}` : ""}: ${allowed.join(", ")}`);
+                this.fail(
+                    key,
+                    `unknown key${near ? ` (did you mean ${prefix ? `${prefix}.` : ""}${near}?)` : ""}; allowed keys${prefix ? ` under ${prefix}` : ""}: ${allowed.join(", ")}`,
+                );
             }
         }
     }
@@ -162,11 +171,17 @@ export class Reader {
             return undefined;
         }
         if (typeof value !== "string" || value.length === 0) {
-            return this.fail(key, `found ${this.show(key, value, opts.secret)}; must be a non-empty string${typeof value === "number" ? " (quote it in YAML)" : ""}`);
+            return this.fail(
+                key,
+                `found ${this.show(key, value, opts.secret)}; must be a non-empty string${typeof value === "number" ? " (quote it in YAML)" : ""}`,
+            );
         }
         const max = opts.maxLength ?? MAX_STRING_LENGTH;
         if (value.length > max) {
-            return this.fail(key, `found ${this.isSecret(key) || opts.secret ? "a secret value" : "a string"} of ${value.length} characters; at most ${max} allowed`);
+            return this.fail(
+                key,
+                `found ${this.isSecret(key) || opts.secret ? "a secret value" : "a string"} of ${value.length} characters; at most ${max} allowed`,
+            );
         }
         if (opts.pattern && !opts.pattern.test(value)) {
             return this.fail(key, `found ${this.show(key, value, opts.secret)}; must be ${opts.describe ?? `a string matching ${opts.pattern}`}`);
@@ -207,7 +222,11 @@ export class Reader {
         return value;
     }
 
-    stringArray(key: string, value: unknown, opts: { minItems?: number; maxItems?: number; item?: (k: string, v: string) => boolean } = {}): string[] | undefined {
+    stringArray(
+        key: string,
+        value: unknown,
+        opts: { minItems?: number; maxItems?: number; item?: (k: string, v: string) => boolean } = {},
+    ): string[] | undefined {
         if (value === undefined) {
             return undefined;
         }

@@ -109,7 +109,19 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
         const pr = byUrn.get(r.urn)!;
         return {
             urn: r.urn,
-            args: { type: pr.type, name: pr.name, urn: pr.urn, props: pr.props, opts: pr.opts, provider: undefined, stackTags, isType: pr.isType, asType: pr.asType, getConfig: undefined as unknown, notApplicable: undefined as unknown } as unknown as ResourceValidationArgs & { getConfig: unknown; notApplicable: unknown },
+            args: {
+                type: pr.type,
+                name: pr.name,
+                urn: pr.urn,
+                props: pr.props,
+                opts: pr.opts,
+                provider: undefined,
+                stackTags,
+                isType: pr.isType,
+                asType: pr.asType,
+                getConfig: undefined as unknown,
+                notApplicable: undefined as unknown,
+            } as unknown as ResourceValidationArgs & { getConfig: unknown; notApplicable: unknown },
         };
     });
     const stackResources = resources.map((r) => byUrn.get(r.urn)!);
@@ -130,7 +142,9 @@ export async function runPolicies(policies: Policies, records: ResourceRecord[],
                 args.notApplicable = notApplicable;
                 for (const validate of validators) {
                     try {
-                        const result = validate(args, (message: string, urn?: string) => violations.push({ policy: policy.name, enforcement, urn: urn ?? r.urn, message }));
+                        const result = validate(args, (message: string, urn?: string) =>
+                            violations.push({ policy: policy.name, enforcement, urn: urn ?? r.urn, message }),
+                        );
                         if (result && typeof (result as Promise<void>).then === "function") {
                             await result;
                         }

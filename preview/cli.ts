@@ -262,11 +262,14 @@ async function renderStackCharts(run: RunResult, opts: CliOptions, progress: (s:
         return { skipped: "no chart mirror: pass --chart-mirror <folder>, set platform.chartMirror or CHART_MIRROR, or run npm run charts:mirror" };
     }
     const started = Date.now();
-    const kubeVersion = typeof run.outputs.kubernetesVersion === "string" && run.outputs.kubernetesVersion ? run.outputs.kubernetesVersion : DEFAULT_RENDER_KUBE_VERSION;
+    const kubeVersion =
+        typeof run.outputs.kubernetesVersion === "string" && run.outputs.kubernetesVersion ? run.outputs.kubernetesVersion : DEFAULT_RENDER_KUBE_VERSION;
     progress(`Rendering the Helm charts with ${helm} from ${mirror} for Kubernetes ${kubeVersion}...\n`);
     const renders = await renderCharts(run.resources, { helm, mirror, kubeVersion });
     const fresh = renders.filter((r) => !r.cached).length;
-    progress(`Rendered ${renders.length} charts (${renders.length - fresh} from cache) into ${renders.reduce((n, r) => n + r.objects.length, 0)} objects in ${Date.now() - started} ms\n`);
+    progress(
+        `Rendered ${renders.length} charts (${renders.length - fresh} from cache) into ${renders.reduce((n, r) => n + r.objects.length, 0)} objects in ${Date.now() - started} ms\n`,
+    );
     return { renders };
 }
 

@@ -362,7 +362,7 @@ async function runOnce(build: () => unknown, opts: MockRunOptions, traces: "fast
     if (asyncErrors.length > 0) {
         const first = asyncErrors[0];
         const err = new Error(
-            `${asyncErrors.length} error(s) inside apply() callbacks; first: ${first instanceof Error ? first.stack ?? first.message : String(first)}`,
+            `${asyncErrors.length} error(s) inside apply() callbacks; first: ${first instanceof Error ? (first.stack ?? first.message) : String(first)}`,
             { cause: first },
         );
         throw err;

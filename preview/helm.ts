@@ -240,7 +240,15 @@ function chartInputs(r: ResourceRecord): ChartInputs {
 
 async function renderOne(c: ChartInputs, opts: RenderOptions): Promise<ChartRender> {
     const key = chartKeyOf(c.chart);
-    const base: Omit<ChartRender, "objects" | "cached"> = { urn: c.urn, name: c.name, key, chart: c.chart, version: c.version, release: c.release, namespace: c.namespace };
+    const base: Omit<ChartRender, "objects" | "cached"> = {
+        urn: c.urn,
+        name: c.name,
+        key,
+        chart: c.chart,
+        version: c.version,
+        release: c.release,
+        namespace: c.namespace,
+    };
     const where = chartPath(c.chart, opts.mirror);
     if (typeof where !== "string") {
         return { ...base, objects: [], cached: false, error: where.error };
@@ -262,7 +270,19 @@ async function renderOne(c: ChartInputs, opts: RenderOptions): Promise<ChartRend
         // Values hold secrets (passwords): written with owner-only access, removed at once.
         const valuesFile = path.join(tmp, "values.json");
         fs.writeFileSync(valuesFile, valuesJson, { mode: 0o600 });
-        const args = ["template", c.release, where, "--namespace", c.namespace, "--values", valuesFile, "--include-crds", "--skip-tests", "--kube-version", opts.kubeVersion];
+        const args = [
+            "template",
+            c.release,
+            where,
+            "--namespace",
+            c.namespace,
+            "--values",
+            valuesFile,
+            "--include-crds",
+            "--skip-tests",
+            "--kube-version",
+            opts.kubeVersion,
+        ];
         for (const v of apiVersions) {
             args.push("--api-versions", v);
         }

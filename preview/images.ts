@@ -63,7 +63,10 @@ function chartName(r: ChartRender): string {
  * read when it has one), `renders` the charts' renders. Sorted by image; references that do not
  * parse are left out (the rule reports them).
  */
-export function imageInventory(resources: readonly (ResourceRecord & { redactedInputs?: Record<string, unknown> })[], renders: readonly ChartRender[]): ImageEntry[] {
+export function imageInventory(
+    resources: readonly (ResourceRecord & { redactedInputs?: Record<string, unknown> })[],
+    renders: readonly ChartRender[],
+): ImageEntry[] {
     const byImage = new Map<string, ImageEntry>();
     const add = (written: string, source: ImageSource): void => {
         const ref = parseImage(written);
@@ -72,7 +75,15 @@ export function imageInventory(resources: readonly (ResourceRecord & { redactedI
         }
         let entry = byImage.get(ref.full);
         if (!entry) {
-            entry = { image: ref.full, registry: ref.registry, repository: ref.repository, ...(ref.tag ? { tag: ref.tag } : {}), ...(ref.digest ? { digest: ref.digest } : {}), written: [], sources: [] };
+            entry = {
+                image: ref.full,
+                registry: ref.registry,
+                repository: ref.repository,
+                ...(ref.tag ? { tag: ref.tag } : {}),
+                ...(ref.digest ? { digest: ref.digest } : {}),
+                written: [],
+                sources: [],
+            };
             byImage.set(ref.full, entry);
         }
         if (!entry.written.includes(written)) {
@@ -86,7 +97,14 @@ export function imageInventory(resources: readonly (ResourceRecord & { redactedI
         for (const o of r.objects) {
             const type = `kubernetes:${o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
             for (const use of imagesOf(type, o as unknown as Record<string, unknown>)) {
-                add(use.image, { from: "chart", chart: chartName(r), version: r.version, release: r.release, object: objectLabel(o, o.kind), field: use.field });
+                add(use.image, {
+                    from: "chart",
+                    chart: chartName(r),
+                    version: r.version,
+                    release: r.release,
+                    object: objectLabel(o, o.kind),
+                    field: use.field,
+                });
             }
         }
     }

@@ -32,7 +32,10 @@ export function writeArtifacts(dir: string, run: RunResult, report: PreviewRepor
         // A helm.v4.Chart is a component (not custom) but carries the values: check charts first.
         if (CHART_TYPES.has(r.type)) {
             const values = r.redactedInputs.values ?? {};
-            put(path.join("helm-values", `${safe(r.name)}.yaml`), `# chart ${String(r.inputs.chart ?? "")} ${String(r.inputs.version ?? "")}\n${YAML.stringify(values)}`);
+            put(
+                path.join("helm-values", `${safe(r.name)}.yaml`),
+                `# chart ${String(r.inputs.chart ?? "")} ${String(r.inputs.version ?? "")}\n${YAML.stringify(values)}`,
+            );
             continue;
         }
         if (!r.custom || !r.type.startsWith("kubernetes:")) {

@@ -21,7 +21,17 @@ export interface PreviewReport {
     /** Warnings and errors the program logged (pulumi.log), e.g. deprecations. */
     log: { severity: string; message: string }[];
     /** Every Helm chart the program installs, and what rendering it gave the pack. */
-    charts: { name: string; chart: string; version: string; namespace: string; kind: "helm.v4.Chart" | "helm.v3.Release"; rendered: boolean; objects: number; cached: boolean; error?: string }[];
+    charts: {
+        name: string;
+        chart: string;
+        version: string;
+        namespace: string;
+        kind: "helm.v4.Chart" | "helm.v3.Release";
+        rendered: boolean;
+        objects: number;
+        cached: boolean;
+        error?: string;
+    }[];
     /** Charts whose objects the pack did not see, each with why (empty: nothing is hidden). */
     notVisible: { chart: string; urn: string; kind: "helm.v4.Chart" | "helm.v3.Release"; reason: string }[];
     /** Why no chart was rendered (no Helm, no mirror), in one line; absent when charts were rendered. */
@@ -218,7 +228,9 @@ export function chartsLine(report: PreviewReport): string {
 
 /** The heading of the image list: how many, from where, and how to scan them. */
 export function imagesLine(report: PreviewReport): string {
-    const from = report.renderingSkipped ? `the program's objects only (charts not rendered: ${report.renderingSkipped})` : "the program's objects and the rendered charts";
+    const from = report.renderingSkipped
+        ? `the program's objects only (charts not rendered: ${report.renderingSkipped})`
+        : "the program's objects and the rendered charts";
     return `Images: ${report.images.length} distinct, from ${from}; scan them before deploying (docs/platform.md, "Scanning images"):`;
 }
 
@@ -238,7 +250,9 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
     out.push(`  policy config:  ${report.summary.policyConfig}`);
     out.push(`  violations:     ${mandatory.length} mandatory, ${advisory.length} advisory`);
     out.push(`  warnings:       ${report.warnings.length + report.log.length}`);
-    out.push(`  charts:         ${report.renderingSkipped ? `${report.charts.length}, not rendered (${report.renderingSkipped})` : `${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered, ${report.summary.renderedObjects} objects`}`);
+    out.push(
+        `  charts:         ${report.renderingSkipped ? `${report.charts.length}, not rendered (${report.renderingSkipped})` : `${report.charts.filter((c) => c.rendered).length} of ${report.charts.length} rendered, ${report.summary.renderedObjects} objects`}`,
+    );
     out.push(verdictLine(report));
     out.push("");
     out.push(`Policy violations: ${mandatory.length} mandatory, ${advisory.length} advisory`);
@@ -281,7 +295,9 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
     out.push("");
     out.push(chartsLine(report));
     for (const c of report.renderingSkipped ? [] : report.charts) {
-        out.push(`  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`);
+        out.push(
+            `  ${c.rendered ? String(c.objects).padStart(4) : "   -"}  ${c.chart.split("/").pop()}${c.version ? ` ${c.version}` : ""} (${c.namespace})${c.cached ? ", cached" : ""}${c.error ? `: NOT RENDERED, ${c.error}` : ""}`,
+        );
     }
     out.push("");
     out.push(imagesLine(report));
@@ -293,7 +309,11 @@ export function renderText(report: PreviewReport, secrets: ReadonlySet<string>):
     }
     out.push("");
     if (report.notVisible.length === 0) {
-        out.push(report.renderingSkipped ? "Not visible to the offline policy check: the objects the charts above render." : "Not visible to the offline policy check: nothing.");
+        out.push(
+            report.renderingSkipped
+                ? "Not visible to the offline policy check: the objects the charts above render."
+                : "Not visible to the offline policy check: nothing.",
+        );
     } else {
         out.push("Not visible to the offline policy check:");
         for (const n of report.notVisible) {

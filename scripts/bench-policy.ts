@@ -16,14 +16,40 @@ type Spec = { type: string; name: string; inputs: Record<string, unknown>; deps?
 
 function group(i: number): Spec[] {
     const c = `c${i}`;
-    const sc = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
-    const container = (n: string) => ({ name: n, image: "ghcr.io/example/app:1.0.0", securityContext: sc, resources: { requests: { cpu: "10m", memory: "128Mi" }, limits: { memory: "256Mi" } }, livenessProbe: { tcpSocket: { port: 80 } }, readinessProbe: { tcpSocket: { port: 80 } } });
+    const sc = {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+    };
+    const container = (n: string) => ({
+        name: n,
+        image: "ghcr.io/example/app:1.0.0",
+        securityContext: sc,
+        resources: { requests: { cpu: "10m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        livenessProbe: { tcpSocket: { port: 80 } },
+        readinessProbe: { tcpSocket: { port: 80 } },
+    });
     // One cluster (like a stack): group 0 declares it and its CNI add-on; every group adds a node group to it.
     const cluster: Spec[] =
         i === 0
             ? [
-                  { type: "aws:eks/cluster:Cluster", name: `${c}-eks`, inputs: { name: c, enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:k" } }, vpcConfig: { endpointPublicAccess: false } } },
-                  { type: "aws:eks/addon:Addon", name: `${c}-cni`, inputs: { clusterName: c, addonName: "vpc-cni", configurationValues: '{"enableNetworkPolicy":"true"}' } },
+                  {
+                      type: "aws:eks/cluster:Cluster",
+                      name: `${c}-eks`,
+                      inputs: {
+                          name: c,
+                          enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+                          encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:k" } },
+                          vpcConfig: { endpointPublicAccess: false },
+                      },
+                  },
+                  {
+                      type: "aws:eks/addon:Addon",
+                      name: `${c}-cni`,
+                      inputs: { clusterName: c, addonName: "vpc-cni", configurationValues: '{"enableNetworkPolicy":"true"}' },
+                  },
               ]
             : [];
     return [
@@ -31,21 +57,74 @@ function group(i: number): Spec[] {
         { type: "aws:ec2/subnet:Subnet", name: `${c}-a`, inputs: { availabilityZone: "eu-west-1a" } },
         { type: "aws:ec2/subnet:Subnet", name: `${c}-b`, inputs: { availabilityZone: "eu-west-1b" } },
         { type: "aws:ec2/subnet:Subnet", name: `${c}-c`, inputs: { availabilityZone: "eu-west-1c" } },
-        { type: "aws:ec2/launchTemplate:LaunchTemplate", name: `${c}-lt`, inputs: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true" } }] } },
-        { type: "aws:eks/nodeGroup:NodeGroup", name: `${c}-ng`, inputs: { clusterName: "c0", instanceTypes: ["m6i.xlarge"], launchTemplate: { id: "lt" }, scalingConfig: { minSize: 3, maxSize: 6 } }, deps: ["c0-eks", `${c}-lt`, `${c}-a`, `${c}-b`, `${c}-c`] },
+        {
+            type: "aws:ec2/launchTemplate:LaunchTemplate",
+            name: `${c}-lt`,
+            inputs: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true" } }] },
+        },
+        {
+            type: "aws:eks/nodeGroup:NodeGroup",
+            name: `${c}-ng`,
+            inputs: { clusterName: "c0", instanceTypes: ["m6i.xlarge"], launchTemplate: { id: "lt" }, scalingConfig: { minSize: 3, maxSize: 6 } },
+            deps: ["c0-eks", `${c}-lt`, `${c}-a`, `${c}-b`, `${c}-c`],
+        },
         { type: "aws:kms/key:Key", name: `${c}-key`, inputs: { enableKeyRotation: true }, protect: true },
         { type: "kubernetes:core/v1:Namespace", name: `${c}-ns`, inputs: { metadata: { name: `ns${i}` } } },
-        { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: `${c}-np`, inputs: { metadata: { name: "deny", namespace: `ns${i}` }, spec: { podSelector: {} } } },
-        { type: "kubernetes:apps/v1:Deployment", name: `${c}-dep`, inputs: { metadata: { name: "app", namespace: `ns${i}` }, spec: { replicas: 3, template: { spec: { securityContext: { runAsNonRoot: true }, initContainers: [container("init")], containers: [container("app")] } } } } },
+        {
+            type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            name: `${c}-np`,
+            inputs: { metadata: { name: "deny", namespace: `ns${i}` }, spec: { podSelector: {} } },
+        },
+        {
+            type: "kubernetes:apps/v1:Deployment",
+            name: `${c}-dep`,
+            inputs: {
+                metadata: { name: "app", namespace: `ns${i}` },
+                spec: {
+                    replicas: 3,
+                    template: { spec: { securityContext: { runAsNonRoot: true }, initContainers: [container("init")], containers: [container("app")] } },
+                },
+            },
+        },
         { type: "kubernetes:core/v1:ConfigMap", name: `${c}-cm`, inputs: { metadata: { name: "cfg", namespace: `ns${i}` }, data: { LOG_LEVEL: "info" } } },
-        { type: "kubernetes:storage.k8s.io/v1:StorageClass", name: `${c}-sc`, inputs: { provisioner: "ebs.csi.aws.com", parameters: { encrypted: "true", kmsKeyId: "arn:k" }, reclaimPolicy: "Retain" } },
-        { type: "kubernetes:core/v1:Service", name: `${c}-svc`, inputs: { metadata: { name: "app", namespace: `ns${i}` }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } } },
-        { type: "kubernetes:policy/v1:PodDisruptionBudget", name: `${c}-pdb`, inputs: { metadata: { name: "app", namespace: `ns${i}` }, spec: { maxUnavailable: 1 } } },
+        {
+            type: "kubernetes:storage.k8s.io/v1:StorageClass",
+            name: `${c}-sc`,
+            inputs: { provisioner: "ebs.csi.aws.com", parameters: { encrypted: "true", kmsKeyId: "arn:k" }, reclaimPolicy: "Retain" },
+        },
+        {
+            type: "kubernetes:core/v1:Service",
+            name: `${c}-svc`,
+            inputs: { metadata: { name: "app", namespace: `ns${i}` }, spec: { type: "ClusterIP", ports: [{ port: 80 }] } },
+        },
+        {
+            type: "kubernetes:policy/v1:PodDisruptionBudget",
+            name: `${c}-pdb`,
+            inputs: { metadata: { name: "app", namespace: `ns${i}` }, spec: { maxUnavailable: 1 } },
+        },
         { type: "aws:iam/role:Role", name: `${c}-role`, inputs: { assumeRolePolicy: "{}" } },
         { type: "kubernetes:core/v1:ServiceAccount", name: `${c}-sa`, inputs: { metadata: { name: "app", namespace: `ns${i}` } } },
         { type: "aws:s3/bucket:Bucket", name: `${c}-bucket`, inputs: {}, protect: true },
-        { type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name: `${c}-sse`, inputs: { bucket: `${c}-bucket`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }, deps: [`${c}-bucket`] },
-        { type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig", name: `${c}-replication`, inputs: { rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::dr", encryptionConfiguration: { replicaKmsKeyId: "arn:k-dr" } }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } } }] }, deps: [`${c}-bucket`] },
+        {
+            type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            name: `${c}-sse`,
+            inputs: { bucket: `${c}-bucket`, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] },
+            deps: [`${c}-bucket`],
+        },
+        {
+            type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+            name: `${c}-replication`,
+            inputs: {
+                rules: [
+                    {
+                        status: "Enabled",
+                        destination: { bucket: "arn:aws:s3:::dr", encryptionConfiguration: { replicaKmsKeyId: "arn:k-dr" } },
+                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                    },
+                ],
+            },
+            deps: [`${c}-bucket`],
+        },
         { type: "kubernetes:core/v1:Secret", name: `${c}-secret`, inputs: { metadata: { name: "tls", namespace: `ns${i}` }, type: "kubernetes.io/tls" } },
     ];
 }
@@ -65,7 +144,13 @@ export function syntheticStack(n: number): ResourceRecord[] {
         urn: urn(s),
         custom: true,
         inputs: s.inputs,
-        opts: { protect: s.protect ?? false, retainOnDelete: false, ignoreChanges: [], additionalSecretOutputs: [], dependsOn: (s.deps ?? []).filter((d) => byName.has(d)).map((d) => urn(byName.get(d)!)) },
+        opts: {
+            protect: s.protect ?? false,
+            retainOnDelete: false,
+            ignoreChanges: [],
+            additionalSecretOutputs: [],
+            dependsOn: (s.deps ?? []).filter((d) => byName.has(d)).map((d) => urn(byName.get(d)!)),
+        },
     }));
 }
 
@@ -172,8 +257,11 @@ export async function benchPolicies(): Promise<string[]> {
 }
 
 if (require.main === module) {
-    benchPolicies().then((l) => console.log(l.join("\n")), (e) => {
-        console.error(e);
-        process.exitCode = 1;
-    });
+    benchPolicies().then(
+        (l) => console.log(l.join("\n")),
+        (e) => {
+            console.error(e);
+            process.exitCode = 1;
+        },
+    );
 }

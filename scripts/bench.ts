@@ -85,7 +85,8 @@ function quantiles(xs: number[]): { min: number; median: number; max: number } {
 }
 
 const fmt = (n: number, digits = 0): string => n.toFixed(digits);
-const mmm = (q: { min: number; median: number; max: number }, digits = 2): string => `${fmt(q.min, digits)} / **${fmt(q.median, digits)}** / ${fmt(q.max, digits)}`;
+const mmm = (q: { min: number; median: number; max: number }, digits = 2): string =>
+    `${fmt(q.min, digits)} / **${fmt(q.median, digits)}** / ${fmt(q.max, digits)}`;
 
 function loadLine(): string {
     const [one, five] = os.loadavg();
@@ -127,7 +128,9 @@ function benchPreviews(c: Ctx): void {
     const flags = previewNodeFlags(c.root);
     c.say(`Node flags (package.json's preview:offline; preview and floor alike): ${flags.length ? flags.join(" ") : "none"}.`);
     c.say("");
-    c.say("| stack | resources | preview ms (median) | floor ms (median) | wall ratio | CPU ratio | preview MiB | floor MiB | (preview - floor) / resources, ms |");
+    c.say(
+        "| stack | resources | preview ms (median) | floor ms (median) | wall ratio | CPU ratio | preview MiB | floor MiB | (preview - floor) / resources, ms |",
+    );
     c.say("|---|---:|---:|---:|---|---|---:|---:|---:|");
     const worst = { wall: 0, cpu: 0 };
     for (const stack of shippedStacks(c.root)) {
@@ -177,7 +180,9 @@ function benchSlope(c: Ctx): void {
         c.say(`| ${row.n} | ${fmt(row.ms)} | ${fmt(row.cpuMs)} | ${fmt(row.ms / row.n, 2)} |`);
     }
     c.say("");
-    c.say(`Slope (least squares): **${fmt(r.slopeMs, 2)} ms per resource** wall, ${fmt(r.cpuSlopeMs, 2)} ms CPU; intercept ${fmt(r.interceptMs)} ms (goal <= 5 ms, flat from 200 to 2,000).`);
+    c.say(
+        `Slope (least squares): **${fmt(r.slopeMs, 2)} ms per resource** wall, ${fmt(r.cpuSlopeMs, 2)} ms CPU; intercept ${fmt(r.interceptMs)} ms (goal <= 5 ms, flat from 200 to 2,000).`,
+    );
     c.say("");
 }
 
@@ -225,8 +230,13 @@ function benchTypecheck(c: Ctx): void {
     c.say("");
     c.say("| run | wall s | CPU s | peak MiB |");
     c.say("|---|---:|---:|---:|");
-    for (const [name, xs] of [["cold (no build info)", cold], ["warm (build info, nothing changed)", warm]] as const) {
-        c.say(`| ${name} | ${fmt(quantiles(xs.map((s) => s.ms)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.cpuMs)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.maxRssMiB)).median)} |`);
+    for (const [name, xs] of [
+        ["cold (no build info)", cold],
+        ["warm (build info, nothing changed)", warm],
+    ] as const) {
+        c.say(
+            `| ${name} | ${fmt(quantiles(xs.map((s) => s.ms)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.cpuMs)).median / 1000, 1)} | ${fmt(quantiles(xs.map((s) => s.maxRssMiB)).median)} |`,
+        );
     }
     c.say("");
 }
@@ -274,7 +284,9 @@ async function main(): Promise<void> {
         console.log(s);
     };
     const c: Ctx = { root, loader, runs, say };
-    say(`Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, node ${process.version}, ${path.relative(HERE, root) || "this checkout"} with ${path.relative(root, loader).startsWith("..") ? loader : path.relative(root, loader)}; at start: ${loadLine()}.`);
+    say(
+        `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, node ${process.version}, ${path.relative(HERE, root) || "this checkout"} with ${path.relative(root, loader).startsWith("..") ? loader : path.relative(root, loader)}; at start: ${loadLine()}.`,
+    );
     say("");
     for (const section of only) {
         switch (section) {

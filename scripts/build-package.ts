@@ -54,14 +54,49 @@ export interface PackageEntry {
 
 /** Every entry of the package. The exports map, the docs and the pack test are built from this table. */
 export const ENTRIES: readonly PackageEntry[] = [
-    { subpath: "aws", source: "components/aws/index.ts", peers: ["@pulumi/aws"], summary: "`EksCluster`: EKS with its VPC, node groups, KMS key, audit logs, S3 object store and IRSA" },
-    { subpath: "gcp", source: "components/gcp/index.ts", peers: ["@pulumi/gcp"], summary: "`GkeCluster`: regional GKE with its VPC, node pools, Cloud KMS key, audit logs, GCS object store and Workload Identity" },
-    { subpath: "azure", source: "components/azure/index.ts", peers: ["@pulumi/azure-native"], summary: "`AksCluster`: AKS with its VNet, node pools, Key Vault key, diagnostic logs, Blob object store and workload identity" },
-    { subpath: "digitalocean", source: "components/digitalocean/index.ts", peers: ["@pulumi/digitalocean"], summary: "`DoksCluster`: DOKS with its VPC, node pools and Spaces object store" },
+    {
+        subpath: "aws",
+        source: "components/aws/index.ts",
+        peers: ["@pulumi/aws"],
+        summary: "`EksCluster`: EKS with its VPC, node groups, KMS key, audit logs, S3 object store and IRSA",
+    },
+    {
+        subpath: "gcp",
+        source: "components/gcp/index.ts",
+        peers: ["@pulumi/gcp"],
+        summary: "`GkeCluster`: regional GKE with its VPC, node pools, Cloud KMS key, audit logs, GCS object store and Workload Identity",
+    },
+    {
+        subpath: "azure",
+        source: "components/azure/index.ts",
+        peers: ["@pulumi/azure-native"],
+        summary: "`AksCluster`: AKS with its VNet, node pools, Key Vault key, diagnostic logs, Blob object store and workload identity",
+    },
+    {
+        subpath: "digitalocean",
+        source: "components/digitalocean/index.ts",
+        peers: ["@pulumi/digitalocean"],
+        summary: "`DoksCluster`: DOKS with its VPC, node pools and Spaces object store",
+    },
     { subpath: "existing", source: "components/existing/index.ts", peers: [], summary: "`ExistingCluster`: any conformant cluster reached by kubeconfig" },
-    { subpath: "platform", source: "components/platform/index.ts", peers: [], summary: "`Platform`: TLS edge, databases, observability, the agents and add-ons on any cluster's `target`" },
-    { subpath: "contract", source: "components/contract.ts", peers: [], summary: "`ClusterTarget` and the other types every cluster component returns (types only)" },
-    { subpath: "policy", source: "policy/policies.ts", peers: ["@pulumi/policy"], summary: "`policies`: the CrossGuard rules, to put in your own `PolicyPack`" },
+    {
+        subpath: "platform",
+        source: "components/platform/index.ts",
+        peers: [],
+        summary: "`Platform`: TLS edge, databases, observability, the agents and add-ons on any cluster's `target`",
+    },
+    {
+        subpath: "contract",
+        source: "components/contract.ts",
+        peers: [],
+        summary: "`ClusterTarget` and the other types every cluster component returns (types only)",
+    },
+    {
+        subpath: "policy",
+        source: "policy/policies.ts",
+        peers: ["@pulumi/policy"],
+        summary: "`policies`: the CrossGuard rules, to put in your own `PolicyPack`",
+    },
 ];
 
 /** Peers every program needs: the engine SDK, Kubernetes (the platform), random (generated passwords). */
@@ -114,7 +149,8 @@ export function packageManifest(root: RootManifest = rootManifest()): Record<str
     return {
         name: root.name,
         version: root.version,
-        description: "Pulumi components for a highly available Kubernetes platform running the Jamie and Scarlet agents: EKS, GKE, AKS, DOKS or an existing cluster, and the platform on top, plus the CrossGuard rules that keep it compliant.",
+        description:
+            "Pulumi components for a highly available Kubernetes platform running the Jamie and Scarlet agents: EKS, GKE, AKS, DOKS or an existing cluster, and the platform on top, plus the CrossGuard rules that keep it compliant.",
         license: root.license,
         keywords: ["pulumi", "kubernetes", "eks", "gke", "aks", "platform-engineering", "crossguard"],
         exports: exportsMap,
@@ -128,12 +164,16 @@ export function packageManifest(root: RootManifest = rootManifest()): Record<str
 
 /** Compiler options: the project's tsconfig, emitting JavaScript and declarations into the package. */
 function compilerOptions(): ts.CompilerOptions {
-    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(PROJECT_ROOT, "tsconfig.json"), {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => {
-            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+        path.join(PROJECT_ROOT, "tsconfig.json"),
+        {},
+        {
+            ...ts.sys,
+            onUnRecoverableConfigFileDiagnostic: (d) => {
+                throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+            },
         },
-    });
+    );
     if (!parsed) {
         throw new Error("tsconfig.json could not be read");
     }
@@ -210,7 +250,9 @@ export function undeclaredRequires(manifest: Record<string, unknown> = packageMa
         const allowed = new Set<string>([...REQUIRED_PEERS, ...deps, ...e.peers]);
         for (const [pkg, from] of packagesReachedFrom(path.join(PACKAGE_DIR, compiledPath(e.source)))) {
             if (!allowed.has(pkg)) {
-                problems.push(`${manifest.name as string}/${e.subpath} requires ${pkg} (in ${from}), which ${e.peers.length > 0 || deps.length > 0 ? "is not among its declared packages" : "it does not declare"}: allowed ${[...allowed].sort().join(", ")}`);
+                problems.push(
+                    `${manifest.name as string}/${e.subpath} requires ${pkg} (in ${from}), which ${e.peers.length > 0 || deps.length > 0 ? "is not among its declared packages" : "it does not declare"}: allowed ${[...allowed].sort().join(", ")}`,
+                );
             }
         }
     }
@@ -231,7 +273,9 @@ interface BuildStamp {
 function fixedInputs(): string[] {
     const files = ["package.json", "package-lock.json", "tsconfig.json", "docs/components.md", "scripts/build-package.ts"];
     const walk = (dir: string): string[] =>
-        fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+        fs
+            .readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true })
+            .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
     return [...files, ...ASSETS.flatMap(walk)];
 }
 
@@ -300,7 +344,10 @@ export function buildPackage(opts: { force?: boolean } = {}): { modules: number;
         write(path.join(PACKAGE_DIR, rel.replace(/\.ts$/, ".js")), js.outputText);
     }
     if (diagnostics.length > 0 || result.emitSkipped) {
-        throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => PROJECT_ROOT, getNewLine: () => "\n" }) || "the compiler emitted nothing");
+        throw new Error(
+            ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => PROJECT_ROOT, getNewLine: () => "\n" }) ||
+                "the compiler emitted nothing",
+        );
     }
     const outside = written.filter((f) => path.relative(PACKAGE_DIR, f).startsWith(".."));
     if (outside.length > 0) {
@@ -321,7 +368,11 @@ export function buildPackage(opts: { force?: boolean } = {}): { modules: number;
         .getSourceFiles()
         .map((f) => path.relative(PROJECT_ROOT, f.fileName))
         .filter((f) => !f.startsWith("..") && !f.split(path.sep).includes("node_modules"));
-    const stamp: BuildStamp = { typescript: ts.version, inputs: hashInputs([...new Set([...sources, ...fixedInputs()])]), outputs: fs.readdirSync(PACKAGE_DIR, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(PACKAGE_DIR, f)).isFile()) };
+    const stamp: BuildStamp = {
+        typescript: ts.version,
+        inputs: hashInputs([...new Set([...sources, ...fixedInputs()])]),
+        outputs: fs.readdirSync(PACKAGE_DIR, { recursive: true, encoding: "utf8" }).filter((f) => fs.statSync(path.join(PACKAGE_DIR, f)).isFile()),
+    };
     fs.writeFileSync(BUILD_STAMP, `${JSON.stringify(stamp, null, 1)}\n`);
     return { modules: written.filter((f) => f.endsWith(".js")).length, upToDate: false };
 }

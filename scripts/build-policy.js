@@ -36,7 +36,9 @@ async function buildPolicyPack() {
     const shim = require(ROOT_SHIM);
     const missing = rootNamesUsedByPolicy().filter((n) => !(n in shim));
     if (missing.length > 0) {
-        throw new Error(`@pulumi/policy reads ${missing.join(", ")} from @pulumi/pulumi, which ${path.relative(ROOT, ROOT_SHIM)} does not export: add them there`);
+        throw new Error(
+            `@pulumi/policy reads ${missing.join(", ")} from @pulumi/pulumi, which ${path.relative(ROOT, ROOT_SHIM)} does not export: add them there`,
+        );
     }
     fs.rmSync(path.join(PACK, "bin"), { recursive: true, force: true });
     const result = await esbuild.build({
@@ -55,7 +57,9 @@ async function buildPolicyPack() {
                 setup(build) {
                     build.onResolve({ filter: /^@pulumi\/pulumi$/ }, () => ({ path: ROOT_SHIM }));
                     // Bundle the project's files and @pulumi/policy; require every other package.
-                    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path === "@pulumi/policy" || args.path.startsWith("@pulumi/policy/") ? undefined : { path: args.path, external: true }));
+                    build.onResolve({ filter: /^[^./]/ }, (args) =>
+                        args.path === "@pulumi/policy" || args.path.startsWith("@pulumi/policy/") ? undefined : { path: args.path, external: true },
+                    );
                 },
             },
         ],

@@ -72,7 +72,9 @@ export function pullArgs(key: ChartKey, dir: string, from?: string): string[] {
 
 function helm(bin: string, args: string[]): Promise<void> {
     return new Promise((resolve, reject) =>
-        execFile(bin, args, { maxBuffer: 16 * 1024 * 1024 }, (err, _out, stderr) => (err ? reject(new Error((stderr || err.message).trim().split("\n")[0])) : resolve())),
+        execFile(bin, args, { maxBuffer: 16 * 1024 * 1024 }, (err, _out, stderr) =>
+            err ? reject(new Error((stderr || err.message).trim().split("\n")[0])) : resolve(),
+        ),
     );
 }
 
@@ -141,10 +143,14 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
         io.err(`error: ${(e as Error).message}\n`);
         return 2;
     }
-    io.err(`Mirroring ${chartTable().filter((c) => !c.local).length} pinned charts into ${opts.dest}${opts.from ? ` from ${opts.from}` : " from their public repositories"}\n`);
+    io.err(
+        `Mirroring ${chartTable().filter((c) => !c.local).length} pinned charts into ${opts.dest}${opts.from ? ` from ${opts.from}` : " from their public repositories"}\n`,
+    );
     const results = await mirrorCharts(opts, (l) => io.err(`${l}\n`));
     const failed = results.filter((r) => r.status === "failed");
-    io.out(`${results.length - failed.length} of ${results.length} charts in ${opts.dest}${failed.length > 0 ? `; missing: ${failed.map((f) => path.basename(f.file)).join(", ")}` : ""}\n`);
+    io.out(
+        `${results.length - failed.length} of ${results.length} charts in ${opts.dest}${failed.length > 0 ? `; missing: ${failed.map((f) => path.basename(f.file)).join(", ")}` : ""}\n`,
+    );
     return failed.length > 0 ? 1 : 0;
 }
 

@@ -42,7 +42,15 @@ function anchor(typeName: string): string {
 
 /** A program over this project's files only: a bare import (an SDK) is left unresolved. */
 function projectProgram(): ts.Program {
-    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"], module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, strict: true, noEmit: true, types: [] };
+    const options: ts.CompilerOptions = {
+        target: ts.ScriptTarget.ES2022,
+        lib: ["lib.es2022.d.ts"],
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        strict: true,
+        noEmit: true,
+        types: [],
+    };
     const host = ts.createCompilerHost(options);
     host.resolveModuleNameLiterals = (literals, containingFile) =>
         literals.map((lit) => (lit.text.startsWith(".") ? ts.resolveModuleName(lit.text, containingFile, options, host) : { resolvedModule: undefined }));
@@ -198,7 +206,15 @@ export function renderApi(): string {
     }
     for (const { entry, components } of byEntry) {
         for (const comp of components) {
-            out.push("", `### \`${comp.name}\` (\`agent-platform/${entry.subpath}\`)`, "", cell(comp.summary), "", `\`new ${comp.name}(name: string, args: ${comp.alias}, opts?: pulumi.ComponentResourceOptions)\``, "");
+            out.push(
+                "",
+                `### \`${comp.name}\` (\`agent-platform/${entry.subpath}\`)`,
+                "",
+                cell(comp.summary),
+                "",
+                `\`new ${comp.name}(name: string, args: ${comp.alias}, opts?: pulumi.ComponentResourceOptions)\``,
+                "",
+            );
             out.push(...table(comp.rows, expanded, "argument"));
         }
     }
@@ -250,5 +266,7 @@ if (require.main === module) {
     const next = renderDocs(current);
     fs.writeFileSync(COMPONENTS_DOC, next.components);
     fs.writeFileSync(README, next.readme);
-    console.log(`${path.relative(process.cwd(), COMPONENTS_DOC)} and ${path.relative(process.cwd(), README)}: ${next.components === current.components && next.readme === current.readme ? "already current" : "updated"}`);
+    console.log(
+        `${path.relative(process.cwd(), COMPONENTS_DOC)} and ${path.relative(process.cwd(), README)}: ${next.components === current.components && next.readme === current.readme ? "already current" : "updated"}`,
+    );
 }

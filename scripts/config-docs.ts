@@ -23,7 +23,10 @@ export function configTable(): string {
     const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, Declared> };
     const rows = Object.entries(project.config).map(([key, d]) => {
         const type = d.type === "array" && d.items ? `array of ${d.items.type}` : (d.type ?? "any");
-        const required = d.default === undefined ? "**required**" : `\`${JSON.stringify(d.default)}\`${JSON.stringify(d.default) === '""' || JSON.stringify(d.default) === "{}" || JSON.stringify(d.default) === "[]" ? " (program default)" : ""}`;
+        const required =
+            d.default === undefined
+                ? "**required**"
+                : `\`${JSON.stringify(d.default)}\`${JSON.stringify(d.default) === '""' || JSON.stringify(d.default) === "{}" || JSON.stringify(d.default) === "[]" ? " (program default)" : ""}`;
         return `| \`${project.name}:${key}\` | ${type} | ${required} | ${(d.description ?? "").replace(/\|/g, "\\|")} |`;
     });
     return [START, "| key | type | default | description |", "|---|---|---|---|", ...rows, END].join("\n");

@@ -114,7 +114,12 @@ function runLogged(name: string, cmd: string, args: string[], cwd: string, env: 
 }
 
 function tail(text: string, lines = 25): string {
-    return text.trimEnd().split("\n").slice(-lines).map((l) => `    | ${l}`).join("\n");
+    return text
+        .trimEnd()
+        .split("\n")
+        .slice(-lines)
+        .map((l) => `    | ${l}`)
+        .join("\n");
 }
 
 /** Copies the work tree's files (tracked and untracked, not ignored) into dest; node_modules is linked. */
@@ -246,7 +251,11 @@ const CLUSTER_RUN: Mutation = {
     rule: "",
     description: "readiness waits skipped and chart webhooks fail open for a cluster without nodes",
     edits: () => [
-        { file: "e2e-cluster-run.ts", what: "write e2e-cluster-run.ts", apply: () => fs.readFileSync(path.join(ROOT, "test", "e2e", "cluster-run.ts"), "utf8") },
+        {
+            file: "e2e-cluster-run.ts",
+            what: "write e2e-cluster-run.ts",
+            apply: () => fs.readFileSync(path.join(ROOT, "test", "e2e", "cluster-run.ts"), "utf8"),
+        },
         { file: "index.ts", what: "import ./e2e-cluster-run first", apply: (before) => `import "./e2e-cluster-run";\n${before}` },
     ],
 };
@@ -284,12 +293,17 @@ function prepareStack(ctx: Ctx, stack: string, label: string, extra: Array<[stri
     if (init.status !== 0) {
         return record(`${label}: stack ready`, false, started, `pulumi stack init ${stack} exited ${init.status}\n${tail(init.output)}`);
     }
-    for (const key of ctx.cluster ? ["existing.kubeconfig", "existing.renderYamlToDirectory"] : ["existing.kubeconfig", "existing.kubeconfigPath", "existing.context"]) {
+    for (const key of ctx.cluster
+        ? ["existing.kubeconfig", "existing.renderYamlToDirectory"]
+        : ["existing.kubeconfig", "existing.kubeconfigPath", "existing.context"]) {
         pulumi(ctx, `${label}-config-rm`, ["config", "rm", "--path", key, "--stack", stack]); // absent keys are fine
     }
     // Secrets the stack file leaves as placeholders for the site to set (onprem-prod's object-store credentials):
     // set for the run with this stack's own secrets provider, as its header comment tells a user to do.
-    const secrets: Array<[string, string]> = placeholderSecrets(path.join(ctx.project, "stacks", `Pulumi.${stack}.yaml`)).map((k) => [k, `e2e-${k.split(".").pop()}`]);
+    const secrets: Array<[string, string]> = placeholderSecrets(path.join(ctx.project, "stacks", `Pulumi.${stack}.yaml`)).map((k) => [
+        k,
+        `e2e-${k.split(".").pop()}`,
+    ]);
     for (const [key, value] of secrets) {
         const r = pulumi(ctx, `${label}-config`, ["config", "set", "--secret", "--path", key, value, "--stack", stack]);
         if (r.status !== 0) {
@@ -302,10 +316,15 @@ function prepareStack(ctx: Ctx, stack: string, label: string, extra: Array<[stri
             return record(`${label}: stack ready`, false, started, `pulumi config set --path ${key} exited ${r.status}\n${tail(r.output)}`);
         }
     }
-    return record(`${label}: stack ready`, true, started, `${ctx.cluster ? `kubeconfig of the loopback API server ${ctx.cluster.server}` : "manifests to a folder (render mode)"}; ` +
-        `${ctx.mirror ? `every third-party chart from the mirror ${ctx.mirror}` : "third-party charts OFF (no chart mirror setting in this program, or no mirror folder)"}` +
-        `${extra.length > 0 ? `; ${extra.map(([k, v]) => `${k}=${v}`).join(", ")}` : ""}` +
-        `${secrets.length > 0 ? `; placeholder secrets set for the run: ${secrets.map(([k]) => k).join(", ")}` : ""}`);
+    return record(
+        `${label}: stack ready`,
+        true,
+        started,
+        `${ctx.cluster ? `kubeconfig of the loopback API server ${ctx.cluster.server}` : "manifests to a folder (render mode)"}; ` +
+            `${ctx.mirror ? `every third-party chart from the mirror ${ctx.mirror}` : "third-party charts OFF (no chart mirror setting in this program, or no mirror folder)"}` +
+            `${extra.length > 0 ? `; ${extra.map(([k, v]) => `${k}=${v}`).join(", ")}` : ""}` +
+            `${secrets.length > 0 ? `; placeholder secrets set for the run: ${secrets.map(([k]) => k).join(", ")}` : ""}`,
+    );
 }
 
 /** Config paths (without the project prefix) whose `secure:` value is a placeholder, not a ciphertext. */
@@ -333,10 +352,23 @@ function placeholderSecrets(stackFile: string): string[] {
 /** Preview with the stack's policy config; returns the violations (and records the step). */
 function previewWithPack(ctx: Ctx, stack: string, label: string, packConfig: string, when = ""): { ok: boolean; run: Run; vs: Violation[] } {
     const started = Date.now();
-    const run = pulumi(ctx, `${label}-preview-policy${when ? "-after-up" : ""}`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+    const run = pulumi(ctx, `${label}-preview-policy${when ? "-after-up" : ""}`, [
+        "preview",
+        "--stack",
+        stack,
+        "--policy-pack",
+        ctx.packDir,
+        "--policy-pack-config",
+        path.join(ctx.project, packConfig),
+    ]);
     const limit = emptyClusterLimit({ run });
     if (limit) {
-        record(`${label}: preview on the empty API server`, true, started, `stopped at a known limitation of the substitute provider 4.27: ${limit} (see the end of the run)`);
+        record(
+            `${label}: preview on the empty API server`,
+            true,
+            started,
+            `stopped at a known limitation of the substitute provider 4.27: ${limit} (see the end of the run)`,
+        );
         return { ok: false, run, vs: violations(run.output) };
     }
     const vs = violations(run.output);
@@ -344,10 +376,15 @@ function previewWithPack(ctx: Ctx, stack: string, label: string, packConfig: str
     const packRan = /Policies:|policy pack|Loading policy packs/i.test(run.output);
     const ok = run.status === 0 && mandatory.length === 0 && packRan;
     const resources = /(\d+) to create/.exec(run.output)?.[1] ?? "?";
-    record(`${label}: preview with policy pack${when}`, ok, started, ok
-        ? `${resources} resources to create, 0 mandatory violations, advisory: ${ruleNames(vs, "advisory").join(", ") || "none"}`
-        : `exit ${run.status}, ${vs.filter((v) => v.level === "mandatory").length} mandatory violations (${mandatory.join(", ") || "none"}), pack seen: ${packRan}` +
-        `${mandatory.length === 0 ? `\n${tail(run.output)}` : ""}`);
+    record(
+        `${label}: preview with policy pack${when}`,
+        ok,
+        started,
+        ok
+            ? `${resources} resources to create, 0 mandatory violations, advisory: ${ruleNames(vs, "advisory").join(", ") || "none"}`
+            : `exit ${run.status}, ${vs.filter((v) => v.level === "mandatory").length} mandatory violations (${mandatory.join(", ") || "none"}), pack seen: ${packRan}` +
+                  `${mandatory.length === 0 ? `\n${tail(run.output)}` : ""}`,
+    );
     return { ok, run, vs };
 }
 
@@ -391,7 +428,8 @@ async function controllerRefusals(kube: Kube): Promise<{ standing: string[]; tra
             const io = e.involvedObject as { kind?: string; namespace?: string; name?: string };
             return `${io.kind} ${io.namespace}/${io.name}`;
         };
-        const when = (e: Record<string, unknown>): number => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? (e.metadata as { creationTimestamp?: string }).creationTimestamp ?? 0));
+        const when = (e: Record<string, unknown>): number =>
+            Date.parse(String(e.lastTimestamp ?? e.eventTime ?? (e.metadata as { creationTimestamp?: string }).creationTimestamp ?? 0));
         const lastSuccess = new Map<string, number>();
         for (const e of events.filter((x) => x.reason === "SuccessfulCreate")) {
             lastSuccess.set(key(e), Math.max(lastSuccess.get(key(e)) ?? 0, when(e)));
@@ -414,13 +452,26 @@ function previewMutations(ctx: Ctx, stack: string, label: string, packConfig: st
     const started = Date.now();
     const undos = MUTATIONS.map((m) => applyMutation(ctx.project, m));
     try {
-        const r = pulumi(ctx, `${label}-mutations`, ["preview", "--stack", stack, "--policy-pack", ctx.packDir, "--policy-pack-config", path.join(ctx.project, packConfig)]);
+        const r = pulumi(ctx, `${label}-mutations`, [
+            "preview",
+            "--stack",
+            stack,
+            "--policy-pack",
+            ctx.packDir,
+            "--policy-pack-config",
+            path.join(ctx.project, packConfig),
+        ]);
         const named = ruleNames(violations(r.output), "mandatory");
         for (const mutation of MUTATIONS) {
             const ok = r.status !== 0 && named.includes(mutation.rule);
-            record(`${label}: mutation ${mutation.id}`, ok, started, ok
-                ? `preview failed as it must, naming ${mutation.rule}`
-                : `expected a failure naming ${mutation.rule}; exit ${r.status}, mandatory: ${named.join(", ") || "none"}\n${tail(r.output)}`);
+            record(
+                `${label}: mutation ${mutation.id}`,
+                ok,
+                started,
+                ok
+                    ? `preview failed as it must, naming ${mutation.rule}`
+                    : `expected a failure naming ${mutation.rule}; exit ${r.status}, mandatory: ${named.join(", ") || "none"}\n${tail(r.output)}`,
+            );
         }
     } finally {
         undos.reverse().forEach((undo) => undo());
@@ -444,7 +495,9 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         record(`${label}: preview without policy pack${when}`, plain.status === 0, started, `exit ${plain.status}`);
         stackFigures.previewWithoutPackSeconds = plain.seconds;
         stackFigures.ratio = plain.seconds > 0 ? preview.run.seconds / plain.seconds : null;
-        log(`${label}: preview wall time ${preview.run.seconds.toFixed(1)} s with the pack, ${plain.seconds.toFixed(1)} s without (x${(preview.run.seconds / plain.seconds).toFixed(2)})`);
+        log(
+            `${label}: preview wall time ${preview.run.seconds.toFixed(1)} s with the pack, ${plain.seconds.toFixed(1)} s without (x${(preview.run.seconds / plain.seconds).toFixed(2)})`,
+        );
         previewMutations(ctx, stack, label, packConfig);
         return preview;
     };
@@ -455,7 +508,9 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
     let preview = previews("");
     const deferred = emptyClusterLimit(preview);
     if (deferred) {
-        limitations.add(`kubernetes provider 4.27: \`pulumi preview\` on an empty cluster cannot resolve the scope of custom kinds whose CRDs other charts of the program install (${deferred}; fixed upstream in 4.32.0, pulumi-kubernetes#3176): the policy preview is run after \`up\``);
+        limitations.add(
+            `kubernetes provider 4.27: \`pulumi preview\` on an empty cluster cannot resolve the scope of custom kinds whose CRDs other charts of the program install (${deferred}; fixed upstream in 4.32.0, pulumi-kubernetes#3176): the policy preview is run after \`up\``,
+        );
         log(`${label}: preview on the empty API server stopped at the provider 4.27 limitation (${deferred}): the policy preview runs again after up`);
     }
     if (process.env.E2E_ONLY === "preview") {
@@ -473,15 +528,34 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
     }
     stackFigures.upSeconds = up.seconds;
     const refusals = [...up.output.matchAll(/^\s*(?:error|kubernetes:[^\n]*error):.*$/gm)].map((m) => m[0].trim());
-    const psaWarnings = up.output.split("\n").filter((l) => /violate PodSecurity/i.test(l)).map((l) => l.trim());
+    const psaWarnings = up.output
+        .split("\n")
+        .filter((l) => /violate PodSecurity/i.test(l))
+        .map((l) => l.trim());
     const created = /(\d+) created/.exec(up.output)?.[1] ?? "?";
-    record(`${label}: pulumi up against the API server`, up.status === 0 && refusals.length === 0, started, up.status === 0
-        ? `${created} resources created in ${up.seconds.toFixed(1)} s; 0 objects refused`
-        : `exit ${up.status}; ${refusals.length} refusal(s):\n${refusals.slice(0, 30).map((r) => `    ${r}`).join("\n")}\n${tail(up.output, 15)}`);
+    record(
+        `${label}: pulumi up against the API server`,
+        up.status === 0 && refusals.length === 0,
+        started,
+        up.status === 0
+            ? `${created} resources created in ${up.seconds.toFixed(1)} s; 0 objects refused`
+            : `exit ${up.status}; ${refusals.length} refusal(s):\n${refusals
+                  .slice(0, 30)
+                  .map((r) => `    ${r}`)
+                  .join("\n")}\n${tail(up.output, 15)}`,
+    );
     started = Date.now();
-    record(`${label}: no Pod Security warning`, psaWarnings.length === 0, started, psaWarnings.length === 0
-        ? "no \"would violate PodSecurity\" warning in pulumi up's output"
-        : `${psaWarnings.length} warning(s):\n${psaWarnings.slice(0, 20).map((w) => `    ${w}`).join("\n")}`);
+    record(
+        `${label}: no Pod Security warning`,
+        psaWarnings.length === 0,
+        started,
+        psaWarnings.length === 0
+            ? 'no "would violate PodSecurity" warning in pulumi up\'s output'
+            : `${psaWarnings.length} warning(s):\n${psaWarnings
+                  .slice(0, 20)
+                  .map((w) => `    ${w}`)
+                  .join("\n")}`,
+    );
 
     if (deferred && up.status === 0) {
         preview = previews(" (after up: CRDs installed)");
@@ -507,10 +581,21 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         const crs = stateObjects(resources).filter((o) => crGroups.has(String(o.r.outputs?.apiVersion ?? "").split("/")[0]));
         stackFigures.pods = pods.length;
         stackFigures.customResources = crs.length;
-        record(`${label}: controllers created pods, none refused`, refused.length === 0, started,
+        record(
+            `${label}: controllers created pods, none refused`,
+            refused.length === 0,
+            started,
             `${pods.length} pods created by the controllers and admitted by Pod Security (Pending: no nodes); ${crs.length} custom resources accepted against ${crds.length} CRDs' schemas` +
-            `; ${transient} transient FailedCreate event(s) later retried successfully` +
-            `${refused.length > 0 ? `; ${refused.length} standing refusal(s):\n${refused.slice(0, 20).map((r) => `    ${r}`).join("\n")}` : "; no standing refusal"}`);
+                `; ${transient} transient FailedCreate event(s) later retried successfully` +
+                `${
+                    refused.length > 0
+                        ? `; ${refused.length} standing refusal(s):\n${refused
+                              .slice(0, 20)
+                              .map((r) => `    ${r}`)
+                              .join("\n")}`
+                        : "; no standing refusal"
+                }`,
+        );
         if (opts.negative) {
             started = Date.now();
             const controls = await runNegativeControls(kube);
@@ -555,7 +640,9 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
             if (got.status === 404) {
                 continue;
             }
-            (retained.has(id) ? keptByDesign : remaining).push(`${o.kind} ${md.namespace ? `${md.namespace}/` : ""}${md.name}${got.status !== 200 ? ` (GET ${got.status})` : /deletionTimestamp/.test(got.text) ? " (terminating)" : ""}`);
+            (retained.has(id) ? keptByDesign : remaining).push(
+                `${o.kind} ${md.namespace ? `${md.namespace}/` : ""}${md.name}${got.status !== 200 ? ` (GET ${got.status})` : /deletionTimestamp/.test(got.text) ? " (terminating)" : ""}`,
+            );
         }
         if (remaining.length === 0 || Date.now() > deadline) {
             break;
@@ -563,12 +650,19 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         await sleep(5000);
     }
     const rm = pulumi(ctx, `${label}-stack-rm`, ["stack", "rm", "--yes", "--remove-backups", stack]);
-    record(`${label}: destroy leaves nothing`, destroy.status === 0 && rm.status === 0 && remaining.length === 0, started,
-        destroy.status !== 0 ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
-            : rm.status !== 0 ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
-                : remaining.length > 0 ? `${remaining.length} object(s) left: ${remaining.slice(0, 20).join(", ")}`
-                    : `all ${objs.length} objects gone from the API server${protectedCount > 0 ? ` (${protectedCount} protected resources unprotected first)` : ""}` +
-                    `${retained.size > 0 ? `; retained by design (retainOnDelete): ${[...retained].join(", ")}: ${keptByDesign.length > 0 ? `still there: ${keptByDesign.join(", ")}` : "removed with their namespace"}` : ""}`);
+    record(
+        `${label}: destroy leaves nothing`,
+        destroy.status === 0 && rm.status === 0 && remaining.length === 0,
+        started,
+        destroy.status !== 0
+            ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
+            : rm.status !== 0
+              ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
+              : remaining.length > 0
+                ? `${remaining.length} object(s) left: ${remaining.slice(0, 20).join(", ")}`
+                : `all ${objs.length} objects gone from the API server${protectedCount > 0 ? ` (${protectedCount} protected resources unprotected first)` : ""}` +
+                  `${retained.size > 0 ? `; retained by design (retainOnDelete): ${[...retained].join(", ")}: ${keptByDesign.length > 0 ? `still there: ${keptByDesign.join(", ")}` : "removed with their namespace"}` : ""}`,
+    );
 }
 
 /** Lower-case plural of a kind, as the API paths use it (regular English rules the built-in and charts' kinds follow). */
@@ -594,10 +688,12 @@ function collection(apiVersion: string, plural: string, namespace?: string): str
  */
 async function releaseOperatorFinalizers(kube: Kube, resources: StateResource[]): Promise<string[]> {
     const crds = await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
-    const plural = new Map(crds.map((c) => {
-        const spec = c.spec as { group: string; names: { kind: string; plural: string } };
-        return [`${spec.group}/${spec.names.kind}`, spec.names.plural] as const;
-    }));
+    const plural = new Map(
+        crds.map((c) => {
+            const spec = c.spec as { group: string; names: { kind: string; plural: string } };
+            return [`${spec.group}/${spec.names.kind}`, spec.names.plural] as const;
+        }),
+    );
     const released: string[] = [];
     for (const { r } of stateObjects(resources)) {
         const apiVersion = String(r.outputs?.apiVersion ?? "");
@@ -640,7 +736,12 @@ function renderStack(ctx: Ctx, stack: string, label: string, packConfig: string,
     let started = Date.now();
     const up = pulumi(ctx, `${label}-up`, ["up", "--yes", "--skip-preview", "--stack", stack]);
     stackFigures.upSeconds = up.seconds;
-    record(`${label}: pulumi up (render to folder)`, up.status === 0, started, up.status === 0 ? `manifests written in ${up.seconds.toFixed(1)} s` : `exit ${up.status}\n${tail(up.output)}`);
+    record(
+        `${label}: pulumi up (render to folder)`,
+        up.status === 0,
+        started,
+        up.status === 0 ? `manifests written in ${up.seconds.toFixed(1)} s` : `exit ${up.status}\n${tail(up.output)}`,
+    );
     const exportFile = path.join(ctx.tmp, `${label}-export.json`);
     const exported = pulumi(ctx, `${label}-export`, ["stack", "export", "--stack", stack, "--file", exportFile]);
     const resources = exported.status === 0 ? readState(exportFile) : [];
@@ -651,8 +752,12 @@ function renderStack(ctx: Ctx, stack: string, label: string, packConfig: string,
         started = Date.now();
         const negative = validateManifests(path.join(ROOT, "test", "e2e", "fixtures", "invalid"));
         const invalidCount = /(\d+) invalid/.exec(negative.summary)?.[1];
-        record("validator rejects invalid objects", !negative.ok && invalidCount === "4", started,
-            `test/e2e/fixtures/invalid: ${negative.summary.split("\n")[0]}`);
+        record(
+            "validator rejects invalid objects",
+            !negative.ok && invalidCount === "4",
+            started,
+            `test/e2e/fixtures/invalid: ${negative.summary.split("\n")[0]}`,
+        );
         started = Date.now();
         const report = validateManifests(manifests);
         fs.writeFileSync(path.join(LOGS, `${label}-validate.log`), report.log);
@@ -679,11 +784,18 @@ function renderStack(ctx: Ctx, stack: string, label: string, packConfig: string,
     walk(manifests);
     const kept = leftovers.filter((f) => retained.some((r) => path.basename(f).endsWith(`-${r}.yaml`)));
     const left = leftovers.filter((f) => !kept.includes(f));
-    record(`${label}: destroy leaves nothing`, destroy.status === 0 && rm.status === 0 && left.length === 0, started,
-        destroy.status !== 0 ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
-            : rm.status !== 0 ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
-                : left.length > 0 ? `left behind: ${left.map((f) => path.relative(manifests, f)).join(", ")}`
-                    : `no manifest left${kept.length > 0 ? ` but ${kept.length} retained by design (retainOnDelete): ${kept.map((f) => path.basename(f)).join(", ")}` : ""}`);
+    record(
+        `${label}: destroy leaves nothing`,
+        destroy.status === 0 && rm.status === 0 && left.length === 0,
+        started,
+        destroy.status !== 0
+            ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
+            : rm.status !== 0
+              ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
+              : left.length > 0
+                ? `left behind: ${left.map((f) => path.relative(manifests, f)).join(", ")}`
+                : `no manifest left${kept.length > 0 ? ` but ${kept.length} retained by design (retainOnDelete): ${kept.map((f) => path.basename(f)).join(", ")}` : ""}`,
+    );
 }
 
 /** The chart mirror folder, and whether the program has the `platform.chartMirror` setting. */
@@ -701,7 +813,12 @@ function chartMirror(project: string): { mirror?: string; why: string } {
 
 /** Mirror file a chart config error names (`<chart>-<version>.tgz`), if the program refused to start for that reason. */
 function missingMirrorFile(output: string): string | undefined {
-    return /([a-z0-9-]+-v?\d+\.\d+\.\d+\.tgz)/.exec(output.split("\n").filter((l) => /mirror/i.test(l) && /has no|missing|not found|no such|does not (?:contain|have)/i.test(l)).join("\n"))?.[1];
+    return /([a-z0-9-]+-v?\d+\.\d+\.\d+\.tgz)/.exec(
+        output
+            .split("\n")
+            .filter((l) => /mirror/i.test(l) && /has no|missing|not found|no such|does not (?:contain|have)/i.test(l))
+            .join("\n"),
+    )?.[1];
 }
 
 async function main(): Promise<number> {
@@ -717,7 +834,16 @@ async function main(): Promise<number> {
     let started = Date.now();
     const install = spawnSync("bash", [path.join(ROOT, "scripts", "install-engine.sh")], { cwd: ROOT, stdio: "inherit" });
     const envFile = path.join(ROOT, ".cache", "engine", "current.env");
-    if (!record("engine installed", install.status === 0 && fs.existsSync(envFile), started, install.status === 0 ? fs.readFileSync(envFile, "utf8").match(/AGENT_PLATFORM_ENGINE="([^"]*)"/)?.[1] ?? "" : `install-engine.sh exited ${install.status}`)) {
+    if (
+        !record(
+            "engine installed",
+            install.status === 0 && fs.existsSync(envFile),
+            started,
+            install.status === 0
+                ? (fs.readFileSync(envFile, "utf8").match(/AGENT_PLATFORM_ENGINE="([^"]*)"/)?.[1] ?? "")
+                : `install-engine.sh exited ${install.status}`,
+        )
+    ) {
         return summary(1);
     }
     const engineEnv = readEnvFile(envFile);
@@ -728,8 +854,14 @@ async function main(): Promise<number> {
     started = Date.now();
     const packDir = path.resolve(ROOT, process.env.E2E_POLICY_PACK ?? "policy");
     const build = runLogged("build-policy", "npm", ["run", "--silent", "build:policy"], ROOT, process.env);
-    if (!record("policy pack built", build.status === 0 && fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")), started,
-        build.status === 0 ? `${path.relative(ROOT, packDir)}/PulumiPolicy.yaml` : `npm run build:policy exited ${build.status}\n${tail(build.output)}`)) {
+    if (
+        !record(
+            "policy pack built",
+            build.status === 0 && fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")),
+            started,
+            build.status === 0 ? `${path.relative(ROOT, packDir)}/PulumiPolicy.yaml` : `npm run build:policy exited ${build.status}\n${tail(build.output)}`,
+        )
+    ) {
         return summary(1);
     }
 
@@ -763,7 +895,7 @@ async function main(): Promise<number> {
         KUBECONFIG: undefined,
     };
     const { mirror, why } = chartMirror(project);
-    const cpBin = process.env.E2E_MODE === "render" ? "" : engineEnv.AGENT_PLATFORM_CONTROLPLANE_BIN ?? "";
+    const cpBin = process.env.E2E_MODE === "render" ? "" : (engineEnv.AGENT_PLATFORM_CONTROLPLANE_BIN ?? "");
     const ctx: Ctx = { project, tmp, packDir, env, mirror, cluster: undefined, manifestsRoot: path.join(tmp, "manifests") };
     const login = pulumi(ctx, "login", ["login", `file://${state}`]);
     if (login.status !== 0) {
@@ -771,7 +903,10 @@ async function main(): Promise<number> {
         return summary(1, () => fs.rmSync(tmp, { recursive: true, force: true }));
     }
     log(mirror ? `charts: every third-party chart from the mirror ${mirror}` : `charts: third-party charts OFF: ${why}`);
-    const requested = (process.env.E2E_STACKS ?? "local,onprem-prod").split(",").map((s) => s.trim()).filter(Boolean);
+    const requested = (process.env.E2E_STACKS ?? "local,onprem-prod")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const stacks = requested.filter((s) => fs.existsSync(path.join(project, "stacks", `Pulumi.${s}.yaml`)));
     for (const s of requested.filter((x) => !stacks.includes(x))) {
         log(`stack ${s}: stacks/Pulumi.${s}.yaml is not in this project: not run`);
@@ -788,7 +923,16 @@ async function main(): Promise<number> {
             }
             figures.controlPlaneReadySeconds = ctx.cluster.readySeconds;
             figures.kubernetes = ctx.cluster.version;
-            record("control plane started", true, started, `kine + kube-apiserver ${ctx.cluster.version} + kube-controller-manager on 127.0.0.1, /readyz after ${ctx.cluster.readySeconds.toFixed(1)} s; pids ${Object.entries(ctx.cluster.pids).map(([n, p]) => `${n}=${p}`).join(" ")}`);
+            record(
+                "control plane started",
+                true,
+                started,
+                `kine + kube-apiserver ${ctx.cluster.version} + kube-controller-manager on 127.0.0.1, /readyz after ${ctx.cluster.readySeconds.toFixed(1)} s; pids ${Object.entries(
+                    ctx.cluster.pids,
+                )
+                    .map(([n, p]) => `${n}=${p}`)
+                    .join(" ")}`,
+            );
         } else {
             log("no control plane (ENGINE_CONTROLPLANE=0, E2E_MODE=render or not built): render mode, manifests validated offline");
         }
@@ -814,7 +958,8 @@ async function main(): Promise<number> {
         }
         let negativeDone = false;
         for (const stack of stacks) {
-            const wantNegative: boolean = !!ctx.cluster && !negativeDone && (stack === "onprem-prod" || stacks.length === 1 || stack === stacks[stacks.length - 1]);
+            const wantNegative: boolean =
+                !!ctx.cluster && !negativeDone && (stack === "onprem-prod" || stacks.length === 1 || stack === stacks[stacks.length - 1]);
             await runStack(stack, stack, [], { local: stack === "local", negative: wantNegative });
             negativeDone ||= wantNegative;
         }
@@ -824,12 +969,25 @@ async function main(): Promise<number> {
             const label = "local-addons";
             {
                 let on: string[] = [...ADDONS];
-                if (!prepareStack(ctx, label, label, on.map((a) => [`platform.addons.${a}`, "true"]))) {
+                if (
+                    !prepareStack(
+                        ctx,
+                        label,
+                        label,
+                        on.map((a) => [`platform.addons.${a}`, "true"]),
+                    )
+                ) {
                     return summary(1);
                 }
                 // A chart the mirror does not have stops the program with a config error naming the file: report
                 // each as a mirror gap and run without that add-on (probing again: the error names one file first).
-                const chartOfAddon: Record<(typeof ADDONS)[number], string[]> = { argocd: ["argo-cd"], istio: ["base", "istiod", "cni", "ztunnel"], falco: ["falco"], externalSecrets: ["external-secrets"], velero: ["velero"] };
+                const chartOfAddon: Record<(typeof ADDONS)[number], string[]> = {
+                    argocd: ["argo-cd"],
+                    istio: ["base", "istiod", "cni", "ztunnel"],
+                    falco: ["falco"],
+                    externalSecrets: ["external-secrets"],
+                    velero: ["velero"],
+                };
                 for (let round = 0; round < ADDONS.length; round++) {
                     started = Date.now();
                     const probe = pulumi(ctx, `${label}-probe${round === 0 ? "" : `-${round + 1}`}`, ["preview", "--stack", label]);
@@ -839,12 +997,25 @@ async function main(): Promise<number> {
                     }
                     const addon = ADDONS.find((a) => chartOfAddon[a].some((c) => new RegExp(`^${c}-v?\\d`).test(missing)));
                     mirrorGaps.push(`${missing} (add-on ${addon ?? "?"}): not in the mirror ${mirror}; that chart was NOT rendered or validated`);
-                    record(`${label}: mirror has every add-on chart`, false, started, `the program refused to start: the mirror lacks ${missing}; running the add-ons run without ${addon}`);
+                    record(
+                        `${label}: mirror has every add-on chart`,
+                        false,
+                        started,
+                        `the program refused to start: the mirror lacks ${missing}; running the add-ons run without ${addon}`,
+                    );
                     if (!addon) {
                         break;
                     }
                     on = on.filter((a) => a !== addon);
-                    pulumi(ctx, `${label}-config${round === 0 ? "" : `-${round + 1}`}`, ["config", "set", "--path", `platform.addons.${addon}`, "false", "--stack", label]);
+                    pulumi(ctx, `${label}-config${round === 0 ? "" : `-${round + 1}`}`, [
+                        "config",
+                        "set",
+                        "--path",
+                        `platform.addons.${addon}`,
+                        "false",
+                        "--stack",
+                        label,
+                    ]);
                 }
                 log(`${label}: add-ons on: ${on.join(", ")}`);
                 if (ctx.cluster) {
@@ -857,23 +1028,32 @@ async function main(): Promise<number> {
             }
         }
     } catch (e) {
-        record("e2e", false, started, e instanceof Error ? e.stack ?? e.message : String(e));
+        record("e2e", false, started, e instanceof Error ? (e.stack ?? e.message) : String(e));
     } finally {
         if (ctx.cluster) {
             started = Date.now();
             const stopped = await ctx.cluster.stop();
-            record("control plane stopped by PID", stopped.every((s) => /stopped on SIGTERM|killed/.test(s)), started, stopped.join("; "));
+            record(
+                "control plane stopped by PID",
+                stopped.every((s) => /stopped on SIGTERM|killed/.test(s)),
+                started,
+                stopped.join("; "),
+            );
         }
     }
     figures.wallSeconds = (Date.now() - wall) / 1000;
     fs.writeFileSync(path.join(LOGS, "figures.json"), `${JSON.stringify(figures, null, 2)}\n`);
-    return summary(results.every((r) => r.ok || /mirror has every add-on chart/.test(r.step)) ? 0 : 1, () => {
-        if (!keep) {
-            fs.rmSync(tmp, { recursive: true, force: true });
-        } else {
-            log(`kept ${tmp}`);
-        }
-    }, substitutes);
+    return summary(
+        results.every((r) => r.ok || /mirror has every add-on chart/.test(r.step)) ? 0 : 1,
+        () => {
+            if (!keep) {
+                fs.rmSync(tmp, { recursive: true, force: true });
+            } else {
+                log(`kept ${tmp}`);
+            }
+        },
+        substitutes,
+    );
 }
 
 function summary(code: number, cleanup?: () => void, substitutes = ""): number {
@@ -906,9 +1086,12 @@ function summary(code: number, cleanup?: () => void, substitutes = ""): number {
     return code;
 }
 
-main().then((code) => {
-    process.exitCode = code;
-}, (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exitCode = 1;
-});
+main().then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (e: unknown) => {
+        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exitCode = 1;
+    },
+);

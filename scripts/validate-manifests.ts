@@ -34,14 +34,28 @@ export const SOURCES = {
         { name: "cert-manager", module: "github.com/cert-manager/cert-manager", version: "v1.21.1", dirs: ["deploy/crds"] },
         { name: "Gateway API", module: "sigs.k8s.io/gateway-api", version: "v1.4.0", dirs: ["config/crd/standard", "config/crd/experimental"] },
         // kube-prometheus-stack 88.x ships operator 0.86; v0.85.0 is the newest the module proxy serves.
-        { name: "Prometheus Operator", module: "github.com/prometheus-operator/prometheus-operator", version: "v0.85.0", dirs: ["example/prometheus-operator-crd"] },
+        {
+            name: "Prometheus Operator",
+            module: "github.com/prometheus-operator/prometheus-operator",
+            version: "v0.85.0",
+            dirs: ["example/prometheus-operator-crd"],
+        },
     ],
 } as const;
 
 /** API groups of operators whose charts (and CRDs) are off in the offline run: their objects are reported, not validated. */
 export const UNVALIDATED_GROUPS = [
-    "gateway.envoyproxy.io", "postgresql.cnpg.io", "barmancloud.cnpg.io", "psmdb.percona.com", "redis.redis.opstreelabs.in",
-    "external-secrets.io", "argoproj.io", "security.istio.io", "networking.istio.io", "telemetry.istio.io", "falco.org",
+    "gateway.envoyproxy.io",
+    "postgresql.cnpg.io",
+    "barmancloud.cnpg.io",
+    "psmdb.percona.com",
+    "redis.redis.opstreelabs.in",
+    "external-secrets.io",
+    "argoproj.io",
+    "security.istio.io",
+    "networking.istio.io",
+    "telemetry.istio.io",
+    "falco.org",
 ];
 
 type Json = Record<string, unknown>;
@@ -175,7 +189,10 @@ function crdSchemas(outDir: string): string[] {
             if (!fs.existsSync(folder)) {
                 throw new Error(`${src.module}@${src.version} has no ${sub}`);
             }
-            for (const file of fs.readdirSync(folder).filter((f) => f.endsWith(".yaml")).sort()) {
+            for (const file of fs
+                .readdirSync(folder)
+                .filter((f) => f.endsWith(".yaml"))
+                .sort()) {
                 for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(folder, file), "utf8"))) {
                     const crd = doc.toJSON() as Json | null;
                     if (!crd || crd.kind !== "CustomResourceDefinition") {
@@ -235,7 +252,13 @@ function readObjects(manifestDir: string): Obj[] {
                     const o = doc.toJSON() as Json | null;
                     if (o) {
                         const meta = (o.metadata ?? {}) as Json;
-                        objs.push({ doc: o, file: p, apiVersion: String(o.apiVersion), kind: String(o.kind), name: `${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}` });
+                        objs.push({
+                            doc: o,
+                            file: p,
+                            apiVersion: String(o.apiVersion),
+                            kind: String(o.kind),
+                            name: `${meta.namespace ? `${String(meta.namespace)}/` : ""}${String(meta.name)}`,
+                        });
                     }
                 }
             }
@@ -271,9 +294,16 @@ export function validateManifests(manifestDir: string): ValidationReport {
     const skipped = objects.filter((o) => UNVALIDATED_GROUPS.includes(group(o.apiVersion)) && !renderedGroups.has(group(o.apiVersion)));
     const skipKinds = [...new Set(skipped.map((o) => `${o.apiVersion}/${o.kind}`))].sort();
     const args = [
-        "-strict", "-summary", "-output", "json", "-kubernetes-version", SOURCES.kubernetes.version.replace(/^v/, ""),
-        "-schema-location", `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
-        "-schema-location", `${renderedDir}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
+        "-strict",
+        "-summary",
+        "-output",
+        "json",
+        "-kubernetes-version",
+        SOURCES.kubernetes.version.replace(/^v/, ""),
+        "-schema-location",
+        `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
+        "-schema-location",
+        `${renderedDir}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
         ...(skipKinds.length > 0 ? ["-skip", skipKinds.join(",")] : []),
         manifestDir,
     ];
@@ -284,16 +314,26 @@ export function validateManifests(manifestDir: string): ValidationReport {
         summary?: { valid: number; invalid: number; errors: number; skipped: number };
     };
     const bad = (out.resources ?? []).filter((r) => r.status !== "statusValid" && r.status !== "statusSkipped");
-    const lines = bad.map((r) => `${r.status.replace("status", "").toUpperCase()} ${r.version}/${r.kind} ${r.name} (${path.relative(manifestDir, r.filename)}): ${r.msg}`);
+    const lines = bad.map(
+        (r) => `${r.status.replace("status", "").toUpperCase()} ${r.version}/${r.kind} ${r.name} (${path.relative(manifestDir, r.filename)}): ${r.msg}`,
+    );
     const s = out.summary ?? { valid: 0, invalid: 0, errors: 0, skipped: 0 };
     const ok = res.status === 0 && bad.length === 0 && s.valid > 0;
     const notValidated = skipKinds.map((k) => `${k} (${skipped.filter((o) => `${o.apiVersion}/${o.kind}` === k).length})`);
     const kinds = [...new Set(objects.filter((o) => !skipped.includes(o)).map((o) => o.kind))].sort();
-    const summary = `${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files; ${s.valid} valid, ${s.invalid} invalid, ${s.errors} errors ` +
+    const summary =
+        `${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files; ${s.valid} valid, ${s.invalid} invalid, ${s.errors} errors ` +
         `against Kubernetes ${SOURCES.kubernetes.version} + ${SOURCES.crds.map((c) => `${c.name} ${c.version}`).join(", ")} schemas` +
         `${renderedKinds.length > 0 ? ` + ${renderedKinds.length} CRD versions rendered with the charts` : ""}` +
         `${notValidated.length > 0 ? `; not validated (no CRD: operator charts off): ${notValidated.join(", ")}` : ""}` +
-        `${lines.length > 0 ? `\n${lines.slice(0, 30).map((l) => `    ${l}`).join("\n")}` : ""}`;
+        `${
+            lines.length > 0
+                ? `\n${lines
+                      .slice(0, 30)
+                      .map((l) => `    ${l}`)
+                      .join("\n")}`
+                : ""
+        }`;
     const log = [`kubeconform ${args.join(" ")}`, `exit ${res.status}`, `kinds validated: ${kinds.join(", ")}`, ...lines, res.stderr].join("\n");
     return { ok, summary, log, validated: s.valid, notValidated };
 }
@@ -324,7 +364,15 @@ export function validateAgainstCrds(objects: Json[], crds: Json[]): ObjectResult
             fs.writeFileSync(file, YAML.stringify(o));
             return file;
         });
-        const args = ["-strict", "-verbose", "-output", "json", "-schema-location", `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`, ...files];
+        const args = [
+            "-strict",
+            "-verbose",
+            "-output",
+            "json",
+            "-schema-location",
+            `${schemas}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`,
+            ...files,
+        ];
         const res = spawnSync(kubeconformBinary(), args, { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
         const out = JSON.parse(res.stdout || "{}") as { resources?: Array<{ filename: string; status: string; msg: string }> };
         return files.map((file, i) => {

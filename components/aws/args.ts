@@ -5,7 +5,18 @@
  * runs the same checks on a stack file's values, under the stack file's keys.
  */
 import { Ipv4Range, overlap, parseCidr } from "../../policy/lib/cidr";
-import { ClusterArgsBase, duplicateZoneProblems, endpointProblems, environmentProblems, networkProblems, nodePoolProblems, resolveClusterArgs, ResolvedClusterArgs, retentionProblems, tagProblems } from "../clusterArgs";
+import {
+    ClusterArgsBase,
+    duplicateZoneProblems,
+    endpointProblems,
+    environmentProblems,
+    networkProblems,
+    nodePoolProblems,
+    resolveClusterArgs,
+    ResolvedClusterArgs,
+    retentionProblems,
+    tagProblems,
+} from "../clusterArgs";
 import { DEFAULT_ENVIRONMENT, DR_OFF, resolveDrRegion } from "../defaults";
 import { ArgProblem, ProblemList, throwArgProblems } from "../validation";
 import { planSubnets } from "./subnets";
@@ -46,7 +57,12 @@ export interface ResolvedEksClusterArgs extends ResolvedClusterArgs {
 
 /** Fills in every default (components/defaults.ts). */
 export function resolveEksClusterArgs(args: EksClusterArgs): ResolvedEksClusterArgs {
-    return { ...resolveClusterArgs("aws", args), region: args.region, drRegion: resolveDrRegion("aws", args.environment ?? DEFAULT_ENVIRONMENT, args.region, args.drRegion), adminPrincipalArns: args.adminPrincipalArns ?? [] };
+    return {
+        ...resolveClusterArgs("aws", args),
+        region: args.region,
+        drRegion: resolveDrRegion("aws", args.environment ?? DEFAULT_ENVIRONMENT, args.region, args.drRegion),
+        adminPrincipalArns: args.adminPrincipalArns ?? [],
+    };
 }
 
 /** An AWS region name, e.g. `eu-west-1`, `us-gov-west-1`. */

@@ -30,13 +30,25 @@ import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../contract";
 export const BURST_TAINT = { key: "platform.agents.io/burst", value: "true", effect: "NoSchedule" } as const;
 
 /** Managed policies the cluster role needs for Auto Mode (compute, block storage, load balancing, networking). */
-export const AUTO_MODE_CLUSTER_POLICIES = ["AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"] as const;
+export const AUTO_MODE_CLUSTER_POLICIES = [
+    "AmazonEKSComputePolicy",
+    "AmazonEKSBlockStoragePolicy",
+    "AmazonEKSLoadBalancingPolicy",
+    "AmazonEKSNetworkingPolicy",
+] as const;
 
 /** Managed policies of the Auto Mode node role (the minimal worker policy and ECR pulls). */
 export const AUTO_MODE_NODE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"] as const;
 
 /** The `NodeClass` spec of a pool (pure; the tests read it). */
-export function nodeClassSpec(a: { pool: NodePoolSpec; nodeRoleName: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string>; tags: Record<string, string> }): Record<string, unknown> {
+export function nodeClassSpec(a: {
+    pool: NodePoolSpec;
+    nodeRoleName: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string>[];
+    securityGroupId: pulumi.Input<string>;
+    kmsKeyArn: pulumi.Input<string>;
+    tags: Record<string, string>;
+}): Record<string, unknown> {
     return {
         role: a.nodeRoleName,
         subnetSelectorTerms: a.subnetIds.map((id) => ({ id })),
@@ -106,7 +118,14 @@ export function createAutoModePools(a: AutoModePoolsArgs): { nodeClasses: k8s.ap
                 apiVersion: "eks.amazonaws.com/v1",
                 kind: "NodeClass",
                 metadata: { name: className },
-                spec: nodeClassSpec({ pool, nodeRoleName: a.nodeRoleName, subnetIds: a.subnetIds, securityGroupId: a.securityGroupId, kmsKeyArn: a.kmsKeyArn, tags: a.tags }),
+                spec: nodeClassSpec({
+                    pool,
+                    nodeRoleName: a.nodeRoleName,
+                    subnetIds: a.subnetIds,
+                    securityGroupId: a.securityGroupId,
+                    kmsKeyArn: a.kmsKeyArn,
+                    tags: a.tags,
+                }),
             },
             { parent: a.parent, provider: a.provider, dependsOn: a.dependsOn },
         );

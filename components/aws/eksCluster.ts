@@ -43,7 +43,16 @@ import { EksClusterArgs, resolveEksClusterArgs, validateEksClusterArgs } from ".
 import { AUTO_MODE_CLUSTER_POLICIES, AUTO_MODE_NODE_POLICIES, createAutoModePools } from "./autoMode";
 import { AddonName, addonConfigurationValues, BEFORE_NODES, EBS_CSI_SERVICE_ACCOUNT, pinnedAddonVersion } from "./addons";
 import { CONTROL_PLANE_LOG_TYPES, cloudWatchRetentionDays, controlPlaneLogGroupName } from "./controlPlaneLogs";
-import { clusterEncryptionPolicy, clusterKeyPolicy, ebsCsiKmsPolicy, eksAccessPolicyArn, managedPolicyArn, partitionOf, principalLabels, serviceTrustPolicy } from "./iamPolicies";
+import {
+    clusterEncryptionPolicy,
+    clusterKeyPolicy,
+    ebsCsiKmsPolicy,
+    eksAccessPolicyArn,
+    managedPolicyArn,
+    partitionOf,
+    principalLabels,
+    serviceTrustPolicy,
+} from "./iamPolicies";
 import { createIrsaRole, IrsaBinder } from "./identity";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNetwork } from "./network";
@@ -58,7 +67,12 @@ export type { EksClusterArgs };
 export const SSD_STORAGE_CLASS = "gp3-encrypted";
 
 /** Managed policies of the node role: join the cluster, run the VPC CNI, pull from ECR, be reachable by SSM. */
-export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
+export const NODE_ROLE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonSSMManagedInstanceCore",
+] as const;
 
 /** An EKS cluster with its VPC, node groups, add-ons, object store and workload identity. */
 export class EksCluster extends pulumi.ComponentResource {
@@ -121,7 +135,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 deletionWindowInDays: 30,
                 policy: pulumi.all([accountId, providerRegion]).apply(([acct, actual]) => {
                     if (actual !== region) {
-                        throw new pulumi.ResourceError(`the AWS provider deploys to ${actual} but the cluster's region is ${region}; set aws:region to ${region} or pass a provider for it`, this);
+                        throw new pulumi.ResourceError(
+                            `the AWS provider deploys to ${actual} but the cluster's region is ${region}; set aws:region to ${region} or pass a provider for it`,
+                            this,
+                        );
                     }
                     return JSON.stringify(clusterKeyPolicy(partition, acct, region));
                 }),
@@ -140,10 +157,20 @@ export class EksCluster extends pulumi.ComponentResource {
         const clusterRole = new Role(`${name}-cluster`, { assumeRolePolicy: JSON.stringify(clusterTrust), tags }, parent);
         const clusterRolePolicies = [
             new RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, "AmazonEKSClusterPolicy") }, parent),
-            new RolePolicy(`${name}-cluster-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) }, parent),
-            ...AUTO_MODE_CLUSTER_POLICIES.map((p) => new RolePolicyAttachment(`${name}-cluster-${p}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, p) }, parent)),
+            new RolePolicy(
+                `${name}-cluster-kms`,
+                { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))) },
+                parent,
+            ),
+            ...AUTO_MODE_CLUSTER_POLICIES.map(
+                (p) => new RolePolicyAttachment(`${name}-cluster-${p}`, { role: clusterRole.name, policyArn: managedPolicyArn(partition, p) }, parent),
+            ),
             // Auto Mode launches burst nodes whose root volumes are encrypted with the cluster key.
-            new RolePolicy(`${name}-cluster-auto-kms`, { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
+            new RolePolicy(
+                `${name}-cluster-auto-kms`,
+                { role: clusterRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) },
+                parent,
+            ),
         ];
         const logGroup = new LogGroup(
             `${name}-control-plane`,
@@ -260,11 +287,22 @@ export class EksCluster extends pulumi.ComponentResource {
 
         // EBS CSI driver with its own IRSA role (managed policy + use of the cluster key).
         const ebsCsiRole = createIrsaRole(
-            { name: `${name}-ebs-csi`, oidcProviderArn: oidc.arn, issuerUrl, namespace: EBS_CSI_SERVICE_ACCOUNT.namespace, serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name, tags },
+            {
+                name: `${name}-ebs-csi`,
+                oidcProviderArn: oidc.arn,
+                issuerUrl,
+                namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+                serviceAccount: EBS_CSI_SERVICE_ACCOUNT.name,
+                tags,
+            },
             parent,
         );
         const ebsCsiPolicies = [
-            new RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy") }, parent),
+            new RolePolicyAttachment(
+                `${name}-ebs-csi`,
+                { role: ebsCsiRole.name, policyArn: managedPolicyArn(partition, "service-role/AmazonEBSCSIDriverPolicy") },
+                parent,
+            ),
             new RolePolicy(`${name}-ebs-csi-kms`, { role: ebsCsiRole.name, policy: key.arn.apply((arn) => JSON.stringify(ebsCsiKmsPolicy(arn))) }, parent),
         ];
         const nodeGroupResources = nodeGroups.map((g) => g.nodeGroup);
@@ -277,7 +315,12 @@ export class EksCluster extends pulumi.ComponentResource {
         const autoNodeEntry = new AccessEntry(`${name}-auto-node`, { clusterName: cluster.name, principalArn: autoNodeRole.arn, type: "EC2", tags }, parent);
         const autoNodeAccess = new AccessPolicyAssociation(
             `${name}-auto-node`,
-            { clusterName: cluster.name, principalArn: autoNodeRole.arn, policyArn: eksAccessPolicyArn(partition, "AmazonEKSAutoNodePolicy"), accessScope: { type: "cluster" } },
+            {
+                clusterName: cluster.name,
+                principalArn: autoNodeRole.arn,
+                policyArn: eksAccessPolicyArn(partition, "AmazonEKSAutoNodePolicy"),
+                accessScope: { type: "cluster" },
+            },
             { ...parent, dependsOn: [autoNodeEntry] },
         );
         // CoreDNS and the CSI controller schedule onto nodes, so they come after the node groups.
@@ -323,7 +366,15 @@ export class EksCluster extends pulumi.ComponentResource {
 
         // Object store and workload identity.
         const store = createObjectStore({ name, region, drRegion: a.drRegion, kmsKeyArn: key.arn, retention: a.retention, protect, tags, parent: this });
-        const binder = new IrsaBinder({ namePrefix: name, oidcProviderArn: oidc.arn, issuerUrl, bucketArn: store.bucket.arn, kmsKeyArn: key.arn, tags, parent: this });
+        const binder = new IrsaBinder({
+            namePrefix: name,
+            oidcProviderArn: oidc.arn,
+            issuerUrl,
+            bucketArn: store.bucket.arn,
+            kmsKeyArn: key.arn,
+            tags,
+            parent: this,
+        });
 
         const warnings: string[] = [];
         if (a.network.natGateways === "single") {

@@ -58,7 +58,14 @@ export function principalLabels(arns: string[]): string[] {
     const parse = (arn: string) => {
         const [, , , , account = "", resource = ""] = arn.split(":");
         const last = resource.split("/").pop() ?? resource;
-        return { account, name: last.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "principal" };
+        return {
+            account,
+            name:
+                last
+                    .toLowerCase()
+                    .replace(/[^a-z0-9-]+/g, "-")
+                    .replace(/^-+|-+$/g, "") || "principal",
+        };
     };
     const parsed = arns.map(parse);
     return parsed.map((p) => (parsed.filter((q) => q.name === p.name).length > 1 ? `${p.name}-${p.account}` : p.name));
@@ -213,7 +220,12 @@ export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
  * write replicas, delete markers and tags to the destination, decrypt with the source key and
  * encrypt with the destination key.
  */
-export function replicationRolePolicy(a: { sourceBucketArn: string; destinationBucketArn: string; sourceKeyArn: string; destinationKeyArn: string }): PolicyDocument {
+export function replicationRolePolicy(a: {
+    sourceBucketArn: string;
+    destinationBucketArn: string;
+    sourceKeyArn: string;
+    destinationKeyArn: string;
+}): PolicyDocument {
     return doc(
         {
             Sid: "ReadSourceConfiguration",

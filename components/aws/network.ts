@@ -92,7 +92,11 @@ export function createNetwork(a: NetworkArgs): Network {
     const natGateways = a.zones.slice(0, natCount).map((zone, i) => {
         const n = `${a.name}-nat-${zone}`;
         const eip = new Eip(n, { domain: "vpc", tags: tagged(n) }, opts);
-        return new NatGateway(n, { allocationId: eip.allocationId, subnetId: publicSubnets[i].id, connectivityType: "public", tags: tagged(n) }, { ...opts, dependsOn: [igw] });
+        return new NatGateway(
+            n,
+            { allocationId: eip.allocationId, subnetId: publicSubnets[i].id, connectivityType: "public", tags: tagged(n) },
+            { ...opts, dependsOn: [igw] },
+        );
     });
 
     const privateSubnets = a.zones.map((zone, i) => {

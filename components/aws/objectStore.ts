@@ -44,9 +44,12 @@ export interface LifecycleRule {
  */
 export function lifecycleRules(r: RetentionConfig): LifecycleRule[] {
     return [
-        ...retentionRules(r).map(
-            (rule): LifecycleRule => ({ id: `expire-${rule.prefix.replace(/\/$/, "")}`, status: "Enabled", filter: { prefix: rule.prefix }, expiration: { days: rule.days } }),
-        ),
+        ...retentionRules(r).map((rule): LifecycleRule => ({
+            id: `expire-${rule.prefix.replace(/\/$/, "")}`,
+            status: "Enabled",
+            filter: { prefix: rule.prefix },
+            expiration: { days: rule.days },
+        })),
         {
             id: "noncurrent-versions-and-uploads",
             status: "Enabled",
@@ -120,7 +123,13 @@ export function createObjectStore(a: ObjectStoreArgs): BuiltObjectStore {
         const dr = `${a.name}-store-dr`;
         const key = new Key(
             `${dr}-key`,
-            { region: a.drRegion, description: `${a.name}: cross-region copy of the backup store`, enableKeyRotation: true, deletionWindowInDays: 30, tags: a.tags },
+            {
+                region: a.drRegion,
+                description: `${a.name}: cross-region copy of the backup store`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags: a.tags,
+            },
             { ...opts, protect: a.protect },
         );
         new Alias(`${dr}-key`, { region: a.drRegion, name: `alias/${dr}`, targetKeyId: key.keyId }, opts);
@@ -132,7 +141,9 @@ export function createObjectStore(a: ObjectStoreArgs): BuiltObjectStore {
                 role: role.id,
                 policy: pulumi
                     .all([bucket.arn, copy.bucket.arn, a.kmsKeyArn, key.arn])
-                    .apply(([sourceBucketArn, destinationBucketArn, sourceKeyArn, destinationKeyArn]) => JSON.stringify(replicationRolePolicy({ sourceBucketArn, destinationBucketArn, sourceKeyArn, destinationKeyArn }))),
+                    .apply(([sourceBucketArn, destinationBucketArn, sourceKeyArn, destinationKeyArn]) =>
+                        JSON.stringify(replicationRolePolicy({ sourceBucketArn, destinationBucketArn, sourceKeyArn, destinationKeyArn })),
+                    ),
             },
             opts,
         );
@@ -156,13 +167,22 @@ export function createObjectStore(a: ObjectStoreArgs): BuiltObjectStore {
 }
 
 /** A bucket configured as every backup bucket is: KMS encryption, versioning, no public access, lifecycle, TLS only. */
-function hardenedBucket(n: string, a: ObjectStoreArgs, kmsKeyArn: pulumi.Input<string>, region: string | undefined): { bucket: Bucket; versioning: BucketVersioning } {
+function hardenedBucket(
+    n: string,
+    a: ObjectStoreArgs,
+    kmsKeyArn: pulumi.Input<string>,
+    region: string | undefined,
+): { bucket: Bucket; versioning: BucketVersioning } {
     const opts = { parent: a.parent };
     const where = region ? { region } : {};
     const bucket = new Bucket(n, { ...where, forceDestroy: false, tags: { ...a.tags, Name: n } }, { ...opts, protect: a.protect });
     new BucketServerSideEncryptionConfiguration(
         n,
-        { ...where, bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }] },
+        {
+            ...where,
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }],
+        },
         opts,
     );
     const versioning = new BucketVersioning(n, { ...where, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
@@ -173,6 +193,10 @@ function hardenedBucket(n: string, a: ObjectStoreArgs, kmsKeyArn: pulumi.Input<s
     );
     // Lifecycle rules on a versioned bucket need versioning in place first.
     new BucketLifecycleConfiguration(n, { ...where, bucket: bucket.id, rules: lifecycleRules(a.retention) }, { ...opts, dependsOn: [versioning] });
-    new BucketPolicy(n, { ...where, bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransportPolicy(arn))) }, { ...opts, dependsOn: [publicAccess] });
+    new BucketPolicy(
+        n,
+        { ...where, bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(denyInsecureTransportPolicy(arn))) },
+        { ...opts, dependsOn: [publicAccess] },
+    );
     return { bucket, versioning };
 }

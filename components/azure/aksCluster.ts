@@ -96,7 +96,13 @@ export class AksCluster extends pulumi.ComponentResource {
             protect,
             parent: this,
         });
-        const subnetAccess = assignRole({ name, subscriptionId, parent: this }, "subnet-network-contributor", clusterIdentity.principalId, ROLES.networkContributor, nodeSubnet.id);
+        const subnetAccess = assignRole(
+            { name, subscriptionId, parent: this },
+            "subnet-network-contributor",
+            clusterIdentity.principalId,
+            ROLES.networkContributor,
+            nodeSubnet.id,
+        );
         const profile: PoolProfileArgs = { zones, subnetId: nodeSubnet.id, tags };
 
         const cluster = createManagedCluster({
@@ -148,7 +154,12 @@ export class AksCluster extends pulumi.ComponentResource {
             {
                 metadata: { name: AKS_SSD_STORAGE_CLASS, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
                 provisioner: "disk.csi.azure.com",
-                parameters: { skuName: "Premium_LRS", cachingMode: "ReadOnly", diskEncryptionSetID: keys.des.id, diskEncryptionType: "EncryptionAtRestWithCustomerKey" },
+                parameters: {
+                    skuName: "Premium_LRS",
+                    cachingMode: "ReadOnly",
+                    diskEncryptionSetID: keys.des.id,
+                    diskEncryptionType: "EncryptionAtRestWithCustomerKey",
+                },
                 reclaimPolicy: "Retain",
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: true,
@@ -186,6 +197,12 @@ export class AksCluster extends pulumi.ComponentResource {
             readyResources: [cluster, ...pools, storageClass],
             warnings: auditRetentionWarnings(a.retention.auditLogDays),
         };
-        this.registerOutputs({ clusterName: this.clusterName, kubeconfig, resourceGroupName, kmsKeyId: this.kmsKeyId, storageAccountName: this.storageAccountName });
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig,
+            resourceGroupName,
+            kmsKeyId: this.kmsKeyId,
+            storageAccountName: this.storageAccountName,
+        });
     }
 }

@@ -4,7 +4,18 @@
  * at once, naming the argument, the value found and what is allowed).
  */
 import { parseIpv4 } from "../../policy/lib/cidr";
-import { ClusterArgsBase, duplicateZoneProblems, endpointProblems, environmentProblems, networkProblems, nodePoolProblems, resolveClusterArgs, ResolvedClusterArgs, retentionProblems, tagProblems } from "../clusterArgs";
+import {
+    ClusterArgsBase,
+    duplicateZoneProblems,
+    endpointProblems,
+    environmentProblems,
+    networkProblems,
+    nodePoolProblems,
+    resolveClusterArgs,
+    ResolvedClusterArgs,
+    retentionProblems,
+    tagProblems,
+} from "../clusterArgs";
 import { DEFAULT_ENVIRONMENT, DR_OFF, resolveDrRegion } from "../defaults";
 import { ArgProblem, ProblemList, shown, throwArgProblems } from "../validation";
 
@@ -129,7 +140,10 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
     }
     const svc = parseIpv4(a.network.serviceCidr);
     if (svc && svc.prefix > 28) {
-        fail("network.serviceCidr", `found "${a.network.serviceCidr}"; the cluster DNS service takes its 10th address, allowed: a /28 or larger (e.g. 10.96.0.0/16)`);
+        fail(
+            "network.serviceCidr",
+            `found "${a.network.serviceCidr}"; the cluster DNS service takes its 10th address, allowed: a /28 or larger (e.g. 10.96.0.0/16)`,
+        );
     }
     if (a.adminGroupObjectIds.length === 0) {
         fail("adminGroupObjectIds", "found none; with local accounts disabled, name at least one Entra ID group that gets cluster-admin");
@@ -141,7 +155,10 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
     });
     endpointProblems(a.endpoint, fail);
     if (a.drRegion !== undefined && a.drRegion !== DR_OFF && (typeof a.drRegion !== "string" || !AZURE_REGION.test(a.drRegion) || a.drRegion === a.location)) {
-        fail("drRegion", `found ${shown(a.drRegion)}; must be the Azure region paired with ${a.location} (geo-zone-redundant storage replicates only there), e.g. northeurope for westeurope, or "${DR_OFF}"`);
+        fail(
+            "drRegion",
+            `found ${shown(a.drRegion)}; must be the Azure region paired with ${a.location} (geo-zone-redundant storage replicates only there), e.g. northeurope for westeurope, or "${DR_OFF}"`,
+        );
     }
     if (!(AKS_TIERS as readonly string[]).includes(a.tier)) {
         fail("tier", `found ${shown(a.tier)}; allowed: ${AKS_TIERS.join(", ")}`);

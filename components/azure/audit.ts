@@ -33,7 +33,13 @@ export interface AksAuditArgs {
 export function createAksAuditLogs(a: AksAuditArgs): { workspace: Workspace; diagnostics: DiagnosticSetting } {
     const workspace = new Workspace(
         `${a.name}-logs`,
-        { resourceGroupName: a.resourceGroupName, location: a.location, sku: { name: "PerGB2018" }, retentionInDays: workspaceRetentionDays(a.auditLogDays), tags: a.tags },
+        {
+            resourceGroupName: a.resourceGroupName,
+            location: a.location,
+            sku: { name: "PerGB2018" },
+            retentionInDays: workspaceRetentionDays(a.auditLogDays),
+            tags: a.tags,
+        },
         { parent: a.parent, protect: a.protect, retainOnDelete: a.protect },
     );
     const diagnostics = new DiagnosticSetting(
@@ -54,6 +60,8 @@ export function createAksAuditLogs(a: AksAuditArgs): { workspace: Workspace; dia
 /** The warning when the audit retention is longer than Log Analytics keeps interactively. */
 export function auditRetentionWarnings(auditLogDays: number): string[] {
     return auditLogDays > 730
-        ? [`audit logs: Log Analytics keeps ${workspaceRetentionDays(auditLogDays)} days interactively, less than retention.auditLogDays (${auditLogDays}); archive the workspace tables for the rest`]
+        ? [
+              `audit logs: Log Analytics keeps ${workspaceRetentionDays(auditLogDays)} days interactively, less than retention.auditLogDays (${auditLogDays}); archive the workspace tables for the rest`,
+          ]
         : [];
 }

@@ -77,7 +77,12 @@ export function createManagedCluster(c: ManagedClusterArgs): ManagedCluster {
             diskEncryptionSetID: c.diskEncryptionSetId,
             autoUpgradeProfile: { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
             azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: "", metricAnnotationsAllowList: "" } } },
-            storageProfile: { diskCSIDriver: { enabled: true }, snapshotController: { enabled: true }, fileCSIDriver: { enabled: false }, blobCSIDriver: { enabled: false } },
+            storageProfile: {
+                diskCSIDriver: { enabled: true },
+                snapshotController: { enabled: true },
+                fileCSIDriver: { enabled: false },
+                blobCSIDriver: { enabled: false },
+            },
             agentPoolProfiles: [c.systemPool],
             // The cluster autoscaler (on per pool) reacts to Pending pods, which the HPAs create at
             // 70 % CPU / 80 % memory: scan every 10 s, balance the zonal node groups of a pool

@@ -17,7 +17,12 @@ import type { KubeloginMode } from "./args";
 export function uniqueName(base: string, seed: string, opts: { max: number; alnum?: boolean; hashLength?: number }): string {
     const hashLength = opts.hashLength ?? (opts.alnum ? 8 : 6);
     const hash = createHash("sha256").update(`${seed}/${base}`).digest("hex").slice(0, hashLength);
-    const clean = opts.alnum ? base.toLowerCase().replace(/[^a-z0-9]/g, "") : base.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const clean = opts.alnum
+        ? base.toLowerCase().replace(/[^a-z0-9]/g, "")
+        : base
+              .toLowerCase()
+              .replace(/[^a-z0-9-]/g, "-")
+              .replace(/-+/g, "-");
     const sep = opts.alnum ? "" : "-";
     const room = opts.max - hash.length - sep.length;
     let head = clean.slice(0, room).replace(/-+$/, "");
@@ -108,7 +113,10 @@ export function blobLifecycleRules(container: string, retention: RetentionConfig
         name: `expire-${r.prefix.replace(/\/$/, "")}`,
         enabled: true,
         type: "Lifecycle",
-        definition: { filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/${r.prefix}`] }, actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: r.days } } } },
+        definition: {
+            filters: { blobTypes: ["blockBlob"], prefixMatch: [`${container}/${r.prefix}`] },
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: r.days } } },
+        },
     }));
     rules.push({
         name: "expire-old-versions",

@@ -11,7 +11,13 @@ import type { AksMaintenanceWindow } from "./args";
 export const MAINTENANCE_CONFIGS = ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"] as const;
 
 /** Creates one maintenance configuration per schedule, each with `window` (UTC). */
-export function createMaintenanceWindows(a: { name: string; resourceGroupName: pulumi.Input<string>; cluster: ManagedCluster; window: AksMaintenanceWindow; parent: pulumi.Resource }): MaintenanceConfiguration[] {
+export function createMaintenanceWindows(a: {
+    name: string;
+    resourceGroupName: pulumi.Input<string>;
+    cluster: ManagedCluster;
+    window: AksMaintenanceWindow;
+    parent: pulumi.Resource;
+}): MaintenanceConfiguration[] {
     const w = a.window;
     return MAINTENANCE_CONFIGS.map(
         (configName) =>
@@ -21,7 +27,12 @@ export function createMaintenanceWindows(a: { name: string; resourceGroupName: p
                     resourceGroupName: a.resourceGroupName,
                     resourceName: a.cluster.name,
                     configName,
-                    maintenanceWindow: { schedule: { weekly: { dayOfWeek: w.dayOfWeek, intervalWeeks: 1 } }, durationHours: w.durationHours, startTime: w.startTime, utcOffset: "+00:00" },
+                    maintenanceWindow: {
+                        schedule: { weekly: { dayOfWeek: w.dayOfWeek, intervalWeeks: 1 } },
+                        durationHours: w.durationHours,
+                        startTime: w.startTime,
+                        utcOffset: "+00:00",
+                    },
                 },
                 { parent: a.parent },
             ),

@@ -30,7 +30,11 @@ export interface AksNetworkArgs {
 /** Creates the VNet and the node subnet. */
 export function createAksNetwork(a: AksNetworkArgs): { vnet: VirtualNetwork; nodeSubnet: Subnet } {
     const opts = { parent: a.parent };
-    const vnet = new VirtualNetwork(`${a.name}-vnet`, { resourceGroupName: a.resourceGroupName, location: a.location, addressSpace: { addressPrefixes: [a.network.cidr] }, tags: a.tags }, opts);
+    const vnet = new VirtualNetwork(
+        `${a.name}-vnet`,
+        { resourceGroupName: a.resourceGroupName, location: a.location, addressSpace: { addressPrefixes: [a.network.cidr] }, tags: a.tags },
+        opts,
+    );
     const nodeSubnet = new Subnet(
         `${a.name}-nodes`,
         {

@@ -72,7 +72,11 @@ export function createBlobStore(a: BlobStoreArgs): BlobStore {
             enableHttpsTrafficOnly: true,
             minimumTlsVersion: "TLS1_2",
             publicNetworkAccess: "Enabled",
-            networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", virtualNetworkRules: [{ virtualNetworkResourceId: a.nodeSubnetId, action: "Allow" }] },
+            networkRuleSet: {
+                defaultAction: "Deny",
+                bypass: "AzureServices",
+                virtualNetworkRules: [{ virtualNetworkResourceId: a.nodeSubnetId, action: "Allow" }],
+            },
             identity: { type: "UserAssigned", userAssignedIdentities: [a.identity.id] },
             encryption: {
                 keySource: "Microsoft.Keyvault",
@@ -97,7 +101,11 @@ export function createBlobStore(a: BlobStoreArgs): BlobStore {
         },
         { parent: a.parent },
     );
-    const container = new BlobContainer(`${name}-backups`, { resourceGroupName, accountName: account.name, containerName: BACKUP_CONTAINER, publicAccess: "None" }, stateful);
+    const container = new BlobContainer(
+        `${name}-backups`,
+        { resourceGroupName, accountName: account.name, containerName: BACKUP_CONTAINER, publicAccess: "None" },
+        stateful,
+    );
     new ManagementPolicy(
         `${name}-lifecycle`,
         { resourceGroupName, accountName: account.name, managementPolicyName: "default", policy: { rules: blobLifecycleRules(BACKUP_CONTAINER, a.retention) } },

@@ -52,7 +52,11 @@ export class AksWorkloadIdentityBinder extends CloudIdentityBinder<UserAssignedI
     }
 
     protected createIdentity(name: string, a: BindingRequest, opts: pulumi.CustomResourceOptions): UserAssignedIdentity {
-        const identity = new UserAssignedIdentity(name, { resourceGroupName: this.args.resourceGroupName, location: this.args.location, tags: this.args.tags }, opts);
+        const identity = new UserAssignedIdentity(
+            name,
+            { resourceGroupName: this.args.resourceGroupName, location: this.args.location, tags: this.args.tags },
+            opts,
+        );
         new FederatedIdentityCredential(
             `${name}-federation`,
             {

@@ -3,7 +3,18 @@
  * at the top of the constructor) and their validation (`doksClusterArgProblems`, pure: every problem
  * at once, naming the argument, the value found and what is allowed).
  */
-import { cidrReason, ClusterArgsBase, endpointProblems, environmentProblems, networkProblems, nodePoolProblems, resolveClusterArgs, ResolvedClusterArgs, retentionProblems, tagProblems } from "../clusterArgs";
+import {
+    cidrReason,
+    ClusterArgsBase,
+    endpointProblems,
+    environmentProblems,
+    networkProblems,
+    nodePoolProblems,
+    resolveClusterArgs,
+    ResolvedClusterArgs,
+    retentionProblems,
+    tagProblems,
+} from "../clusterArgs";
 import { ArgProblem, ProblemList, shown, throwArgProblems } from "../validation";
 
 /**

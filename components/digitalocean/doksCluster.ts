@@ -72,7 +72,10 @@ export class DoksCluster extends pulumi.ComponentResource {
         const prefix = versionPrefix(a.kubernetesVersion);
         const version = getKubernetesVersionsOutput({ versionPrefix: prefix }, parent).latestVersion.apply((v) => {
             if (!v) {
-                throw new pulumi.ResourceError(`DigitalOcean offers no Kubernetes ${a.kubernetesVersion} (no version starts with ${prefix}); pick a supported minor (doctl kubernetes options versions)`, this);
+                throw new pulumi.ResourceError(
+                    `DigitalOcean offers no Kubernetes ${a.kubernetesVersion} (no version starts with ${prefix}); pick a supported minor (doctl kubernetes options versions)`,
+                    this,
+                );
             }
             return v;
         });
@@ -102,15 +105,13 @@ export class DoksCluster extends pulumi.ComponentResource {
         const pools = otherPools.map((p) => new KubernetesNodePool(`${name}-${p.role}`, { clusterId: cluster.id, ...poolArgs(p, tags) }, parent));
 
         const kubeconfig = pulumi.secret(
-            pulumi
-                .all([cluster.name, cluster.id, cluster.endpoint, cluster.kubeConfigs])
-                .apply(([n, id, endpoint, configs]) => {
-                    const ca = configs?.[0]?.clusterCaCertificate;
-                    if (!ca) {
-                        throw new pulumi.ResourceError(`DOKS cluster ${n} reported no cluster CA certificate`, this);
-                    }
-                    return JSON.stringify(buildDoksKubeconfig({ clusterName: n, clusterId: id, endpoint, certificateAuthorityData: ca }));
-                }),
+            pulumi.all([cluster.name, cluster.id, cluster.endpoint, cluster.kubeConfigs]).apply(([n, id, endpoint, configs]) => {
+                const ca = configs?.[0]?.clusterCaCertificate;
+                if (!ca) {
+                    throw new pulumi.ResourceError(`DOKS cluster ${n} reported no cluster CA certificate`, this);
+                }
+                return JSON.stringify(buildDoksKubeconfig({ clusterName: n, clusterId: id, endpoint, certificateAuthorityData: ca }));
+            }),
         );
         const provider = new Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: [cluster, ...pools] });
         const storage = createEncryptedStorage({ name, provider, protect, parent: this, dependsOn: [cluster] });

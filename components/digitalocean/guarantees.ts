@@ -18,7 +18,10 @@ export function doksUnmetGuarantees(region: string, spacesRegion: string): strin
             "etcdCustomerKey",
             "DOKS has no setting for Secrets encryption in etcd and no customer-managed (KMS) key: Kubernetes Secrets, including the volume encryption key, are protected only by DigitalOcean's managed control plane",
         ),
-        unmetGuarantee("controlPlaneAuditLogs", "DOKS offers no export of the API server's audit log: API calls to the cluster are not recorded for the operator"),
+        unmetGuarantee(
+            "controlPlaneAuditLogs",
+            "DOKS offers no export of the API server's audit log: API calls to the cluster are not recorded for the operator",
+        ),
         unmetGuarantee(
             "nodeDiskCustomerKey",
             "a DOKS node's local disk is part of its droplet size and has no encryption setting or customer-managed key: node disks (container images, emptyDir, logs) are not encrypted by a key you control",
@@ -27,7 +30,10 @@ export function doksUnmetGuarantees(region: string, spacesRegion: string): strin
             "objectStoreEncryption",
             `the Spaces bucket (${spacesRegion}) has no encryption-at-rest setting this program can make or prove; backups, logs and traces rely on DigitalOcean's own storage protection`,
         ),
-        unmetGuarantee("objectStoreCustomerKey", "Spaces has no customer-managed key for a bucket (only per-request SSE-C keys, which Barman, Loki and Tempo do not send)"),
+        unmetGuarantee(
+            "objectStoreCustomerKey",
+            "Spaces has no customer-managed key for a bucket (only per-request SSE-C keys, which Barman, Loki and Tempo do not send)",
+        ),
     ];
 }
 

@@ -33,7 +33,11 @@ export function versionPrefix(minor: string): string {
  * configured runner/VPN ranges, and the public-access ranges when the stack opens the endpoint.
  * Deduplicated, in that order.
  */
-export function firewallAllowedAddresses(vpcCidr: string, controlPlaneAllowedCidrs: readonly string[], endpoint: { publicAccess: boolean; publicAccessCidrs: string[] }): string[] {
+export function firewallAllowedAddresses(
+    vpcCidr: string,
+    controlPlaneAllowedCidrs: readonly string[],
+    endpoint: { publicAccess: boolean; publicAccessCidrs: string[] },
+): string[] {
     return [...new Set([vpcCidr, ...controlPlaneAllowedCidrs, ...(endpoint.publicAccess ? endpoint.publicAccessCidrs : [])])];
 }
 
@@ -72,7 +76,12 @@ export function poolArgs(pool: NodePoolSpec, tags: string[]): DoksPoolArgs {
  * cluster kubeconfig exec-credential` (doctl's own login or `DIGITALOCEAN_ACCESS_TOKEN`), so the
  * file holds no token that expires in state (DOKS's own kubeconfig carries a 7-day token).
  */
-export function buildDoksKubeconfig(a: { clusterName: string; clusterId: string; endpoint: string; certificateAuthorityData: string }): Record<string, unknown> {
+export function buildDoksKubeconfig(a: {
+    clusterName: string;
+    clusterId: string;
+    endpoint: string;
+    certificateAuthorityData: string;
+}): Record<string, unknown> {
     return execKubeconfig({
         name: `do-${a.clusterName}`,
         server: a.endpoint,
@@ -80,7 +89,8 @@ export function buildDoksKubeconfig(a: { clusterName: string; clusterId: string;
         exec: {
             command: "doctl",
             args: ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", a.clusterId],
-            installHint: "Install doctl (https://docs.digitalocean.com/reference/doctl/how-to/install/) and run `doctl auth init`, or set DIGITALOCEAN_ACCESS_TOKEN.",
+            installHint:
+                "Install doctl (https://docs.digitalocean.com/reference/doctl/how-to/install/) and run `doctl auth init`, or set DIGITALOCEAN_ACCESS_TOKEN.",
         },
     });
 }

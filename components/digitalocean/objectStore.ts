@@ -33,7 +33,12 @@ export interface SpacesLifecycleRule {
  */
 export function spacesLifecycleRules(r: RetentionConfig): SpacesLifecycleRule[] {
     return [
-        ...retentionRules(r).map((rule): SpacesLifecycleRule => ({ id: `expire-${rule.prefix.replace(/\/$/, "")}`, enabled: true, prefix: rule.prefix, expiration: { days: rule.days } })),
+        ...retentionRules(r).map((rule): SpacesLifecycleRule => ({
+            id: `expire-${rule.prefix.replace(/\/$/, "")}`,
+            enabled: true,
+            prefix: rule.prefix,
+            expiration: { days: rule.days },
+        })),
         {
             id: "noncurrent-versions-and-uploads",
             enabled: true,
@@ -84,7 +89,11 @@ export function createSpacesStore(a: SpacesStoreArgs): SpacesStore {
         { ...parent, protect: a.protect, retainOnDelete: a.protect },
     );
     // The SDK marks secretKey secret itself; the access key id is kept secret too.
-    const key = new SpacesKey(`${a.name}-platform`, { name: `${a.name}-platform`, grants: [{ bucket: bucket.name, permission: "readwrite" }] }, { ...parent, additionalSecretOutputs: ["accessKey"] });
+    const key = new SpacesKey(
+        `${a.name}-platform`,
+        { name: `${a.name}-platform`, grants: [{ bucket: bucket.name, permission: "readwrite" }] },
+        { ...parent, additionalSecretOutputs: ["accessKey"] },
+    );
     const endpoint = spacesEndpoint(a.region);
     const store: ObjectStore = {
         kind: "s3Compatible",

@@ -46,7 +46,10 @@ export function luksParameters(secret: { namespace: string; name: string } = LUK
 }
 
 /** Creates the LUKS key, its Secret and the StorageClass. */
-export function createEncryptedStorage(a: { name: string; provider: Provider; protect: boolean; parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): { secret: Secret; storageClass: StorageClass } {
+export function createEncryptedStorage(a: { name: string; provider: Provider; protect: boolean; parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): {
+    secret: Secret;
+    storageClass: StorageClass;
+} {
     const stateful = { parent: a.parent, protect: a.protect, retainOnDelete: a.protect };
     const passphrase = new RandomPassword(`${a.name}-luks-key`, { length: LUKS_PASSPHRASE_LENGTH, special: false }, stateful);
     const secret = new Secret(

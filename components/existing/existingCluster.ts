@@ -40,7 +40,9 @@ export function resolveKubeconfigPath(p: string, home: string = os.homedir()): s
 export class StaticCredentialsBinder implements WorkloadIdentityBinder {
     bind(name: string, args: Parameters<WorkloadIdentityBinder["bind"]>[1]): WorkloadIdentity {
         if (args.objectStoreKey === true) {
-            throw new Error(`${name}: an object-store key was asked for, but this cluster's store has static credentials (target.objectStore.staticCredentials): use those`);
+            throw new Error(
+                `${name}: an object-store key was asked for, but this cluster's store has static credentials (target.objectStore.staticCredentials): use those`,
+            );
         }
         return { serviceAccountAnnotations: pulumi.output<Record<string, string>>({}), podLabels: {} };
     }

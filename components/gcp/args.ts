@@ -4,7 +4,19 @@
  * at once, naming the argument, the value found and what is allowed).
  */
 import { cidrsOverlap, parseIpv4 } from "../../policy/lib/cidr";
-import { cidrReason, ClusterArgsBase, duplicateZoneProblems, endpointProblems, environmentProblems, networkProblems, nodePoolProblems, resolveClusterArgs, ResolvedClusterArgs, retentionProblems, tagProblems } from "../clusterArgs";
+import {
+    cidrReason,
+    ClusterArgsBase,
+    duplicateZoneProblems,
+    endpointProblems,
+    environmentProblems,
+    networkProblems,
+    nodePoolProblems,
+    resolveClusterArgs,
+    ResolvedClusterArgs,
+    retentionProblems,
+    tagProblems,
+} from "../clusterArgs";
 import { DEFAULT_ENVIRONMENT, DR_OFF, resolveDrRegion } from "../defaults";
 import { ArgProblem, ProblemList, shown, throwArgProblems } from "../validation";
 import { gcsMultiRegion } from "./helpers";
@@ -158,7 +170,13 @@ export function gkeClusterArgProblems(args: GkeClusterArgs): ArgProblem[] {
     endpointProblems(a.endpoint, fail);
     if (a.drRegion !== undefined && a.drRegion !== DR_OFF) {
         const home = gcsMultiRegion(a.region);
-        if (typeof a.drRegion !== "string" || !GCP_REGION.test(a.drRegion) || a.drRegion === a.region || gcsMultiRegion(a.drRegion) === undefined || gcsMultiRegion(a.drRegion) !== home) {
+        if (
+            typeof a.drRegion !== "string" ||
+            !GCP_REGION.test(a.drRegion) ||
+            a.drRegion === a.region ||
+            gcsMultiRegion(a.drRegion) === undefined ||
+            gcsMultiRegion(a.drRegion) !== home
+        ) {
             fail(
                 "drRegion",
                 `found ${shown(a.drRegion)}; must be another region in the same EU, US or ASIA multi-region as ${a.region}${home ? ` (${home})` : " (which is in none of them: leave drRegion out)"}, e.g. ${home === "EU" ? "europe-west1" : home === "US" ? "us-east1" : home === "ASIA" ? "asia-east1" : "none"}`,
@@ -185,7 +203,10 @@ export function gkeClusterArgProblems(args: GkeClusterArgs): ArgProblem[] {
     }
     const rotation = ROTATION.exec(String(a.keyRotationPeriod));
     if (!rotation || Number(rotation[1]) < 86400) {
-        fail("keyRotationPeriod", `found ${shown(a.keyRotationPeriod)}; must be seconds with an "s", at least one day (86400s), e.g. ${DEFAULT_KEY_ROTATION_PERIOD}`);
+        fail(
+            "keyRotationPeriod",
+            `found ${shown(a.keyRotationPeriod)}; must be seconds with an "s", at least one day (86400s), e.g. ${DEFAULT_KEY_ROTATION_PERIOD}`,
+        );
     }
     environmentProblems(a, fail);
     retentionProblems(a.retention, fail);

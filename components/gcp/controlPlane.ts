@@ -18,7 +18,18 @@ import type { nodeConfig } from "./nodePools";
 export const LOGGED_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"];
 
 /** GKE components whose metrics go to Cloud Monitoring. */
-export const MONITORED_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER", "STORAGE", "HPA", "POD", "DAEMONSET", "DEPLOYMENT", "STATEFULSET"];
+export const MONITORED_COMPONENTS = [
+    "SYSTEM_COMPONENTS",
+    "APISERVER",
+    "SCHEDULER",
+    "CONTROLLER_MANAGER",
+    "STORAGE",
+    "HPA",
+    "POD",
+    "DAEMONSET",
+    "DEPLOYMENT",
+    "STATEFULSET",
+];
 
 /** Arguments of `createGkeControlPlane`. */
 export interface GkeControlPlaneArgs {
@@ -41,7 +52,10 @@ export interface GkeControlPlaneArgs {
 
 /** Creates the cluster. */
 export function createGkeControlPlane(c: GkeControlPlaneArgs): Cluster {
-    const authorized = [{ cidrBlock: c.args.network.cidr, displayName: "cluster-vpc" }, ...c.args.endpoint.publicAccessCidrs.map((cidr, i) => ({ cidrBlock: cidr, displayName: `public-${i}` }))];
+    const authorized = [
+        { cidrBlock: c.args.network.cidr, displayName: "cluster-vpc" },
+        ...c.args.endpoint.publicAccessCidrs.map((cidr, i) => ({ cidrBlock: cidr, displayName: `public-${i}` })),
+    ];
     return new Cluster(
         c.name,
         {

@@ -68,7 +68,17 @@ export class GkeCluster extends pulumi.ComponentResource {
 
         const projectNumber = getProjectOutput({ projectId: project }, { parent: this }).apply((p) => p.number);
         const net = createGkeNetwork({ name, project, region, network: a.network, parent: this });
-        const keys = createGkeKeys({ name, project, projectNumber, region, drRegion: a.drRegion, rotationPeriod: a.keyRotationPeriod, labels, protect, parent: this });
+        const keys = createGkeKeys({
+            name,
+            project,
+            projectNumber,
+            region,
+            drRegion: a.drRegion,
+            rotationPeriod: a.keyRotationPeriod,
+            labels,
+            protect,
+            parent: this,
+        });
         const nodeSa = createNodeServiceAccount({ name, project, parent: this });
         const nodeSettings: NodeConfigArgs = { bootDiskType: a.bootDiskType, diskKeyId: keys.diskKey.id, serviceAccount: nodeSa.account.email, labels };
         const system = a.nodePools.find((p) => p.role === "system") ?? a.nodePools[0];
@@ -83,16 +93,41 @@ export class GkeCluster extends pulumi.ComponentResource {
             dependsOn: [keys.secretsGrant, keys.diskGrant, net.nat, ...nodeSa.roles],
             parent: this,
         });
-        const nodePools = createGkeNodePools({ name, project, region, zones, pools: a.nodePools, cluster, nodeConfig: nodeSettings, dependsOn: [keys.diskGrant], parent: this });
+        const nodePools = createGkeNodePools({
+            name,
+            project,
+            region,
+            zones,
+            pools: a.nodePools,
+            cluster,
+            nodeConfig: nodeSettings,
+            dependsOn: [keys.diskGrant],
+            parent: this,
+        });
         createGkeAuditLogs({ name, project, region, cluster, auditLogDays: a.retention.auditLogDays, protect, parent: this });
-        const store = createGcsStore({ name, project, region, drRegion: a.drRegion, key: keys.bucketKey, retention: a.retention, labels, protect, dependsOn: [keys.bucketGrant], parent: this });
+        const store = createGcsStore({
+            name,
+            project,
+            region,
+            drRegion: a.drRegion,
+            key: keys.bucketKey,
+            retention: a.retention,
+            labels,
+            protect,
+            dependsOn: [keys.bucketGrant],
+            parent: this,
+        });
         const bucketName = store.bucket.name;
 
         // Kubernetes access.
         const kubeconfig = pulumi.secret(
             pulumi
                 .all([cluster.name, cluster.endpoint, cluster.masterAuth])
-                .apply(([n, endpoint, auth]) => JSON.stringify(buildGkeKubeconfig({ contextName: `gke_${project}_${region}_${n}`, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }))),
+                .apply(([n, endpoint, auth]) =>
+                    JSON.stringify(
+                        buildGkeKubeconfig({ contextName: `gke_${project}_${region}_${n}`, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+                    ),
+                ),
         );
         const pools = Object.values(nodePools);
         const provider = new Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: pools });

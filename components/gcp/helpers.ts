@@ -63,7 +63,11 @@ export function shortHash(...parts: string[]): string {
  * itself when it fits, else its head plus a hash of the whole so two long names never collide.
  */
 export function serviceAccountId(name: string): string {
-    let base = name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^[^a-z]+/, "");
+    let base = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^[^a-z]+/, "");
     if (base.length === 0) {
         base = "sa";
     }

@@ -57,7 +57,11 @@ export function createGkeKeys(a: GkeKeysArgs): GkeKeys {
     const versionTemplate = { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: "SOFTWARE" };
     const ring = new KeyRing(`${name}-keys`, { project, location: a.region }, stateful);
     const key = (purpose: string): CryptoKey =>
-        new CryptoKey(`${name}-${purpose}`, { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: a.rotationPeriod, labels, versionTemplate }, stateful);
+        new CryptoKey(
+            `${name}-${purpose}`,
+            { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: a.rotationPeriod, labels, versionTemplate },
+            stateful,
+        );
     const secretsKey = key("secrets");
     const diskKey = key("disks");
     // A dual-region bucket needs its key in the KMS location of the multi-region around it.

@@ -30,9 +30,18 @@ export interface NodeServiceAccountArgs {
 /** The node service account and its project roles (the cluster waits for the roles). */
 export function createNodeServiceAccount(a: NodeServiceAccountArgs): { account: Account; roles: ProjectIAMMember[] } {
     const opts = { parent: a.parent };
-    const account = new Account(`${a.name}-node-sa`, { project: a.project, accountId: serviceAccountId(`${a.name}-nodes`), displayName: `GKE nodes of ${a.name}` }, opts);
+    const account = new Account(
+        `${a.name}-node-sa`,
+        { project: a.project, accountId: serviceAccountId(`${a.name}-nodes`), displayName: `GKE nodes of ${a.name}` },
+        opts,
+    );
     const roles = NODE_SA_ROLES.map(
-        (role) => new ProjectIAMMember(`${a.name}-node-sa-${role.replace("roles/", "").replace(/\./g, "-")}`, { project: a.project, role, member: pulumi.interpolate`serviceAccount:${account.email}` }, opts),
+        (role) =>
+            new ProjectIAMMember(
+                `${a.name}-node-sa-${role.replace("roles/", "").replace(/\./g, "-")}`,
+                { project: a.project, role, member: pulumi.interpolate`serviceAccount:${account.email}` },
+                opts,
+            ),
     );
     return { account, roles };
 }

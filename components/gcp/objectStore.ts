@@ -41,7 +41,9 @@ export function createGcsStore(a: GcsStoreArgs): { bucket: Bucket; store: Object
         {
             project: a.project,
             location: multiRegion ?? a.region.toUpperCase(),
-            ...(multiRegion && a.drRegion ? { customPlacementConfig: { dataLocations: [a.region.toUpperCase(), a.drRegion.toUpperCase()] }, rpo: "ASYNC_TURBO" } : {}),
+            ...(multiRegion && a.drRegion
+                ? { customPlacementConfig: { dataLocations: [a.region.toUpperCase(), a.drRegion.toUpperCase()] }, rpo: "ASYNC_TURBO" }
+                : {}),
             storageClass: "STANDARD",
             uniformBucketLevelAccess: true,
             publicAccessPrevention: "enforced",
@@ -50,7 +52,10 @@ export function createGcsStore(a: GcsStoreArgs): { bucket: Bucket; store: Object
             forceDestroy: false,
             softDeletePolicy: { retentionDurationSeconds: NONCURRENT_VERSION_DAYS * 86400 },
             lifecycleRules: [
-                ...retentionRules(a.retention).map((r) => ({ action: { type: "Delete" }, condition: { age: r.days, matchesPrefixes: [r.prefix], withState: "LIVE" } })),
+                ...retentionRules(a.retention).map((r) => ({
+                    action: { type: "Delete" },
+                    condition: { age: r.days, matchesPrefixes: [r.prefix], withState: "LIVE" },
+                })),
                 { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: NONCURRENT_VERSION_DAYS, withState: "ARCHIVED" } },
                 { action: { type: "AbortIncompleteMultipartUpload" }, condition: { age: 1 } },
             ],

@@ -66,7 +66,11 @@ export class GkeWorkloadIdentityBinder extends CloudIdentityBinder<Account> {
 
     protected grantObjectStore(name: string, gsa: Account, opts: pulumi.CustomResourceOptions): void {
         // The skeleton asks for a grant only when the cluster has a bucket.
-        new BucketIAMMember(`${name}-bucket`, { bucket: this.args.bucket!, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` }, opts);
+        new BucketIAMMember(
+            `${name}-bucket`,
+            { bucket: this.args.bucket!, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` },
+            opts,
+        );
     }
 
     protected createObjectStoreKey(name: string, gsa: Account, opts: pulumi.CustomResourceOptions): ObjectStoreKey {

@@ -167,7 +167,14 @@ export class Addons extends pulumi.ComponentResource {
             );
             const ready = [...ns.children, critical];
             const base = installChart(
-                { key: "istioBase", name: `${name}-istio-base`, namespace: ns.name, releaseName: "istio-base", chartMirror: args.chartMirror, values: { defaultRevision: "default", ...o.istioBase } },
+                {
+                    key: "istioBase",
+                    name: `${name}-istio-base`,
+                    namespace: ns.name,
+                    releaseName: "istio-base",
+                    chartMirror: args.chartMirror,
+                    values: { defaultRevision: "default", ...o.istioBase },
+                },
                 { parent: this, dependsOn: ready },
             );
             const afterBase = [...ready, ...(base ? [base] : [])];
@@ -179,14 +186,25 @@ export class Addons extends pulumi.ComponentResource {
                     chartMirror: args.chartMirror,
                     values: {
                         profile: "ambient",
-                        pilot: { autoscaleMin: replicas, replicaCount: replicas, topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [] },
+                        pilot: {
+                            autoscaleMin: replicas,
+                            replicaCount: replicas,
+                            topologySpreadConstraints: prod ? topologySpread(zones, { app: "istiod" }) : [],
+                        },
                         ...o.istiod,
                     },
                 },
                 { parent: this, dependsOn: afterBase },
             );
             const cni = installChart(
-                { key: "istioCni", name: `${name}-istio-cni`, namespace: ns.name, releaseName: "istio-cni", chartMirror: args.chartMirror, values: { profile: "ambient", ...o.istioCni } },
+                {
+                    key: "istioCni",
+                    name: `${name}-istio-cni`,
+                    namespace: ns.name,
+                    releaseName: "istio-cni",
+                    chartMirror: args.chartMirror,
+                    values: { profile: "ambient", ...o.istioCni },
+                },
                 { parent: this, dependsOn: afterBase },
             );
             const ztunnel = installChart(

@@ -104,7 +104,12 @@ export interface AgentsArgs {
 }
 
 /** HPA, PDB, replicas, resources, spread and placement values shared by both agent charts. */
-export function agentChartValues(budget: WorkloadBudget, zones: readonly string[], nodeRoleLabel: string, storageClass: pulumi.Input<string> = ""): Record<string, unknown> {
+export function agentChartValues(
+    budget: WorkloadBudget,
+    zones: readonly string[],
+    nodeRoleLabel: string,
+    storageClass: pulumi.Input<string> = "",
+): Record<string, unknown> {
     return {
         replicaCount: budget.minReplicas,
         resources: {
@@ -195,7 +200,12 @@ export class Agents extends pulumi.ComponentResource {
                     volumes: [{ name: "tmp", emptyDir: { sizeLimit: "2Gi" } }],
                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                     resources: budgets.ollama.resources,
-                    persistentVolume: { enabled: true, existingClaim: models.metadata.name, storageClass: args.target.ssdStorageClass, size: `${budgets.ollama.modelVolumeGi}Gi` },
+                    persistentVolume: {
+                        enabled: true,
+                        existingClaim: models.metadata.name,
+                        storageClass: args.target.ssdStorageClass,
+                        size: `${budgets.ollama.modelVolumeGi}Gi`,
+                    },
                     updateStrategy: { type: "Recreate" },
                     affinity: preferRole(args.target.nodeRoleLabel, "agents"),
                     tolerations: tolerateRole("agents"),

@@ -152,7 +152,10 @@ export function platformArgProblems(args: PlatformArgs): ArgProblem[] {
     const a = resolvePlatformArgs(args);
     const { fail, problems } = new ProblemList();
     if (!a.target || typeof a.target !== "object" || !a.target.provider) {
-        fail("target", `found ${a.target ? "an object without a provider" : "nothing"}; the ClusterTarget of a cluster component (EksCluster.target, GkeCluster.target, ...)`);
+        fail(
+            "target",
+            `found ${a.target ? "an object without a provider" : "nothing"}; the ClusterTarget of a cluster component (EksCluster.target, GkeCluster.target, ...)`,
+        );
     }
     if (typeof a.domain !== "string" || !DNS_NAME.test(a.domain)) {
         fail("domain", `found ${shown(a.domain)}; must be a lower-case DNS name such as agents.example.com`);

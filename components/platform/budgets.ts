@@ -64,7 +64,12 @@ const PROD: AgentBudgets = {
 const DEV: AgentBudgets = {
     // Dev workspaces are a fifth of the budget (volumes cost money whether used or not).
     jamie: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2, workspaceGi: 10 },
-    scarlet: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } }, minReplicas: 1, maxReplicas: 2, workspaceGi: 20 },
+    scarlet: {
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "2Gi" } },
+        minReplicas: 1,
+        maxReplicas: 2,
+        workspaceGi: 20,
+    },
     ollama: {
         resources: { requests: { cpu: "250m", memory: "1536Mi" }, limits: { cpu: "2", memory: "4Gi" } },
         minReplicas: 1,
@@ -140,12 +145,72 @@ function agentQuota(b: WorkloadBudget, extraStorage?: string): QuotaHard {
  * 3 x 200 GB, Prometheus 2 x 200 GB + Loki 500 GB + Tempo 100 GB), rounded up.
  */
 const FIXED_QUOTAS: Record<Exclude<ComponentName, "jamie" | "scarlet" | "ollama">, QuotaHard> = {
-    gateway: { "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "20", "requests.storage": "0", persistentvolumeclaims: "0", "services.loadbalancers": "2", "services.nodeports": "0" },
-    certManager: { "requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4", "limits.memory": "8Gi", pods: "20", "requests.storage": "0", persistentvolumeclaims: "0", "services.loadbalancers": "0", "services.nodeports": "0" },
-    postgres: { "requests.cpu": "8", "requests.memory": "32Gi", "limits.cpu": "12", "limits.memory": "48Gi", pods: "20", "requests.storage": "3Ti", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
-    mongodb: { "requests.cpu": "8", "requests.memory": "32Gi", "limits.cpu": "12", "limits.memory": "48Gi", pods: "20", "requests.storage": "1Ti", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
-    redis: { "requests.cpu": "4", "requests.memory": "16Gi", "limits.cpu": "8", "limits.memory": "32Gi", pods: "20", "requests.storage": "200Gi", persistentvolumeclaims: "12", "services.loadbalancers": "0", "services.nodeports": "0" },
-    monitoring: { "requests.cpu": "16", "requests.memory": "64Gi", "limits.cpu": "32", "limits.memory": "128Gi", pods: "60", "requests.storage": "2Ti", persistentvolumeclaims: "20", "services.loadbalancers": "0", "services.nodeports": "0" },
+    gateway: {
+        "requests.cpu": "4",
+        "requests.memory": "8Gi",
+        "limits.cpu": "8",
+        "limits.memory": "16Gi",
+        pods: "20",
+        "requests.storage": "0",
+        persistentvolumeclaims: "0",
+        "services.loadbalancers": "2",
+        "services.nodeports": "0",
+    },
+    certManager: {
+        "requests.cpu": "2",
+        "requests.memory": "4Gi",
+        "limits.cpu": "4",
+        "limits.memory": "8Gi",
+        pods: "20",
+        "requests.storage": "0",
+        persistentvolumeclaims: "0",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    },
+    postgres: {
+        "requests.cpu": "8",
+        "requests.memory": "32Gi",
+        "limits.cpu": "12",
+        "limits.memory": "48Gi",
+        pods: "20",
+        "requests.storage": "3Ti",
+        persistentvolumeclaims: "12",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    },
+    mongodb: {
+        "requests.cpu": "8",
+        "requests.memory": "32Gi",
+        "limits.cpu": "12",
+        "limits.memory": "48Gi",
+        pods: "20",
+        "requests.storage": "1Ti",
+        persistentvolumeclaims: "12",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    },
+    redis: {
+        "requests.cpu": "4",
+        "requests.memory": "16Gi",
+        "limits.cpu": "8",
+        "limits.memory": "32Gi",
+        pods: "20",
+        "requests.storage": "200Gi",
+        persistentvolumeclaims: "12",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    },
+    monitoring: {
+        "requests.cpu": "16",
+        "requests.memory": "64Gi",
+        "limits.cpu": "32",
+        "limits.memory": "128Gi",
+        pods: "60",
+        "requests.storage": "2Ti",
+        persistentvolumeclaims: "20",
+        "services.loadbalancers": "0",
+        "services.nodeports": "0",
+    },
 };
 
 /** The ResourceQuota of each platform namespace for an environment. */

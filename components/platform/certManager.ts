@@ -136,7 +136,15 @@ export class CertManager extends pulumi.ComponentResource {
                                 {
                                     http01: {
                                         gatewayHTTPRoute: {
-                                            parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: GATEWAY_NAME, namespace: args.gatewayNamespace, sectionName: HTTP_LISTENER }],
+                                            parentRefs: [
+                                                {
+                                                    group: "gateway.networking.k8s.io",
+                                                    kind: "Gateway",
+                                                    name: GATEWAY_NAME,
+                                                    namespace: args.gatewayNamespace,
+                                                    sectionName: HTTP_LISTENER,
+                                                },
+                                            ],
                                         },
                                     },
                                 },

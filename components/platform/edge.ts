@@ -112,7 +112,10 @@ export class GatewayController extends pulumi.ComponentResource {
                     deployment: {
                         replicas,
                         envoyGateway: {
-                            resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } }, args.environment),
+                            resources: controllerResources(
+                                { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1024Mi" } },
+                                args.environment,
+                            ),
                             // Merged over the chart's restricted context (non-root 65532, no capabilities).
                             securityContext: { readOnlyRootFilesystem: true },
                         },
@@ -154,7 +157,11 @@ export class Edge extends pulumi.ComponentResource {
         const gwReady = [...gwNs.children, ...(this.envoyGateway ? [this.envoyGateway] : [])];
 
         // The proxies: replicas over zones, a PDB, an HPA, a load balancer with the client address kept.
-        const proxyLabels = { "app.kubernetes.io/managed-by": "envoy-gateway", "app.kubernetes.io/component": "proxy", "gateway.envoyproxy.io/owning-gateway-name": GATEWAY_NAME };
+        const proxyLabels = {
+            "app.kubernetes.io/managed-by": "envoy-gateway",
+            "app.kubernetes.io/component": "proxy",
+            "gateway.envoyproxy.io/owning-gateway-name": GATEWAY_NAME,
+        };
         const envoyProxy = new CustomResource(
             `${name}-envoy-proxy`,
             {
@@ -170,7 +177,10 @@ export class Edge extends pulumi.ComponentResource {
                                 // Stateless and HPA-scaled: may run on EKS Auto Mode's burst nodes.
                                 pod: { topologySpreadConstraints: prod ? topologySpread(zones, proxyLabels) : [], tolerations: [tolerateBurst()] },
                                 // Dev: 100m (one proxy for a handful of users on two small nodes).
-                                container: { image: ENVOY_PROXY_IMAGE, resources: { requests: { cpu: prod ? "250m" : "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
+                                container: {
+                                    image: ENVOY_PROXY_IMAGE,
+                                    resources: { requests: { cpu: prod ? "250m" : "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+                                },
                             },
                             envoyHpa: prod
                                 ? {
@@ -180,7 +190,10 @@ export class Edge extends pulumi.ComponentResource {
                                       maxReplicas: 9,
                                       metrics: [
                                           { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: HPA_CPU_PERCENT } } },
-                                          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: HPA_MEMORY_PERCENT } } },
+                                          {
+                                              type: "Resource",
+                                              resource: { name: "memory", target: { type: "Utilization", averageUtilization: HPA_MEMORY_PERCENT } },
+                                          },
                                       ],
                                   }
                                 : undefined,

@@ -16,14 +16,17 @@ export const DEFAULT_AGENT_EGRESS_CIDRS = ["0.0.0.0/0"];
 
 /** Ranges agent egress never reaches, each with why. */
 export const EGRESS_EXCLUDED: readonly { cidr: string; why: string }[] = [
-    { cidr: "169.254.0.0/16", why: "link-local: the cloud metadata endpoint 169.254.169.254 (AWS IMDS, GCP metadata server, Azure IMDS), EKS Pod Identity 169.254.170.23, NodeLocal DNSCache" },
+    {
+        cidr: "169.254.0.0/16",
+        why: "link-local: the cloud metadata endpoint 169.254.169.254 (AWS IMDS, GCP metadata server, Azure IMDS), EKS Pod Identity 169.254.170.23, NodeLocal DNSCache",
+    },
     { cidr: "168.63.129.16/32", why: "Azure's host platform endpoint (WireServer)" },
     { cidr: "10.0.0.0/8", why: "RFC 1918 private: the cluster's VPC, pod and service ranges and other namespaces" },
     { cidr: "172.16.0.0/12", why: "RFC 1918 private" },
     { cidr: "192.168.0.0/16", why: "RFC 1918 private" },
     { cidr: "100.64.0.0/10", why: "RFC 6598 shared address space (used for pod ranges by some clusters)" },
     { cidr: "127.0.0.0/8", why: "loopback" },
-    { cidr: "0.0.0.0/8", why: "\"this network\"" },
+    { cidr: "0.0.0.0/8", why: '"this network"' },
 ];
 
 /** An ipBlock peer of a NetworkPolicy. */

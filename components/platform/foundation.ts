@@ -123,21 +123,23 @@ export class Foundation extends pulumi.ComponentResource {
             const inNs = { parent: this, dependsOn: [namespace] };
             const children: pulumi.Resource[] = [];
             for (const p of namespacePolicies(spec.component, layout, args.flows, { meshed, agentEgress: args.agentEgress })) {
-                children.push(
-                    new NetworkPolicy(
-                        `${base}-${p.name}`,
-                        { metadata: { name: p.name, namespace: namespace.metadata.name }, spec: p.spec },
-                        inNs,
-                    ),
-                );
+                children.push(new NetworkPolicy(`${base}-${p.name}`, { metadata: { name: p.name, namespace: namespace.metadata.name }, spec: p.spec }, inNs));
             }
-            children.push(new ResourceQuota(`${base}-quota`, { metadata: { name: "platform-quota", namespace: namespace.metadata.name }, spec: { hard: spec.quota } }, inNs));
+            children.push(
+                new ResourceQuota(
+                    `${base}-quota`,
+                    { metadata: { name: "platform-quota", namespace: namespace.metadata.name }, spec: { hard: spec.quota } },
+                    inNs,
+                ),
+            );
             children.push(
                 new LimitRange(
                     `${base}-limits`,
                     {
                         metadata: { name: "platform-limits", namespace: namespace.metadata.name },
-                        spec: { limits: [{ type: "Container", default: LIMIT_RANGE.default, defaultRequest: LIMIT_RANGE.defaultRequest, max: LIMIT_RANGE.max }] },
+                        spec: {
+                            limits: [{ type: "Container", default: LIMIT_RANGE.default, defaultRequest: LIMIT_RANGE.defaultRequest, max: LIMIT_RANGE.max }],
+                        },
                     },
                     inNs,
                 ),
@@ -148,7 +150,11 @@ export class Foundation extends pulumi.ComponentResource {
                 const saName = kebab(spec.component);
                 const identity =
                     spec.cloudIdentity !== undefined
-                        ? args.target.workloadIdentity.bind(`${base}-identity`, { namespace: ns, serviceAccount: saName, objectStoreAccess: spec.cloudIdentity }, { parent: this })
+                        ? args.target.workloadIdentity.bind(
+                              `${base}-identity`,
+                              { namespace: ns, serviceAccount: saName, objectStoreAccess: spec.cloudIdentity },
+                              { parent: this },
+                          )
                         : undefined;
                 podLabels = identity?.podLabels ?? {};
                 const sa = new ServiceAccount(

@@ -5,16 +5,7 @@
  */
 
 /** A platform component that gets its own namespace. */
-export type ComponentName =
-    | "gateway"
-    | "certManager"
-    | "jamie"
-    | "scarlet"
-    | "ollama"
-    | "postgres"
-    | "mongodb"
-    | "redis"
-    | "monitoring";
+export type ComponentName = "gateway" | "certManager" | "jamie" | "scarlet" | "ollama" | "postgres" | "mongodb" | "redis" | "monitoring";
 
 export interface ComponentLayout {
     /** Namespace the component runs in (Pod Security Standards `restricted`). */
@@ -62,7 +53,13 @@ export const LAYOUT: Record<ComponentName, ComponentLayout> = {
     scarlet: { namespace: "scarlet", ports: { api: 8001, metrics: 9001, health: 8080 }, agentEgress: true },
     ollama: { namespace: "ollama", ports: { api: 11434 }, agentEgress: true },
     // 9443: the CloudNativePG operator's admission webhook (the API server calls it).
-    postgres: { namespace: "data-postgres", ports: { postgres: 5432, metrics: 9187, webhook: 9443 }, apiServer: true, internetEgress: [443], apiServerIngress: ["webhook"] },
+    postgres: {
+        namespace: "data-postgres",
+        ports: { postgres: 5432, metrics: 9187, webhook: 9443 },
+        apiServer: true,
+        internetEgress: [443],
+        apiServerIngress: ["webhook"],
+    },
     mongodb: { namespace: "data-mongodb", ports: { mongodb: 27017, metrics: 9216 }, apiServer: true, internetEgress: [443] },
     redis: { namespace: "data-redis", ports: { redis: 6379, sentinel: 26379, metrics: 9121 }, apiServer: true },
     monitoring: {

@@ -77,12 +77,17 @@ export class Platform extends pulumi.ComponentResource {
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         validatePlatformArgs(args);
         const a = resolvePlatformArgs(args);
-        super("agent-platform:platform:Platform", name, {}, {
-            ...opts,
-            providers: [a.target.provider],
-            // Every generated password below rotates on the stack's schedule (data/common.ts).
-            transformations: [...(opts?.transformations ?? []), passwordRotation(a.passwordRotationDays)],
-        });
+        super(
+            "agent-platform:platform:Platform",
+            name,
+            {},
+            {
+                ...opts,
+                providers: [a.target.provider],
+                // Every generated password below rotates on the stack's schedule (data/common.ts).
+                transformations: [...(opts?.transformations ?? []), passwordRotation(a.passwordRotationDays)],
+            },
+        );
         const env = a.environment;
         const third = thirdPartyChartsInstalled();
         const protectStateful = a.protectStateful;
@@ -157,7 +162,14 @@ export class Platform extends pulumi.ComponentResource {
                 controller: gatewayController,
                 issuer: a.issuer,
                 routes: [
-                    { name: "jamie", hostname: hosts.jamie, namespace: ns.jamie.name, namespaceName: LAYOUT.jamie.namespace, serviceName: "jamie", servicePort: LAYOUT.jamie.ports.portal },
+                    {
+                        name: "jamie",
+                        hostname: hosts.jamie,
+                        namespace: ns.jamie.name,
+                        namespaceName: LAYOUT.jamie.namespace,
+                        serviceName: "jamie",
+                        servicePort: LAYOUT.jamie.ports.portal,
+                    },
                     {
                         name: "grafana",
                         hostname: hosts.grafana,
@@ -248,7 +260,9 @@ export function alertingWarnings(environment: Environment, alerting: AlertingCon
     }
     const out: string[] = [];
     if (!hasReceiver(alerting)) {
-        out.push("advisory: no alert receiver (alerting.slackWebhookUrl, alerting.pagerDutyRoutingKey or alerting.emailTo): every alert ends at Alertmanager's null receiver and reaches no one");
+        out.push(
+            "advisory: no alert receiver (alerting.slackWebhookUrl, alerting.pagerDutyRoutingKey or alerting.emailTo): every alert ends at Alertmanager's null receiver and reaches no one",
+        );
     }
     if (alerting.heartbeatUrl === undefined) {
         out.push("advisory: no dead-man's switch (alerting.heartbeatUrl): nobody is told when Prometheus or Alertmanager itself stops");

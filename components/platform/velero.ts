@@ -122,7 +122,9 @@ export function veleroStorageLocation(store: ObjectStore, identity: WorkloadIden
                 return { region: store.region ?? "", s3Url: store.endpoint ?? "", s3ForcePathStyle: "true" };
             case "gcs":
                 if (!identity.principal) {
-                    throw new Error("Velero on a GCS store needs the Google service account of its workload identity (WorkloadIdentity.principal), and the binder gave none");
+                    throw new Error(
+                        "Velero on a GCS store needs the Google service account of its workload identity (WorkloadIdentity.principal), and the binder gave none",
+                    );
                 }
                 return { serviceAccount: identity.principal };
             case "azureBlob":
@@ -193,7 +195,13 @@ export function veleroValues(a: VeleroValuesArgs): Record<string, unknown> {
                 resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
             },
         ],
-        podSecurityContext: { runAsNonRoot: true, runAsUser: VELERO_UID, runAsGroup: VELERO_UID, fsGroup: VELERO_UID, seccompProfile: { type: "RuntimeDefault" } },
+        podSecurityContext: {
+            runAsNonRoot: true,
+            runAsUser: VELERO_UID,
+            runAsGroup: VELERO_UID,
+            fsGroup: VELERO_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+        },
         // readOnlyRootFilesystem makes the chart mount an emptyDir on /tmp.
         containerSecurityContext: RESTRICTED_CONTAINER,
         resources: controllerResources({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }, a.environment),
@@ -273,11 +281,18 @@ export class ConfigurationBackups extends pulumi.ComponentResource {
         let credentials: Secret | undefined;
         if (store.kind === "s3Compatible") {
             if (!store.staticCredentials) {
-                throw new pulumi.InputPropertyError({ propertyPath: "target.objectStore.staticCredentials", reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)" });
+                throw new pulumi.InputPropertyError({
+                    propertyPath: "target.objectStore.staticCredentials",
+                    reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)",
+                });
             }
             credentials = secretFrom(
                 `${name}-store-credentials`,
-                { name: VELERO_STORE_SECRET, namespace: ns.name, data: { [VELERO_STORE_SECRET_KEY]: awsCredentialsFile(store.staticCredentials.accessKeyId, store.staticCredentials.secretAccessKey) } },
+                {
+                    name: VELERO_STORE_SECRET,
+                    namespace: ns.name,
+                    data: { [VELERO_STORE_SECRET_KEY]: awsCredentialsFile(store.staticCredentials.accessKeyId, store.staticCredentials.secretAccessKey) },
+                },
                 { parent: this, dependsOn: ns.children },
             );
         }
@@ -289,7 +304,13 @@ export class ConfigurationBackups extends pulumi.ComponentResource {
                 namespace: ns.name,
                 releaseName: VELERO_RELEASE,
                 chartMirror: args.chartMirror,
-                values: veleroValues({ environment: args.environment, store, identity, configBackupWeeks: args.configBackupWeeks, monitorLabels: args.monitorLabels }),
+                values: veleroValues({
+                    environment: args.environment,
+                    store,
+                    identity,
+                    configBackupWeeks: args.configBackupWeeks,
+                    monitorLabels: args.monitorLabels,
+                }),
             },
             { parent: this, dependsOn: [...ns.children, ...(credentials ? [credentials] : []), ...(args.dependsOn ?? [])] },
         );

@@ -11,7 +11,14 @@ export const auditLoadbalancerEnforceAccessLogs = resourceRule<Record<string, ne
         const enabled = at(logs, "enabled");
         const bucket = at(logs, "bucket");
         if (typeof bucket !== "string" || enabled === false) {
-            report(msg(`${label(r)} writes no access logs`, `accessLogs.enabled ${show(enabled)}, accessLogs.bucket ${show(bucket)}`, "accessLogs with enabled true and an S3 bucket", "set accessLogs: {bucket: <log bucket>, enabled: true}"));
+            report(
+                msg(
+                    `${label(r)} writes no access logs`,
+                    `accessLogs.enabled ${show(enabled)}, accessLogs.bucket ${show(bucket)}`,
+                    "accessLogs with enabled true and an S3 bucket",
+                    "set accessLogs: {bucket: <log bucket>, enabled: true}",
+                ),
+            );
         }
     },
 });

@@ -9,7 +9,13 @@ const SERIES: { prefix: string; suffixes: string[]; versions: string[]; gibPerVc
     // General purpose D-series v4/v5/v6 (Intel, AMD, with/without local disk).
     { prefix: "d", suffixes: ["s", "as", "ds", "ads", "", "a", "d", "ad"], versions: ["v4", "v5", "v6"], gibPerVcpu: 4, vcpus: [2, 4, 8, 16, 32, 48, 64, 96] },
     // Memory optimised E-series.
-    { prefix: "e", suffixes: ["s", "as", "ds", "ads", "", "a", "d", "ad"], versions: ["v4", "v5", "v6"], gibPerVcpu: 8, vcpus: [2, 4, 8, 16, 20, 32, 48, 64, 96] },
+    {
+        prefix: "e",
+        suffixes: ["s", "as", "ds", "ads", "", "a", "d", "ad"],
+        versions: ["v4", "v5", "v6"],
+        gibPerVcpu: 8,
+        vcpus: [2, 4, 8, 16, 20, 32, 48, 64, 96],
+    },
     // Compute optimised F-series v2.
     { prefix: "f", suffixes: ["s"], versions: ["v2"], gibPerVcpu: 2, vcpus: [2, 4, 8, 16, 32, 48, 64, 72] },
     // D-series v3 (older, still common).

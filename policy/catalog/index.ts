@@ -42,11 +42,7 @@ const CATALOGS: Record<CatalogCloud, ReadonlyMap<string, MachineSize>> = {
  * slugs with their disk (`s-4vcpu-16gb-320gb-intel`). Azure names match case-insensitively.
  * Returns undefined for an unknown type.
  */
-export function resolveMachineSize(
-    cloud: CatalogCloud,
-    machineType: string,
-    overrides: MachineSizeOverrides = {},
-): MachineSize | undefined {
+export function resolveMachineSize(cloud: CatalogCloud, machineType: string, overrides: MachineSizeOverrides = {}): MachineSize | undefined {
     const own = overrides[machineType];
     if (own) {
         return own;

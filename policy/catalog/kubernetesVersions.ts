@@ -74,7 +74,11 @@ export function todayIso(now: Date = new Date()): string {
  * Whether `minor` is in standard support on `date` (`YYYY-MM-DD`) by `table`: `"supported"`
  * (with its end date), `"ended"` (with its end date) or `"unknown"` (not listed).
  */
-export function supportStatus(table: Readonly<SupportTable> | undefined, minor: string, date: string): { status: "supported" | "ended" | "unknown"; end?: string } {
+export function supportStatus(
+    table: Readonly<SupportTable> | undefined,
+    minor: string,
+    date: string,
+): { status: "supported" | "ended" | "unknown"; end?: string } {
     const end = table?.[minor];
     if (end === undefined) {
         return { status: "unknown" };

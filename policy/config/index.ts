@@ -46,7 +46,9 @@ const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
  */
 export function checkPolicyConfig(config: PolicyPackConfig): string[] {
     if (!JSON_TYPES.object(config)) {
-        return [`must be a JSON object of policy names to an enforcement level or {enforcementLevel, ...config}; found ${Array.isArray(config) ? "a list" : typeof config}`];
+        return [
+            `must be a JSON object of policy names to an enforcement level or {enforcementLevel, ...config}; found ${Array.isArray(config) ? "a list" : typeof config}`,
+        ];
     }
     const problems: string[] = [];
     const byName = new Map(policies.map((p) => [p.name, p]));
@@ -74,7 +76,9 @@ export function checkPolicyConfig(config: PolicyPackConfig): string[] {
         const known = Object.keys(props);
         for (const [k, v] of Object.entries(rest)) {
             if (name === "all" || !known.includes(k)) {
-                problems.push(`${name}: unknown config key ${JSON.stringify(k)}; allowed: ${name === "all" ? "enforcementLevel" : ["enforcementLevel", ...known].join(", ")}`);
+                problems.push(
+                    `${name}: unknown config key ${JSON.stringify(k)}; allowed: ${name === "all" ? "enforcementLevel" : ["enforcementLevel", ...known].join(", ")}`,
+                );
                 continue;
             }
             const type = (props[k] as { type?: string }).type;

@@ -14,7 +14,8 @@ export function chartName(chart: unknown): string {
 
 export const dataChartEnforceRequiredValues = resourceRule<Config>({
     name: "data-chart-enforce-required-values",
-    description: "Requires Helm releases and charts to set the values the platform depends on for TLS, authentication and persistence (per chart name, configurable).",
+    description:
+        "Requires Helm releases and charts to set the values the platform depends on for TLS, authentication and persistence (per chart name, configurable).",
     types: ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"],
     config: {
         requiredValues: {
@@ -41,10 +42,24 @@ export const dataChartEnforceRequiredValues = resourceRule<Config>({
             const got = at(values, path);
             if (want === null) {
                 if (got !== undefined) {
-                    report(msg(`${label(r)} (chart ${name}) sets values.${path} literally`, `values.${path} is set (value not shown)`, "unset (use the chart's existingSecret option)", `remove values.${path} and reference a Secret instead`));
+                    report(
+                        msg(
+                            `${label(r)} (chart ${name}) sets values.${path} literally`,
+                            `values.${path} is set (value not shown)`,
+                            "unset (use the chart's existingSecret option)",
+                            `remove values.${path} and reference a Secret instead`,
+                        ),
+                    );
                 }
             } else if (got !== want) {
-                report(msg(`${label(r)} (chart ${name}) lacks a required value`, `values.${path} ${show(got)}`, `${show(want)}`, `set values.${path}: ${JSON.stringify(want)}`));
+                report(
+                    msg(
+                        `${label(r)} (chart ${name}) lacks a required value`,
+                        `values.${path} ${show(got)}`,
+                        `${show(want)}`,
+                        `set values.${path}: ${JSON.stringify(want)}`,
+                    ),
+                );
             }
         }
     },

@@ -29,7 +29,11 @@ function replicationDefect(cfg: PolicyResource): string | undefined {
     if (enabled.length === 0) {
         return `no enabled rule (rules[].status ${show(rules.map((r) => r.status))})`;
     }
-    const encrypted = enabled.some((r) => at(r, "destination.encryptionConfiguration.replicaKmsKeyId") !== undefined && at(r, "sourceSelectionCriteria.sseKmsEncryptedObjects.status") === "Enabled");
+    const encrypted = enabled.some(
+        (r) =>
+            at(r, "destination.encryptionConfiguration.replicaKmsKeyId") !== undefined &&
+            at(r, "sourceSelectionCriteria.sseKmsEncryptedObjects.status") === "Enabled",
+    );
     if (!encrypted) {
         return "no enabled rule replicates KMS-encrypted objects (sourceSelectionCriteria.sseKmsEncryptedObjects) into a destination KMS key (destination.encryptionConfiguration.replicaKmsKeyId)";
     }
@@ -49,14 +53,27 @@ export const dataBackupEnforceCrossRegion = stackRule<Record<string, never>>({
                 const mine = replications.filter((c) => dependsOn(c).includes(r.urn) || (typeof name === "string" && peek(() => c.props.bucket) === name));
                 if (mine.length === 0) {
                     report(
-                        msg(`${label(r)} has no cross-region copy`, "no BucketReplicationConfig for it", "S3 replication to a bucket in another region, encrypted with a KMS key there", "set drRegion in the stack config (on by default in prod), or add an aws.s3.BucketReplicationConfig"),
+                        msg(
+                            `${label(r)} has no cross-region copy`,
+                            "no BucketReplicationConfig for it",
+                            "S3 replication to a bucket in another region, encrypted with a KMS key there",
+                            "set drRegion in the stack config (on by default in prod), or add an aws.s3.BucketReplicationConfig",
+                        ),
                         r.urn,
                     );
                     continue;
                 }
                 const defects = mine.map(replicationDefect).filter((d): d is string => d !== undefined);
                 if (defects.length === mine.length) {
-                    report(msg(`${label(r)} has no usable cross-region copy`, defects.join("; "), "an enabled rule with sseKmsEncryptedObjects and a replicaKmsKeyId", "enable the rule and set destination.encryptionConfiguration.replicaKmsKeyId"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} has no usable cross-region copy`,
+                            defects.join("; "),
+                            "an enabled rule with sseKmsEncryptedObjects and a replicaKmsKeyId",
+                            "enable the rule and set destination.encryptionConfiguration.replicaKmsKeyId",
+                        ),
+                        r.urn,
+                    );
                 }
             } else if (r.type === "gcp:storage/bucket:Bucket") {
                 const location = peek(() => r.props.location);
@@ -67,11 +84,24 @@ export const dataBackupEnforceCrossRegion = stackRule<Record<string, never>>({
                 const code = typeof location === "string" ? location.toUpperCase() : "";
                 if (!GCS_MULTI_LOCATIONS.includes(code) && placement.length < 2) {
                     report(
-                        msg(`${label(r)} is in one region`, `location ${show(location)}${placement.length ? `, customPlacementConfig.dataLocations ${show(placement)}` : ""}`, "a dual-region (customPlacementConfig with two regions) or multi-region location", "set drRegion in the stack config (on by default in prod)"),
+                        msg(
+                            `${label(r)} is in one region`,
+                            `location ${show(location)}${placement.length ? `, customPlacementConfig.dataLocations ${show(placement)}` : ""}`,
+                            "a dual-region (customPlacementConfig with two regions) or multi-region location",
+                            "set drRegion in the stack config (on by default in prod)",
+                        ),
                         r.urn,
                     );
                 } else if (placement.length >= 2 && !GCS_MULTI_LOCATIONS.slice(0, 3).includes(code)) {
-                    report(msg(`${label(r)} has a custom placement outside a multi-region`, `location ${show(location)}`, "EU, US or ASIA with customPlacementConfig.dataLocations", "set location to the multi-region around both regions"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} has a custom placement outside a multi-region`,
+                            `location ${show(location)}`,
+                            "EU, US or ASIA with customPlacementConfig.dataLocations",
+                            "set location to the multi-region around both regions",
+                        ),
+                        r.urn,
+                    );
                 }
             } else if (r.type === "azure-native:storage:StorageAccount") {
                 const sku = peek(() => at(r.props, "sku.name"));
@@ -81,12 +111,25 @@ export const dataBackupEnforceCrossRegion = stackRule<Record<string, never>>({
                 const replicated = objectReplication.some((p) => dependsOn(p).includes(r.urn));
                 if (!GEO_REDUNDANT_SKUS.includes(String(sku)) && !replicated) {
                     report(
-                        msg(`${label(r)} keeps its data in one region`, `sku.name ${show(sku)}`, `one of ${GEO_REDUNDANT_SKUS.join(", ")}, or an object-replication policy`, "set drRegion in the stack config to the paired region (on by default in prod)"),
+                        msg(
+                            `${label(r)} keeps its data in one region`,
+                            `sku.name ${show(sku)}`,
+                            `one of ${GEO_REDUNDANT_SKUS.join(", ")}, or an object-replication policy`,
+                            "set drRegion in the stack config to the paired region (on by default in prod)",
+                        ),
                         r.urn,
                     );
                 }
             } else if (r.type === "digitalocean:index/spacesBucket:SpacesBucket") {
-                report(msg(`${label(r)} has no cross-region copy`, "a Spaces bucket (Spaces has no cross-region replication)", "a copy in a second region", "none built in on DigitalOcean: run this rule as advisory for DOKS stacks (docs/clouds.md) or copy the bucket with rclone to another region"), r.urn);
+                report(
+                    msg(
+                        `${label(r)} has no cross-region copy`,
+                        "a Spaces bucket (Spaces has no cross-region replication)",
+                        "a copy in a second region",
+                        "none built in on DigitalOcean: run this rule as advisory for DOKS stacks (docs/clouds.md) or copy the bucket with rclone to another region",
+                    ),
+                    r.urn,
+                );
             }
         }
     },

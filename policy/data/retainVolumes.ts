@@ -9,7 +9,14 @@ export const dataStorageclassEnforceRetainPolicy = resourceRule<Record<string, n
     check: (r, _cfg, report) => {
         const p = r.props.reclaimPolicy;
         if (p !== "Retain") {
-            report(msg(`${label(r)} deletes volumes with their claims`, `reclaimPolicy ${show(p)}${p === undefined ? " (Kubernetes default Delete)" : ""}`, "Retain", "set reclaimPolicy: Retain"));
+            report(
+                msg(
+                    `${label(r)} deletes volumes with their claims`,
+                    `reclaimPolicy ${show(p)}${p === undefined ? " (Kubernetes default Delete)" : ""}`,
+                    "Retain",
+                    "set reclaimPolicy: Retain",
+                ),
+            );
         }
     },
 });

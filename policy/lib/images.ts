@@ -102,7 +102,11 @@ export function registryAllowed(image: ImageRef, allowed: readonly string[]): bo
         if (typeof entry !== "string") {
             return false;
         }
-        const e = entry.trim().toLowerCase().replace(/\/+$/, "").replace(/^index\.docker\.io(?=\/|$)/, DEFAULT_REGISTRY);
+        const e = entry
+            .trim()
+            .toLowerCase()
+            .replace(/\/+$/, "")
+            .replace(/^index\.docker\.io(?=\/|$)/, DEFAULT_REGISTRY);
         return e !== "" && (name === e || name.startsWith(`${e}/`));
     });
 }

@@ -131,7 +131,18 @@ export const DOKS_CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesClus
 export const DOKS_POOL = "digitalocean:index/kubernetesNodePool:KubernetesNodePool";
 
 /** Every type token the node view reads (rules use it to skip stacks without nodes). */
-export const NODE_TYPES = [EKS_CLUSTER, EKS_NODEGROUP, LAUNCH_TEMPLATE, SUBNET, GKE_CLUSTER, GKE_NODEPOOL, AKS_CLUSTER, AKS_POOL, DOKS_CLUSTER, DOKS_POOL] as const;
+export const NODE_TYPES = [
+    EKS_CLUSTER,
+    EKS_NODEGROUP,
+    LAUNCH_TEMPLATE,
+    SUBNET,
+    GKE_CLUSTER,
+    GKE_NODEPOOL,
+    AKS_CLUSTER,
+    AKS_POOL,
+    DOKS_CLUSTER,
+    DOKS_POOL,
+] as const;
 
 /** configSchema fragment for NodeViewConfig. */
 export const SUBNET_ZONES_SCHEMA: SchemaProps = {
@@ -195,7 +206,14 @@ function indexOf(all: PolicyResource[]): Index {
             ix.byType.set(r.type, list);
         }
         list.push(r);
-        const keys = r.type === AKS_CLUSTER ? ["resourceName"] : r.type === LAUNCH_TEMPLATE ? ["name", "id", "arn"] : r.type === EKS_CLUSTER || r.type === GKE_CLUSTER ? ["name"] : [];
+        const keys =
+            r.type === AKS_CLUSTER
+                ? ["resourceName"]
+                : r.type === LAUNCH_TEMPLATE
+                  ? ["name", "id", "arn"]
+                  : r.type === EKS_CLUSTER || r.type === GKE_CLUSTER
+                    ? ["name"]
+                    : [];
         for (const k of keys) {
             const v = peek(() => r.props[k]);
             if (typeof v === "string" && v !== "" && !ix.byKey.has(`${r.type}|${v}`)) {
@@ -278,7 +296,9 @@ function eksPool(ng: PolicyResource, all: PolicyResource[], cfg: NodeViewConfig,
         minNodes: derive(() => {
             const sc = obj(p.scalingConfig) ?? {};
             const min = num(sc.minSize);
-            return min !== undefined ? { value: min, from: "scalingConfig.minSize" } : { value: num(sc.desiredSize) ?? 0, from: "scalingConfig.desiredSize (no minSize)" };
+            return min !== undefined
+                ? { value: min, from: "scalingConfig.minSize" }
+                : { value: num(sc.desiredSize) ?? 0, from: "scalingConfig.desiredSize (no minSize)" };
         }),
         zones: derive(() => eksZones(ng, all, cfg)),
         scheduling: scheduling(p.labels, p.taints),
@@ -306,7 +326,9 @@ function eksPool(ng: PolicyResource, all: PolicyResource[], cfg: NodeViewConfig,
         diskType: derive(() => {
             if (lt) {
                 const t = ebs ? str(ebs.volumeType) : undefined;
-                return t ? { value: t, from: `launch template ${JSON.stringify(lt.name)} root volumeType` } : { value: "gp2", from: "the EC2 default (no volumeType)" };
+                return t
+                    ? { value: t, from: `launch template ${JSON.stringify(lt.name)} root volumeType` }
+                    : { value: "gp2", from: "the EC2 default (no volumeType)" };
             }
             return { value: "gp3", from: "the EKS managed node group default" };
         }),
@@ -324,16 +346,16 @@ function eksPool(ng: PolicyResource, all: PolicyResource[], cfg: NodeViewConfig,
                     ? { value: true, from: "EBS encryption by default (aws:ebs/encryptionByDefault in this stack)" }
                     : { value: false, from: `launch template ${JSON.stringify(lt.name)} root ebs.encrypted ${enc === false ? "false" : "not set"}` };
             }
-            return ebsDefault ? { value: true, from: "EBS encryption by default" } : { value: false, from: "no launch template and no EBS encryption by default" };
+            return ebsDefault
+                ? { value: true, from: "EBS encryption by default" }
+                : { value: false, from: "no launch template and no EBS encryption by default" };
         }),
     };
 }
 
 function eksCluster(ng: PolicyResource, all: PolicyResource[]): { key: string; label: string } {
     const name = peek(() => str(ng.props.clusterName));
-    const match =
-        byKey(all, EKS_CLUSTER, name) ||
-        (propDeps(ng, "clusterName") ?? deps(ng)).find((d) => d.type === EKS_CLUSTER);
+    const match = byKey(all, EKS_CLUSTER, name) || (propDeps(ng, "clusterName") ?? deps(ng)).find((d) => d.type === EKS_CLUSTER);
     if (match) {
         return { key: match.urn, label: label(match) };
     }
@@ -363,7 +385,10 @@ function gkeLocations(clusterProps: Props | undefined, poolProps: Props | undefi
         return { value: undefined, from: "no nodeLocations and no location" };
     }
     if (REGION.test(location)) {
-        return { value: [`${location}-(1)`, `${location}-(2)`, `${location}-(3)`], from: `regional location ${JSON.stringify(location)} (GKE default: 3 zones)` };
+        return {
+            value: [`${location}-(1)`, `${location}-(2)`, `${location}-(3)`],
+            from: `regional location ${JSON.stringify(location)} (GKE default: 3 zones)`,
+        };
     }
     return { value: [location], from: `zonal location ${JSON.stringify(location)}` };
 }
@@ -373,8 +398,13 @@ function gkeDisk(nc: Props): { size: Derived<number>; type: Derived<string> } {
     const size = num(boot.sizeGb) ?? num(nc.diskSizeGb);
     const type = str(boot.diskType) ?? str(nc.diskType);
     return {
-        size: size !== undefined ? { value: size, from: num(boot.sizeGb) !== undefined ? "nodeConfig.bootDisk.sizeGb" : "nodeConfig.diskSizeGb" } : { value: 100, from: "the GKE default (diskSizeGb not set)" },
-        type: type ? { value: type, from: str(boot.diskType) ? "nodeConfig.bootDisk.diskType" : "nodeConfig.diskType" } : { value: "pd-balanced", from: "the GKE default (diskType not set)" },
+        size:
+            size !== undefined
+                ? { value: size, from: num(boot.sizeGb) !== undefined ? "nodeConfig.bootDisk.sizeGb" : "nodeConfig.diskSizeGb" }
+                : { value: 100, from: "the GKE default (diskSizeGb not set)" },
+        type: type
+            ? { value: type, from: str(boot.diskType) ? "nodeConfig.bootDisk.diskType" : "nodeConfig.diskType" }
+            : { value: "pd-balanced", from: "the GKE default (diskType not set)" },
     };
 }
 
@@ -407,7 +437,9 @@ function gkePool(
                 return perZone(num(as.minNodeCount) ?? 0, `autoscaling.minNodeCount ${num(as.minNodeCount) ?? 0} per zone`);
             }
             const n = num(pool.nodeCount) ?? num(pool.initialNodeCount);
-            return n !== undefined ? perZone(n, `${num(pool.nodeCount) !== undefined ? "nodeCount" : "initialNodeCount"} ${n} per zone`) : perZone(1, "the default of 1 node per zone");
+            return n !== undefined
+                ? perZone(n, `${num(pool.nodeCount) !== undefined ? "nodeCount" : "initialNodeCount"} ${n} per zone`)
+                : perZone(1, "the default of 1 node per zone");
         }),
         zones,
         scheduling: peek(() => scheduling(ncOf().labels, ncOf().taints)) as NodeScheduling | typeof UNKNOWN,
@@ -517,7 +549,9 @@ function doksPool(r: PolicyResource, poolLabel: string, p: Props, cluster: { key
         }),
         diskGb: derive(() => {
             const d = droplet();
-            return d ? { value: d.diskGb, from: `the local disk of droplet size ${JSON.stringify(size())}` } : { value: 0, from: `droplet size ${JSON.stringify(size() ?? "")} is not in the DigitalOcean catalogue, so its disk is unknown` };
+            return d
+                ? { value: d.diskGb, from: `the local disk of droplet size ${JSON.stringify(size())}` }
+                : { value: 0, from: `droplet size ${JSON.stringify(size() ?? "")} is not in the DigitalOcean catalogue, so its disk is unknown` };
         }),
         diskType: derive(() => ({ value: "local SSD", from: "the droplet's local disk (every droplet size is SSD)" })),
         scheduling: scheduling(p.labels, p.taints),
@@ -567,14 +601,18 @@ export function stackNodes(resources: PolicyResource[], cfg: NodeViewConfig = {}
                 }
                 const inline = peek(() => arr<Props>(p.nodePools));
                 if (inline !== UNKNOWN) {
-                    inline.forEach((np, i) => pools.push(gkePool(r, `${label(r)} nodePools[${i}]${typeof np.name === "string" ? ` "${np.name}"` : ""}`, np, p, c, "nodepool")));
+                    inline.forEach((np, i) =>
+                        pools.push(gkePool(r, `${label(r)} nodePools[${i}]${typeof np.name === "string" ? ` "${np.name}"` : ""}`, np, p, c, "nodepool")),
+                    );
                 }
                 break;
             }
             case GKE_NODEPOOL: {
                 const cl = gkeClusterOf(r, resources);
                 const ref = peek(() => str(r.props.cluster));
-                const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `GKE cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
+                const c = cl
+                    ? { key: cl.urn, label: label(cl) }
+                    : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `GKE cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
                 pools.push(gkePool(r, label(r), r.props, cl?.props, c, "nodepool"));
                 break;
             }
@@ -583,16 +621,18 @@ export function stackNodes(resources: PolicyResource[], cfg: NodeViewConfig = {}
                 clusters.push({ key: r.urn, urn: r.urn, label: c.label, cloud: "azure" });
                 const profiles = peek(() => arr<Props>(r.props.agentPoolProfiles));
                 if (profiles !== UNKNOWN) {
-                    profiles.forEach((ap, i) => pools.push(aksPool(r, `${label(r)} agentPoolProfiles[${i}]${typeof ap.name === "string" ? ` "${ap.name}"` : ""}`, ap, c, r.props)));
+                    profiles.forEach((ap, i) =>
+                        pools.push(aksPool(r, `${label(r)} agentPoolProfiles[${i}]${typeof ap.name === "string" ? ` "${ap.name}"` : ""}`, ap, c, r.props)),
+                    );
                 }
                 break;
             }
             case AKS_POOL: {
                 const ref = peek(() => str(r.props.resourceName));
-                const cl =
-                    byKey(resources, AKS_CLUSTER, ref) ||
-                    (propDeps(r, "resourceName") ?? deps(r)).find((d) => d.type === AKS_CLUSTER);
-                const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `AKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
+                const cl = byKey(resources, AKS_CLUSTER, ref) || (propDeps(r, "resourceName") ?? deps(r)).find((d) => d.type === AKS_CLUSTER);
+                const c = cl
+                    ? { key: cl.urn, label: label(cl) }
+                    : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `AKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
                 pools.push(aksPool(r, label(r), r.props, c, cl?.props));
                 break;
             }
@@ -608,7 +648,9 @@ export function stackNodes(resources: PolicyResource[], cfg: NodeViewConfig = {}
             case DOKS_POOL: {
                 const cl = (propDeps(r, "clusterId") ?? deps(r)).find((d) => d.type === DOKS_CLUSTER);
                 const ref = peek(() => str(r.props.clusterId));
-                const c = cl ? { key: cl.urn, label: label(cl) } : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `DOKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
+                const c = cl
+                    ? { key: cl.urn, label: label(cl) }
+                    : { key: `name:${ref === UNKNOWN ? "(unknown)" : ref}`, label: `DOKS cluster ${JSON.stringify(ref === UNKNOWN ? "(unknown)" : ref)}` };
                 pools.push(doksPool(r, label(r), r.props, c, cl?.props));
                 break;
             }
@@ -632,4 +674,3 @@ export function need<T>(v: Derived<T> | typeof UNKNOWN, what: string, pool: Node
     }
     return v;
 }
-

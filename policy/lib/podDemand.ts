@@ -190,7 +190,10 @@ export function placementOf(nodeSelector: unknown, affinity: unknown, toleration
     return {
         nodeSelector: sel,
         required: req ? arr<Props>(req.nodeSelectorTerms).map((t) => requirements(obj(t)?.matchExpressions)) : [],
-        preferred: arr<Props>(na.preferredDuringSchedulingIgnoredDuringExecution).map((p) => ({ weight: num(p.weight) ?? 1, requirements: requirements(obj(p.preference)?.matchExpressions) })),
+        preferred: arr<Props>(na.preferredDuringSchedulingIgnoredDuringExecution).map((p) => ({
+            weight: num(p.weight) ?? 1,
+            requirements: requirements(obj(p.preference)?.matchExpressions),
+        })),
         tolerations: arr<Props>(tolerations).map((t) => ({
             key: typeof t.key === "string" ? t.key : undefined,
             operator: typeof t.operator === "string" ? t.operator : undefined,
@@ -214,10 +217,15 @@ export function selects(selector: unknown, labels: Record<string, string>): bool
     for (const e of requirements(s.matchExpressions)) {
         const has = e.key in labels;
         const ok =
-            e.operator === "In" ? has && (e.values ?? []).includes(labels[e.key]) :
-            e.operator === "NotIn" ? !has || !(e.values ?? []).includes(labels[e.key]) :
-            e.operator === "Exists" ? has :
-            e.operator === "DoesNotExist" ? !has : false;
+            e.operator === "In"
+                ? has && (e.values ?? []).includes(labels[e.key])
+                : e.operator === "NotIn"
+                  ? !has || !(e.values ?? []).includes(labels[e.key])
+                  : e.operator === "Exists"
+                    ? has
+                    : e.operator === "DoesNotExist"
+                      ? !has
+                      : false;
         if (!ok) {
             return false;
         }
@@ -235,19 +243,36 @@ export function hardSpread(spec: Props, podLabels: Record<string, string> | "own
     const out: SpreadRule[] = [];
     arr<Props>(spec.topologySpreadConstraints).forEach((c, i) => {
         if (c.whenUnsatisfiable === "DoNotSchedule" && own(c.labelSelector)) {
-            out.push({ kind: "topologySpread", topologyKey: String(c.topologyKey ?? ""), maxSkew: num(c.maxSkew) ?? 1, minDomains: num(c.minDomains), from: `${where}topologySpreadConstraints[${i}]` });
+            out.push({
+                kind: "topologySpread",
+                topologyKey: String(c.topologyKey ?? ""),
+                maxSkew: num(c.maxSkew) ?? 1,
+                minDomains: num(c.minDomains),
+                from: `${where}topologySpreadConstraints[${i}]`,
+            });
         }
     });
     const terms = arr<Props>(at(spec, "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"));
     terms.forEach((t, i) => {
         if (own(t.labelSelector)) {
-            out.push({ kind: "antiAffinity", topologyKey: String(t.topologyKey ?? ""), maxSkew: 1, from: `${where}affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[${i}]` });
+            out.push({
+                kind: "antiAffinity",
+                topologyKey: String(t.topologyKey ?? ""),
+                maxSkew: 1,
+                from: `${where}affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[${i}]`,
+            });
         }
     });
     return out;
 }
 
-const WORKLOADS = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:core/v1:Pod", "kubernetes:apps/v1:DaemonSet"]);
+const WORKLOADS = new Set([
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:core/v1:Pod",
+    "kubernetes:apps/v1:DaemonSet",
+]);
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 const CNPG = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 const PSMDB = "kubernetes:psmdb.percona.com/v1:PerconaServerMongoDB";
@@ -258,7 +283,18 @@ const ENVOY_PROXY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy";
 const BARMAN_OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore";
 
 /** Every type token the demand reads. */
-export const DEMAND_TYPES = [...WORKLOADS, HPA, CNPG, PSMDB, REDIS_REPLICATION, PROMETHEUS, ALERTMANAGER, ENVOY_PROXY, BARMAN_OBJECT_STORE, "kubernetes:core/v1:LimitRange"];
+export const DEMAND_TYPES = [
+    ...WORKLOADS,
+    HPA,
+    CNPG,
+    PSMDB,
+    REDIS_REPLICATION,
+    PROMETHEUS,
+    ALERTMANAGER,
+    ENVOY_PROXY,
+    BARMAN_OBJECT_STORE,
+    "kubernetes:core/v1:LimitRange",
+];
 
 /** `namespace/Kind/name` -> the smallest minReplicas of the HPAs that target it (HPA default 1). */
 export function hpaFloors(resources: { type: string; props: Record<string, unknown> }[]): Map<string, number> {
@@ -306,7 +342,12 @@ function fromWorkload(r: PolicyResource, floors: Map<string, number>, d: Default
         const set = num(at(r.props, "spec.replicas"));
         const hpa = floors.get(`${id.namespace}/${kind}/${id.name}`);
         replicas = set ?? hpa ?? 1;
-        replicasFrom = set !== undefined ? "spec.replicas" : hpa !== undefined ? "HorizontalPodAutoscaler minReplicas (spec.replicas unset)" : "the Kubernetes default 1 (spec.replicas unset)";
+        replicasFrom =
+            set !== undefined
+                ? "spec.replicas"
+                : hpa !== undefined
+                  ? "HorizontalPodAutoscaler minReplicas (spec.replicas unset)"
+                  : "the Kubernetes default 1 (spec.replicas unset)";
     }
     const where = kind === "Pod" ? "spec." : "spec.template.spec.";
     return {
@@ -368,7 +409,10 @@ function cnpg(r: PolicyResource, d: Defaults, sidecars: Map<string, Amount>): Po
             replicasFrom: instances !== undefined ? "spec.instances" : "the CloudNativePG default 1 instance",
             daemon: false,
             placement: placementOf(aff.nodeSelector, { nodeAffinity: aff.nodeAffinity }, aff.tolerations),
-            spread: [...hardSpread({ topologySpreadConstraints: s.topologySpreadConstraints }, "own", "spec."), ...(required ? antiAffinity(key, `spec.affinity (podAntiAffinityType required, topologyKey ${key})`) : [])],
+            spread: [
+                ...hardSpread({ topologySpreadConstraints: s.topologySpreadConstraints }, "own", "spec."),
+                ...(required ? antiAffinity(key, `spec.affinity (podAntiAffinityType required, topologyKey ${key})`) : []),
+            ],
         },
     ];
 }
@@ -437,7 +481,10 @@ function redis(r: PolicyResource, d: Defaults): PodDemand[] {
         {
             label: `RedisReplication "${id.namespace}/${id.name}" (Redis pods)`,
             urn: r.urn,
-            requests: add(containerRequests(at(s, "kubernetesConfig.resources"), d), exporter?.enabled === true ? containerRequests(exporter.resources, d) : ZERO),
+            requests: add(
+                containerRequests(at(s, "kubernetesConfig.resources"), d),
+                exporter?.enabled === true ? containerRequests(exporter.resources, d) : ZERO,
+            ),
             replicas: size ?? 3,
             replicasFrom: size !== undefined ? "spec.clusterSize" : "the operator default clusterSize 3",
             daemon: false,
@@ -499,7 +546,11 @@ function envoyProxy(r: PolicyResource): PodDemand[] {
             replicasFrom: hpa !== undefined ? "envoyHpa.minReplicas" : set !== undefined ? "envoyDeployment.replicas" : "the Envoy Gateway default of 1",
             daemon: false,
             placement: placementOf(pod.nodeSelector, pod.affinity, pod.tolerations),
-            spread: hardSpread({ topologySpreadConstraints: pod.topologySpreadConstraints, affinity: pod.affinity }, "own", "spec.provider.kubernetes.envoyDeployment.pod."),
+            spread: hardSpread(
+                { topologySpreadConstraints: pod.topologySpreadConstraints, affinity: pod.affinity },
+                "own",
+                "spec.provider.kubernetes.envoyDeployment.pod.",
+            ),
         },
     ];
 }

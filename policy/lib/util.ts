@@ -138,7 +138,12 @@ const globCache = new Map<string, RegExp>();
 export function glob(pattern: string, text: string): boolean {
     let re = globCache.get(pattern);
     if (!re) {
-        re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+        re = new RegExp(
+            `^${pattern
+                .split("*")
+                .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+                .join(".*")}$`,
+        );
         globCache.set(pattern, re);
     }
     return re.test(text);

@@ -15,7 +15,8 @@ interface Config {
 
 export const nodesDokspoolEnforceAutoscaling = resourceRule<Config>({
     name: "nodes-dokspool-enforce-autoscaling",
-    description: "Requires every DOKS node pool to autoscale (autoScale true) with minNodes at least the configured per-pool floor and maxNodes above minNodes.",
+    description:
+        "Requires every DOKS node pool to autoscale (autoScale true) with minNodes at least the configured per-pool floor and maxNodes above minNodes.",
     types: [DOKS_CLUSTER, DOKS_POOL],
     config: {
         minPoolNodes: { type: "integer", minimum: 1, default: PROD_FLOOR.nodes, description: "Minimum autoscaler floor (minNodes) of every DOKS node pool." },
@@ -28,16 +29,37 @@ export const nodesDokspoolEnforceAutoscaling = resourceRule<Config>({
         }
         const where = r.type === DOKS_CLUSTER ? `${label(r)} nodePool` : label(r);
         if (bool(pool.autoScale) !== true) {
-            report(msg(`${where} does not autoscale`, `autoScale ${show(pool.autoScale)}, nodeCount ${show(pool.nodeCount)}`, `autoScale true with minNodes >= ${cfg.minPoolNodes}`, `set autoScale: true, minNodes: ${cfg.minPoolNodes} and a larger maxNodes`));
+            report(
+                msg(
+                    `${where} does not autoscale`,
+                    `autoScale ${show(pool.autoScale)}, nodeCount ${show(pool.nodeCount)}`,
+                    `autoScale true with minNodes >= ${cfg.minPoolNodes}`,
+                    `set autoScale: true, minNodes: ${cfg.minPoolNodes} and a larger maxNodes`,
+                ),
+            );
             return;
         }
         const min = num(pool.minNodes);
         const max = num(pool.maxNodes);
         if (min === undefined || min < cfg.minPoolNodes) {
-            report(msg(`${where} can scale below ${cfg.minPoolNodes} nodes`, `minNodes ${show(pool.minNodes)}`, `minNodes at least ${cfg.minPoolNodes}`, `set minNodes: ${cfg.minPoolNodes} or more`));
+            report(
+                msg(
+                    `${where} can scale below ${cfg.minPoolNodes} nodes`,
+                    `minNodes ${show(pool.minNodes)}`,
+                    `minNodes at least ${cfg.minPoolNodes}`,
+                    `set minNodes: ${cfg.minPoolNodes} or more`,
+                ),
+            );
         }
         if (max === undefined || (min !== undefined && max < min)) {
-            report(msg(`${where} has no valid autoscaler maximum`, `maxNodes ${show(pool.maxNodes)} with minNodes ${show(pool.minNodes)}`, "maxNodes at least minNodes", "set maxNodes above minNodes"));
+            report(
+                msg(
+                    `${where} has no valid autoscaler maximum`,
+                    `maxNodes ${show(pool.maxNodes)} with minNodes ${show(pool.minNodes)}`,
+                    "maxNodes at least minNodes",
+                    "set maxNodes above minNodes",
+                ),
+            );
         } else if (cfg.requireHeadroom && min !== undefined && max === min) {
             report(msg(`${where} cannot grow`, `minNodes ${min} = maxNodes ${max}`, "maxNodes greater than minNodes", `raise maxNodes above ${min}`));
         }

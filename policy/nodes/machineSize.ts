@@ -16,7 +16,8 @@ interface Config extends NodeViewConfig {
 
 export const nodesPoolEnforceMachineSize = stackRule<Config>({
     name: "nodes-pool-enforce-machine-size",
-    description: "Requires every node pool's machine type to have at least the configured vCPU and memory, failing closed on machine types the size catalogue does not know.",
+    description:
+        "Requires every node pool's machine type to have at least the configured vCPU and memory, failing closed on machine types the size catalogue does not know.",
     config: {
         minVcpu: { type: "number", minimum: 1, default: PROD_FLOOR.vcpu, description: "Minimum vCPU per node." },
         minMemoryGib: { type: "number", minimum: 1, default: PROD_FLOOR.memoryGib, description: "Minimum memory per node in GiB." },

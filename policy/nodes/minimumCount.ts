@@ -10,9 +10,15 @@ interface Config extends NodeViewConfig {
 
 export const nodesClusterEnforceMinimumCount = stackRule<Config>({
     name: "nodes-cluster-enforce-minimum-count",
-    description: "Requires every Kubernetes cluster to keep at least the configured number of nodes, counting each pool's autoscaler minimum over all its zones.",
+    description:
+        "Requires every Kubernetes cluster to keep at least the configured number of nodes, counting each pool's autoscaler minimum over all its zones.",
     config: {
-        minNodes: { type: "integer", minimum: 1, default: PROD_FLOOR.nodes, description: "Minimum nodes per cluster (sum of every pool's autoscaler minimum or fixed count)." },
+        minNodes: {
+            type: "integer",
+            minimum: 1,
+            default: PROD_FLOOR.nodes,
+            description: "Minimum nodes per cluster (sum of every pool's autoscaler minimum or fixed count).",
+        },
         ...SUBNET_ZONES_SCHEMA,
     },
     check: (resources, cfg, report) => {

@@ -19,7 +19,9 @@ export const nodesPoolEnforceSsdDisk = stackRule<Config>({
                     msg(
                         `${p.label}: node disk is not SSD`,
                         `disk type ${JSON.stringify(t.value)} (${t.from})`,
-                        p.cloud === "azure" ? "an SSD OS disk (osDiskType Ephemeral, or Managed on a premium-capable VM size such as Standard_D4s_v5)" : "an SSD disk type",
+                        p.cloud === "azure"
+                            ? "an SSD OS disk (osDiskType Ephemeral, or Managed on a premium-capable VM size such as Standard_D4s_v5)"
+                            : "an SSD disk type",
                         p.cloud === "aws"
                             ? "set the root volume's volumeType to gp3"
                             : p.cloud === "gcp"

@@ -33,7 +33,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const nodesClusterEnforceSupportedVersion = resourceRule<Config>({
     name: "nodes-cluster-enforce-supported-version",
-    description: "Requires EKS, GKE, AKS and DOKS clusters and node pools to pin a Kubernetes minor that is in its cloud's standard support on the date of evaluation (dated support table per cloud).",
+    description:
+        "Requires EKS, GKE, AKS and DOKS clusters and node pools to pin a Kubernetes minor that is in its cloud's standard support on the date of evaluation (dated support table per cloud).",
     types: Object.keys(VERSION_FIELDS),
     config: {
         supportTable: {
@@ -56,7 +57,14 @@ export const nodesClusterEnforceSupportedVersion = resourceRule<Config>({
         }
         const date = cfg.evaluationDate || todayIso();
         if (!ISO_DATE.test(date)) {
-            report(msg(`policy config of nodes-cluster-enforce-supported-version is invalid`, `evaluationDate ${show(cfg.evaluationDate)}`, "a date YYYY-MM-DD or empty (today)", "fix evaluationDate in the policy config"));
+            report(
+                msg(
+                    `policy config of nodes-cluster-enforce-supported-version is invalid`,
+                    `evaluationDate ${show(cfg.evaluationDate)}`,
+                    "a date YYYY-MM-DD or empty (today)",
+                    "fix evaluationDate in the policy config",
+                ),
+            );
             return;
         }
         const version = String(value);
@@ -67,7 +75,14 @@ export const nodesClusterEnforceSupportedVersion = resourceRule<Config>({
             .map(([m, end]) => `${m} (until ${end})`);
         const allowed = supported.length > 0 ? supported.join(", ") : `none listed for ${where.calendar} on ${date}`;
         if (minor === undefined) {
-            report(msg(`${label(r)} pins an unreadable Kubernetes version`, `${where.field} ${show(version)}`, `a minor in standard support on ${date}: ${allowed}`, `set ${where.field} to a supported minor such as ${supported[supported.length - 1]?.split(" ")[0] ?? "a newer minor"}`));
+            report(
+                msg(
+                    `${label(r)} pins an unreadable Kubernetes version`,
+                    `${where.field} ${show(version)}`,
+                    `a minor in standard support on ${date}: ${allowed}`,
+                    `set ${where.field} to a supported minor such as ${supported[supported.length - 1]?.split(" ")[0] ?? "a newer minor"}`,
+                ),
+            );
             return;
         }
         const status = supportStatus(table, minor, date);
@@ -75,7 +90,9 @@ export const nodesClusterEnforceSupportedVersion = resourceRule<Config>({
             return;
         }
         const newest = supported.length > 0 ? supported[supported.length - 1].split(" ")[0] : undefined;
-        const fix = newest ? `set kubernetesVersion to ${newest} (upgrade one minor at a time)` : `add the cloud's current minors to supportTable.${where.calendar}`;
+        const fix = newest
+            ? `set kubernetesVersion to ${newest} (upgrade one minor at a time)`
+            : `add the cloud's current minors to supportTable.${where.calendar}`;
         if (status.status === "unknown") {
             report(
                 msg(
@@ -87,6 +104,13 @@ export const nodesClusterEnforceSupportedVersion = resourceRule<Config>({
             );
             return;
         }
-        report(msg(`${label(r)} runs Kubernetes ${minor}, past its ${where.calendar} standard support (ended ${status.end})`, `${where.field} ${show(version)} on ${date}`, `a minor in standard support on ${date}: ${allowed}`, fix));
+        report(
+            msg(
+                `${label(r)} runs Kubernetes ${minor}, past its ${where.calendar} standard support (ended ${status.end})`,
+                `${where.field} ${show(version)} on ${date}`,
+                `a minor in standard support on ${date}: ${allowed}`,
+                fix,
+            ),
+        );
     },
 });

@@ -90,7 +90,10 @@ export function tiered(capacity: number, tiers: readonly ReserveTier[]): number 
 }
 
 /** What one node of a machine size offers to pods, before DaemonSets. */
-export function allocatable(size: MachineSize, cfg: Pick<FitConfig, "cpuReserveTiers" | "memoryReserveTiers" | "evictionMemoryMi" | "managedDaemonsPerNode">): Amount {
+export function allocatable(
+    size: MachineSize,
+    cfg: Pick<FitConfig, "cpuReserveTiers" | "memoryReserveTiers" | "evictionMemoryMi" | "managedDaemonsPerNode">,
+): Amount {
     return {
         cpuM: size.vcpu * 1000 - tiered(size.vcpu, cfg.cpuReserveTiers) * 1000 - cfg.managedDaemonsPerNode.cpuM,
         memMi: size.memoryGib * 1024 - tiered(size.memoryGib, cfg.memoryReserveTiers) * 1024 - cfg.evictionMemoryMi - cfg.managedDaemonsPerNode.memMi,
@@ -263,16 +266,28 @@ export const nodesPoolEnforceWorkloadFit = stackRule<FitConfig>({
     description:
         "Requires the pods of each node role (the program's, the rendered charts' and the operators' from declared custom resources, at minimum replicas) to fit the role's pools at their minimum nodes after kube-reserved, eviction and the cloud's own agents, with one node to spare when nPlusOne is on, and every hard topology-spread or anti-affinity constraint to be satisfiable with the pools' zones and nodes.",
     config: {
-        nPlusOne: { type: "boolean", default: true, description: "Keep one node of every role spare: the pods still fit after losing the largest node (production)." },
+        nPlusOne: {
+            type: "boolean",
+            default: true,
+            description: "Keep one node of every role spare: the pods still fit after losing the largest node (production).",
+        },
         cpuReserveTiers: {
             type: "array",
-            items: { type: "object", properties: { upTo: { type: "number", exclusiveMinimum: 0 }, fraction: { type: "number", minimum: 0, maximum: 1 } }, required: ["upTo", "fraction"] },
+            items: {
+                type: "object",
+                properties: { upTo: { type: "number", exclusiveMinimum: 0 }, fraction: { type: "number", minimum: 0, maximum: 1 } },
+                required: ["upTo", "fraction"],
+            },
             default: CPU_RESERVE_TIERS,
             description: "kube-reserved CPU: fraction of each core up to upTo cores (GKE/AKS published tiers).",
         },
         memoryReserveTiers: {
             type: "array",
-            items: { type: "object", properties: { upTo: { type: "number", exclusiveMinimum: 0 }, fraction: { type: "number", minimum: 0, maximum: 1 } }, required: ["upTo", "fraction"] },
+            items: {
+                type: "object",
+                properties: { upTo: { type: "number", exclusiveMinimum: 0 }, fraction: { type: "number", minimum: 0, maximum: 1 } },
+                required: ["upTo", "fraction"],
+            },
             default: MEMORY_RESERVE_TIERS,
             description: "kube-reserved memory: fraction of each GiB up to upTo GiB (GKE/AKS published tiers).",
         },
@@ -282,7 +297,8 @@ export const nodesPoolEnforceWorkloadFit = stackRule<FitConfig>({
             properties: { cpuM: { type: "number", minimum: 0 }, memMi: { type: "number", minimum: 0 } },
             required: ["cpuM", "memMi"],
             default: { cpuM: 250, memMi: 300 },
-            description: "Per node: requests of the cloud's own node agents the stack does not declare (kube-proxy, CNI, CSI node plugins), millicores and MiB.",
+            description:
+                "Per node: requests of the cloud's own node agents the stack does not declare (kube-proxy, CNI, CSI node plugins), millicores and MiB.",
         },
         managedAddons: {
             type: "object",
@@ -342,7 +358,16 @@ function checkCluster(views: NodePoolView[], demands: PodDemand[], cfg: FitConfi
         }
         const size = { vcpu: Math.min(...sizes.map((s) => s!.vcpu)), memoryGib: Math.min(...sizes.map((s) => s!.memoryGib)) };
         const zones = need(p.zones, "zones", p).value;
-        pools.push({ pool: p, role: sched.labels[cfg.roleLabel] ?? cfg.defaultRole, nodes: need(p.minNodes, "minimum nodes", p).value, zones, size, sched, free: allocatable(size, cfg), daemons: [] });
+        pools.push({
+            pool: p,
+            role: sched.labels[cfg.roleLabel] ?? cfg.defaultRole,
+            nodes: need(p.minNodes, "minimum nodes", p).value,
+            zones,
+            size,
+            sched,
+            free: allocatable(size, cfg),
+            daemons: [],
+        });
     }
     if (pools.length === 0) {
         return;
@@ -382,7 +407,12 @@ function checkCluster(views: NodePoolView[], demands: PodDemand[], cfg: FitConfi
 function checkRole(role: string, pools: PoolFacts[], list: PodDemand[], cfg: FitConfig, report: (m: string, urn?: string) => void): void {
     const nodes = pools.reduce((n, p) => n + p.nodes, 0);
     const urn = pools[0].pool.urn;
-    const poolsText = pools.map((p) => `${p.pool.label}: ${p.nodes} x ${p.size!.vcpu} vCPU / ${p.size!.memoryGib} GiB, ${fmt(p.free)} free per node after reservations${p.daemons.length ? ` and ${p.daemons.length} DaemonSet(s)` : ""}`).join("; ");
+    const poolsText = pools
+        .map(
+            (p) =>
+                `${p.pool.label}: ${p.nodes} x ${p.size!.vcpu} vCPU / ${p.size!.memoryGib} GiB, ${fmt(p.free)} free per node after reservations${p.daemons.length ? ` and ${p.daemons.length} DaemonSet(s)` : ""}`,
+        )
+        .join("; ");
     let capacity: Amount = pools.reduce((a, p) => ({ cpuM: a.cpuM + p.nodes * p.free.cpuM, memMi: a.memMi + p.nodes * p.free.memMi }), { cpuM: 0, memMi: 0 });
     if (role === cfg.defaultRole) {
         capacity = { cpuM: capacity.cpuM - cfg.managedAddons.cpuM, memMi: capacity.memMi - cfg.managedAddons.memMi };
@@ -393,7 +423,10 @@ function checkRole(role: string, pools: PoolFacts[], list: PodDemand[], cfg: Fit
         const largest = withNodes.reduce((a, p) => (p.free.cpuM + p.free.memMi > a.cpuM + a.memMi ? p.free : a), { cpuM: 0, memMi: 0 });
         capacity = { cpuM: capacity.cpuM - largest.cpuM, memMi: capacity.memMi - largest.memMi };
     }
-    const demand = list.reduce((a, d) => ({ cpuM: a.cpuM + d.replicas * d.requests.cpuM, memMi: a.memMi + d.replicas * d.requests.memMi }), { cpuM: 0, memMi: 0 });
+    const demand = list.reduce((a, d) => ({ cpuM: a.cpuM + d.replicas * d.requests.cpuM, memMi: a.memMi + d.replicas * d.requests.memMi }), {
+        cpuM: 0,
+        memMi: 0,
+    });
     const short: string[] = [];
     if (demand.cpuM > capacity.cpuM) {
         short.push(`CPU ${(demand.cpuM / 1000).toFixed(2)} > ${(capacity.cpuM / 1000).toFixed(2)} vCPU`);

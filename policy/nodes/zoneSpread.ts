@@ -25,7 +25,7 @@ export const nodesPoolEnforceZoneSpread = stackRule<Config>({
                         z.from,
                         `at least ${cfg.minZones} zones, provable from the stack`,
                         p.cloud === "aws"
-                            ? "create the subnets in this stack, or declare each subnet's zone in the policy config subnetZones ({\"subnet-id\": \"zone\"})"
+                            ? 'create the subnets in this stack, or declare each subnet\'s zone in the policy config subnetZones ({"subnet-id": "zone"})'
                             : p.cloud === "digitalocean"
                               ? "create the DOKS node pool in the same stack as its cluster"
                               : "set nodeLocations (GKE) or location on the pool or its cluster",

@@ -7,7 +7,8 @@ type Config = NodeViewConfig;
 
 export const secretsDiskEnforceEncryption = stackRule<Config>({
     name: "secrets-disk-enforce-encryption",
-    description: "Requires node boot disks and data volumes to be encrypted with a customer-managed key (EBS encrypted, GKE boot disk KMS key, AKS host encryption or disk encryption set, Azure and GCE disks with a customer key).",
+    description:
+        "Requires node boot disks and data volumes to be encrypted with a customer-managed key (EBS encrypted, GKE boot disk KMS key, AKS host encryption or disk encryption set, Azure and GCE disks with a customer key).",
     check: (resources, cfg, report) => {
         for (const p of stackNodes(resources, cfg).pools) {
             const e = need(p.diskEncrypted, "disk encryption", p);
@@ -24,7 +25,7 @@ export const secretsDiskEnforceEncryption = stackRule<Config>({
                                 ? "node disks encrypted with a customer-managed key, which DOKS does not offer"
                                 : "enableEncryptionAtHost or the cluster's diskEncryptionSetID",
                         p.cloud === "aws"
-                            ? "use a launch template whose root blockDeviceMappings[].ebs sets encrypted: \"true\" and kmsKeyId"
+                            ? 'use a launch template whose root blockDeviceMappings[].ebs sets encrypted: "true" and kmsKeyId'
                             : p.cloud === "gcp"
                               ? "set nodeConfig.bootDiskKmsKey to a Cloud KMS key"
                               : p.cloud === "digitalocean"
@@ -42,23 +43,50 @@ export const secretsDiskEnforceEncryption = stackRule<Config>({
                 for (const m of maps === UNKNOWN ? [] : maps) {
                     const ebs = at(m, "ebs");
                     if (ebs && bool(at(ebs, "encrypted")) !== true && !ebsDefault) {
-                        report(msg(`${label(r)}: volume ${show(at(m, "deviceName"))} is not encrypted`, `ebs.encrypted ${show(at(ebs, "encrypted"))}`, "encrypted \"true\"", "set ebs.encrypted: \"true\" and kmsKeyId"), r.urn);
+                        report(
+                            msg(
+                                `${label(r)}: volume ${show(at(m, "deviceName"))} is not encrypted`,
+                                `ebs.encrypted ${show(at(ebs, "encrypted"))}`,
+                                'encrypted "true"',
+                                'set ebs.encrypted: "true" and kmsKeyId',
+                            ),
+                            r.urn,
+                        );
                     }
                 }
             } else if (r.type === "aws:ebs/volume:Volume") {
                 const enc = peek(() => bool(r.props.encrypted));
                 if (enc !== true && enc !== UNKNOWN && !ebsDefault) {
-                    report(msg(`${label(r)} is not encrypted`, `encrypted ${show(enc)}`, "encrypted true with kmsKeyId", "set encrypted: true and kmsKeyId"), r.urn);
+                    report(
+                        msg(`${label(r)} is not encrypted`, `encrypted ${show(enc)}`, "encrypted true with kmsKeyId", "set encrypted: true and kmsKeyId"),
+                        r.urn,
+                    );
                 }
             } else if (r.type === "gcp:compute/disk:Disk") {
                 const key = peek(() => at(r.props, "diskEncryptionKey.kmsKeySelfLink"));
                 if (key === undefined) {
-                    report(msg(`${label(r)} uses a Google-managed key`, "diskEncryptionKey.kmsKeySelfLink not set", "a Cloud KMS key", "set diskEncryptionKey.kmsKeySelfLink"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} uses a Google-managed key`,
+                            "diskEncryptionKey.kmsKeySelfLink not set",
+                            "a Cloud KMS key",
+                            "set diskEncryptionKey.kmsKeySelfLink",
+                        ),
+                        r.urn,
+                    );
                 }
             } else if (r.type === "azure-native:compute:Disk") {
                 const t = peek(() => at(r.props, "encryption.type"));
                 if (t !== "EncryptionAtRestWithCustomerKey" && t !== "EncryptionAtRestWithPlatformAndCustomerKeys" && t !== UNKNOWN) {
-                    report(msg(`${label(r)} uses a platform-managed key`, `encryption.type ${show(t)}`, "EncryptionAtRestWithCustomerKey with a diskEncryptionSetId", "set encryption: {type: \"EncryptionAtRestWithCustomerKey\", diskEncryptionSetId}"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} uses a platform-managed key`,
+                            `encryption.type ${show(t)}`,
+                            "EncryptionAtRestWithCustomerKey with a diskEncryptionSetId",
+                            'set encryption: {type: "EncryptionAtRestWithCustomerKey", diskEncryptionSetId}',
+                        ),
+                        r.urn,
+                    );
                 }
             }
         }

@@ -11,16 +11,37 @@ export const secretsEksclusterEnforceKmsEncryption = resourceRule<Record<string,
         // v7 takes one object; accept a one-element list too (older programs).
         const cfg = obj(ec) ?? obj(arr(ec)[0]);
         if (!cfg) {
-            report(msg(`${label(r)} stores Secrets without envelope encryption`, "encryptionConfig not set", "encryptionConfig with resources [\"secrets\"] and provider.keyArn", "create an aws.kms.Key (rotation on) and set encryptionConfig: {resources: [\"secrets\"], provider: {keyArn: key.arn}}"));
+            report(
+                msg(
+                    `${label(r)} stores Secrets without envelope encryption`,
+                    "encryptionConfig not set",
+                    'encryptionConfig with resources ["secrets"] and provider.keyArn',
+                    'create an aws.kms.Key (rotation on) and set encryptionConfig: {resources: ["secrets"], provider: {keyArn: key.arn}}',
+                ),
+            );
             return;
         }
         const resources = arr<string>(cfg.resources);
         if (!resources.includes("secrets")) {
-            report(msg(`${label(r)} does not encrypt Secrets`, `encryptionConfig.resources ${show(resources)}`, "resources including \"secrets\"", "set encryptionConfig.resources: [\"secrets\"]"));
+            report(
+                msg(
+                    `${label(r)} does not encrypt Secrets`,
+                    `encryptionConfig.resources ${show(resources)}`,
+                    'resources including "secrets"',
+                    'set encryptionConfig.resources: ["secrets"]',
+                ),
+            );
         }
         const key = at(cfg, "provider.keyArn");
         if (typeof key !== "string" || key === "") {
-            report(msg(`${label(r)} has no KMS key for Secrets encryption`, "encryptionConfig.provider.keyArn not set", "a customer-managed KMS key ARN", "set encryptionConfig.provider.keyArn to your KMS key's arn"));
+            report(
+                msg(
+                    `${label(r)} has no KMS key for Secrets encryption`,
+                    "encryptionConfig.provider.keyArn not set",
+                    "a customer-managed KMS key ARN",
+                    "set encryptionConfig.provider.keyArn to your KMS key's arn",
+                ),
+            );
         }
     },
 });

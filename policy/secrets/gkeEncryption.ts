@@ -10,9 +10,23 @@ export const secretsGkeclusterEnforceApplicationEncryption = resourceRule<Record
         const state = at(r.props, "databaseEncryption.state");
         const key = at(r.props, "databaseEncryption.keyName");
         if (state !== "ENCRYPTED") {
-            report(msg(`${label(r)} stores Secrets without application-layer encryption`, `databaseEncryption.state ${show(state)}`, "ENCRYPTED with a Cloud KMS keyName", "set databaseEncryption: {state: \"ENCRYPTED\", keyName: cryptoKey.id}"));
+            report(
+                msg(
+                    `${label(r)} stores Secrets without application-layer encryption`,
+                    `databaseEncryption.state ${show(state)}`,
+                    "ENCRYPTED with a Cloud KMS keyName",
+                    'set databaseEncryption: {state: "ENCRYPTED", keyName: cryptoKey.id}',
+                ),
+            );
         } else if (typeof key !== "string" || key === "") {
-            report(msg(`${label(r)} has no KMS key for Secrets encryption`, "databaseEncryption.keyName not set", "a Cloud KMS crypto key", "set databaseEncryption.keyName to the crypto key's id"));
+            report(
+                msg(
+                    `${label(r)} has no KMS key for Secrets encryption`,
+                    "databaseEncryption.keyName not set",
+                    "a Cloud KMS crypto key",
+                    "set databaseEncryption.keyName to the crypto key's id",
+                ),
+            );
         }
     },
 });

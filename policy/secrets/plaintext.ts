@@ -20,7 +20,8 @@ function sensitive(cfg: Config, key: string): boolean {
 
 export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
     name: "secrets-kubernetes-disallow-plaintext",
-    description: "Disallows secret values written into Kubernetes objects: Secrets with literal data outside the allow-list, ConfigMap keys that look like credentials, and sensitive container env vars with a literal value instead of secretKeyRef.",
+    description:
+        "Disallows secret values written into Kubernetes objects: Secrets with literal data outside the allow-list, ConfigMap keys that look like credentials, and sensitive container env vars with a literal value instead of secretKeyRef.",
     types: ["kubernetes:core/v1:Secret", "kubernetes:core/v1:ConfigMap", ...POD_TYPES],
     config: {
         allowedSecrets: {
@@ -49,7 +50,11 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
             description:
                 "Secrets (namespace/name, * wildcards) the program may create with literal data because their values are Pulumi secrets (encrypted in state): generated passwords and the object-store credentials the stack config holds as secrets.",
         },
-        sensitiveKeyPattern: { type: "string", default: "password|passwd|secret|token|api[-_]?key|private[-_]?key|credential", description: "Case-insensitive regular expression for key and env var names that hold secrets." },
+        sensitiveKeyPattern: {
+            type: "string",
+            default: "password|passwd|secret|token|api[-_]?key|private[-_]?key|credential",
+            description: "Case-insensitive regular expression for key and env var names that hold secrets.",
+        },
     },
     check: (r, cfg, report) => {
         const p = r.props;
@@ -60,14 +65,28 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
             }
             const id = k8sId(p);
             if (!cfg.allowedSecrets.some((a) => glob(a, `${id.namespace}/${id.name}`))) {
-                report(msg(`${label(r)} (${id.namespace}/${id.name}) holds literal secret data`, `keys ${JSON.stringify(keys)} set in data/stringData (values not shown)`, "secret values from an external store (ExternalSecret, SealedSecret) or an allow-listed Secret whose values are Pulumi secrets", `add "${id.namespace}/${id.name}" to allowedSecrets if its values come from pulumi.secret(), or sync it with External Secrets`));
+                report(
+                    msg(
+                        `${label(r)} (${id.namespace}/${id.name}) holds literal secret data`,
+                        `keys ${JSON.stringify(keys)} set in data/stringData (values not shown)`,
+                        "secret values from an external store (ExternalSecret, SealedSecret) or an allow-listed Secret whose values are Pulumi secrets",
+                        `add "${id.namespace}/${id.name}" to allowedSecrets if its values come from pulumi.secret(), or sync it with External Secrets`,
+                    ),
+                );
             }
             return;
         }
         if (r.type === "kubernetes:core/v1:ConfigMap") {
             const keys = Object.keys(obj(p.data) ?? {}).filter((k) => sensitive(cfg, k));
             if (keys.length > 0) {
-                report(msg(`${label(r)} stores credentials in a ConfigMap`, `keys ${JSON.stringify(keys)} (values not shown)`, "no credential-like keys in ConfigMaps", "move these keys to a Secret and reference it"));
+                report(
+                    msg(
+                        `${label(r)} stores credentials in a ConfigMap`,
+                        `keys ${JSON.stringify(keys)} (values not shown)`,
+                        "no credential-like keys in ConfigMaps",
+                        "move these keys to a Secret and reference it",
+                    ),
+                );
             }
             return;
         }
@@ -79,7 +98,14 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
             for (const e of arr<Record<string, unknown>>(ref.c.env)) {
                 const name = String(obj(e)?.name ?? "");
                 if (e.value !== undefined && e.value !== "" && sensitive(cfg, name)) {
-                    report(msg(`${label(r)} ${podPath(r.type)}: ${cname(ref)} sets ${JSON.stringify(name)} as a literal`, `env ${JSON.stringify(name)} with a literal value (not shown)`, "valueFrom.secretKeyRef", `set env ${name} via valueFrom.secretKeyRef to a Secret key`));
+                    report(
+                        msg(
+                            `${label(r)} ${podPath(r.type)}: ${cname(ref)} sets ${JSON.stringify(name)} as a literal`,
+                            `env ${JSON.stringify(name)} with a literal value (not shown)`,
+                            "valueFrom.secretKeyRef",
+                            `set env ${name} via valueFrom.secretKeyRef to a Secret key`,
+                        ),
+                    );
                 }
             }
             void at;

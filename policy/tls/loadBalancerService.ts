@@ -12,10 +12,16 @@ const INTERNAL: Record<string, string[]> = {
 
 export const tlsServiceEnforceLoadbalancerTls = resourceRule<{ tlsTerminatedPorts: number[] }>({
     name: "tls-service-enforce-loadbalancer-tls",
-    description: "Requires a Service of type LoadBalancer to be internal or to terminate TLS at the load balancer on every port, or to expose only TLS ports served by a TLS-terminating proxy.",
+    description:
+        "Requires a Service of type LoadBalancer to be internal or to terminate TLS at the load balancer on every port, or to expose only TLS ports served by a TLS-terminating proxy.",
     types: ["kubernetes:core/v1:Service"],
     config: {
-        tlsTerminatedPorts: { type: "array", items: { type: "integer" }, default: [443], description: "Service ports whose backend terminates TLS itself (a gateway or ingress proxy), allowed on a public load balancer." },
+        tlsTerminatedPorts: {
+            type: "array",
+            items: { type: "integer" },
+            default: [443],
+            description: "Service ports whose backend terminates TLS itself (a gateway or ingress proxy), allowed on a public load balancer.",
+        },
     },
     check: (r, cfg, report) => {
         if (at(r.props, "spec.type") !== "LoadBalancer") {
@@ -26,8 +32,13 @@ export const tlsServiceEnforceLoadbalancerTls = resourceRule<{ tlsTerminatedPort
             return;
         }
         const cert = ann["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"];
-        const sslPorts = String(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] ?? "*").split(",").map((s) => s.trim());
-        const ports = ((at(r.props, "spec.ports") as Record<string, unknown>[] | undefined) ?? []).map((pt) => ({ port: Number(pt.port), name: String(pt.name ?? "") }));
+        const sslPorts = String(ann["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] ?? "*")
+            .split(",")
+            .map((s) => s.trim());
+        const ports = ((at(r.props, "spec.ports") as Record<string, unknown>[] | undefined) ?? []).map((pt) => ({
+            port: Number(pt.port),
+            name: String(pt.name ?? ""),
+        }));
         const plain = ports.filter((pt) => {
             if (cert && (sslPorts.includes("*") || sslPorts.includes(String(pt.port)) || sslPorts.includes(pt.name))) {
                 return false;

@@ -10,10 +10,15 @@ interface Config {
 
 export const tlsClusterDisallowPublicEndpoint = resourceRule<Config>({
     name: "tls-cluster-disallow-public-endpoint",
-    description: "Disallows a public Kubernetes API endpoint (EKS, GKE, AKS); where public access is allowed by config it must be restricted to listed CIDR ranges.",
+    description:
+        "Disallows a public Kubernetes API endpoint (EKS, GKE, AKS); where public access is allowed by config it must be restricted to listed CIDR ranges.",
     types: ["aws:eks/cluster:Cluster", "gcp:container/cluster:Cluster", "azure-native:containerservice:ManagedCluster"],
     config: {
-        allowPublicEndpoint: { type: "boolean", default: false, description: "Allow a public API endpoint when restricted to CIDR ranges (development stacks)." },
+        allowPublicEndpoint: {
+            type: "boolean",
+            default: false,
+            description: "Allow a public API endpoint when restricted to CIDR ranges (development stacks).",
+        },
         minPrefixLength: {
             type: "integer",
             minimum: 0,
@@ -48,19 +53,41 @@ export const tlsClusterDisallowPublicEndpoint = resourceRule<Config>({
         if (r.type === "aws:eks/cluster:Cluster") {
             const pub = bool(at(p, "vpcConfig.endpointPublicAccess"));
             const cidrs = at(p, "vpcConfig.publicAccessCidrs") === undefined ? ["0.0.0.0/0"] : arr<string>(at(p, "vpcConfig.publicAccessCidrs"));
-            judge(pub !== false, cidrs, `vpcConfig.endpointPublicAccess ${show(pub)}${pub === undefined ? " (EKS default true)" : ""}`, "set vpcConfig.endpointPublicAccess: false and endpointPrivateAccess: true");
+            judge(
+                pub !== false,
+                cidrs,
+                `vpcConfig.endpointPublicAccess ${show(pub)}${pub === undefined ? " (EKS default true)" : ""}`,
+                "set vpcConfig.endpointPublicAccess: false and endpointPrivateAccess: true",
+            );
         } else if (r.type === "gcp:container/cluster:Cluster") {
             const privNodes = bool(at(p, "privateClusterConfig.enablePrivateNodes"));
             const privEndpoint = bool(at(p, "privateClusterConfig.enablePrivateEndpoint"));
             if (privNodes !== true) {
-                report(msg(`${label(r)} gives nodes public IPs`, `privateClusterConfig.enablePrivateNodes ${show(privNodes)}`, "true", "set privateClusterConfig.enablePrivateNodes: true"));
+                report(
+                    msg(
+                        `${label(r)} gives nodes public IPs`,
+                        `privateClusterConfig.enablePrivateNodes ${show(privNodes)}`,
+                        "true",
+                        "set privateClusterConfig.enablePrivateNodes: true",
+                    ),
+                );
             }
             const cidrs = arr<Record<string, unknown>>(at(p, "masterAuthorizedNetworksConfig.cidrBlocks")).map((b) => String(b.cidrBlock));
             const authorized = at(p, "masterAuthorizedNetworksConfig") !== undefined;
-            judge(privEndpoint !== true, authorized ? cidrs : ["0.0.0.0/0"], `privateClusterConfig.enablePrivateEndpoint ${show(privEndpoint)}`, "set privateClusterConfig.enablePrivateEndpoint: true (reach the API through the VPC)");
+            judge(
+                privEndpoint !== true,
+                authorized ? cidrs : ["0.0.0.0/0"],
+                `privateClusterConfig.enablePrivateEndpoint ${show(privEndpoint)}`,
+                "set privateClusterConfig.enablePrivateEndpoint: true (reach the API through the VPC)",
+            );
         } else {
             const priv = bool(at(p, "apiServerAccessProfile.enablePrivateCluster"));
-            judge(priv !== true, arr<string>(at(p, "apiServerAccessProfile.authorizedIPRanges")), `apiServerAccessProfile.enablePrivateCluster ${show(priv)}`, "set apiServerAccessProfile.enablePrivateCluster: true");
+            judge(
+                priv !== true,
+                arr<string>(at(p, "apiServerAccessProfile.authorizedIPRanges")),
+                `apiServerAccessProfile.enablePrivateCluster ${show(priv)}`,
+                "set apiServerAccessProfile.enablePrivateCluster: true",
+            );
         }
     },
 });

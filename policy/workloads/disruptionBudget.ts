@@ -10,11 +10,32 @@ export const workloadsPdbDisallowZeroDisruption = resourceRule<Record<string, ne
         const max = at(r.props, "spec.maxUnavailable");
         const min = at(r.props, "spec.minAvailable");
         if (max === undefined && min === undefined) {
-            report(msg(`${label(r)} sets no bound`, "neither spec.minAvailable nor spec.maxUnavailable", "one of them", "set spec.maxUnavailable: 1 (or minAvailable below the replica count)"));
+            report(
+                msg(
+                    `${label(r)} sets no bound`,
+                    "neither spec.minAvailable nor spec.maxUnavailable",
+                    "one of them",
+                    "set spec.maxUnavailable: 1 (or minAvailable below the replica count)",
+                ),
+            );
         } else if (max === 0 || max === "0" || max === "0%") {
-            report(msg(`${label(r)} blocks every voluntary disruption (node drains and upgrades hang)`, `spec.maxUnavailable ${show(max)}`, "maxUnavailable of at least 1", "set spec.maxUnavailable: 1"));
+            report(
+                msg(
+                    `${label(r)} blocks every voluntary disruption (node drains and upgrades hang)`,
+                    `spec.maxUnavailable ${show(max)}`,
+                    "maxUnavailable of at least 1",
+                    "set spec.maxUnavailable: 1",
+                ),
+            );
         } else if (min === "100%") {
-            report(msg(`${label(r)} blocks every voluntary disruption (node drains and upgrades hang)`, `spec.minAvailable ${show(min)}`, "minAvailable below 100%", "set spec.maxUnavailable: 1 instead"));
+            report(
+                msg(
+                    `${label(r)} blocks every voluntary disruption (node drains and upgrades hang)`,
+                    `spec.minAvailable ${show(min)}`,
+                    "minAvailable below 100%",
+                    "set spec.maxUnavailable: 1 instead",
+                ),
+            );
         }
     },
 });

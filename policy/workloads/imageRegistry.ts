@@ -28,7 +28,8 @@ interface Config {
 
 export const workloadsImageEnforceRegistry = resourceRule<Config>({
     name: "workloads-image-enforce-registry",
-    description: "Requires every image a workload or operator runs to come from an allowed registry and to be pinned (a tag other than latest, or a digest when required).",
+    description:
+        "Requires every image a workload or operator runs to come from an allowed registry and to be pinned (a tag other than latest, or a digest when required).",
     types: IMAGE_TYPES,
     config: {
         allowedRegistries: {
@@ -45,7 +46,14 @@ export const workloadsImageEnforceRegistry = resourceRule<Config>({
             const who = `${label(r)} ${use.field}`;
             const image = parseImage(use.image);
             if (!image) {
-                report(msg(`${who} is not a valid image reference`, JSON.stringify(use.image), "[registry/]repository[:tag][@sha256:digest]", "correct the image reference"));
+                report(
+                    msg(
+                        `${who} is not a valid image reference`,
+                        JSON.stringify(use.image),
+                        "[registry/]repository[:tag][@sha256:digest]",
+                        "correct the image reference",
+                    ),
+                );
                 continue;
             }
             if (!registryAllowed(image, cfg.allowedRegistries)) {
@@ -65,7 +73,9 @@ export const workloadsImageEnforceRegistry = resourceRule<Config>({
                         `${who} names a mutable image`,
                         `${JSON.stringify(use.image)} (${mutable})`,
                         cfg.requireDigest ? "a digest (@sha256:...)" : "a version tag other than latest, or a digest",
-                        cfg.requireDigest ? `pin it: ${image.full.replace(/@.*$/, "")}@sha256:<digest> (crane digest or docker buildx imagetools inspect prints it)` : `pin a version: ${image.registry}/${image.repository}:<version>`,
+                        cfg.requireDigest
+                            ? `pin it: ${image.full.replace(/@.*$/, "")}@sha256:<digest> (crane digest or docker buildx imagetools inspect prints it)`
+                            : `pin a version: ${image.registry}/${image.repository}:<version>`,
                     ),
                 );
             }

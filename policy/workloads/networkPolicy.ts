@@ -21,9 +21,15 @@ function enabledByVpcCni(configurationValues: unknown): boolean {
 
 export const workloadsNamespaceEnforceNetworkPolicy = stackRule<Config>({
     name: "workloads-namespace-enforce-network-policy",
-    description: "Requires the cluster to enforce NetworkPolicies (EKS vpc-cni network policy, GKE network policy or Dataplane V2, an AKS network policy engine) and every namespace the stack creates to hold at least one NetworkPolicy.",
+    description:
+        "Requires the cluster to enforce NetworkPolicies (EKS vpc-cni network policy, GKE network policy or Dataplane V2, an AKS network policy engine) and every namespace the stack creates to hold at least one NetworkPolicy.",
     config: {
-        exemptSystemNamespaces: { type: "array", items: { type: "string" }, default: ["kube-system", "kube-public", "kube-node-lease"], description: "Namespaces that need no NetworkPolicy of their own." },
+        exemptSystemNamespaces: {
+            type: "array",
+            items: { type: "string" },
+            default: ["kube-system", "kube-public", "kube-node-lease"],
+            description: "Namespaces that need no NetworkPolicy of their own.",
+        },
     },
     check: (resources, cfg, report) => {
         // vpc-cni add-ons by cluster name; an unknown cluster name may belong to any cluster.
@@ -42,9 +48,11 @@ export const workloadsNamespaceEnforceNetworkPolicy = stackRule<Config>({
                     report(
                         msg(
                             `${label(r)} does not enforce NetworkPolicies`,
-                            mine.length === 0 ? "no vpc-cni aws:eks/addon:Addon for it in the stack" : "vpc-cni configurationValues without enableNetworkPolicy \"true\"",
-                            "the vpc-cni add-on with enableNetworkPolicy \"true\"",
-                            "install the vpc-cni add-on with configurationValues '{\"enableNetworkPolicy\":\"true\"}'",
+                            mine.length === 0
+                                ? "no vpc-cni aws:eks/addon:Addon for it in the stack"
+                                : 'vpc-cni configurationValues without enableNetworkPolicy "true"',
+                            'the vpc-cni add-on with enableNetworkPolicy "true"',
+                            'install the vpc-cni add-on with configurationValues \'{"enableNetworkPolicy":"true"}\'',
                         ),
                         r.urn,
                     );
@@ -53,12 +61,28 @@ export const workloadsNamespaceEnforceNetworkPolicy = stackRule<Config>({
                 const dp = peek(() => r.props.datapathProvider);
                 const np = peek(() => at(r.props, "networkPolicy.enabled"));
                 if (dp !== "ADVANCED_DATAPATH" && np !== true && peek(() => r.props.enableAutopilot) !== true) {
-                    report(msg(`${label(r)} does not enforce NetworkPolicies`, `datapathProvider ${show(dp)}, networkPolicy.enabled ${show(np)}`, "Dataplane V2 (ADVANCED_DATAPATH) or networkPolicy.enabled true", "set datapathProvider: ADVANCED_DATAPATH"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} does not enforce NetworkPolicies`,
+                            `datapathProvider ${show(dp)}, networkPolicy.enabled ${show(np)}`,
+                            "Dataplane V2 (ADVANCED_DATAPATH) or networkPolicy.enabled true",
+                            "set datapathProvider: ADVANCED_DATAPATH",
+                        ),
+                        r.urn,
+                    );
                 }
             } else if (r.type === "azure-native:containerservice:ManagedCluster") {
                 const np = peek(() => at(r.props, "networkProfile.networkPolicy"));
                 if (np === undefined || np === "none") {
-                    report(msg(`${label(r)} does not enforce NetworkPolicies`, `networkProfile.networkPolicy ${show(np)}`, "cilium, calico or azure", "set networkProfile.networkPolicy: cilium (with networkDataplane cilium)"), r.urn);
+                    report(
+                        msg(
+                            `${label(r)} does not enforce NetworkPolicies`,
+                            `networkProfile.networkPolicy ${show(np)}`,
+                            "cilium, calico or azure",
+                            "set networkProfile.networkPolicy: cilium (with networkDataplane cilium)",
+                        ),
+                        r.urn,
+                    );
                 }
             }
         }
@@ -80,7 +104,15 @@ export const workloadsNamespaceEnforceNetworkPolicy = stackRule<Config>({
                 continue;
             }
             if (!covered.has(ns)) {
-                report(msg(`Namespace ${JSON.stringify(ns)} has no NetworkPolicy`, "0 NetworkPolicies in it", "at least one (a default-deny policy plus explicit allows)", `create a NetworkPolicy in namespace ${ns} that selects all pods and denies by default`), r.urn);
+                report(
+                    msg(
+                        `Namespace ${JSON.stringify(ns)} has no NetworkPolicy`,
+                        "0 NetworkPolicies in it",
+                        "at least one (a default-deny policy plus explicit allows)",
+                        `create a NetworkPolicy in namespace ${ns} that selects all pods and denies by default`,
+                    ),
+                    r.urn,
+                );
             }
         }
     },

@@ -12,7 +12,11 @@ export const workloadsPodEnforceNonRoot = resourceRule<Config>({
     description: "Requires every container to run as a non-root user with a read-only root filesystem and the RuntimeDefault (or Localhost) seccomp profile.",
     types: POD_TYPES,
     config: {
-        requireReadOnlyRootFilesystem: { type: "boolean", default: true, description: "Require securityContext.readOnlyRootFilesystem: true on every container." },
+        requireReadOnlyRootFilesystem: {
+            type: "boolean",
+            default: true,
+            description: "Require securityContext.readOnlyRootFilesystem: true on every container.",
+        },
     },
     check: (r, cfg, report) => {
         const spec = podSpec(r.type, r.props);
@@ -29,14 +33,35 @@ export const workloadsPodEnforceNonRoot = resourceRule<Config>({
             if (user === 0) {
                 report(msg(`${who} runs as root`, "runAsUser 0", "a non-zero runAsUser", "set securityContext.runAsUser to a non-zero UID (e.g. 65532)"));
             } else if (nonRoot !== true) {
-                report(msg(`${who} may run as root`, `runAsNonRoot ${show(nonRoot)} (container and pod)`, "runAsNonRoot: true", "set securityContext.runAsNonRoot: true on the pod or the container"));
+                report(
+                    msg(
+                        `${who} may run as root`,
+                        `runAsNonRoot ${show(nonRoot)} (container and pod)`,
+                        "runAsNonRoot: true",
+                        "set securityContext.runAsNonRoot: true on the pod or the container",
+                    ),
+                );
             }
             if (cfg.requireReadOnlyRootFilesystem && sc.readOnlyRootFilesystem !== true) {
-                report(msg(`${who} has a writable root filesystem`, `readOnlyRootFilesystem ${show(sc.readOnlyRootFilesystem)}`, "true", "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes"));
+                report(
+                    msg(
+                        `${who} has a writable root filesystem`,
+                        `readOnlyRootFilesystem ${show(sc.readOnlyRootFilesystem)}`,
+                        "true",
+                        "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes",
+                    ),
+                );
             }
             const seccomp = at(sc, "seccompProfile.type") ?? at(pod, "seccompProfile.type");
             if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
-                report(msg(`${who} has no seccomp profile`, `seccompProfile.type ${show(seccomp)}`, "RuntimeDefault or Localhost", "set securityContext.seccompProfile: {type: RuntimeDefault} on the pod"));
+                report(
+                    msg(
+                        `${who} has no seccomp profile`,
+                        `seccompProfile.type ${show(seccomp)}`,
+                        "RuntimeDefault or Localhost",
+                        "set securityContext.seccompProfile: {type: RuntimeDefault} on the pod",
+                    ),
+                );
             }
         }
     },

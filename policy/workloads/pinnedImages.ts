@@ -38,7 +38,14 @@ export const workloadsPodDisallowUnpinnedImages = resourceRule<Config>({
             }
             const tag = imageTag(image);
             if (tag === undefined || tag === "latest") {
-                report(msg(`${who} uses an unpinned image`, JSON.stringify(image), "a version tag other than latest, or a digest", `pin the image, e.g. ${image.replace(/:latest$/, "")}:1.2.3`));
+                report(
+                    msg(
+                        `${who} uses an unpinned image`,
+                        JSON.stringify(image),
+                        "a version tag other than latest, or a digest",
+                        `pin the image, e.g. ${image.replace(/:latest$/, "")}:1.2.3`,
+                    ),
+                );
             } else if (cfg.requireDigest && tag !== "@digest") {
                 report(msg(`${who} is not pinned by digest`, JSON.stringify(image), "an @sha256: digest", "append @sha256:<digest> to the image reference"));
             }

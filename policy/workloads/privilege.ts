@@ -10,10 +10,16 @@ interface Config {
 
 export const workloadsPodDisallowPrivilege = resourceRule<Config>({
     name: "workloads-pod-disallow-privilege",
-    description: "Disallows privileged containers, privilege escalation, dangerous added capabilities, containers that keep their capabilities, and host namespaces, hostPath volumes and hostPorts.",
+    description:
+        "Disallows privileged containers, privilege escalation, dangerous added capabilities, containers that keep their capabilities, and host namespaces, hostPath volumes and hostPorts.",
     types: POD_TYPES,
     config: {
-        forbiddenCapabilities: { type: "array", items: { type: "string" }, default: ["ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE"], description: "Capabilities no container may add." },
+        forbiddenCapabilities: {
+            type: "array",
+            items: { type: "string" },
+            default: ["ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE"],
+            description: "Capabilities no container may add.",
+        },
         requireDropAll: { type: "boolean", default: true, description: "Require securityContext.capabilities.drop to include ALL." },
     },
     check: (r, cfg, report) => {
@@ -29,7 +35,14 @@ export const workloadsPodDisallowPrivilege = resourceRule<Config>({
         }
         for (const v of arr<Record<string, unknown>>(spec.volumes)) {
             if (obj(v)?.hostPath) {
-                report(msg(`${where}: volume ${show(v.name)} mounts a hostPath`, `hostPath ${show(at(v, "hostPath.path"))}`, "no hostPath volumes", "use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret volume"));
+                report(
+                    msg(
+                        `${where}: volume ${show(v.name)} mounts a hostPath`,
+                        `hostPath ${show(at(v, "hostPath.path"))}`,
+                        "no hostPath volumes",
+                        "use a PersistentVolumeClaim, emptyDir, ConfigMap or Secret volume",
+                    ),
+                );
             }
         }
         for (const ref of containers(spec)) {
@@ -39,19 +52,47 @@ export const workloadsPodDisallowPrivilege = resourceRule<Config>({
                 report(msg(`${who} is privileged`, "securityContext.privileged true", "false or unset", "remove securityContext.privileged"));
             }
             if (sc.allowPrivilegeEscalation !== false) {
-                report(msg(`${who} may escalate privileges`, `securityContext.allowPrivilegeEscalation ${show(sc.allowPrivilegeEscalation)}`, "false", "set securityContext.allowPrivilegeEscalation: false"));
+                report(
+                    msg(
+                        `${who} may escalate privileges`,
+                        `securityContext.allowPrivilegeEscalation ${show(sc.allowPrivilegeEscalation)}`,
+                        "false",
+                        "set securityContext.allowPrivilegeEscalation: false",
+                    ),
+                );
             }
             const caps = obj(sc.capabilities) ?? {};
             const added = arr<string>(caps.add).filter((c) => cfg.forbiddenCapabilities.includes(String(c).toUpperCase().replace(/^CAP_/, "")));
             if (added.length > 0) {
-                report(msg(`${who} adds forbidden capabilities`, `capabilities.add ${show(added)}`, `none of ${cfg.forbiddenCapabilities.join(", ")}`, "remove them from securityContext.capabilities.add"));
+                report(
+                    msg(
+                        `${who} adds forbidden capabilities`,
+                        `capabilities.add ${show(added)}`,
+                        `none of ${cfg.forbiddenCapabilities.join(", ")}`,
+                        "remove them from securityContext.capabilities.add",
+                    ),
+                );
             }
             if (cfg.requireDropAll && !arr<string>(caps.drop).some((c) => String(c).toUpperCase() === "ALL")) {
-                report(msg(`${who} keeps the default capabilities`, `capabilities.drop ${show(caps.drop)}`, "drop to include ALL", "set securityContext.capabilities.drop: [\"ALL\"] (add back only what is needed)"));
+                report(
+                    msg(
+                        `${who} keeps the default capabilities`,
+                        `capabilities.drop ${show(caps.drop)}`,
+                        "drop to include ALL",
+                        'set securityContext.capabilities.drop: ["ALL"] (add back only what is needed)',
+                    ),
+                );
             }
             for (const port of arr<Record<string, unknown>>(ref.c.ports)) {
                 if (obj(port)?.hostPort !== undefined && port.hostPort !== 0) {
-                    report(msg(`${who} binds a hostPort`, `hostPort ${show(port.hostPort)}`, "no hostPort", "remove hostPort and expose the port through a Service"));
+                    report(
+                        msg(
+                            `${who} binds a hostPort`,
+                            `hostPort ${show(port.hostPort)}`,
+                            "no hostPort",
+                            "remove hostPort and expose the port through a Service",
+                        ),
+                    );
                 }
             }
         }

@@ -47,13 +47,24 @@ export const DEFAULT_PROBE_EXEMPTIONS: ProbeExemption[] = [
 
 export const workloadsPodEnforceProbes = resourceRule<Config>({
     name: "workloads-pod-enforce-probes",
-    description: "Requires liveness and readiness probes on every long-running container (init containers and Jobs are skipped), except listed containers whose image has no endpoint for a probe.",
-    types: ["kubernetes:core/v1:Pod", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet"],
+    description:
+        "Requires liveness and readiness probes on every long-running container (init containers and Jobs are skipped), except listed containers whose image has no endpoint for a probe.",
+    types: [
+        "kubernetes:core/v1:Pod",
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:DaemonSet",
+        "kubernetes:apps/v1:ReplicaSet",
+    ],
     config: {
-        probeExemptions: reasonedExemptionSchema("Containers (workload namespace/name, container, probes) whose image offers no endpoint for the listed probes, each with its reason.", DEFAULT_PROBE_EXEMPTIONS, {
-            container: { type: "string", minLength: 1 },
-            probes: { type: "array", minItems: 1, items: { type: "string", enum: ["livenessProbe", "readinessProbe"] } },
-        }),
+        probeExemptions: reasonedExemptionSchema(
+            "Containers (workload namespace/name, container, probes) whose image offers no endpoint for the listed probes, each with its reason.",
+            DEFAULT_PROBE_EXEMPTIONS,
+            {
+                container: { type: "string", minLength: 1 },
+                probes: { type: "array", minItems: 1, items: { type: "string", enum: ["livenessProbe", "readinessProbe"] } },
+            },
+        ),
     },
     check: (r, cfg, report) => {
         const spec = podSpec(r.type, r.props);
@@ -65,7 +76,9 @@ export const workloadsPodEnforceProbes = resourceRule<Config>({
             if (ref.kind !== "containers") {
                 continue;
             }
-            const excused = (cfg.probeExemptions ?? []).filter((e) => e.container === ref.name && findExemption([e], id.namespace, id.name)).flatMap((e) => e.probes);
+            const excused = (cfg.probeExemptions ?? [])
+                .filter((e) => e.container === ref.name && findExemption([e], id.namespace, id.name))
+                .flatMap((e) => e.probes);
             const missing = (["livenessProbe", "readinessProbe"] as const).filter((k) => ref.c[k] === undefined && !excused.includes(k));
             if (missing.length > 0) {
                 report(

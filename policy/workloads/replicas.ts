@@ -29,9 +29,15 @@ const LEADER_ELECTION = "leader-elected: one replica holds the lease and reconci
 export const DEFAULT_LEADER_ELECTED: ReasonedExemption[] = [
     { workload: "cert-manager/cert-manager", reason: `cert-manager controller, ${LEADER_ELECTION} (--leader-election-namespace)` },
     { workload: "cert-manager/cert-manager-cainjector", reason: `cert-manager CA injector, ${LEADER_ELECTION}` },
-    { workload: "platform-gateway/envoy-gateway", reason: `Envoy Gateway controller, ${LEADER_ELECTION}; traffic flows through the Envoy proxies (3+ replicas, HPA), not through it` },
+    {
+        workload: "platform-gateway/envoy-gateway",
+        reason: `Envoy Gateway controller, ${LEADER_ELECTION}; traffic flows through the Envoy proxies (3+ replicas, HPA), not through it`,
+    },
     { workload: "data-postgres/cloudnative-pg", reason: `CloudNativePG operator, ${LEADER_ELECTION} (--leader-elect); PostgreSQL itself runs 3 instances` },
-    { workload: "data-postgres/plugin-barman-cloud", reason: `Barman Cloud plugin, ${LEADER_ELECTION} (--leader-elect); WAL archiving runs in the PostgreSQL pods' sidecars` },
+    {
+        workload: "data-postgres/plugin-barman-cloud",
+        reason: `Barman Cloud plugin, ${LEADER_ELECTION} (--leader-elect); WAL archiving runs in the PostgreSQL pods' sidecars`,
+    },
     { workload: "data-mongodb/psmdb-operator", reason: `Percona Operator for MongoDB, ${LEADER_ELECTION}; MongoDB itself runs 3 members` },
     { workload: "data-redis/redis-operator", reason: `Redis operator, ${LEADER_ELECTION} (--leader-elect); Redis itself runs 3 pods and 3 Sentinels` },
 ];
@@ -70,10 +76,21 @@ export const workloadsDeploymentEnforceMinimumReplicas = stackRule<Config>({
     description:
         "Requires Deployments and StatefulSets to run at least the configured number of replicas, an unset count meaning the minReplicas of the HorizontalPodAutoscaler that targets it or else the Kubernetes default of 1; leader-elected controllers need leaderElectedMinReplicas, and listed singletons need 1, each with its reason.",
     config: {
-        minReplicas: { type: "integer", minimum: 1, default: 3, description: "Minimum spec.replicas (workloads scaled by an HPA set replicas to the HPA minimum)." },
+        minReplicas: {
+            type: "integer",
+            minimum: 1,
+            default: 3,
+            description: "Minimum spec.replicas (workloads scaled by an HPA set replicas to the HPA minimum).",
+        },
         leaderElectedMinReplicas: { type: "integer", minimum: 1, default: 2, description: "Minimum spec.replicas of a workload in leaderElected." },
-        leaderElected: reasonedExemptionSchema("Leader-elected controllers (namespace/name) that are highly available at leaderElectedMinReplicas, each with its reason.", DEFAULT_LEADER_ELECTED),
-        singletons: reasonedExemptionSchema("Workloads (namespace/name) that must run exactly one replica by design, each with its reason.", DEFAULT_SINGLETONS),
+        leaderElected: reasonedExemptionSchema(
+            "Leader-elected controllers (namespace/name) that are highly available at leaderElectedMinReplicas, each with its reason.",
+            DEFAULT_LEADER_ELECTED,
+        ),
+        singletons: reasonedExemptionSchema(
+            "Workloads (namespace/name) that must run exactly one replica by design, each with its reason.",
+            DEFAULT_SINGLETONS,
+        ),
     },
     check: (resources, cfg, report) => {
         const floors = hpaFloors(resources);
@@ -109,7 +126,9 @@ function check1(
             report(
                 msg(
                     `${label(r)} runs too few replicas for high availability${leader ? " (a leader-elected controller)" : ""}`,
-                    hpa !== undefined ? `spec.replicas unset, HorizontalPodAutoscaler minReplicas ${hpa}` : `spec.replicas ${show(replicas)}${replicas === undefined ? " (Kubernetes default 1)" : ""}`,
+                    hpa !== undefined
+                        ? `spec.replicas unset, HorizontalPodAutoscaler minReplicas ${hpa}`
+                        : `spec.replicas ${show(replicas)}${replicas === undefined ? " (Kubernetes default 1)" : ""}`,
                     `at least ${min}`,
                     `set spec.replicas to ${min} or more, or list it with its reason under leaderElected or singletons in this policy's config if that is what it is`,
                 ),

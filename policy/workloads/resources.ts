@@ -23,7 +23,9 @@ export const workloadsPodEnforceResources = resourceRule<Config>({
             if (ref.kind === "ephemeralContainers") {
                 continue; // Ephemeral containers cannot declare resources.
             }
-            const missing = ["requests.cpu", "requests.memory", "limits.memory", ...(cfg.requireCpuLimit ? ["limits.cpu"] : [])].filter((k) => at(ref.c.resources, k) === undefined);
+            const missing = ["requests.cpu", "requests.memory", "limits.memory", ...(cfg.requireCpuLimit ? ["limits.cpu"] : [])].filter(
+                (k) => at(ref.c.resources, k) === undefined,
+            );
             if (missing.length > 0) {
                 report(
                     msg(

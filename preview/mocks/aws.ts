@@ -31,7 +31,10 @@ export function mockZoneId(zone: string): string {
     if (!m) {
         return `${zone}-id`;
     }
-    const short = `${m[1]}${m[2].split("-").map((w) => w[0]).join("")}${m[3]}`;
+    const short = `${m[1]}${m[2]
+        .split("-")
+        .map((w) => w[0])
+        .join("")}${m[3]}`;
     const n = m[4].charCodeAt(0) - 96;
     const useast1 = [1, 2, 4, 6, 3, 5];
     return `${short}-az${zone.startsWith("us-east-1") && n <= 6 ? useast1[n - 1] : n}`;

@@ -46,20 +46,33 @@ const ARM: Record<string, { path: (n: string, i: Record<string, any>) => string;
     "azure-native:compute:DiskEncryptionSet": { path: (n) => `Microsoft.Compute/diskEncryptionSets/${n}`, nameKey: "diskEncryptionSetName" },
     "azure-native:operationalinsights:Workspace": { path: (n) => `Microsoft.OperationalInsights/workspaces/${n}`, nameKey: "workspaceName" },
     "azure-native:containerservice:ManagedCluster": { path: (n) => `Microsoft.ContainerService/managedClusters/${n}`, nameKey: "resourceName" },
-    "azure-native:containerservice:AgentPool": { path: (n, i) => `Microsoft.ContainerService/managedClusters/${i.resourceName}/agentPools/${n}`, nameKey: "agentPoolName" },
+    "azure-native:containerservice:AgentPool": {
+        path: (n, i) => `Microsoft.ContainerService/managedClusters/${i.resourceName}/agentPools/${n}`,
+        nameKey: "agentPoolName",
+    },
     "azure-native:containerservice:MaintenanceConfiguration": {
         path: (n, i) => `Microsoft.ContainerService/managedClusters/${i.resourceName}/maintenanceConfigurations/${n}`,
         nameKey: "configName",
     },
     "azure-native:storage:StorageAccount": { path: (n) => `Microsoft.Storage/storageAccounts/${n}`, nameKey: "accountName" },
-    "azure-native:storage:BlobServiceProperties": { path: (_n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default`, nameKey: "blobServicesName" },
-    "azure-native:storage:BlobContainer": { path: (n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`, nameKey: "containerName" },
-    "azure-native:storage:ManagementPolicy": { path: (_n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/managementPolicies/default`, nameKey: "managementPolicyName" },
+    "azure-native:storage:BlobServiceProperties": {
+        path: (_n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default`,
+        nameKey: "blobServicesName",
+    },
+    "azure-native:storage:BlobContainer": {
+        path: (n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`,
+        nameKey: "containerName",
+    },
+    "azure-native:storage:ManagementPolicy": {
+        path: (_n, i) => `Microsoft.Storage/storageAccounts/${i.accountName}/managementPolicies/default`,
+        nameKey: "managementPolicyName",
+    },
 };
 
 /** The Azure name of a resource: its naming input, else the auto-name. */
 function azureName(type: string, name: string, inputs: Record<string, any>): string {
-    const key = type === "azure-native:resources:ResourceGroup" ? "resourceGroupName" : type === "azure-native:monitor:DiagnosticSetting" ? "name" : ARM[type]?.nameKey;
+    const key =
+        type === "azure-native:resources:ResourceGroup" ? "resourceGroupName" : type === "azure-native:monitor:DiagnosticSetting" ? "name" : ARM[type]?.nameKey;
     const given = key ? inputs[key] : undefined;
     return typeof given === "string" && given ? given : autoName(type, name);
 }
@@ -84,7 +97,9 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
 function userKubeconfig(clusterName: string, resourceGroup: string): string {
     const h = hex("aks", resourceGroup, clusterName);
     const server = `https://${clusterName}-${h.slice(0, 8)}.${guid("aks-private", h)}.privatelink.westeurope.azmk8s.io:443`;
-    const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\n${Buffer.from(h.repeat(10), "hex").toString("base64")}\n-----END CERTIFICATE-----\n`).toString("base64");
+    const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\n${Buffer.from(h.repeat(10), "hex").toString("base64")}\n-----END CERTIFICATE-----\n`).toString(
+        "base64",
+    );
     return [
         "apiVersion: v1",
         "clusters:",
@@ -143,7 +158,13 @@ export const azureMocks: MockTable = {
         "azure-native:keyvault:Key": (name, inputs) => {
             const n = azureName("azure-native:keyvault:Key", name, inputs);
             const uri = `https://${inputs.vaultName}.vault.azure.net/keys/${n}`;
-            return { name: n, keyUri: uri, keyUriWithVersion: `${uri}/${hex("key-version", uri).slice(0, 32)}`, kty: inputs.properties?.kty, keySize: inputs.properties?.keySize };
+            return {
+                name: n,
+                keyUri: uri,
+                keyUriWithVersion: `${uri}/${hex("key-version", uri).slice(0, 32)}`,
+                kty: inputs.properties?.kty,
+                keySize: inputs.properties?.keySize,
+            };
         },
         "azure-native:managedidentity:UserAssignedIdentity": (name, inputs) => ({
             name: azureName("azure-native:managedidentity:UserAssignedIdentity", name, inputs),
@@ -202,7 +223,10 @@ export const azureMocks: MockTable = {
                 provisioningState: "Succeeded",
             };
         },
-        "azure-native:authorization:RoleAssignment": (name, inputs) => ({ name: inputs.roleAssignmentName ?? guid("ra", name), principalType: inputs.principalType ?? "ServicePrincipal" }),
+        "azure-native:authorization:RoleAssignment": (name, inputs) => ({
+            name: inputs.roleAssignmentName ?? guid("ra", name),
+            principalType: inputs.principalType ?? "ServicePrincipal",
+        }),
         "azure-native:monitor:DiagnosticSetting": (name, inputs) => ({ name: azureName("azure-native:monitor:DiagnosticSetting", name, inputs) }),
     },
     calls: {
@@ -216,13 +240,18 @@ export const azureMocks: MockTable = {
             keys: ["key1", "key2"].map((keyName) => ({
                 keyName,
                 // An account key is 64 random bytes, base64.
-                value: Buffer.from(["a", "b"].map((half) => hex("account-key", String(inputs.resourceGroupName), String(inputs.accountName), keyName, half)).join(""), "hex").toString("base64"),
+                value: Buffer.from(
+                    ["a", "b"].map((half) => hex("account-key", String(inputs.resourceGroupName), String(inputs.accountName), keyName, half)).join(""),
+                    "hex",
+                ).toString("base64"),
                 permissions: "FULL",
                 creationTime: "2026-11-30T00:00:00Z",
             })),
         }),
         "azure-native:containerservice:listManagedClusterUserCredentials": (inputs) => ({
-            kubeconfigs: [{ name: "clusterUser", value: Buffer.from(userKubeconfig(String(inputs.resourceName), String(inputs.resourceGroupName))).toString("base64") }],
+            kubeconfigs: [
+                { name: "clusterUser", value: Buffer.from(userKubeconfig(String(inputs.resourceName), String(inputs.resourceGroupName))).toString("base64") },
+            ],
         }),
     },
 };

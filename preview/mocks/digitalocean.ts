@@ -28,7 +28,10 @@ function autoName(type: string, name: string, inputs: Record<string, any>): stri
 
 /** A base64 PEM certificate that looks like a cluster CA. */
 function caCertificate(seed: string): string {
-    const body = Buffer.from(hex("ca", seed).repeat(12), "hex").toString("base64").match(/.{1,64}/g)!.join("\n");
+    const body = Buffer.from(hex("ca", seed).repeat(12), "hex")
+        .toString("base64")
+        .match(/.{1,64}/g)!
+        .join("\n");
     return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString("base64");
 }
 
@@ -110,7 +113,17 @@ export const digitaloceanMocks: MockTable = {
                 version: String(inputs.version),
                 clusterSubnet: inputs.clusterSubnet ?? "10.244.0.0/16",
                 serviceSubnet: inputs.serviceSubnet ?? "10.245.0.0/16",
-                kubeConfigs: [{ host: endpoint, clusterCaCertificate: ca, token, expiresAt: "2026-12-07T00:00:00Z", rawConfig: raw, clientCertificate: "", clientKey: "" }],
+                kubeConfigs: [
+                    {
+                        host: endpoint,
+                        clusterCaCertificate: ca,
+                        token,
+                        expiresAt: "2026-12-07T00:00:00Z",
+                        rawConfig: raw,
+                        clientCertificate: "",
+                        clientKey: "",
+                    },
+                ],
                 nodePool: { ...pool, id: mockUuid(POOL, name, poolName), actualNodeCount: count, nodes: nodes(poolName, count) },
                 createdAt: "2026-11-30T00:00:00Z",
                 updatedAt: "2026-11-30T00:00:00Z",
@@ -123,11 +136,20 @@ export const digitaloceanMocks: MockTable = {
         [BUCKET]: (name, inputs) => {
             const n = autoName(BUCKET, name, inputs);
             const region = String(inputs.region ?? "nyc3");
-            return { name: n, region, urn: `do:space:${n}`, bucketDomainName: `${n}.${region}.digitaloceanspaces.com`, endpoint: `${region}.digitaloceanspaces.com` };
+            return {
+                name: n,
+                region,
+                urn: `do:space:${n}`,
+                bucketDomainName: `${n}.${region}.digitaloceanspaces.com`,
+                endpoint: `${region}.digitaloceanspaces.com`,
+            };
         },
         [KEY]: (name) => ({
             accessKey: `DO${hex("key", name).slice(0, 18).toUpperCase()}`,
-            secretKey: Buffer.from(hex("secret", name), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 43),
+            secretKey: Buffer.from(hex("secret", name), "hex")
+                .toString("base64")
+                .replace(/[^A-Za-z0-9]/g, "")
+                .slice(0, 43),
             createdAt: "2026-11-30T00:00:00Z",
         }),
     },

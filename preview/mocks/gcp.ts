@@ -30,7 +30,10 @@ export function projectNumber(project: string): string {
 
 /** A base64 PEM certificate that looks like a cluster CA. */
 function caCertificate(seed: string): string {
-    const body = Buffer.from(hex("ca", seed).repeat(12), "hex").toString("base64").match(/.{1,64}/g)!.join("\n");
+    const body = Buffer.from(hex("ca", seed).repeat(12), "hex")
+        .toString("base64")
+        .match(/.{1,64}/g)!
+        .join("\n");
     return Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`).toString("base64");
 }
 
@@ -90,12 +93,14 @@ export const gcpMocks: MockTable = {
     id: ids,
     fallback: (_name, inputs) => ({ project: projectOf(inputs) }),
     states: {
-        ...Object.fromEntries(
-            [...NAMED].map((type) => [type, (name: string, inputs: Record<string, any>) => ({ name: nameOf(type, name, inputs) })]),
-        ),
+        ...Object.fromEntries([...NAMED].map((type) => [type, (name: string, inputs: Record<string, any>) => ({ name: nameOf(type, name, inputs) })])),
         "gcp:compute/network:Network": (name, inputs) => {
             const n = nameOf("gcp:compute/network:Network", name, inputs);
-            return { name: n, selfLink: `https://www.googleapis.com/compute/v1/projects/${projectOf(inputs)}/global/networks/${n}`, numericId: String(BigInt(`0x${hex("net", n).slice(0, 15)}`)) };
+            return {
+                name: n,
+                selfLink: `https://www.googleapis.com/compute/v1/projects/${projectOf(inputs)}/global/networks/${n}`,
+                numericId: String(BigInt(`0x${hex("net", n).slice(0, 15)}`)),
+            };
         },
         "gcp:compute/subnetwork:Subnetwork": (name, inputs) => {
             const n = nameOf("gcp:compute/subnetwork:Subnetwork", name, inputs);
@@ -126,7 +131,12 @@ export const gcpMocks: MockTable = {
                 masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: caCertificate(h), clientCertificate: "", clientKey: "" },
                 masterVersion: `${minor}.5-gke.1200000`,
                 selfLink: `https://container.googleapis.com/v1/projects/${projectOf(inputs)}/locations/${inputs.location}/clusters/${n}`,
-                privateClusterConfig: { ...(inputs.privateClusterConfig ?? {}), privateEndpoint: privateIp, publicEndpoint: privateEndpoint ? "" : publicIp, peeringName: "" },
+                privateClusterConfig: {
+                    ...(inputs.privateClusterConfig ?? {}),
+                    privateEndpoint: privateIp,
+                    publicEndpoint: privateEndpoint ? "" : publicIp,
+                    peeringName: "",
+                },
                 labelFingerprint: h.slice(0, 8),
                 operation: "",
             };
@@ -137,7 +147,9 @@ export const gcpMocks: MockTable = {
             return {
                 name: n,
                 version: "1.33.5-gke.1200000",
-                instanceGroupUrls: (inputs.nodeLocations ?? []).map((z: string) => `https://www.googleapis.com/compute/v1/projects/${p}/zones/${z}/instanceGroupManagers/gke-${n}-${hex(n, z).slice(0, 8)}-grp`),
+                instanceGroupUrls: (inputs.nodeLocations ?? []).map(
+                    (z: string) => `https://www.googleapis.com/compute/v1/projects/${p}/zones/${z}/instanceGroupManagers/gke-${n}-${hex(n, z).slice(0, 8)}-grp`,
+                ),
             };
         },
         "gcp:serviceaccount/account:Account": (_name, inputs) => {
@@ -152,9 +164,15 @@ export const gcpMocks: MockTable = {
         },
         "gcp:serviceaccount/key:Key": (name, inputs) => {
             // serviceAccountId is the account's `projects/<p>/serviceAccounts/<email>` (or the e-mail itself).
-            const email = String(inputs.serviceAccountId ?? "").split("/").pop() ?? "";
+            const email =
+                String(inputs.serviceAccountId ?? "")
+                    .split("/")
+                    .pop() ?? "";
             const keyId = hex("sa-key", name, email).slice(0, 40);
-            const body = Buffer.from(hex("private-key", keyId).repeat(24), "hex").toString("base64").match(/.{1,64}/g)!.join("\n");
+            const body = Buffer.from(hex("private-key", keyId).repeat(24), "hex")
+                .toString("base64")
+                .match(/.{1,64}/g)!
+                .join("\n");
             const file = {
                 type: "service_account",
                 project_id: email.split("@")[1]?.split(".")[0] ?? "",
@@ -188,7 +206,16 @@ export const gcpMocks: MockTable = {
     calls: {
         "gcp:organizations/getProject:getProject": (inputs) => {
             const p = projectOf({ project: inputs.projectId });
-            return { id: `projects/${p}`, projectId: p, name: p, number: projectNumber(p), orgId: "123456789012", folderId: "", autoCreateNetwork: true, labels: {} };
+            return {
+                id: `projects/${p}`,
+                projectId: p,
+                name: p,
+                number: projectNumber(p),
+                orgId: "123456789012",
+                folderId: "",
+                autoCreateNetwork: true,
+                labels: {},
+            };
         },
         "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (inputs) => {
             const p = projectOf(inputs);

@@ -28,7 +28,11 @@ class Group extends pulumi.ComponentResource {
     constructor(name: string, i: number) {
         super("bench:index:Group", name, {}, {});
         const opts = { parent: this };
-        const subnet = new Subnet(`${name}-subnet`, { vpcId: "vpc-1", cidrBlock: `10.${i % 250}.0.0/24`, availabilityZone: "eu-west-1a", tags: { group: name } }, opts);
+        const subnet = new Subnet(
+            `${name}-subnet`,
+            { vpcId: "vpc-1", cidrBlock: `10.${i % 250}.0.0/24`, availabilityZone: "eu-west-1a", tags: { group: name } },
+            opts,
+        );
         const role = new Role(`${name}-role`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
         const key = new Key(`${name}-key`, { enableKeyRotation: true, description: pulumi.interpolate`key for ${role.arn}` }, opts);
         const ns = new Namespace(`${name}-ns`, { metadata: { name: `ns-${i}`, labels: { subnet: subnet.id } } }, opts);
@@ -119,8 +123,14 @@ async function main(): Promise<void> {
     for (const n of sizes) {
         rows.push({ n, ms: median(samples.get(n)!.ms), cpuMs: median(samples.get(n)!.cpu) });
     }
-    const wall = fit(rows.map((r) => r.n), rows.map((r) => r.ms));
-    const cpu = fit(rows.map((r) => r.n), rows.map((r) => r.cpuMs));
+    const wall = fit(
+        rows.map((r) => r.n),
+        rows.map((r) => r.ms),
+    );
+    const cpu = fit(
+        rows.map((r) => r.n),
+        rows.map((r) => r.cpuMs),
+    );
     process.stdout.write(`${JSON.stringify({ rows, slopeMs: wall.slope, interceptMs: wall.intercept, cpuSlopeMs: cpu.slope })}\n`);
 }
 

@@ -64,11 +64,33 @@ function makePki(pki: string): void {
     const leaf = (name: string, subject: string, ext: string): void => {
         fs.writeFileSync(path.join(pki, `${name}.ext`), ext);
         openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject], pki);
-        openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`], pki);
+        openssl(
+            [
+                "x509",
+                "-req",
+                "-in",
+                `${name}.csr`,
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                `${name}.crt`,
+                "-days",
+                "2",
+                "-extfile",
+                `${name}.ext`,
+            ],
+            pki,
+        );
     };
-    leaf("apiserver", "/CN=kube-apiserver",
+    leaf(
+        "apiserver",
+        "/CN=kube-apiserver",
         "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n" +
-        "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+            "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    );
     leaf("admin", `/O=system:masters/CN=${ADMIN_USER}`, "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
     leaf("controller-manager", "/CN=system:kube-controller-manager", "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
     openssl(["genrsa", "-out", "sa.key", "2048"], pki);
@@ -184,31 +206,54 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
     const t0 = Date.now();
     try {
-        children.push(["kine", startProcess("kine", path.join(binDir, "kine"), [
-            "--endpoint", `sqlite://${path.join(dir, "state.db")}?_journal=WAL&cache=shared&_busy_timeout=30000`,
-            "--listen-address", `127.0.0.1:${kinePort}`,
-            "--metrics-bind-address", "0", // no metrics listener (it would bind every interface)
-        ], logs)]);
+        children.push([
+            "kine",
+            startProcess(
+                "kine",
+                path.join(binDir, "kine"),
+                [
+                    "--endpoint",
+                    `sqlite://${path.join(dir, "state.db")}?_journal=WAL&cache=shared&_busy_timeout=30000`,
+                    "--listen-address",
+                    `127.0.0.1:${kinePort}`,
+                    "--metrics-bind-address",
+                    "0", // no metrics listener (it would bind every interface)
+                ],
+                logs,
+            ),
+        ]);
         const kubeconfigKcm = path.join(dir, "controller-manager.kubeconfig");
         fs.writeFileSync(kubeconfigKcm, kubeconfig(server, pki, "system:kube-controller-manager", "controller-manager"));
-        children.push(["kube-apiserver", startProcess("kube-apiserver", path.join(binDir, "kube-apiserver"), [
-            `--etcd-servers=http://127.0.0.1:${kinePort}`,
-            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${apiPort}`,
-            `--tls-cert-file=${pki}/apiserver.crt`, `--tls-private-key-file=${pki}/apiserver.key`,
-            `--client-ca-file=${pki}/ca.crt`,
-            "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-            `--service-account-key-file=${pki}/sa.pub`, `--service-account-signing-key-file=${pki}/sa.key`,
-            `--service-cluster-ip-range=${SERVICE_CIDR}`,
-            "--authorization-mode=RBAC",
-            // As on kubeadm, kind and managed clusters: privileged containers are allowed by the server and judged
-            // per namespace by Pod Security admission (node agents such as istio-cni and Falco need them).
-            "--allow-privileged=true",
-            // Webhook calls go to the Service's endpoints, not its ClusterIP: there is no kube-proxy on loopback,
-            // and a Service without ready endpoints then fails fast instead of timing out.
-            "--enable-aggregator-routing=true",
-            "--profiling=false",
-            `--cert-dir=${pki}`,
-        ], logs)]);
+        children.push([
+            "kube-apiserver",
+            startProcess(
+                "kube-apiserver",
+                path.join(binDir, "kube-apiserver"),
+                [
+                    `--etcd-servers=http://127.0.0.1:${kinePort}`,
+                    "--bind-address=127.0.0.1",
+                    "--advertise-address=127.0.0.1",
+                    `--secure-port=${apiPort}`,
+                    `--tls-cert-file=${pki}/apiserver.crt`,
+                    `--tls-private-key-file=${pki}/apiserver.key`,
+                    `--client-ca-file=${pki}/ca.crt`,
+                    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                    `--service-account-key-file=${pki}/sa.pub`,
+                    `--service-account-signing-key-file=${pki}/sa.key`,
+                    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+                    "--authorization-mode=RBAC",
+                    // As on kubeadm, kind and managed clusters: privileged containers are allowed by the server and judged
+                    // per namespace by Pod Security admission (node agents such as istio-cni and Falco need them).
+                    "--allow-privileged=true",
+                    // Webhook calls go to the Service's endpoints, not its ClusterIP: there is no kube-proxy on loopback,
+                    // and a Service without ready endpoints then fails fast instead of timing out.
+                    "--enable-aggregator-routing=true",
+                    "--profiling=false",
+                    `--cert-dir=${pki}`,
+                ],
+                logs,
+            ),
+        ]);
         const kube = new Kube({ server, pki, certName: "admin" });
         const deadline = Date.now() + (opts.readyTimeoutSeconds ?? 180) * 1000;
         let last = "";
@@ -233,22 +278,43 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
             await sleep(1000);
         }
         const readySeconds = (Date.now() - t0) / 1000;
-        children.push(["kube-controller-manager", startProcess("kube-controller-manager", path.join(binDir, "kube-controller-manager"), [
-            `--kubeconfig=${kubeconfigKcm}`, `--authentication-kubeconfig=${kubeconfigKcm}`, `--authorization-kubeconfig=${kubeconfigKcm}`,
-            "--bind-address=127.0.0.1", `--secure-port=${kcmPort}`,
-            "--use-service-account-credentials=true",
-            `--service-account-private-key-file=${pki}/sa.key`, `--root-ca-file=${pki}/ca.crt`,
-            `--service-cluster-ip-range=${SERVICE_CIDR}`,
-            "--leader-elect=false",
-            "--profiling=false",
-        ], logs)]);
+        children.push([
+            "kube-controller-manager",
+            startProcess(
+                "kube-controller-manager",
+                path.join(binDir, "kube-controller-manager"),
+                [
+                    `--kubeconfig=${kubeconfigKcm}`,
+                    `--authentication-kubeconfig=${kubeconfigKcm}`,
+                    `--authorization-kubeconfig=${kubeconfigKcm}`,
+                    "--bind-address=127.0.0.1",
+                    `--secure-port=${kcmPort}`,
+                    "--use-service-account-credentials=true",
+                    `--service-account-private-key-file=${pki}/sa.key`,
+                    `--root-ca-file=${pki}/ca.crt`,
+                    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+                    "--leader-elect=false",
+                    "--profiling=false",
+                ],
+                logs,
+            ),
+        ]);
         const version = JSON.parse((await kube.request("GET", "/version")).text) as { gitVersion: string };
         const kubeconfigPath = path.join(dir, "kubeconfig");
         fs.writeFileSync(kubeconfigPath, kubeconfig(server, pki, ADMIN_USER, "admin"), { mode: 0o600 });
         const pids = Object.fromEntries(children.map(([n, c]) => [n, c.pid!]));
-        log(`control plane ready in ${readySeconds.toFixed(1)} s on ${server} (kube-apiserver ${version.gitVersion}; pids ${Object.entries(pids).map(([n, p]) => `${n} ${p}`).join(", ")})`);
+        log(
+            `control plane ready in ${readySeconds.toFixed(1)} s on ${server} (kube-apiserver ${version.gitVersion}; pids ${Object.entries(pids)
+                .map(([n, p]) => `${n} ${p}`)
+                .join(", ")})`,
+        );
         return {
-            server, kubeconfigPath, kube, pids, readySeconds, version: version.gitVersion,
+            server,
+            kubeconfigPath,
+            kube,
+            pids,
+            readySeconds,
+            version: version.gitVersion,
             stop: async () => {
                 const r = await stop();
                 process.removeListener("exit", onExit);

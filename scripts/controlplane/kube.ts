@@ -38,23 +38,30 @@ export class Kube {
     request(method: string, urlPath: string, body?: unknown, contentType = "application/json"): Promise<KubeResponse> {
         return new Promise((resolve, reject) => {
             const data = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
-            const req = https.request({
-                host: this.server.hostname, port: this.server.port, path: urlPath, method, agent: this.agent,
-                headers: { Accept: "application/json", ...(data ? { "Content-Type": contentType, "Content-Length": data.length } : {}) },
-                timeout: 60000,
-            }, (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () => {
-                    const raw = res.headers.warning;
-                    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-                    resolve({
-                        status: res.statusCode ?? 0,
-                        text: Buffer.concat(chunks).toString("utf8"),
-                        warnings: list.map((w) => /^\d{3} \S+ "(.*)"$/.exec(w)?.[1] ?? w),
+            const req = https.request(
+                {
+                    host: this.server.hostname,
+                    port: this.server.port,
+                    path: urlPath,
+                    method,
+                    agent: this.agent,
+                    headers: { Accept: "application/json", ...(data ? { "Content-Type": contentType, "Content-Length": data.length } : {}) },
+                    timeout: 60000,
+                },
+                (res) => {
+                    const chunks: Buffer[] = [];
+                    res.on("data", (c: Buffer) => chunks.push(c));
+                    res.on("end", () => {
+                        const raw = res.headers.warning;
+                        const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+                        resolve({
+                            status: res.statusCode ?? 0,
+                            text: Buffer.concat(chunks).toString("utf8"),
+                            warnings: list.map((w) => /^\d{3} \S+ "(.*)"$/.exec(w)?.[1] ?? w),
+                        });
                     });
-                });
-            });
+                },
+            );
             req.on("timeout", () => req.destroy(new Error(`${method} ${urlPath}: timed out`)));
             req.on("error", reject);
             if (data) {
@@ -78,7 +85,9 @@ export class Kube {
         let cont = "";
         do {
             const sep = urlPath.includes("?") ? "&" : "?";
-            const page = await this.json<{ items: KubeObject[]; metadata: { continue?: string } }>(`${urlPath}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`);
+            const page = await this.json<{ items: KubeObject[]; metadata: { continue?: string } }>(
+                `${urlPath}${sep}limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`,
+            );
             items.push(...page.items);
             cont = page.metadata.continue ?? "";
         } while (cont);

@@ -159,7 +159,11 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(c.inputs.version, "1.33");
         assert.deepStrictEqual(c.inputs.encryptionConfig, { resources: ["secrets"], provider: { keyArn } });
         assert.deepStrictEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
-        assert.deepStrictEqual(c.inputs.kubernetesNetworkConfig, { ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16", elasticLoadBalancing: { enabled: true } });
+        assert.deepStrictEqual(c.inputs.kubernetesNetworkConfig, {
+            ipFamily: "ipv4",
+            serviceIpv4Cidr: "10.96.0.0/16",
+            elasticLoadBalancing: { enabled: true },
+        });
         // EKS Auto Mode on (compute, block storage, load balancing together), no built-in pools.
         assert.deepStrictEqual(c.inputs.computeConfig, { enabled: true, nodePools: [] });
         assert.deepStrictEqual(c.inputs.storageConfig, { blockStorage: { enabled: true } });
@@ -183,7 +187,10 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(v.endpointPrivateAccess, true);
         assert.strictEqual(v.endpointPublicAccess, false);
         assert.strictEqual(v.publicAccessCidrs, undefined);
-        assert.deepStrictEqual(v.subnetIds, ZONES.map((z) => ec2Id("subnet", `t-private-${z}`)));
+        assert.deepStrictEqual(
+            v.subnetIds,
+            ZONES.map((z) => ec2Id("subnet", `t-private-${z}`)),
+        );
     });
 
     it("ships control-plane logs to a KMS-encrypted, protected log group kept two years", () => {
@@ -200,7 +207,10 @@ describe("aws/EksCluster (production arguments)", function () {
         const c = one(run.resources, CLUSTER, "t-eks");
         assert.deepStrictEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
         const entry = one(run.resources, "aws:eks/accessEntry:AccessEntry", "t-admin-platform-admins");
-        assert.deepStrictEqual({ clusterName: entry.inputs.clusterName, principalArn: entry.inputs.principalArn, type: entry.inputs.type }, { clusterName: "t", principalArn: ADMIN_ARN, type: "STANDARD" });
+        assert.deepStrictEqual(
+            { clusterName: entry.inputs.clusterName, principalArn: entry.inputs.principalArn, type: entry.inputs.type },
+            { clusterName: "t", principalArn: ADMIN_ARN, type: "STANDARD" },
+        );
         const assoc = one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-platform-admins");
         assert.deepStrictEqual(assoc.inputs, {
             clusterName: "t",
@@ -240,7 +250,10 @@ describe("aws/EksCluster (production arguments)", function () {
 
     it("puts a NAT gateway in each zone's public subnet and routes each private subnet through its own zone's", () => {
         const nats = ofType(run.resources, NAT);
-        assert.deepStrictEqual(nats.map((n) => n.name).sort(), ZONES.map((z) => `t-nat-${z}`));
+        assert.deepStrictEqual(
+            nats.map((n) => n.name).sort(),
+            ZONES.map((z) => `t-nat-${z}`),
+        );
         for (const zone of ZONES) {
             const nat = one(run.resources, NAT, `t-nat-${zone}`);
             assert.strictEqual(nat.inputs.subnetId, ec2Id("subnet", `t-public-${zone}`), `NAT of ${zone}`);
@@ -257,13 +270,21 @@ describe("aws/EksCluster (production arguments)", function () {
 
     it("creates one managed node group per role over the private subnets of all three zones", () => {
         const expected = defaultNodePools("aws", "prod");
-        assert.deepStrictEqual(ofType(run.resources, NODE_GROUP).map((g) => g.name).sort(), ["t-agents", "t-data", "t-monitoring", "t-system"]);
+        assert.deepStrictEqual(
+            ofType(run.resources, NODE_GROUP)
+                .map((g) => g.name)
+                .sort(),
+            ["t-agents", "t-data", "t-monitoring", "t-system"],
+        );
         for (const pool of expected) {
             const g = one(run.resources, NODE_GROUP, `t-${pool.role}`);
             assert.deepStrictEqual(g.inputs.scalingConfig, { minSize: pool.minNodes, maxSize: pool.maxNodes, desiredSize: pool.desiredNodes });
             assert.deepStrictEqual(g.inputs.instanceTypes, [pool.instanceType]);
             assert.deepStrictEqual(g.inputs.labels, { "platform.agents.io/role": pool.role });
-            assert.deepStrictEqual(g.inputs.taints, pool.role === "system" ? [] : [{ key: "platform.agents.io/dedicated", value: pool.role, effect: "NO_SCHEDULE" }]);
+            assert.deepStrictEqual(
+                g.inputs.taints,
+                pool.role === "system" ? [] : [{ key: "platform.agents.io/dedicated", value: pool.role, effect: "NO_SCHEDULE" }],
+            );
             assert.strictEqual(g.inputs.amiType, "AL2023_x86_64_STANDARD");
             assert.strictEqual(g.inputs.capacityType, "ON_DEMAND");
             assert.strictEqual(g.inputs.clusterName, "t");
@@ -277,10 +298,7 @@ describe("aws/EksCluster (production arguments)", function () {
             assert.deepStrictEqual(g.inputs.launchTemplate, { name: `t-${pool.role}`, version: "1" });
             assert.strictEqual(one(run.resources, LAUNCH_TEMPLATE, `t-${pool.role}`).inputs.name, `t-${pool.role}`);
         }
-        assert.deepStrictEqual(
-            Object.keys(run.outputs.nodeGroupNames as object).sort(),
-            ["agents", "data", "monitoring", "system"],
-        );
+        assert.deepStrictEqual(Object.keys(run.outputs.nodeGroupNames as object).sort(), ["agents", "data", "monitoring", "system"]);
     });
 
     it("gives each pool an Auto Mode NodeClass carrying the pool's disk size, the cluster key, every zone's private subnet and the Auto Mode node role", () => {
@@ -323,7 +341,10 @@ describe("aws/EksCluster (production arguments)", function () {
         for (const pool of defaultNodePools("aws", "prod")) {
             const lt = one(run.resources, LAUNCH_TEMPLATE, `t-${pool.role}`);
             assert.deepStrictEqual(lt.inputs.blockDeviceMappings, [
-                { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: keyArn, deleteOnTermination: "true" } },
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: { volumeSize: pool.diskSizeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: keyArn, deleteOnTermination: "true" },
+                },
             ]);
             assert.deepStrictEqual(lt.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
         }
@@ -376,7 +397,10 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.strictEqual(trust.Action, "sts:AssumeRoleWithWebIdentity");
         assert.strictEqual(trust.Principal.Federated, run.outputs.oidcProviderArn);
         const host = (run.outputs.issuer as string).slice("https://".length);
-        assert.deepStrictEqual(trust.Condition.StringEquals, { [`${host}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa", [`${host}:aud`]: "sts.amazonaws.com" });
+        assert.deepStrictEqual(trust.Condition.StringEquals, {
+            [`${host}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+            [`${host}:aud`]: "sts.amazonaws.com",
+        });
         const addon = one(run.resources, ADDON, "t-aws-ebs-csi-driver");
         assert.match(addon.inputs.serviceAccountRoleArn as string, /^arn:aws:iam::111122223333:role\/t-ebs-csi-[0-9a-f]{7}$/);
         assert.strictEqual(one(run.resources, ATTACHMENT, "t-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
@@ -408,7 +432,9 @@ describe("aws/EksCluster (production arguments)", function () {
         assert.deepStrictEqual(kc.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "t", "--region", "eu-west-1", "--output", "json"]);
         assert.strictEqual(run.redactedOutputs.kubeconfig, "[secret]");
         assert.strictEqual(run.redactedOutputs.targetKubeconfig, "[secret]");
-        assert.ok(provider.opts.dependsOn.includes(one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-platform-admins").urn));
+        assert.ok(
+            provider.opts.dependsOn.includes(one(run.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "t-admin-platform-admins").urn),
+        );
     });
 
     it("keeps backups in a protected S3 bucket: KMS-encrypted, versioned, public access blocked, TLS only, lifecycle from retention", () => {
@@ -418,13 +444,12 @@ describe("aws/EksCluster (production arguments)", function () {
         const name = run.outputs.bucketName as string;
         assert.match(name, /^t-store-[0-9a-f]{7}$/);
         const sse = one(run.resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "t-store");
-        assert.deepStrictEqual(sse.inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }]);
+        assert.deepStrictEqual(sse.inputs.rules, [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn }, bucketKeyEnabled: true },
+        ]);
         assert.deepStrictEqual(one(run.resources, "aws:s3/bucketVersioning:BucketVersioning", "t-store").inputs.versioningConfiguration, { status: "Enabled" });
         const pab = one(run.resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "t-store").inputs;
-        assert.deepStrictEqual(
-            [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
-            [true, true, true, true],
-        );
+        assert.deepStrictEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
         const lifecycle = one(run.resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "t-store");
         assert.deepStrictEqual(lifecycle.inputs.rules, lifecycleRules(DEFAULT_RETENTION));
         const policy = policyOf(one(run.resources, "aws:s3/bucketPolicy:BucketPolicy", "t-store"));
@@ -443,7 +468,10 @@ describe("aws/EksCluster (production arguments)", function () {
         const rw = policyOf(one(run.resources, ROLE_POLICY, "t-postgres-object-store"));
         assert.deepStrictEqual(rw.Statement[0].Resource, `arn:aws:s3:::${run.outputs.bucketName}`);
         assert.deepStrictEqual(rw.Statement[2].Resource, keyArn);
-        assert.match((run.outputs.postgresAnnotations as Record<string, string>)["eks.amazonaws.com/role-arn"], /^arn:aws:iam::111122223333:role\/t-postgres-[0-9a-f]{7}$/);
+        assert.match(
+            (run.outputs.postgresAnnotations as Record<string, string>)["eks.amazonaws.com/role-arn"],
+            /^arn:aws:iam::111122223333:role\/t-postgres-[0-9a-f]{7}$/,
+        );
         assert.deepStrictEqual(Object.keys(run.outputs.postgresAnnotations as object), ["eks.amazonaws.com/role-arn"]);
         assert.deepStrictEqual(run.outputs.postgresPodLabels, {});
         assert.match((run.outputs.grafanaAnnotations as Record<string, string>)["eks.amazonaws.com/role-arn"], /role\/t-grafana-[0-9a-f]{7}$/);
@@ -467,7 +495,9 @@ describe("aws/EksCluster (production arguments)", function () {
     });
 
     it("keeps the kubeconfig the only secret output", () => {
-        const secretOutputs = Object.entries(run.redactedOutputs).filter(([, v]) => v === "[secret]").map(([k]) => k);
+        const secretOutputs = Object.entries(run.redactedOutputs)
+            .filter(([, v]) => v === "[secret]")
+            .map(([k]) => k);
         assert.deepStrictEqual(secretOutputs.sort(), ["kubeconfig", "targetKubeconfig"]);
     });
 });
@@ -487,7 +517,10 @@ describe("aws/EksCluster (development arguments)", function () {
     });
 
     it("shares one NAT gateway among all private subnets", () => {
-        assert.deepStrictEqual(ofType(run.resources, NAT).map((n) => n.name), ["t-nat-eu-west-1a"]);
+        assert.deepStrictEqual(
+            ofType(run.resources, NAT).map((n) => n.name),
+            ["t-nat-eu-west-1a"],
+        );
         for (const zone of ZONES) {
             assert.strictEqual(one(run.resources, ROUTE, `t-private-${zone}-default`).inputs.natGatewayId, ec2Id("nat", "t-nat-eu-west-1a"));
         }
@@ -511,7 +544,10 @@ describe("aws/EksCluster (development arguments)", function () {
 
     it("runs one system pool of two t3.large nodes with 50 GB encrypted gp3 disks", () => {
         const groups = ofType(run.resources, NODE_GROUP);
-        assert.deepStrictEqual(groups.map((g) => g.name), ["t-system"]);
+        assert.deepStrictEqual(
+            groups.map((g) => g.name),
+            ["t-system"],
+        );
         assert.deepStrictEqual(groups[0].inputs.scalingConfig, { minSize: 2, maxSize: 3, desiredSize: 2 });
         assert.deepStrictEqual(groups[0].inputs.instanceTypes, ["t3.large"]);
         assert.deepStrictEqual(at(one(run.resources, LAUNCH_TEMPLATE, "t-system"), "blockDeviceMappings.0.ebs"), {
@@ -569,10 +605,16 @@ describe("aws/EksCluster (invalid arguments)", () => {
     });
 
     it("refuses to build when the AWS provider deploys to another region", async () => {
-        await assert.rejects(runWithMocks(() => new EksCluster("t", prodArgs()), { config: { "aws:region": "us-east-1" } }), (e: Error) => {
-            assert.match(e.message, /the AWS provider deploys to us-east-1 but the cluster's region is eu-west-1; set aws:region to eu-west-1 or pass a provider for it/);
-            return true;
-        });
+        await assert.rejects(
+            runWithMocks(() => new EksCluster("t", prodArgs()), { config: { "aws:region": "us-east-1" } }),
+            (e: Error) => {
+                assert.match(
+                    e.message,
+                    /the AWS provider deploys to us-east-1 but the cluster's region is eu-west-1; set aws:region to eu-west-1 or pass a provider for it/,
+                );
+                return true;
+            },
+        );
     });
 
     it("reports several problems at once", async () => {
@@ -617,7 +659,11 @@ describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
         }
         const warnings = run.log.filter((l) => l.severity === "warning").map((l) => l.message);
         assert.ok(
-            warnings.some((w) => w.includes("EKS cannot place a control plane in us-east-1e (use1-az3): the control plane uses us-east-1a, us-east-1b; worker nodes use every zone")),
+            warnings.some((w) =>
+                w.includes(
+                    "EKS cannot place a control plane in us-east-1e (use1-az3): the control plane uses us-east-1a, us-east-1b; worker nodes use every zone",
+                ),
+            ),
             warnings.join("\n"),
         );
     });
@@ -625,22 +671,33 @@ describe("aws/EksCluster (zones EKS refuses for control planes)", function () {
     it("uses every zone for the control plane where none is refused, without a warning", async () => {
         const run = await runWithMocks(() => void new EksCluster("t", prodArgs()), { config: { "aws:region": "eu-west-1" } });
         assert.strictEqual(at(one(run.resources, CLUSTER, "t-eks"), "vpcConfig.subnetIds").length, 3);
-        assert.deepStrictEqual(run.log.filter((l) => l.message.includes("control plane")), []);
+        assert.deepStrictEqual(
+            run.log.filter((l) => l.message.includes("control plane")),
+            [],
+        );
     });
 
     it("fails naming zones when fewer than two zones can host the control plane", async () => {
         const args: EksClusterArgs = { ...prodArgs(), region: "us-west-1", zones: ["us-west-1a", "us-west-1b"] };
-        await assert.rejects(runWithMocks(() => new EksCluster("t", args), { config: { "aws:region": "us-west-1" } }), (e: Error) => {
-            assert.match(e.message, /zones: EKS needs two zones that can host its control plane; of us-west-1a, us-west-1b only us-west-1a can/);
-            return true;
-        });
+        await assert.rejects(
+            runWithMocks(() => new EksCluster("t", args), { config: { "aws:region": "us-west-1" } }),
+            (e: Error) => {
+                assert.match(e.message, /zones: EKS needs two zones that can host its control plane; of us-west-1a, us-west-1b only us-west-1a can/);
+                return true;
+            },
+        );
     });
 });
 
 describe("aws/EksCluster (minimal arguments)", () => {
     it("builds from region, zones and admins alone: the production pools, the pinned version, a NAT per zone", async () => {
         const run = await runWithMocks(() => new EksCluster("m", { region: "eu-west-1", zones: [...ZONES], adminPrincipalArns: [ADMIN_ARN] }).clusterName);
-        assert.deepStrictEqual(ofType(run.resources, NODE_GROUP).map((g) => g.name).sort(), ["m-agents", "m-data", "m-monitoring", "m-system"]);
+        assert.deepStrictEqual(
+            ofType(run.resources, NODE_GROUP)
+                .map((g) => g.name)
+                .sort(),
+            ["m-agents", "m-data", "m-monitoring", "m-system"],
+        );
         assert.strictEqual(one(run.resources, CLUSTER, "m-eks").inputs.version, "1.35");
         assert.strictEqual(ofType(run.resources, NAT).length, 3);
         assert.deepStrictEqual(
@@ -653,7 +710,11 @@ describe("aws/EksCluster (minimal arguments)", () => {
 describe("EksCluster: no object-store key", () => {
     it("names the IRSA role as the binding's principal", async () => {
         const run = await runWithMocks(() => {
-            const b = new EksCluster("t", prodArgs()).target.workloadIdentity.bind("t-velero", { namespace: "velero", serviceAccount: "velero", objectStoreAccess: "readWrite" });
+            const b = new EksCluster("t", prodArgs()).target.workloadIdentity.bind("t-velero", {
+                namespace: "velero",
+                serviceAccount: "velero",
+                objectStoreAccess: "readWrite",
+            });
             return { principal: b.principal, annotations: b.serviceAccountAnnotations };
         });
         assert.match(String(run.outputs.principal), /^arn:aws:iam::\d{12}:role\//);
@@ -664,12 +725,20 @@ describe("EksCluster: no object-store key", () => {
         const run = await runWithMocks(() => {
             const t = new EksCluster("t", prodArgs()).target;
             try {
-                t.workloadIdentity.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true });
+                t.workloadIdentity.bind("t-mongodb", {
+                    namespace: "data-mongodb",
+                    serviceAccount: "mongodb-db",
+                    objectStoreAccess: "readWrite",
+                    objectStoreKey: true,
+                });
                 return { error: "" };
             } catch (e) {
                 return { error: (e as Error).message };
             }
         });
-        assert.strictEqual(run.outputs.error, "t-mongodb: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity");
+        assert.strictEqual(
+            run.outputs.error,
+            "t-mongodb: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity",
+        );
     });
 });

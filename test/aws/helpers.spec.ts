@@ -33,16 +33,28 @@ describe("aws/iamPolicies", () => {
         assert.strictEqual(partitionOf("cn-north-1"), "aws-cn");
         assert.strictEqual(partitionOf("us-gov-west-1"), "aws-us-gov");
         assert.strictEqual(managedPolicyArn("aws", "AmazonEKSClusterPolicy"), "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
-        assert.strictEqual(eksAccessPolicyArn("aws-cn", "AmazonEKSClusterAdminPolicy"), "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+        assert.strictEqual(
+            eksAccessPolicyArn("aws-cn", "AmazonEKSClusterAdminPolicy"),
+            "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        );
         assert.deepStrictEqual(serviceTrustPolicy("ec2", "aws-cn").Statement, [
             { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com.cn" }, Action: "sts:AssumeRole" },
         ]);
     });
 
     it("labels admin principals by name, stable under reordering, with the account when names clash", () => {
-        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/platform-admins", "arn:aws:iam::111122223333:user/ops/Break_Glass"]), ["platform-admins", "break-glass"]);
-        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:user/ops/Break_Glass", "arn:aws:iam::111122223333:role/platform-admins"]), ["break-glass", "platform-admins"]);
-        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/admins", "arn:aws:iam::444455556666:role/team/admins"]), ["admins-111122223333", "admins-444455556666"]);
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/platform-admins", "arn:aws:iam::111122223333:user/ops/Break_Glass"]), [
+            "platform-admins",
+            "break-glass",
+        ]);
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:user/ops/Break_Glass", "arn:aws:iam::111122223333:role/platform-admins"]), [
+            "break-glass",
+            "platform-admins",
+        ]);
+        assert.deepStrictEqual(principalLabels(["arn:aws:iam::111122223333:role/admins", "arn:aws:iam::444455556666:role/team/admins"]), [
+            "admins-111122223333",
+            "admins-444455556666",
+        ]);
     });
 
     it("trusts exactly one ServiceAccount through the OIDC provider (IRSA)", () => {
@@ -72,13 +84,21 @@ describe("aws/iamPolicies", () => {
             p.Statement.map((s) => [s.Sid, s.Principal]),
             [
                 ["AccountAdministersKeyThroughIam", { AWS: "arn:aws:iam::111122223333:root" }],
-                ["AutoScalingUsesKeyForNodeVolumes", { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }],
-                ["AutoScalingCreatesGrantsForNodeVolumes", { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" }],
+                [
+                    "AutoScalingUsesKeyForNodeVolumes",
+                    { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" },
+                ],
+                [
+                    "AutoScalingCreatesGrantsForNodeVolumes",
+                    { AWS: "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling" },
+                ],
                 ["CloudWatchLogsEncryptsLogGroups", { Service: "logs.eu-west-1.amazonaws.com" }],
             ],
         );
         assert.deepStrictEqual(p.Statement[2].Condition, { Bool: { "kms:GrantIsForAWSResource": "true" } });
-        assert.deepStrictEqual(p.Statement[3].Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" } });
+        assert.deepStrictEqual(p.Statement[3].Condition, {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111122223333:log-group:*" },
+        });
     });
 
     it("scopes the EBS CSI key policy and the bucket read/write policy to the key and bucket", () => {
@@ -96,7 +116,13 @@ describe("aws/iamPolicies", () => {
             [BUCKET, `${BUCKET}/*`, KEY],
         );
         assert.ok(rw.Statement.every((s) => s.Effect === "Allow"));
-        assert.deepStrictEqual(rw.Statement[1].Action, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]);
+        assert.deepStrictEqual(rw.Statement[1].Action, [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+            "s3:ListMultipartUploadParts",
+        ]);
     });
 
     it("denies every request to the bucket that is not over TLS", () => {
@@ -158,7 +184,9 @@ describe("aws/nodeGroups helpers", () => {
         const pool = { instanceType: "m6i.xlarge", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 100 };
         assert.deepStrictEqual(nodeLabelsFor({ role: "data", ...pool }), { "platform.agents.io/role": "data" });
         assert.deepStrictEqual(nodeTaintsFor({ role: "system", ...pool }), []);
-        assert.deepStrictEqual(nodeTaintsFor({ role: "monitoring", ...pool }), [{ key: "platform.agents.io/dedicated", value: "monitoring", effect: "NO_SCHEDULE" }]);
+        assert.deepStrictEqual(nodeTaintsFor({ role: "monitoring", ...pool }), [
+            { key: "platform.agents.io/dedicated", value: "monitoring", effect: "NO_SCHEDULE" },
+        ]);
     });
 
     it("needs one NAT gateway per zone, or one", () => {
@@ -204,7 +232,12 @@ describe("aws/objectStore lifecycle", () => {
 
 describe("aws/kubeconfig", () => {
     it("authenticates with aws eks get-token against the cluster endpoint and CA", () => {
-        const k = buildKubeconfig({ clusterName: "c1", endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificateAuthorityData: "Q0E=", region: "eu-west-1" });
+        const k = buildKubeconfig({
+            clusterName: "c1",
+            endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com",
+            certificateAuthorityData: "Q0E=",
+            region: "eu-west-1",
+        });
         assert.deepStrictEqual(k, {
             apiVersion: "v1",
             kind: "Config",
@@ -250,10 +283,16 @@ describe("aws/validate", () => {
             { propertyPath: "zones[0]", reason: 'found "europe-west4-a"; must be a zone of region europe-west4 (e.g. europe-west4a)' },
             { propertyPath: "zones[1]", reason: 'found "europe-west4-a"; must be a zone of region europe-west4 (e.g. europe-west4a)' },
             { propertyPath: "zones", reason: "found duplicates in [europe-west4-a, europe-west4-a]; each zone once" },
-            { propertyPath: "network.cidr", reason: "VPC 10.0.0.0/26 is too small for 2 zones: public subnets would be /29, AWS allows at most /28; use a /25 or larger" },
+            {
+                propertyPath: "network.cidr",
+                reason: "VPC 10.0.0.0/26 is too small for 2 zones: public subnets would be /29, AWS allows at most /28; use a /25 or larger",
+            },
             { propertyPath: "nodePools[0]", reason: "found min 4, desired 3, max 3; need 0 <= min <= desired <= max and max >= 1" },
             { propertyPath: "nodePools[1].role", reason: 'found "system" twice; one pool per role' },
-            { propertyPath: "adminPrincipalArns", reason: "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)" },
+            {
+                propertyPath: "adminPrincipalArns",
+                reason: "found none; at least one IAM role or user ARN must get cluster-admin (the deployer has no implicit access)",
+            },
             { propertyPath: "endpoint.publicAccessCidrs", reason: "found none; a public endpoint must be restricted to named CIDRs" },
         ]);
     });
@@ -266,14 +305,19 @@ describe("aws/validate", () => {
         };
         assert.deepStrictEqual(withService("172.20.0.0/16"), []);
         assert.deepStrictEqual(withService("10.40.128.0/20"), [
-            { propertyPath: "network.serviceCidr", reason: 'found "10.40.128.0/20", which overlaps the VPC 10.40.0.0/16; choose a range outside it, e.g. 10.96.0.0/16' },
+            {
+                propertyPath: "network.serviceCidr",
+                reason: 'found "10.40.128.0/20", which overlaps the VPC 10.40.0.0/16; choose a range outside it, e.g. 10.96.0.0/16',
+            },
         ]);
         for (const bad of ["100.64.0.0/16", "10.0.0.0/8", "10.96.0.0/25"]) {
             assert.deepStrictEqual(withService(bad), [
                 { propertyPath: "network.serviceCidr", reason: `found "${bad}"; EKS needs a /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16` },
             ]);
         }
-        assert.deepStrictEqual(withService("10.96.0.0"), [{ propertyPath: "network.serviceCidr", reason: 'invalid CIDR "10.96.0.0": expected a.b.c.d/prefix, e.g. 10.40.0.0/16' }]);
+        assert.deepStrictEqual(withService("10.96.0.0"), [
+            { propertyPath: "network.serviceCidr", reason: 'invalid CIDR "10.96.0.0": expected a.b.c.d/prefix, e.g. 10.40.0.0/16' },
+        ]);
     });
 
     it("needs at least two zones, as EKS does", () => {
@@ -289,7 +333,10 @@ describe("aws/validate", () => {
         args.adminPrincipalArns = ["arn:aws:iam::111122223333:group/admins", ADMIN_ARN, ADMIN_ARN];
         args.endpoint = { publicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] };
         assert.deepStrictEqual(eksClusterArgProblems(args), [
-            { propertyPath: "adminPrincipalArns[0]", reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)' },
+            {
+                propertyPath: "adminPrincipalArns[0]",
+                reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)',
+            },
             { propertyPath: "adminPrincipalArns[2]", reason: `found "${ADMIN_ARN}" again; list each principal once` },
             { propertyPath: "endpoint.publicAccessCidrs", reason: 'found "0.0.0.0/0"; the whole internet is not allowed' },
         ]);
@@ -318,11 +365,20 @@ describe("aws/args: the minimal arguments and the checks beyond the VPC", () => 
     });
 
     it("rejects an unknown environment, a version that is no minor, a bad retention and a NAT layout EKS has not", () => {
-        assert.deepStrictEqual(eksClusterArgProblems({ ...minimal(), environment: "qa" as never, kubernetesVersion: "1.35.1", retention: { auditLogDays: 0 }, network: { natGateways: "none" as never } }), [
-            { propertyPath: "network.natGateways", reason: 'found "none"; allowed: perZone, single' },
-            { propertyPath: "environment", reason: 'found "qa"; allowed: prod, dev' },
-            { propertyPath: "kubernetesVersion", reason: 'found "1.35.1"; must be a Kubernetes minor version such as "1.35"' },
-            { propertyPath: "retention.auditLogDays", reason: "found 0; must be a whole number from 1 to 3650" },
-        ]);
+        assert.deepStrictEqual(
+            eksClusterArgProblems({
+                ...minimal(),
+                environment: "qa" as never,
+                kubernetesVersion: "1.35.1",
+                retention: { auditLogDays: 0 },
+                network: { natGateways: "none" as never },
+            }),
+            [
+                { propertyPath: "network.natGateways", reason: 'found "none"; allowed: perZone, single' },
+                { propertyPath: "environment", reason: 'found "qa"; allowed: prod, dev' },
+                { propertyPath: "kubernetesVersion", reason: 'found "1.35.1"; must be a Kubernetes minor version such as "1.35"' },
+                { propertyPath: "retention.auditLogDays", reason: "found 0; must be a whole number from 1 to 3650" },
+            ],
+        );
     });
 });

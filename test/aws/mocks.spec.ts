@@ -9,7 +9,10 @@ describe("preview/mocks/aws", () => {
         assert.match(ec2Id("vpc", "x-vpc"), /^vpc-0[0-9a-f]{16}$/);
         const id = mockId("aws:ec2/vpc:Vpc", "x-vpc", {});
         assert.strictEqual(id, ec2Id("vpc", "x-vpc"));
-        assert.strictEqual(computedState("aws:ec2/vpc:Vpc", "x-vpc", { cidrBlock: "10.0.0.0/16" }, CTX).arn, `arn:aws:ec2:eu-west-1:${MOCK_ACCOUNT_ID}:vpc/${id}`);
+        assert.strictEqual(
+            computedState("aws:ec2/vpc:Vpc", "x-vpc", { cidrBlock: "10.0.0.0/16" }, CTX).arn,
+            `arn:aws:ec2:eu-west-1:${MOCK_ACCOUNT_ID}:vpc/${id}`,
+        );
         assert.strictEqual(mockId("aws:ec2/launchTemplate:LaunchTemplate", "x-system", { name: "x-system" }), ec2Id("lt", "x-system"));
     });
 
@@ -42,11 +45,16 @@ describe("preview/mocks/aws", () => {
     it("answers the functions the EKS component calls and refuses unknown ones", () => {
         assert.strictEqual(callMock("aws:index/getCallerIdentity:getCallerIdentity", {}, CTX).accountId, MOCK_ACCOUNT_ID);
         assert.strictEqual(callMock("aws:index/getRegion:getRegion", {}, CTX).region, "eu-west-1");
-        assert.strictEqual(callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "kube-proxy", kubernetesVersion: "1.34" }, CTX).version, "v1.34.0-eksbuild.1");
+        assert.strictEqual(
+            callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "kube-proxy", kubernetesVersion: "1.34" }, CTX).version,
+            "v1.34.0-eksbuild.1",
+        );
         assert.throws(() => callMock("aws:eks/getAddonVersion:getAddonVersion", { addonName: "adot", kubernetesVersion: "1.34" }, CTX), {
             message: "offline preview: no mock version for EKS add-on adot",
         });
-        assert.throws(() => callMock("aws:ec2/getAmi:getAmi", {}, CTX), { message: "offline preview: no mock for function aws:ec2/getAmi:getAmi; add one to preview/mocks/" });
+        assert.throws(() => callMock("aws:ec2/getAmi:getAmi", {}, CTX), {
+            message: "offline preview: no mock for function aws:ec2/getAmi:getAmi; add one to preview/mocks/",
+        });
     });
 
     it("mirrors tags into tagsAll for every AWS type", () => {

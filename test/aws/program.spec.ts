@@ -50,7 +50,9 @@ describe("aws stacks through index.ts (runProgram)", function () {
         assert.deepStrictEqual(at(eks, "encryptionConfig.resources"), ["secrets"]);
         assert.match(at(eks, "encryptionConfig.provider.keyArn"), /^arn:aws:kms:eu-west-1:111122223333:key\//);
         assert.deepStrictEqual(
-            ofType(prod.resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone).sort(),
+            ofType(prod.resources, "aws:ec2/subnet:Subnet")
+                .map((s) => s.inputs.availabilityZone)
+                .sort(),
             [...ZONES, ...ZONES].sort(),
         );
         assert.strictEqual(one(prod.resources, "aws:ec2/vpc:Vpc", "agents-aws-prod-vpc").inputs.cidrBlock, "10.40.0.0/16");
@@ -62,7 +64,11 @@ describe("aws stacks through index.ts (runProgram)", function () {
         assert.ok(tagged.length >= 35, `only ${tagged.length} tagged`);
         for (const r of tagged) {
             assert.deepStrictEqual(
-                { environment: (r.inputs.tags as Record<string, string>).environment, stack: (r.inputs.tags as Record<string, string>).stack, managedBy: (r.inputs.tags as Record<string, string>)["managed-by"] },
+                {
+                    environment: (r.inputs.tags as Record<string, string>).environment,
+                    stack: (r.inputs.tags as Record<string, string>).stack,
+                    managedBy: (r.inputs.tags as Record<string, string>)["managed-by"],
+                },
                 { environment: "prod", stack: "aws-prod", managedBy: "pulumi" },
                 `${r.type} ${r.name}`,
             );
@@ -132,8 +138,15 @@ describe("aws stacks through index.ts (runProgram)", function () {
 
     it("follows config overrides: a larger disk and a different instance type reach the launch template and node group", async () => {
         // The cluster-only program: the same config path as index.ts without the platform's cost.
-        const run = await sharedRun({ stack: "aws-prod", program: path.join(__dirname, "clusterProgram.ts"), overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" } });
-        assert.strictEqual(at(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "agents-aws-prod-data"), "blockDeviceMappings.0.ebs.volumeSize"), 250);
+        const run = await sharedRun({
+            stack: "aws-prod",
+            program: path.join(__dirname, "clusterProgram.ts"),
+            overrides: { "nodePools.system.instanceType": "m6i.xlarge", "nodePools.data.diskSizeGb": 250, "nodePools.data.instanceType": "r7g.xlarge" },
+        });
+        assert.strictEqual(
+            at(one(run.resources, "aws:ec2/launchTemplate:LaunchTemplate", "agents-aws-prod-data"), "blockDeviceMappings.0.ebs.volumeSize"),
+            250,
+        );
         const g = one(run.resources, "aws:eks/nodeGroup:NodeGroup", "agents-aws-prod-data");
         assert.deepStrictEqual(g.inputs.instanceTypes, ["r7g.xlarge"]);
         assert.strictEqual(g.inputs.amiType, "AL2023_ARM_64_STANDARD");

@@ -118,7 +118,10 @@ describe("AksCluster (azure-prod arguments)", () => {
     it("parents every child to the component", () => {
         const component = only(run.resources, T.component);
         const orphans = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== T.component && r.parent !== component.urn);
-        assert.deepStrictEqual(orphans.map((r) => `${r.type}::${r.name}`), []);
+        assert.deepStrictEqual(
+            orphans.map((r) => `${r.type}::${r.name}`),
+            [],
+        );
     });
 
     it("puts nodes in a subnet of the VNet with Storage and Key Vault service endpoints", () => {
@@ -176,7 +179,11 @@ describe("AksCluster (azure-prod arguments)", () => {
 
     it("keeps the API server private, with Cilium on Azure CNI overlay, OIDC issuer and workload identity", () => {
         const c = one(run.resources, T.cluster, "t");
-        assert.deepStrictEqual(at(c, "apiServerAccessProfile"), { enablePrivateCluster: true, privateDNSZone: "system", enablePrivateClusterPublicFQDN: false });
+        assert.deepStrictEqual(at(c, "apiServerAccessProfile"), {
+            enablePrivateCluster: true,
+            privateDNSZone: "system",
+            enablePrivateClusterPublicFQDN: false,
+        });
         assert.deepStrictEqual(at(c, "networkProfile"), {
             networkPlugin: "azure",
             networkPluginMode: "overlay",
@@ -188,7 +195,12 @@ describe("AksCluster (azure-prod arguments)", () => {
             loadBalancerSku: "standard",
             outboundType: "loadBalancer",
             // The SDK fills in its documented defaults for the rest of the profile.
-            loadBalancerProfile: { managedOutboundIPs: { count: 3, countIPv6: 0 }, allocatedOutboundPorts: 0, backendPoolType: "NodeIPConfiguration", idleTimeoutInMinutes: 30 },
+            loadBalancerProfile: {
+                managedOutboundIPs: { count: 3, countIPv6: 0 },
+                allocatedOutboundPorts: 0,
+                backendPoolType: "NodeIPConfiguration",
+                idleTimeoutInMinutes: 30,
+            },
         });
         assert.deepStrictEqual(at(c, "oidcIssuerProfile"), { enabled: true });
         assert.deepStrictEqual(at(c, "securityProfile.workloadIdentity"), { enabled: true });
@@ -258,7 +270,11 @@ describe("AksCluster (azure-prod arguments)", () => {
         assert.strictEqual(system[0].name, "system");
         assert.strictEqual(system[0].mode, "System");
         check(system[0], "system", "Standard_D4s_v5", 128, 6);
-        const pools: Record<string, [string, number, number]> = { agents: ["Standard_D8s_v5", 128, 9], data: ["Standard_D8s_v5", 128, 6], monitoring: ["Standard_D4s_v5", 256, 6] };
+        const pools: Record<string, [string, number, number]> = {
+            agents: ["Standard_D8s_v5", 128, 9],
+            data: ["Standard_D8s_v5", 128, 6],
+            monitoring: ["Standard_D4s_v5", 256, 6],
+        };
         for (const [role, [vm, disk, max]] of Object.entries(pools)) {
             const p = one(run.resources, T.pool, `t-${role}`);
             assert.strictEqual(at(p, "agentPoolName"), role);
@@ -298,7 +314,11 @@ describe("AksCluster (azure-prod arguments)", () => {
     it("expires blobs by prefix from the retention figures", () => {
         const rules = at(one(run.resources, T.lifecycle, "t-lifecycle"), "policy.rules") as any[];
         assert.deepStrictEqual(
-            rules.map((r) => [r.name, r.definition.filters.prefixMatch?.[0] ?? null, r.definition.actions.baseBlob?.delete.daysAfterModificationGreaterThan ?? r.definition.actions.version?.delete.daysAfterCreationGreaterThan]),
+            rules.map((r) => [
+                r.name,
+                r.definition.filters.prefixMatch?.[0] ?? null,
+                r.definition.actions.baseBlob?.delete.daysAfterModificationGreaterThan ?? r.definition.actions.version?.delete.daysAfterCreationGreaterThan,
+            ]),
             [
                 ["expire-backups", "backups/backups/", 30],
                 ["expire-config", "backups/config/", 84],
@@ -351,7 +371,10 @@ describe("AksCluster (azure-prod arguments)", () => {
     });
 
     it("protects and retains exactly the stateful resources (vault, keys, workspace, storage)", () => {
-        const kept = run.resources.filter((r) => r.opts.protect).map((r) => `${r.type}::${r.name}`).sort();
+        const kept = run.resources
+            .filter((r) => r.opts.protect)
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
         assert.deepStrictEqual(kept, [
             `${T.key}::t-disk`,
             `${T.key}::t-kms`,
@@ -361,7 +384,13 @@ describe("AksCluster (azure-prod arguments)", () => {
             `${T.container}::t-backups`,
             `${T.account}::t-backups`,
         ]);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.retainOnDelete).map((r) => `${r.type}::${r.name}`).sort(), kept);
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.opts.retainOnDelete)
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
+            kept,
+        );
     });
 
     it("hands the platform a complete target", () => {
@@ -401,7 +430,10 @@ describe("AksCluster variants", () => {
         const args = prodArgs();
         args.protectStateful = false;
         const run = await build(args);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name), []);
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name),
+            [],
+        );
     });
 
     it("rejects a zone Azure does not have", async () => {
@@ -433,18 +465,34 @@ describe("AksCluster: an object-store key for a tool without Workload Identity",
     it("hands out the storage account's name and key1, read from Azure on every deployment, the key secret", async () => {
         const run = await runWithMocks(() => {
             const c = new AksCluster("t", prodArgs());
-            const mongo = c.target.workloadIdentity.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true });
+            const mongo = c.target.workloadIdentity.bind("t-mongodb", {
+                namespace: "data-mongodb",
+                serviceAccount: "mongodb-db",
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            });
             const key = mongo.objectStoreKey;
             if (key?.kind !== "azureSharedKey") {
                 throw new Error(`expected an Azure shared key, got ${key?.kind}`);
             }
-            return { accountName: key.accountName, accountKey: key.accountKey, storageAccountName: c.storageAccountName, labels: mongo.podLabels, principal: mongo.principal, annotations: mongo.serviceAccountAnnotations };
+            return {
+                accountName: key.accountName,
+                accountKey: key.accountKey,
+                storageAccountName: c.storageAccountName,
+                labels: mongo.podLabels,
+                principal: mongo.principal,
+                annotations: mongo.serviceAccountAnnotations,
+            };
         });
         assert.strictEqual(run.outputs.accountName, run.outputs.storageAccountName);
         assert.strictEqual(run.redactedOutputs.accountKey, "[secret]");
         // The mock's key1 for this account (preview/mocks/azure.ts): 64 bytes, base64.
         assert.strictEqual(Buffer.from(String(run.outputs.accountKey), "base64").length, 64);
         assert.deepStrictEqual(run.outputs.labels, { "azure.workload.identity/use": "true" }, "the identity stays bound as well");
-        assert.strictEqual(run.outputs.principal, (run.outputs.annotations as Record<string, string>)["azure.workload.identity/client-id"], "the principal is the managed identity's client ID");
+        assert.strictEqual(
+            run.outputs.principal,
+            (run.outputs.annotations as Record<string, string>)["azure.workload.identity/client-id"],
+            "the principal is the managed identity's client ID",
+        );
     });
 });

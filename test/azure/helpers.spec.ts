@@ -70,7 +70,9 @@ describe("aksKubeconfig", () => {
 
     it("keeps the server and CA and logs in non-interactively through kubelogin", () => {
         const kc = JSON.parse(aksKubeconfig(credential, "workloadidentity"));
-        assert.deepStrictEqual(kc.clusters, [{ name: "c", cluster: { server: "https://c.privatelink.westeurope.azmk8s.io:443", "certificate-authority-data": "Q0E=" } }]);
+        assert.deepStrictEqual(kc.clusters, [
+            { name: "c", cluster: { server: "https://c.privatelink.westeurope.azmk8s.io:443", "certificate-authority-data": "Q0E=" } },
+        ]);
         assert.deepStrictEqual(kc.users[0].user.exec.args, ["get-token", "--login", "workloadidentity", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]);
         assert.strictEqual(kc.users[0].user.exec.interactiveMode, "Never");
         assert.strictEqual(kc["current-context"], "c");
@@ -88,7 +90,10 @@ describe("blobLifecycleRules", () => {
             name: "expire-logs",
             enabled: true,
             type: "Lifecycle",
-            definition: { filters: { blobTypes: ["blockBlob"], prefixMatch: ["c/logs/"] }, actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 45 } } } },
+            definition: {
+                filters: { blobTypes: ["blockBlob"], prefixMatch: ["c/logs/"] },
+                actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 45 } } },
+            },
         });
         assert.strictEqual(rules.length, 11);
         assert.deepStrictEqual(rules[10].definition.actions, { version: { delete: { daysAfterCreationGreaterThan: 30 } } });

@@ -59,7 +59,14 @@ function expectProblem(cfg: Record<string, unknown>, key: string, message: RegEx
 
 describe("issue 11: credentials must be secret value by value (case 1)", () => {
     const localWithStore = (store: Record<string, unknown>, existing: Record<string, unknown> = {}) =>
-        changed("local", { existing: { kubeconfigPath: "~/.kube/config", storageClass: "standard", ...existing, objectStore: { endpoint: "https://minio.example.net", bucket: "b", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", ...store } } });
+        changed("local", {
+            existing: {
+                kubeconfigPath: "~/.kube/config",
+                storageClass: "standard",
+                ...existing,
+                objectStore: { endpoint: "https://minio.example.net", bucket: "b", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", ...store },
+            },
+        });
 
     it("refuses a plaintext kubeconfig even when another value under existing is secure", () => {
         const cfg = changed("local", { existing: { kubeconfig: "apiVersion: v1\nkind: Config", storageClass: SECURE } });
@@ -78,7 +85,12 @@ describe("issue 11: credentials must be secret value by value (case 1)", () => {
     });
 
     it("treats a wholly secret key as secret inside (the runtime's top-level flag)", () => {
-        const raw = { cloud: "existing", environment: "dev", existing: { kubeconfig: "apiVersion: v1", storageClass: "standard" }, platform: stackFile("local")[`${P}:platform`] };
+        const raw = {
+            cloud: "existing",
+            environment: "dev",
+            existing: { kubeconfig: "apiVersion: v1", storageClass: "standard" },
+            platform: stackFile("local")[`${P}:platform`],
+        };
         const cfg = parseStackConfig("x", raw, new Set(["existing"]));
         assert.strictEqual(cfg.cloud === "existing" ? cfg.existing.kubeconfig : undefined, "apiVersion: v1");
         assert.throws(() => parseStackConfig("x", raw, new Set(["existing.storageClass"])), /existing.kubeconfig: found a plain value/);
@@ -87,7 +99,12 @@ describe("issue 11: credentials must be secret value by value (case 1)", () => {
 
 describe("issue 11: address ranges (cases 2, 3, 8)", () => {
     const cidrKeys = ["network.cidr", "network.podCidr", "network.serviceCidr", "endpoint.publicAccessCidrs[0]"];
-    const cloudOf: Record<string, string> = { "network.cidr": "gcp-prod", "network.podCidr": "gcp-prod", "network.serviceCidr": "gcp-prod", "endpoint.publicAccessCidrs[0]": "aws-dev" };
+    const cloudOf: Record<string, string> = {
+        "network.cidr": "gcp-prod",
+        "network.podCidr": "gcp-prod",
+        "network.serviceCidr": "gcp-prod",
+        "endpoint.publicAccessCidrs[0]": "aws-dev",
+    };
     const set = (stack: string, key: string, value: string): Record<string, unknown> => {
         const cfg = stackFile(stack);
         const [section, leaf] = key.split(".");
@@ -151,18 +168,30 @@ describe("issue 11: address ranges (cases 2, 3, 8)", () => {
 
     it("azure: no admin group (AKS refuses a cluster nobody can administer) is a config error, not a crash", () => {
         const azure = stackFile("azure-prod")[`${P}:azure`] as Record<string, unknown>;
-        expectProblem(changed("azure-prod", { azure: { ...azure, adminGroupObjectIds: [] } }), "azure.adminGroupObjectIds", /found 0 items \(\[\]\); at least 1 required/);
+        expectProblem(
+            changed("azure-prod", { azure: { ...azure, adminGroupObjectIds: [] } }),
+            "azure.adminGroupObjectIds",
+            /found 0 items \(\[\]\); at least 1 required/,
+        );
         expectProblem(changed("azure-prod", { azure: { tier: "Standard" } }), "azure.adminGroupObjectIds", /missing required key for cloud azure/);
     });
 
     it("gcp: a zone that is not region-letter is refused", () => {
-        expectProblem(changed("gcp-prod", { zones: ["europe-west4-a", "europe-west4-b", "europe-west4c"] }), "zones[2]", /must be a zone of region europe-west4: europe-west4-a/);
+        expectProblem(
+            changed("gcp-prod", { zones: ["europe-west4-a", "europe-west4-b", "europe-west4c"] }),
+            "zones[2]",
+            /must be a zone of region europe-west4: europe-west4-a/,
+        );
     });
 
     const openLists: string[][] = [["0.0.0.0/1", "128.0.0.0/1"], ["0.0.0.0/0"], ["11.0.0.0/8"], ["198.18.0.0/17", "198.18.128.0/17", "198.19.0.0/17"]];
     for (const cidrs of openLists) {
         it(`refuses publicAccessCidrs ${JSON.stringify(cidrs)} as open to the internet`, () => {
-            expectProblem(changed("aws-dev", { endpoint: { publicAccess: true, publicAccessCidrs: cidrs } }), "endpoint.publicAccessCidrs", /the whole internet is not allowed/);
+            expectProblem(
+                changed("aws-dev", { endpoint: { publicAccess: true, publicAccessCidrs: cidrs } }),
+                "endpoint.publicAccessCidrs",
+                /the whole internet is not allowed/,
+            );
         });
     }
 
@@ -174,7 +203,11 @@ describe("issue 11: address ranges (cases 2, 3, 8)", () => {
 describe("issue 11: keys nobody reads and provider keys (cases 4, 7)", () => {
     it("refuses a typo in the project namespace, naming the key meant", () => {
         const cfg = changed("aws-prod", { "agent-platfrom:retention": { logsDays: 30 } });
-        expectProblem(cfg, "agent-platfrom:retention", /unknown namespace "agent-platfrom" \(did you mean agent-platform:retention\?\); no program or provider reads this key/);
+        expectProblem(
+            cfg,
+            "agent-platfrom:retention",
+            /unknown namespace "agent-platfrom" \(did you mean agent-platform:retention\?\); no program or provider reads this key/,
+        );
     });
 
     it("suggests the nearest project key when both namespace and key are misspelt", () => {
@@ -183,9 +216,17 @@ describe("issue 11: keys nobody reads and provider keys (cases 4, 7)", () => {
 
     it("refuses an unknown namespace far from any, and keys of providers the cloud does not use", () => {
         expectProblem(changed("aws-prod", { "acme:owner": "me" }), "acme:owner", /unknown namespace "acme"; no program or provider reads this key/);
-        expectProblem(changed("aws-prod", { "gcp:project": "acme-agents" }), "gcp:project", /read only by the gcp provider, which a stack with cloud aws does not use/);
+        expectProblem(
+            changed("aws-prod", { "gcp:project": "acme-agents" }),
+            "gcp:project",
+            /read only by the gcp provider, which a stack with cloud aws does not use/,
+        );
         expectProblem(changed("gcp-prod", { "aws:region": "eu-west-1" }), "aws:region", /read only by the aws provider/);
-        expectProblem(changed("local", { "kubernetes:context": "kind-agents" }), "kubernetes:context", /the default Kubernetes provider is never used.*existing.context/);
+        expectProblem(
+            changed("local", { "kubernetes:context": "kind-agents" }),
+            "kubernetes:context",
+            /the default Kubernetes provider is never used.*existing.context/,
+        );
     });
 
     it("refuses a provider key the provider does not declare, naming the nearest one", () => {
@@ -194,7 +235,10 @@ describe("issue 11: keys nobody reads and provider keys (cases 4, 7)", () => {
     });
 
     it("accepts engine keys and declared provider keys", () => {
-        accepted("aws-prod", changed("aws-prod", { "pulumi:disable-default-providers": ["kubernetes"], "aws:profile": "prod", "aws:skipMetadataApiCheck": false }));
+        accepted(
+            "aws-prod",
+            changed("aws-prod", { "pulumi:disable-default-providers": ["kubernetes"], "aws:profile": "prod", "aws:skipMetadataApiCheck": false }),
+        );
     });
 
     const disagreements: [string, Record<string, unknown>, string, RegExp][] = [
@@ -206,7 +250,10 @@ describe("issue 11: keys nobody reads and provider keys (cases 4, 7)", () => {
     for (const [stack, change, key, message] of disagreements) {
         it(`${stack}: refuses ${key} different from the project's setting, before any resource`, () => {
             const found = rejected(changed(stack, change));
-            assert.deepStrictEqual(found.map((p) => p.key), [key]);
+            assert.deepStrictEqual(
+                found.map((p) => p.key),
+                [key],
+            );
             assert.match(found[0].message, message);
             assert.ok(found[0].message.length < 400, "one short message, not a flood");
         });
@@ -234,13 +281,22 @@ describe("issue 11: node pool overrides merge over the defaults (case 5)", () =>
 
     it("one field of one pool changes only that field", () => {
         const cfg = accepted("gcp-prod", changed("gcp-prod", { nodePools: { monitoring: { diskSizeGb: 300 } } }));
-        assert.deepStrictEqual(cfg.nodePools.find((p) => p.role === "monitoring"), { role: "monitoring", instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 300 });
+        assert.deepStrictEqual(
+            cfg.nodePools.find((p) => p.role === "monitoring"),
+            { role: "monitoring", instanceType: "e2-standard-4", minNodes: 3, maxNodes: 6, desiredNodes: 3, diskSizeGb: 300 },
+        );
         assert.strictEqual(cfg.nodePools.length, 4);
     });
 
     it("dev keeps its system pool when another role is added", () => {
         const cfg = accepted("aws-dev", changed("aws-dev", { nodePools: { agents: { instanceType: "t3.xlarge" } } }));
-        assert.deepStrictEqual(cfg.nodePools.map((p) => [p.role, p.instanceType]), [["system", "t3.large"], ["agents", "t3.xlarge"]]);
+        assert.deepStrictEqual(
+            cfg.nodePools.map((p) => [p.role, p.instanceType]),
+            [
+                ["system", "t3.large"],
+                ["agents", "t3.xlarge"],
+            ],
+        );
     });
 });
 
@@ -248,7 +304,11 @@ describe("issue 11: EKS zones that cannot host a control plane (case 6, config s
     for (const region of ["us-east-1", "us-west-1", "ca-central-1"]) {
         it(`${region}: two zones are refused (one may be the refused zone ID), three accepted`, () => {
             const base = { region, "aws:region": region };
-            expectProblem(changed("aws-dev", { ...base, zones: [`${region}a`, `${region}b`] }), "zones", new RegExp(`in ${region} EKS cannot place a control plane in zone \\w+-az\\d.*list at least 3 zones`));
+            expectProblem(
+                changed("aws-dev", { ...base, zones: [`${region}a`, `${region}b`] }),
+                "zones",
+                new RegExp(`in ${region} EKS cannot place a control plane in zone \\w+-az\\d.*list at least 3 zones`),
+            );
             accepted("aws-dev", changed("aws-dev", { ...base, zones: [`${region}a`, `${region}b`, `${region}d`] }));
         });
     }
@@ -271,7 +331,11 @@ describe("issue 11: messages say what was found, never a placeholder or a cascad
     it("deleting cloud reports only the missing cloud, not 'cloud is nothing' for each section", () => {
         for (const stack of ["aws-prod", "gcp-prod", "azure-prod", "local"]) {
             const found = rejected(changed(stack, { cloud: undefined }));
-            assert.deepStrictEqual(found.map((p) => p.key), ["cloud"], `${stack}: ${JSON.stringify(found)}`);
+            assert.deepStrictEqual(
+                found.map((p) => p.key),
+                ["cloud"],
+                `${stack}: ${JSON.stringify(found)}`,
+            );
             assert.ok(!JSON.stringify(found).includes("nothing"), stack);
         }
     });
@@ -285,7 +349,9 @@ describe("issue 11: messages say what was found, never a placeholder or a cascad
 
 describe("issue 11: every documented key works (case 14)", () => {
     const paths = new Set(knownConfigPaths());
-    const docs = ["README.md", "docs/clouds.md", "docs/platform.md", "docs/data.md", "docs/observability.md"].map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")] as const);
+    const docs = ["README.md", "docs/clouds.md", "docs/platform.md", "docs/data.md", "docs/observability.md"].map(
+        (f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")] as const,
+    );
     const sections = Object.keys(CONFIG_KEYS);
 
     it("every `section.key` the docs name is a key the config reads", () => {
@@ -308,9 +374,16 @@ describe("issue 11: every documented key works (case 14)", () => {
     });
 
     it("azure.kubeloginMode, as docs/clouds.md documents it, is accepted and reaches the kubeconfig", () => {
-        const cfg = accepted("azure-prod", changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "workloadidentity" } }));
+        const cfg = accepted(
+            "azure-prod",
+            changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "workloadidentity" } }),
+        );
         assert.strictEqual(cfg.cloud === "azure" ? cfg.azure.kubeloginMode : undefined, "workloadidentity");
-        expectProblem(changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "password" } }), "azure.kubeloginMode", /found "password"; allowed: azurecli, workloadidentity, msi, spn/);
+        expectProblem(
+            changed("azure-prod", { azure: { ...(stackFile("azure-prod")[`${P}:azure`] as object), kubeloginMode: "password" } }),
+            "azure.kubeloginMode",
+            /found "password"; allowed: azurecli, workloadidentity, msi, spn/,
+        );
         // The stack's mapper hands it to AksCluster (index.ts builds the cluster from aksClusterArgs).
         const mapper = fs.readFileSync(path.join(ROOT, "config", "componentArgs.ts"), "utf8");
         assert.match(mapper, /kubeloginMode: c\.azure\.kubeloginMode/);
@@ -331,7 +404,11 @@ describe("issue 13: platform.agentEgressCidrs (the agents' internet destinations
         assert.deepStrictEqual(accepted("aws-dev", withEgress(["140.82.112.0/20", "0.0.0.0/0"])).platform.agentEgressCidrs, ["140.82.112.0/20", "0.0.0.0/0"]);
     });
     it("names the key, the value and what is allowed for each bad destination", () => {
-        expectProblem(withEgress(["169.254.169.254/32"]), "platform.agentEgressCidrs[0]", /found "169\.254\.169\.254\/32"; it lies inside 169\.254\.0\.0\/16 .*metadata endpoint.*Allowed: public IPv4 ranges/);
+        expectProblem(
+            withEgress(["169.254.169.254/32"]),
+            "platform.agentEgressCidrs[0]",
+            /found "169\.254\.169\.254\/32"; it lies inside 169\.254\.0\.0\/16 .*metadata endpoint.*Allowed: public IPv4 ranges/,
+        );
         expectProblem(withEgress(["10.50.0.0/24"]), "platform.agentEgressCidrs[0]", /inside 10\.0\.0\.0\/8/);
         expectProblem(withEgress(["140.82.112.0/20", "140.82.112.0/20"]), "platform.agentEgressCidrs[1]", /twice/);
         expectProblem(withEgress(["140.82.112.1/20"]), "platform.agentEgressCidrs[0]", /host bits|140\.82\.112\.0\/20/);

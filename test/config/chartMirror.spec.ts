@@ -45,20 +45,32 @@ describe("config platform.chartMirror", () => {
 
     it("asks for an add-on's chart only when the add-on is on: falco 9.2.0 is the shared mirror's known gap", () => {
         const found = problems(config({ chartMirror: testMirror(), addons: { falco: true } }));
-        assert.deepStrictEqual(found.map((p) => p.key), ["platform.chartMirror"]);
+        assert.deepStrictEqual(
+            found.map((p) => p.key),
+            ["platform.chartMirror"],
+        );
         assert.match(found[0].message, /has no falco-9\.2\.0\.tgz \(chart falco\)/);
     });
 
     it("velero 12.1.0 is not in the shared mirror either: asked for only with platform.addons.velero on, with the helm pull that writes it", () => {
         assert.deepStrictEqual(problems(config({ chartMirror: testMirror() })), []);
         const found = problems(config({ chartMirror: testMirror(), addons: { velero: true } }));
-        assert.deepStrictEqual(found.map((p) => p.key), ["platform.chartMirror"]);
-        assert.match(found[0].message, /has no velero-12\.1\.0\.tgz \(chart velero\); `helm pull velero --repo https:\/\/vmware-tanzu\.github\.io\/helm-charts --version 12\.1\.0` writes it/);
+        assert.deepStrictEqual(
+            found.map((p) => p.key),
+            ["platform.chartMirror"],
+        );
+        assert.match(
+            found[0].message,
+            /has no velero-12\.1\.0\.tgz \(chart velero\); `helm pull velero --repo https:\/\/vmware-tanzu\.github\.io\/helm-charts --version 12\.1\.0` writes it/,
+        );
     });
 
     it("refuses a folder that does not exist, and a value that is not a string", () => {
         assert.match(problems(config({ chartMirror: "/no/such/mirror" }))[0].message, /is not a folder/);
-        assert.deepStrictEqual(problems(config({ chartMirror: 42 })).map((p) => p.key), ["platform.chartMirror"]);
+        assert.deepStrictEqual(
+            problems(config({ chartMirror: 42 })).map((p) => p.key),
+            ["platform.chartMirror"],
+        );
     });
 
     it("the preview exits 2 naming the missing archive, before any resource", async () => {

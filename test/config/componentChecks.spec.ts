@@ -13,7 +13,10 @@ import type { StackConfig } from "../../config/types";
 import { checkStackFileConfig } from "../../preview/cli";
 
 const STACKS_DIR = path.resolve(__dirname, "..", "..", "stacks");
-const SHIPPED = fs.readdirSync(STACKS_DIR).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
+const SHIPPED = fs
+    .readdirSync(STACKS_DIR)
+    .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+    .map((f) => f.slice("Pulumi.".length, -".yaml".length));
 
 /** A shipped stack's validated config (a fresh copy). */
 function parsed(stack: string): StackConfig {
@@ -38,11 +41,17 @@ describe("config/componentChecks: the components' validators on a stack's argume
         aws.nodePools[1].diskSizeGb = 0;
         assert.deepStrictEqual(componentProblems(aws), [
             { key: "nodePools.agents.diskSizeGb", reason: "found 0; must be a whole number of GB, at least 1" },
-            { key: "aws.adminPrincipalArns[0]", reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)' },
+            {
+                key: "aws.adminPrincipalArns[0]",
+                reason: 'found "arn:aws:iam::111122223333:group/admins"; must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)',
+            },
         ]);
         const azure = parsed("azure-prod");
         azure.region = "West Europe";
-        assert.deepStrictEqual(componentProblems(azure).map((p) => p.key), ["region"]);
+        assert.deepStrictEqual(
+            componentProblems(azure).map((p) => p.key),
+            ["region"],
+        );
     });
 
     it("names the network for GKE's fixed control-plane range and the platform section for the platform's arguments", () => {

@@ -121,7 +121,10 @@ function mutate(rnd: () => number, config: Record<string, Json>): Mutation {
     if (op === "namespace" || op === "add-key") {
         const ns = pick(rnd, NAMESPACES);
         const bare = top.includes(":") ? top.slice(top.indexOf(":") + 1) : top;
-        const key = op === "namespace" ? `${ns}:${bare}` : `${ns}:${pick(rnd, ["region", "retention", "owner", "kubeconfig", "project", "location", pick(rnd, UNICODE)])}`;
+        const key =
+            op === "namespace"
+                ? `${ns}:${bare}`
+                : `${ns}:${pick(rnd, ["region", "retention", "owner", "kubeconfig", "project", "location", pick(rnd, UNICODE)])}`;
         if (op === "namespace") {
             config[key] = config[top];
             delete config[top];
@@ -217,7 +220,14 @@ describe(`config fuzz: random mutations of every shipped stack file (seed ${SEED
                             failures.push(`${where}: a stack trace, placeholder or internal value in: ${text.slice(0, 400)}`);
                         } else if (text.length > 20_000) {
                             failures.push(`${where}: ${text.length} characters of errors`);
-                        } else if (!m.keys.some((k) => namesTheKey(e.problems.map((p) => p.key), k))) {
+                        } else if (
+                            !m.keys.some((k) =>
+                                namesTheKey(
+                                    e.problems.map((p) => p.key),
+                                    k,
+                                ),
+                            )
+                        ) {
                             failures.push(`${where}: no problem names ${m.keys.join(" or ")}: ${e.problems.map((p) => p.key).join(", ")}`);
                         }
                     } else if (e instanceof UsageError || e instanceof PolicyConfigError) {

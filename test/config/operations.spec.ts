@@ -26,8 +26,20 @@ function other(changes: Record<string, unknown>): Record<string, unknown> {
     return { ...rest, ...changes };
 }
 
-const GCP = { cloud: "gcp", environment: "prod", region: "europe-west4", zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"], gcp: { project: "acme-agents-prod" } };
-const AZURE = { cloud: "azure", environment: "prod", region: "westeurope", zones: ["1", "2", "3"], azure: { adminGroupObjectIds: ["00000000-0000-4000-8000-000000000001"] } };
+const GCP = {
+    cloud: "gcp",
+    environment: "prod",
+    region: "europe-west4",
+    zones: ["europe-west4-a", "europe-west4-b", "europe-west4-c"],
+    gcp: { project: "acme-agents-prod" },
+};
+const AZURE = {
+    cloud: "azure",
+    environment: "prod",
+    region: "westeurope",
+    zones: ["1", "2", "3"],
+    azure: { adminGroupObjectIds: ["00000000-0000-4000-8000-000000000001"] },
+};
 const SLACK = "https://hooks.slack.com/services/T000/B000/XXXXXXXX";
 
 describe("stack config: drRegion (cross-region copy of the backup store)", () => {
@@ -60,23 +72,52 @@ describe("stack config: drRegion (cross-region copy of the backup store)", () =>
 
 describe("stack config: alerting and passwordRotationDays", () => {
     it("takes secret receivers and plain addresses", () => {
-        const cfg = parse({ ...goodAws(), alerting: { slackWebhookUrl: SLACK, slackChannel: "#ops", pagerDutyRoutingKey: "a".repeat(32), emailTo: "ops@example.com", emailFrom: "am@example.com", smtpSmarthost: "smtp.example.com:587" } }, [
-            "alerting.slackWebhookUrl",
-            "alerting.pagerDutyRoutingKey",
-        ]);
-        assert.deepStrictEqual(cfg.alerting, { slackWebhookUrl: SLACK, slackChannel: "#ops", pagerDutyRoutingKey: "a".repeat(32), emailTo: "ops@example.com", emailFrom: "am@example.com", smtpSmarthost: "smtp.example.com:587" });
+        const cfg = parse(
+            {
+                ...goodAws(),
+                alerting: {
+                    slackWebhookUrl: SLACK,
+                    slackChannel: "#ops",
+                    pagerDutyRoutingKey: "a".repeat(32),
+                    emailTo: "ops@example.com",
+                    emailFrom: "am@example.com",
+                    smtpSmarthost: "smtp.example.com:587",
+                },
+            },
+            ["alerting.slackWebhookUrl", "alerting.pagerDutyRoutingKey"],
+        );
+        assert.deepStrictEqual(cfg.alerting, {
+            slackWebhookUrl: SLACK,
+            slackChannel: "#ops",
+            pagerDutyRoutingKey: "a".repeat(32),
+            emailTo: "ops@example.com",
+            emailFrom: "am@example.com",
+            smtpSmarthost: "smtp.example.com:587",
+        });
     });
     it("refuses a plaintext Slack webhook, PagerDuty key or SMTP password, naming the key and never echoing it", () => {
-        for (const [k, v] of [["slackWebhookUrl", SLACK], ["pagerDutyRoutingKey", "b".repeat(32)]] as const) {
+        for (const [k, v] of [
+            ["slackWebhookUrl", SLACK],
+            ["pagerDutyRoutingKey", "b".repeat(32)],
+        ] as const) {
             const m = problem({ ...goodAws(), alerting: { [k]: v } }, `alerting.${k}`);
             assert.match(m, /plain value.*--secret --path alerting\./);
             assert.ok(!m.includes(v), m);
         }
-        assert.match(problem({ ...goodAws(), alerting: { emailTo: "a@b.co", emailFrom: "c@b.co", smtpSmarthost: "h:25", smtpPassword: "pw" } }, "alerting.smtpPassword"), /plain value/);
+        assert.match(
+            problem({ ...goodAws(), alerting: { emailTo: "a@b.co", emailFrom: "c@b.co", smtpSmarthost: "h:25", smtpPassword: "pw" } }, "alerting.smtpPassword"),
+            /plain value/,
+        );
     });
     it("refuses a webhook that is not Slack's, an e-mail without its relay, and unknown keys", () => {
-        assert.match(problem({ ...goodAws(), alerting: { slackWebhookUrl: "https://example.com/x" } }, "alerting.slackWebhookUrl", ["alerting.slackWebhookUrl"]), /\[secret\].*hooks\.slack\.com/);
-        assert.match(problem({ ...goodAws(), alerting: { emailTo: "ops@example.com" } }, "alerting.smtpSmarthost"), /need alerting.emailFrom and alerting.smtpSmarthost/);
+        assert.match(
+            problem({ ...goodAws(), alerting: { slackWebhookUrl: "https://example.com/x" } }, "alerting.slackWebhookUrl", ["alerting.slackWebhookUrl"]),
+            /\[secret\].*hooks\.slack\.com/,
+        );
+        assert.match(
+            problem({ ...goodAws(), alerting: { emailTo: "ops@example.com" } }, "alerting.smtpSmarthost"),
+            /need alerting.emailFrom and alerting.smtpSmarthost/,
+        );
         assert.match(problem({ ...goodAws(), alerting: { slack: SLACK } }, "alerting.slack"), /unknown key/);
     });
     it("rotates every 90 days by default; takes a number (also as CLI text) from 1 to 3650", () => {

@@ -85,7 +85,10 @@ for (const impl of IMPLEMENTATIONS) {
 
         if (impl.cloud === "existing") {
             it("creates no cloud resource and says what it cannot verify", () => {
-                assert.deepStrictEqual(run.resources.filter((r) => /^(aws|gcp|azure-native):/.test(r.type)).map((r) => r.type), []);
+                assert.deepStrictEqual(
+                    run.resources.filter((r) => /^(aws|gcp|azure-native):/.test(r.type)).map((r) => r.type),
+                    [],
+                );
                 assert.strictEqual(facts.verifiable, false);
                 assert.ok(facts.warnings.includes(OPERATOR_DUTIES_WARNING));
             });
@@ -118,9 +121,14 @@ for (const impl of IMPLEMENTATIONS) {
             }
         });
 
-        it(waived("etcdCustomerKey") ? "cannot encrypt Secrets in etcd with a customer-managed key, announced" : "encrypts Secrets in etcd with a customer-managed key", () => {
-            assert.strictEqual(facts.secretsKey !== undefined, !waived("etcdCustomerKey"));
-        });
+        it(
+            waived("etcdCustomerKey")
+                ? "cannot encrypt Secrets in etcd with a customer-managed key, announced"
+                : "encrypts Secrets in etcd with a customer-managed key",
+            () => {
+                assert.strictEqual(facts.secretsKey !== undefined, !waived("etcdCustomerKey"));
+            },
+        );
 
         it(waived("controlPlaneAuditLogs") ? "cannot log control-plane audit events, announced" : "logs control-plane audit events", () => {
             assert.strictEqual(facts.auditLogging, !waived("controlPlaneAuditLogs"));
@@ -128,7 +136,12 @@ for (const impl of IMPLEMENTATIONS) {
 
         it("offers an encrypted, retained SSD StorageClass", () => {
             assert.deepStrictEqual(
-                { provisioner: facts.storageClass?.provisioner, ssd: facts.storageClass?.ssd, encrypted: facts.storageClass?.encrypted, reclaimPolicy: facts.storageClass?.reclaimPolicy },
+                {
+                    provisioner: facts.storageClass?.provisioner,
+                    ssd: facts.storageClass?.ssd,
+                    encrypted: facts.storageClass?.encrypted,
+                    reclaimPolicy: facts.storageClass?.reclaimPolicy,
+                },
                 { provisioner: impl.provisioner, ssd: true, encrypted: true, reclaimPolicy: "Retain" },
             );
         });
@@ -195,7 +208,10 @@ describe("ClusterTarget contract: every invariant can fail", () => {
 
     it("an under-sized GKE pool (machine, per-zone minimum, disk)", async () => {
         const run = mutated(await runOf("gcp-prod"), (r) => {
-            const pool = r.resources.find((x) => x.type === "gcp:container/nodePool:NodePool" && x.name === "agents-gcp-prod-data")!.inputs as Record<string, any>;
+            const pool = r.resources.find((x) => x.type === "gcp:container/nodePool:NodePool" && x.name === "agents-gcp-prod-data")!.inputs as Record<
+                string,
+                any
+            >;
             pool.nodeConfig.machineType = "e2-standard-2";
             pool.nodeConfig.diskType = "pd-standard";
             pool.nodeLocations = ["europe-west4-a", "europe-west4-b"];
@@ -210,7 +226,8 @@ describe("ClusterTarget contract: every invariant can fail", () => {
     it("an AKS user pool without encryption at host, on a VM without premium storage", async () => {
         const run = mutated(await runOf("azure-prod"), (r) => {
             resource(r, "azure-native:containerservice:ManagedCluster").diskEncryptionSetID = undefined;
-            const pool = r.resources.find((x) => x.type === "azure-native:containerservice:AgentPool" && x.name === "agents-azure-prod-monitoring")!.inputs as Record<string, any>;
+            const pool = r.resources.find((x) => x.type === "azure-native:containerservice:AgentPool" && x.name === "agents-azure-prod-monitoring")!
+                .inputs as Record<string, any>;
             pool.enableEncryptionAtHost = false;
             pool.vmSize = "Standard_D4_v5";
         });
@@ -228,11 +245,15 @@ describe("ClusterTarget contract: every invariant can fail", () => {
         const gcp = mutated(await runOf("gcp-prod"), (r) => {
             resource(r, "kubernetes:storage.k8s.io/v1:StorageClass").reclaimPolicy = "Delete";
         });
-        assert.deepStrictEqual(contractProblems(clusterFacts(gcp)), ["storage class encrypted-ssd: ssd true, encrypted true, reclaimPolicy Delete; need SSD, encrypted, Retain"]);
+        assert.deepStrictEqual(contractProblems(clusterFacts(gcp)), [
+            "storage class encrypted-ssd: ssd true, encrypted true, reclaimPolicy Delete; need SSD, encrypted, Retain",
+        ]);
         const azure = mutated(await runOf("azure-prod"), (r) => {
             delete resource(r, "kubernetes:storage.k8s.io/v1:StorageClass").parameters.diskEncryptionSetID;
         });
-        assert.deepStrictEqual(contractProblems(clusterFacts(azure)), ["storage class encrypted-ssd: ssd true, encrypted false, reclaimPolicy Retain; need SSD, encrypted, Retain"]);
+        assert.deepStrictEqual(contractProblems(clusterFacts(azure)), [
+            "storage class encrypted-ssd: ssd true, encrypted false, reclaimPolicy Retain; need SSD, encrypted, Retain",
+        ]);
     });
 
     it("a public or Google-managed-key bucket, a public storage account", async () => {
@@ -249,7 +270,9 @@ describe("ClusterTarget contract: every invariant can fail", () => {
         const azure = mutated(await runOf("azure-prod"), (r) => {
             resource(r, "azure-native:storage:StorageAccount").allowBlobPublicAccess = true;
         });
-        assert.deepStrictEqual(contractProblems(clusterFacts(azure)), ["object store agents-azure-prod-backups: encrypted true, public true; need encrypted and not public"]);
+        assert.deepStrictEqual(contractProblems(clusterFacts(azure)), [
+            "object store agents-azure-prod-backups: encrypted true, public true; need encrypted and not public",
+        ]);
     });
 
     it("a DOKS target that stops announcing what it cannot give", async () => {
@@ -263,7 +286,9 @@ describe("ClusterTarget contract: every invariant can fail", () => {
             `object store ${facts.objectStore!.name}: not encrypted with a customer-managed key`,
             "secrets encryption: etcd Secrets are not encrypted with a customer-managed key",
             "audit logging: control-plane audit logs are not on",
-            ...["system", "agents", "data", "monitoring"].map((role) => `pool ${role}: disk ${role === "system" ? 100 : 200} GB, ssd true, encrypted false; need 100 GB SSD, encrypted`),
+            ...["system", "agents", "data", "monitoring"].map(
+                (role) => `pool ${role}: disk ${role === "system" ? 100 : 200} GB, ssd true, encrypted false; need 100 GB SSD, encrypted`,
+            ),
         ]);
     });
 

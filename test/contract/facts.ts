@@ -67,7 +67,10 @@ function storageClassFacts(rs: RecordedResource[], name: string): ClusterFacts["
         encrypted = /\/providers\/Microsoft\.Compute\/diskEncryptionSets\/[^/]+$/.test(p.diskEncryptionSetID ?? "");
     } else if (provisioner === "dobs.csi.digitalocean.com") {
         ssd = true; // DigitalOcean block storage volumes are SSD-backed; there is no other type
-        encrypted = p["dobs.csi.digitalocean.com/luks-encrypted"] === "true" && !!p["csi.storage.k8s.io/node-stage-secret-name"] && !!p["csi.storage.k8s.io/node-stage-secret-namespace"];
+        encrypted =
+            p["dobs.csi.digitalocean.com/luks-encrypted"] === "true" &&
+            !!p["csi.storage.k8s.io/node-stage-secret-name"] &&
+            !!p["csi.storage.k8s.io/node-stage-secret-namespace"];
     }
     return { name, provisioner, ssd, encrypted, reclaimPolicy: String(sc.inputs.reclaimPolicy ?? "Delete") };
 }
@@ -112,7 +115,10 @@ function gcpFacts(rs: RecordedResource[]): Partial<ClusterFacts> {
     const cluster = ofType(rs, "gcp:container/cluster:Cluster")[0];
     const pools = ofType(rs, "gcp:container/nodePool:NodePool").map((p): PoolFacts => {
         const zones = ((p.inputs.nodeLocations as string[] | undefined) ?? []).length || 3;
-        const perZone = get(p.inputs, "autoscaling.totalMinNodeCount") !== undefined ? undefined : Number(get(p.inputs, "autoscaling.minNodeCount") ?? p.inputs.nodeCount ?? 0);
+        const perZone =
+            get(p.inputs, "autoscaling.totalMinNodeCount") !== undefined
+                ? undefined
+                : Number(get(p.inputs, "autoscaling.minNodeCount") ?? p.inputs.nodeCount ?? 0);
         return {
             role: String((get(p.inputs, "nodeConfig.labels") ?? {})[NODE_ROLE_LABEL]),
             instanceType: String(get(p.inputs, "nodeConfig.machineType")),
@@ -146,22 +152,27 @@ const PREMIUM_CAPABLE = /^Standard_[A-Z]+\d+[a-z]*s[a-z]*_v\d+$/i;
 function azureFacts(rs: RecordedResource[]): Partial<ClusterFacts> {
     const cluster = ofType(rs, "azure-native:containerservice:ManagedCluster")[0];
     const clusterEncrypted = /diskEncryptionSets\//.test(String(cluster?.inputs.diskEncryptionSetID ?? ""));
-    const profiles = [...((cluster?.inputs.agentPoolProfiles as Record<string, any>[] | undefined) ?? []), ...ofType(rs, "azure-native:containerservice:AgentPool").map((p) => p.inputs)];
-    const pools = profiles.map(
-        (p): PoolFacts => ({
-            role: String((p.nodeLabels ?? {})[NODE_ROLE_LABEL]),
-            instanceType: String(p.vmSize),
-            minTotal: Number(p.enableAutoScaling ? p.minCount : p.count),
-            diskGb: Number(p.osDiskSizeGB ?? 128),
-            diskSsd: ["Managed", "Ephemeral"].includes(p.osDiskType) && PREMIUM_CAPABLE.test(String(p.vmSize)),
-            diskEncrypted: p.enableEncryptionAtHost === true || clusterEncrypted,
-        }),
-    );
+    const profiles = [
+        ...((cluster?.inputs.agentPoolProfiles as Record<string, any>[] | undefined) ?? []),
+        ...ofType(rs, "azure-native:containerservice:AgentPool").map((p) => p.inputs),
+    ];
+    const pools = profiles.map((p): PoolFacts => ({
+        role: String((p.nodeLabels ?? {})[NODE_ROLE_LABEL]),
+        instanceType: String(p.vmSize),
+        minTotal: Number(p.enableAutoScaling ? p.minCount : p.count),
+        diskGb: Number(p.osDiskSizeGB ?? 128),
+        diskSsd: ["Managed", "Ephemeral"].includes(p.osDiskType) && PREMIUM_CAPABLE.test(String(p.vmSize)),
+        diskEncrypted: p.enableEncryptionAtHost === true || clusterEncrypted,
+    }));
     const kms = get(cluster?.inputs, "securityProfile.azureKeyVaultKms") ?? {};
     const clusterUri = `/providers/Microsoft.ContainerService/managedClusters/${cluster?.inputs.resourceName}`;
     const audited = rs
         .filter((r) => r.type === "azure-native:monitor:DiagnosticSetting" || r.type === "azure-native:insights:DiagnosticSetting")
-        .some((d) => String(d.inputs.resourceUri).endsWith(clusterUri) && ((d.inputs.logs ?? []) as any[]).some((l) => l.category === "kube-audit" && l.enabled === true));
+        .some(
+            (d) =>
+                String(d.inputs.resourceUri).endsWith(clusterUri) &&
+                ((d.inputs.logs ?? []) as any[]).some((l) => l.category === "kube-audit" && l.enabled === true),
+        );
     const account = ofType(rs, "azure-native:storage:StorageAccount")[0];
     const containers = ofType(rs, "azure-native:storage:BlobContainer");
     return {
@@ -172,7 +183,8 @@ function azureFacts(rs: RecordedResource[]): Partial<ClusterFacts> {
             ? {
                   name: account.name,
                   encrypted: get(account.inputs, "encryption.services.blob.enabled") !== false,
-                  customerManagedKey: get(account.inputs, "encryption.keySource") === "Microsoft.Keyvault" && !!get(account.inputs, "encryption.keyVaultProperties.keyName"),
+                  customerManagedKey:
+                      get(account.inputs, "encryption.keySource") === "Microsoft.Keyvault" && !!get(account.inputs, "encryption.keyVaultProperties.keyName"),
                   public: account.inputs.allowBlobPublicAccess !== false || containers.some((c) => (c.inputs.publicAccess ?? "None") !== "None"),
               }
             : undefined,
@@ -232,7 +244,16 @@ export function clusterFacts(run: RunResult): ClusterFacts {
         case "digitalocean":
             return { ...base, verifiable: true, auditLogging: false, pools: [], ...digitaloceanFacts(run.resources) };
         case "existing":
-            return { ...base, verifiable: false, auditLogging: false, pools: [], objectStore: run.outputs.backupBucket === undefined ? undefined : { name: String(run.outputs.backupBucket), encrypted: true, customerManagedKey: false, public: false } };
+            return {
+                ...base,
+                verifiable: false,
+                auditLogging: false,
+                pools: [],
+                objectStore:
+                    run.outputs.backupBucket === undefined
+                        ? undefined
+                        : { name: String(run.outputs.backupBucket), encrypted: true, customerManagedKey: false, public: false },
+            };
     }
 }
 
@@ -259,7 +280,9 @@ export function contractProblems(f: ClusterFacts): string[] {
         problems.push("object store: none, and no warning says backups are disabled");
     }
     if (f.objectStore && ((!f.objectStore.encrypted && !announced("objectStoreEncryption")) || f.objectStore.public)) {
-        problems.push(`object store ${f.objectStore.name}: encrypted ${f.objectStore.encrypted}, public ${f.objectStore.public}; need encrypted and not public`);
+        problems.push(
+            `object store ${f.objectStore.name}: encrypted ${f.objectStore.encrypted}, public ${f.objectStore.public}; need encrypted and not public`,
+        );
     }
     if (!f.verifiable) {
         if (!f.warnings.includes(OPERATOR_DUTIES_WARNING)) {
@@ -279,7 +302,9 @@ export function contractProblems(f: ClusterFacts): string[] {
     if (!f.storageClass) {
         problems.push("storage class: the target's class is not created by the program");
     } else if (!f.storageClass.ssd || !f.storageClass.encrypted || f.storageClass.reclaimPolicy !== "Retain") {
-        problems.push(`storage class ${f.storageClass.name}: ssd ${f.storageClass.ssd}, encrypted ${f.storageClass.encrypted}, reclaimPolicy ${f.storageClass.reclaimPolicy}; need SSD, encrypted, Retain`);
+        problems.push(
+            `storage class ${f.storageClass.name}: ssd ${f.storageClass.ssd}, encrypted ${f.storageClass.encrypted}, reclaimPolicy ${f.storageClass.reclaimPolicy}; need SSD, encrypted, Retain`,
+        );
     }
     if (prod) {
         const missing = PROD_ROLES.filter((role) => !f.pools.some((p) => p.role === role));
@@ -292,7 +317,9 @@ export function contractProblems(f: ClusterFacts): string[] {
         const floor = prod ? PROD_FLOOR : { nodes: 2, vcpu: 2, memoryGib: 8, diskGb: 20 };
         const minNodes = prod ? Math.max(floor.nodes, f.zones.length) : floor.nodes;
         if (!size || size.vcpu < floor.vcpu || size.memoryGib < floor.memoryGib) {
-            problems.push(`pool ${p.role}: ${p.instanceType} (${size ? `${size.vcpu} vCPU, ${size.memoryGib} GiB` : "unknown size"}), need ${floor.vcpu} vCPU and ${floor.memoryGib} GiB`);
+            problems.push(
+                `pool ${p.role}: ${p.instanceType} (${size ? `${size.vcpu} vCPU, ${size.memoryGib} GiB` : "unknown size"}), need ${floor.vcpu} vCPU and ${floor.memoryGib} GiB`,
+            );
         }
         if (p.minTotal < minNodes) {
             problems.push(`pool ${p.role}: autoscaler minimum ${p.minTotal} nodes, need ${minNodes}`);

@@ -27,7 +27,10 @@ async function added(stack: string, run: RunResult, baseline: RunResult): Promis
     const before = new Set((await runPolicies(policies, baseline.resources, config)).filter((v) => v.enforcement === "mandatory").map(key));
     const found = (await runPolicies(policies, run.resources, config)).filter((v) => v.enforcement === "mandatory" && !before.has(key(v)));
     const devShape = found.filter((v) => v.policy === "data-database-enforce-persistence");
-    assert.ok(devShape.every((v) => v.message.includes("runs too few members")), devShape.map((v) => v.message).join("\n"));
+    assert.ok(
+        devShape.every((v) => v.message.includes("runs too few members")),
+        devShape.map((v) => v.message).join("\n"),
+    );
     return found.filter((v) => !devShape.includes(v));
 }
 
@@ -63,7 +66,10 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
     it("gcp-prod with a 2 vCPU custom machine type for the agents pool: rejected by nodes-pool-enforce-machine-size", async () => {
         const run = await sharedRun({ stack: "gcp-prod", overrides: smallPool("gcp", "agents", "custom-2-8192") });
         const v = await added("gcp-prod", run, await baseline("gcp-prod"));
-        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.policy),
+            ["nodes-pool-enforce-machine-size"],
+        );
         assert.match(String(v[0].urn), /gcp:container\/nodePool:NodePool::agents-gcp-prod-agents$/);
         assert.match(v[0].message, /custom-2-8192/);
     });
@@ -73,14 +79,20 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
             records(r, "gcp:container/cluster:Cluster")[0].databaseEncryption = { state: "DECRYPTED" };
         });
         const v = await added("gcp-prod", run, await baseline("gcp-prod"));
-        assert.deepStrictEqual(v.map((x) => x.policy), ["secrets-gkecluster-enforce-application-encryption"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.policy),
+            ["secrets-gkecluster-enforce-application-encryption"],
+        );
         assert.match(String(v[0].urn), /gcp:container\/cluster:Cluster::agents-gcp-prod$/);
     });
 
     it("azure-prod with a 2 vCPU VM for the data pool: rejected by nodes-pool-enforce-machine-size", async () => {
         const run = await sharedRun({ stack: "azure-prod", overrides: smallPool("azure", "data", "Standard_D2s_v5") });
         const v = await added("azure-prod", run, await baseline("azure-prod"));
-        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.policy),
+            ["nodes-pool-enforce-machine-size"],
+        );
         assert.match(String(v[0].urn), /azure-native:containerservice:AgentPool::agents-azure-prod-data$/);
         assert.match(v[0].message, /Standard_D2s_v5/);
     });
@@ -90,7 +102,10 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
         delete (overrides.nodePools as Record<string, Record<string, unknown>>).agents.diskSizeGb; // the droplet fixes its disk
         const run = await sharedRun({ stack: "do-prod", overrides });
         const v = await added("do-prod", run, await baseline("do-prod"));
-        assert.deepStrictEqual(v.map((x) => x.policy), ["nodes-pool-enforce-machine-size"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.policy),
+            ["nodes-pool-enforce-machine-size"],
+        );
         assert.match(String(v[0].urn), /digitalocean:index\/kubernetesNodePool:KubernetesNodePool::agents-do-prod-agents$/);
         assert.match(v[0].message, /s-2vcpu-8gb-amd/);
     });
@@ -109,9 +124,15 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
         for (const x of v.filter((y) => y.policy !== "nodes-pool-enforce-workload-fit")) {
             assert.match(String(x.urn), /digitalocean:index\/kubernetesCluster:KubernetesCluster::agents-do-prod$/);
         }
-        assert.ok(v.some((x) => /1 node\(s\) at the autoscaler minimum/.test(x.message)), v.map((x) => x.message).join("\n"));
+        assert.ok(
+            v.some((x) => /1 node\(s\) at the autoscaler minimum/.test(x.message)),
+            v.map((x) => x.message).join("\n"),
+        );
         assert.ok(v.some((x) => /80 GB \(the local disk of droplet size "s-2vcpu-4gb"\)/.test(x.message)));
-        assert.ok(v.some((x) => x.policy === "nodes-pool-enforce-workload-fit" && x.message.startsWith('node role "system" is too small')), v.map((x) => x.message).join("\n"));
+        assert.ok(
+            v.some((x) => x.policy === "nodes-pool-enforce-workload-fit" && x.message.startsWith('node role "system" is too small')),
+            v.map((x) => x.message).join("\n"),
+        );
     });
 
     it("azure-prod with Key Vault KMS off: rejected by secrets-akscluster-enforce-keyvault-kms", async () => {
@@ -119,7 +140,10 @@ describe("policy pack on mutated gcp-prod, azure-prod and do-prod", function () 
             records(r, "azure-native:containerservice:ManagedCluster")[0].securityProfile.azureKeyVaultKms = { enabled: false };
         });
         const v = await added("azure-prod", run, await baseline("azure-prod"));
-        assert.deepStrictEqual(v.map((x) => x.policy), ["secrets-akscluster-enforce-keyvault-kms"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.policy),
+            ["secrets-akscluster-enforce-keyvault-kms"],
+        );
         assert.match(String(v[0].urn), /azure-native:containerservice:ManagedCluster::agents-azure-prod$/);
     });
 });

@@ -10,7 +10,15 @@ export function ofType(resources: RecordedResource[], type: string): RecordedRes
 /** The one resource of `type` named `name`; fails listing what exists otherwise. */
 export function one(resources: RecordedResource[], type: string, name: string): RecordedResource {
     const found = resources.filter((r) => r.type === type && r.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${type} named ${name}; have: ${ofType(resources, type).map((r) => r.name).join(", ") || "none"}`);
+    assert.strictEqual(
+        found.length,
+        1,
+        `expected one ${type} named ${name}; have: ${
+            ofType(resources, type)
+                .map((r) => r.name)
+                .join(", ") || "none"
+        }`,
+    );
     return found[0];
 }
 

@@ -18,8 +18,18 @@ describe("digitalocean/args: doksClusterArgProblems", () => {
 
     const cases: { title: string; over: Partial<DoksClusterArgs>; path: string; reason: string }[] = [
         { title: "zones", over: { zones: ["fra1-a"] }, path: "zones", reason: 'found ["fra1-a"]; a DigitalOcean region has no availability zones, pass []' },
-        { title: "a region that is not a slug", over: { region: "eu-west-1" }, path: "region", reason: 'found "eu-west-1"; a DigitalOcean region slug such as fra1' },
-        { title: "a Spaces region that is not a slug", over: { spacesRegion: "frankfurt" }, path: "spacesRegion", reason: 'found "frankfurt"; a Spaces region slug such as fra1' },
+        {
+            title: "a region that is not a slug",
+            over: { region: "eu-west-1" },
+            path: "region",
+            reason: 'found "eu-west-1"; a DigitalOcean region slug such as fra1',
+        },
+        {
+            title: "a Spaces region that is not a slug",
+            over: { spacesRegion: "frankfurt" },
+            path: "spacesRegion",
+            reason: 'found "frankfurt"; a Spaces region slug such as fra1',
+        },
         {
             title: "pools without a system pool",
             over: { nodePools: defaultNodePools("digitalocean", "prod").filter((p) => p.role !== "system") },
@@ -38,7 +48,12 @@ describe("digitalocean/args: doksClusterArgProblems", () => {
             path: "controlPlaneAllowedCidrs[0]",
             reason: 'found "0.0.0.0/0"; the whole internet is not allowed, list your runner or VPN egress ranges',
         },
-        { title: "a firewall entry that is no CIDR", over: { controlPlaneAllowedCidrs: ["203.0.113.7"] }, path: "controlPlaneAllowedCidrs[0]", reason: 'found "203.0.113.7"; must be an IPv4 CIDR such as 10.40.0.0/16' },
+        {
+            title: "a firewall entry that is no CIDR",
+            over: { controlPlaneAllowedCidrs: ["203.0.113.7"] },
+            path: "controlPlaneAllowedCidrs[0]",
+            reason: 'found "203.0.113.7"; must be an IPv4 CIDR such as 10.40.0.0/16',
+        },
         {
             title: "a service range inside the VPC",
             over: { network: { serviceCidr: "10.40.0.0/20" } },
@@ -73,7 +88,12 @@ describe("digitalocean/args: defaults", () => {
 
     it("builds from the minimal arguments: the system pool in the cluster, three more pools, the Spaces bucket in fra1", async () => {
         const run = await runWithMocks(() => new DoksCluster("m", minimal()).target.clusterName);
-        assert.deepStrictEqual(ofType(run.resources, "digitalocean:index/kubernetesNodePool:KubernetesNodePool").map((p) => p.name).sort(), ["m-agents", "m-data", "m-monitoring"]);
+        assert.deepStrictEqual(
+            ofType(run.resources, "digitalocean:index/kubernetesNodePool:KubernetesNodePool")
+                .map((p) => p.name)
+                .sort(),
+            ["m-agents", "m-data", "m-monitoring"],
+        );
         assert.strictEqual(one(run.resources, "digitalocean:index/kubernetesCluster:KubernetesCluster", "m").inputs.region, "fra1");
         assert.strictEqual(ofType(run.resources, "digitalocean:index/spacesBucket:SpacesBucket")[0].inputs.region, "fra1");
     });

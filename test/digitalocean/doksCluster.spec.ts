@@ -60,18 +60,32 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
         assert.deepStrictEqual(c.inputs.maintenancePolicy, { day: "saturday", startTime: "00:00" });
         assert.strictEqual(c.inputs.destroyAllAssociatedResources, false);
         assert.deepStrictEqual({ ipRange: vpc.inputs.ipRange, region: vpc.inputs.region }, { ipRange: "10.40.0.0/16", region: "fra1" });
-        assert.deepStrictEqual({ clusterSubnet: c.inputs.clusterSubnet, serviceSubnet: c.inputs.serviceSubnet }, { clusterSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/16" });
+        assert.deepStrictEqual(
+            { clusterSubnet: c.inputs.clusterSubnet, serviceSubnet: c.inputs.serviceSubnet },
+            { clusterSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/16" },
+        );
         assert.match(String(c.inputs.vpcUuid), /^[0-9a-f-]{36}$/);
     });
 
     it("keeps the API behind the control-plane firewall: the VPC and the configured runner range only", () => {
-        assert.deepStrictEqual(at(only(run.resources, T.cluster), "controlPlaneFirewall"), { enabled: true, allowedAddresses: ["10.40.0.0/16", "203.0.113.0/24"] });
+        assert.deepStrictEqual(at(only(run.resources, T.cluster), "controlPlaneFirewall"), {
+            enabled: true,
+            allowedAddresses: ["10.40.0.0/16", "203.0.113.0/24"],
+        });
     });
 
     it("has a pool per role: system as the default pool, the others separate, each autoscaling 3..max on its droplet size", () => {
         const c = only(run.resources, T.cluster);
         const pools = [c.inputs.nodePool, ...run.resources.filter((r) => r.type === T.pool).map((r) => r.inputs)] as Record<string, any>[];
-        const seen = pools.map((p) => ({ role: p.labels[NODE_ROLE_LABEL], size: p.size, autoScale: p.autoScale, min: p.minNodes, max: p.maxNodes, taints: p.taints.length, count: p.nodeCount }));
+        const seen = pools.map((p) => ({
+            role: p.labels[NODE_ROLE_LABEL],
+            size: p.size,
+            autoScale: p.autoScale,
+            min: p.minNodes,
+            max: p.maxNodes,
+            taints: p.taints.length,
+            count: p.nodeCount,
+        }));
         assert.deepStrictEqual(seen, [
             { role: "system", size: "gd-4vcpu-16gb", autoScale: true, min: 3, max: 6, taints: 0, count: undefined },
             { role: "agents", size: "gd-8vcpu-32gb", autoScale: true, min: 3, max: 9, taints: 1, count: undefined },
@@ -89,9 +103,16 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
         const sc = one(run.resources, T.storageClass, "agents-do-prod-encrypted-ssd");
         assert.strictEqual(sc.inputs.provisioner, "dobs.csi.digitalocean.com");
         assert.deepStrictEqual(sc.inputs.parameters, luksParameters());
-        assert.deepStrictEqual({ reclaim: sc.inputs.reclaimPolicy, binding: sc.inputs.volumeBindingMode }, { reclaim: "Retain", binding: "WaitForFirstConsumer" });
+        assert.deepStrictEqual(
+            { reclaim: sc.inputs.reclaimPolicy, binding: sc.inputs.volumeBindingMode },
+            { reclaim: "Retain", binding: "WaitForFirstConsumer" },
+        );
         const key = one(run.resources, T.secret, "agents-do-prod-luks-key");
-        assert.deepStrictEqual(at(key, "metadata"), { namespace: "kube-system", name: "encrypted-ssd-luks-key", labels: { "app.kubernetes.io/managed-by": "pulumi" } });
+        assert.deepStrictEqual(at(key, "metadata"), {
+            namespace: "kube-system",
+            name: "encrypted-ssd-luks-key",
+            labels: { "app.kubernetes.io/managed-by": "pulumi" },
+        });
         assert.strictEqual(key.opts.protect, true);
         assert.strictEqual(key.opts.retainOnDelete, true);
         const luksKey = String(at(key, "stringData.luksKey"));
@@ -103,7 +124,10 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
 
     it("keeps backups in a private, versioned, protected Spaces bucket with lifecycle rules, reached with a bucket-scoped secret key", () => {
         const b = only(run.resources, T.bucket);
-        assert.deepStrictEqual({ acl: b.inputs.acl, region: b.inputs.region, versioning: b.inputs.versioning, forceDestroy: b.inputs.forceDestroy }, { acl: "private", region: "fra1", versioning: { enabled: true }, forceDestroy: false });
+        assert.deepStrictEqual(
+            { acl: b.inputs.acl, region: b.inputs.region, versioning: b.inputs.versioning, forceDestroy: b.inputs.forceDestroy },
+            { acl: "private", region: "fra1", versioning: { enabled: true }, forceDestroy: false },
+        );
         assert.strictEqual((b.inputs.lifecycleRules as unknown[]).length, 11);
         assert.deepStrictEqual({ protect: b.opts.protect, retain: b.opts.retainOnDelete }, { protect: true, retain: true });
         const k = only(run.resources, T.key);
@@ -131,7 +155,14 @@ describe("DOKS cluster (do-prod through index.ts)", function () {
 
     it("announces each guarantee DOKS cannot give, the public API address, the shared Spaces key and where the volume key lives", () => {
         const w = run.outputs.warnings as string[];
-        assert.deepStrictEqual([...unmetGuarantees(w)].sort(), ["controlPlaneAuditLogs", "etcdCustomerKey", "nodeDiskCustomerKey", "objectStoreCustomerKey", "objectStoreEncryption", "zoneRedundancy"]);
+        assert.deepStrictEqual([...unmetGuarantees(w)].sort(), [
+            "controlPlaneAuditLogs",
+            "etcdCustomerKey",
+            "nodeDiskCustomerKey",
+            "objectStoreCustomerKey",
+            "objectStoreEncryption",
+            "zoneRedundancy",
+        ]);
         assert.ok(w.some((x) => /no private API endpoint.*10\.40\.0\.0\/16, 203\.0\.113\.0\/24/.test(x)));
         assert.ok(w.some((x) => /no workload identity on DOKS/.test(x)));
         assert.ok(w.some((x) => /kube-system\/encrypted-ssd-luks-key/.test(x)));

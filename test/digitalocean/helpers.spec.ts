@@ -1,13 +1,25 @@
 /** Pure parts of the DOKS component and the droplet catalogue. */
 import * as assert from "assert";
-import { buildDoksKubeconfig, doTags, firewallAllowedAddresses, poolArgs, spacesEndpoint, spacesLifecycleRules, versionPrefix } from "../../components/digitalocean";
+import {
+    buildDoksKubeconfig,
+    doTags,
+    firewallAllowedAddresses,
+    poolArgs,
+    spacesEndpoint,
+    spacesLifecycleRules,
+    versionPrefix,
+} from "../../components/digitalocean";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../../components/contract";
 import { DEFAULT_RETENTION } from "../../components/defaults";
 import { DIGITALOCEAN_DROPLETS, resolveDropletSize, resolveMachineSize } from "../../policy/catalog";
 
 describe("DOKS helpers", () => {
     it("turns key/value tags into DigitalOcean's plain tags, replacing characters outside the grammar", () => {
-        assert.deepStrictEqual(doTags({ owner: "platform team", stack: "do-prod", "cost/centre": "R&D" }), ["cost-centre:R-D", "owner:platform-team", "stack:do-prod"]);
+        assert.deepStrictEqual(doTags({ owner: "platform team", stack: "do-prod", "cost/centre": "R&D" }), [
+            "cost-centre:R-D",
+            "owner:platform-team",
+            "stack:do-prod",
+        ]);
         assert.deepStrictEqual(doTags({}), []);
     });
 
@@ -18,8 +30,14 @@ describe("DOKS helpers", () => {
     });
 
     it("admits the VPC, the runner ranges and (only when public) the public ranges through the control-plane firewall", () => {
-        assert.deepStrictEqual(firewallAllowedAddresses("10.40.0.0/16", ["203.0.113.0/24"], { publicAccess: false, publicAccessCidrs: ["198.51.100.0/24"] }), ["10.40.0.0/16", "203.0.113.0/24"]);
-        assert.deepStrictEqual(firewallAllowedAddresses("10.40.0.0/16", ["10.40.0.0/16"], { publicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }), ["10.40.0.0/16", "198.51.100.0/24"]);
+        assert.deepStrictEqual(firewallAllowedAddresses("10.40.0.0/16", ["203.0.113.0/24"], { publicAccess: false, publicAccessCidrs: ["198.51.100.0/24"] }), [
+            "10.40.0.0/16",
+            "203.0.113.0/24",
+        ]);
+        assert.deepStrictEqual(firewallAllowedAddresses("10.40.0.0/16", ["10.40.0.0/16"], { publicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }), [
+            "10.40.0.0/16",
+            "198.51.100.0/24",
+        ]);
     });
 
     it("builds autoscaling pool arguments with the role label, and the taint on every pool but system", () => {
@@ -40,20 +58,50 @@ describe("DOKS helpers", () => {
     });
 
     it("writes a kubeconfig that authenticates through doctl and holds no token", () => {
-        const kc = buildDoksKubeconfig({ clusterName: "agents", clusterId: "c0ffee00-0000-4000-a000-000000000001", endpoint: "https://c0ffee00.k8s.ondigitalocean.com", certificateAuthorityData: "Q0E=" }) as any;
+        const kc = buildDoksKubeconfig({
+            clusterName: "agents",
+            clusterId: "c0ffee00-0000-4000-a000-000000000001",
+            endpoint: "https://c0ffee00.k8s.ondigitalocean.com",
+            certificateAuthorityData: "Q0E=",
+        }) as any;
         assert.strictEqual(kc.clusters[0].cluster.server, "https://c0ffee00.k8s.ondigitalocean.com");
         assert.strictEqual(kc.clusters[0].cluster["certificate-authority-data"], "Q0E=");
         assert.strictEqual(kc.users[0].user.exec.command, "doctl");
-        assert.deepStrictEqual(kc.users[0].user.exec.args, ["kubernetes", "cluster", "kubeconfig", "exec-credential", "--version=v1beta1", "c0ffee00-0000-4000-a000-000000000001"]);
+        assert.deepStrictEqual(kc.users[0].user.exec.args, [
+            "kubernetes",
+            "cluster",
+            "kubeconfig",
+            "exec-credential",
+            "--version=v1beta1",
+            "c0ffee00-0000-4000-a000-000000000001",
+        ]);
         assert.ok(!JSON.stringify(kc).includes("token"), "no token in the file");
     });
 
     it("derives Spaces lifecycle rules from the retention figures, one per prefix plus version hygiene", () => {
         const rules = spacesLifecycleRules({ ...DEFAULT_RETENTION, backupDays: 14, logsDays: 60 });
         const byPrefix = Object.fromEntries(rules.filter((r) => r.prefix).map((r) => [r.prefix, r.expiration?.days]));
-        assert.deepStrictEqual(byPrefix, { "backups/": 14, "config/": 84, "logs/": 60, "traces/": 30, "conversations/": 365, "metrics/": 30, "postgres/": 21, "mongodb/": 21, "loki/": 67, "tempo/": 37 });
+        assert.deepStrictEqual(byPrefix, {
+            "backups/": 14,
+            "config/": 84,
+            "logs/": 60,
+            "traces/": 30,
+            "conversations/": 365,
+            "metrics/": 30,
+            "postgres/": 21,
+            "mongodb/": 21,
+            "loki/": 67,
+            "tempo/": 37,
+        });
         const hygiene = rules.find((r) => r.prefix === "")!;
-        assert.deepStrictEqual(hygiene, { id: "noncurrent-versions-and-uploads", enabled: true, prefix: "", expiration: { expiredObjectDeleteMarker: true }, noncurrentVersionExpiration: { days: 30 }, abortIncompleteMultipartUploadDays: 7 });
+        assert.deepStrictEqual(hygiene, {
+            id: "noncurrent-versions-and-uploads",
+            enabled: true,
+            prefix: "",
+            expiration: { expiredObjectDeleteMarker: true },
+            noncurrentVersionExpiration: { days: 30 },
+            abortIncompleteMultipartUploadDays: 7,
+        });
         assert.strictEqual(spacesEndpoint("fra1"), "https://fra1.digitaloceanspaces.com");
     });
 });

@@ -15,7 +15,12 @@ describe("DigitalOcean mocks", () => {
     });
 
     it("answers a cluster with a DOKS endpoint, CA, kubeconfig entry and its default pool's nodes", () => {
-        const s = computedState(CLUSTER, "c", { name: "c", region: "fra1", version: "1.36.3-do.0", nodePool: { name: "system", autoScale: true, minNodes: 3, maxNodes: 6 } }, ctx) as any;
+        const s = computedState(
+            CLUSTER,
+            "c",
+            { name: "c", region: "fra1", version: "1.36.3-do.0", nodePool: { name: "system", autoScale: true, minNodes: 3, maxNodes: 6 } },
+            ctx,
+        ) as any;
         const id = mockId(CLUSTER, "c", {});
         assert.strictEqual(s.endpoint, `https://${id}.k8s.ondigitalocean.com`);
         assert.strictEqual(s.urn, `do:kubernetes:${id}`);

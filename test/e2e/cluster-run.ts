@@ -20,7 +20,12 @@ const WEBHOOK_KINDS = new Set([
     "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration",
     "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration",
 ]);
-const GROUPS_WITH_SKIP_AWAIT = new Set(["kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile", "kubernetes:kustomize/v2:Directory"]);
+const GROUPS_WITH_SKIP_AWAIT = new Set([
+    "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:yaml/v2:ConfigGroup",
+    "kubernetes:yaml/v2:ConfigFile",
+    "kubernetes:kustomize/v2:Directory",
+]);
 
 type Props = Record<string, unknown>;
 

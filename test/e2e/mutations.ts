@@ -27,7 +27,11 @@ function addToProgram(id: string, source: string): Edit[] {
     const file = `e2e-mutation-${id}.ts`;
     return [
         { file, what: `write ${file}`, apply: () => source.split("e2e-mutation").join(`e2e-mutation-${id}`) },
-        { file: "index.ts", what: `import ./${file.replace(/\.ts$/, "")} from index.ts`, apply: (before) => `${before}\nimport "./${file.replace(/\.ts$/, "")}";\n` },
+        {
+            file: "index.ts",
+            what: `import ./${file.replace(/\.ts$/, "")} from index.ts`,
+            apply: (before) => `${before}\nimport "./${file.replace(/\.ts$/, "")}";\n`,
+        },
     ];
 }
 
@@ -46,29 +50,38 @@ export const MUTATIONS: Mutation[] = [
         id: "plaintext-secret",
         rule: "secrets-kubernetes-disallow-plaintext",
         description: "a Kubernetes Secret holding a literal token, outside the allow-list",
-        edits: () => addToProgram("plaintext-secret", `${PROVIDER}
+        edits: () =>
+            addToProgram(
+                "plaintext-secret",
+                `${PROVIDER}
 import { Secret } from "@pulumi/kubernetes/core/v1";
 new Secret("e2e-leaked-token", {
     metadata: { name: "e2e-leaked-token", namespace: "jamie" },
     stringData: { "api-token": "plaintext-in-git" },
 }, { provider });
-`),
+`,
+            ),
     },
     {
         id: "root-container",
         rule: "workloads-pod-enforce-non-root",
         description: "the local Jamie chart's pod running as root (runAsUser 0)",
-        edits: () => [{
-            file: "charts/jamie/templates/deployment.yaml",
-            what: "pod securityContext runAsNonRoot: true / runAsUser: 10001 -> false / 0",
-            apply: (before) => replaceAll(replaceAll(before, "runAsNonRoot: true", "runAsNonRoot: false"), "runAsUser: 10001", "runAsUser: 0"),
-        }],
+        edits: () => [
+            {
+                file: "charts/jamie/templates/deployment.yaml",
+                what: "pod securityContext runAsNonRoot: true / runAsUser: 10001 -> false / 0",
+                apply: (before) => replaceAll(replaceAll(before, "runAsNonRoot: true", "runAsNonRoot: false"), "runAsUser: 10001", "runAsUser: 0"),
+            },
+        ],
     },
     {
         id: "gateway-without-tls",
         rule: "tls-ingress-enforce-host-coverage",
         description: "a Gateway listener serving plain HTTP on a public hostname",
-        edits: () => addToProgram("gateway-without-tls", `${PROVIDER}
+        edits: () =>
+            addToProgram(
+                "gateway-without-tls",
+                `${PROVIDER}
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 new CustomResource("e2e-plain-gateway", {
     apiVersion: "gateway.networking.k8s.io/v1",
@@ -79,16 +92,19 @@ new CustomResource("e2e-plain-gateway", {
         listeners: [{ name: "public-plain", protocol: "HTTP", port: 8080, hostname: "agents.example.com" }],
     },
 }, { provider });
-`),
+`,
+            ),
     },
     {
         id: "missing-limit",
         rule: "workloads-pod-enforce-resources",
         description: "the local Scarlet chart's container without resource limits",
-        edits: () => [{
-            file: "charts/scarlet/templates/deployment.yaml",
-            what: "resources rendered without limits",
-            apply: (before) => replaceAll(before, "toYaml .Values.resources |", "toYaml (omit .Values.resources \"limits\") |"),
-        }],
+        edits: () => [
+            {
+                file: "charts/scarlet/templates/deployment.yaml",
+                what: "resources rendered without limits",
+                apply: (before) => replaceAll(before, "toYaml .Values.resources |", 'toYaml (omit .Values.resources "limits") |'),
+            },
+        ],
     },
 ];

@@ -33,31 +33,47 @@ function secretIn(namespace: string, name: string): KubeObject {
 /** Applies the run's bootstrap objects and waits until the ownership policy refuses what it must. */
 export async function bootstrapObjects(kube: Kube, storageClass: string): Promise<void> {
     if (storageClass) {
-        await kube.apply({
-            apiVersion: "storage.k8s.io/v1", kind: "StorageClass",
-            metadata: { name: storageClass, labels: { "app.kubernetes.io/managed-by": "agent-platform-e2e-bootstrap" } },
-            provisioner: "kubernetes.io/no-provisioner", volumeBindingMode: "WaitForFirstConsumer", reclaimPolicy: "Retain",
-        }, "storageclasses");
+        await kube.apply(
+            {
+                apiVersion: "storage.k8s.io/v1",
+                kind: "StorageClass",
+                metadata: { name: storageClass, labels: { "app.kubernetes.io/managed-by": "agent-platform-e2e-bootstrap" } },
+                provisioner: "kubernetes.io/no-provisioner",
+                volumeBindingMode: "WaitForFirstConsumer",
+                reclaimPolicy: "Retain",
+            },
+            "storageclasses",
+        );
     }
-    await kube.apply({
-        apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy",
-        metadata: { name: OWNERSHIP_POLICY },
-        spec: {
-            failurePolicy: "Fail",
-            matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["secrets"] }] },
-            matchConditions: [{ name: "stack-user", expression: `request.userInfo.username == '${STACK_USER}'` }],
-            validations: [{
-                expression: `namespaceObject != null && has(namespaceObject.metadata.labels) && '${OWNED_NAMESPACE_LABEL}' in namespaceObject.metadata.labels`,
-                messageExpression: `'Secret ' + object.metadata.name + ' is in namespace ' + request.namespace + ', which the stack does not own (no ${OWNED_NAMESPACE_LABEL} label)'`,
-                reason: "Forbidden",
-            }],
+    await kube.apply(
+        {
+            apiVersion: "admissionregistration.k8s.io/v1",
+            kind: "ValidatingAdmissionPolicy",
+            metadata: { name: OWNERSHIP_POLICY },
+            spec: {
+                failurePolicy: "Fail",
+                matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["secrets"] }] },
+                matchConditions: [{ name: "stack-user", expression: `request.userInfo.username == '${STACK_USER}'` }],
+                validations: [
+                    {
+                        expression: `namespaceObject != null && has(namespaceObject.metadata.labels) && '${OWNED_NAMESPACE_LABEL}' in namespaceObject.metadata.labels`,
+                        messageExpression: `'Secret ' + object.metadata.name + ' is in namespace ' + request.namespace + ', which the stack does not own (no ${OWNED_NAMESPACE_LABEL} label)'`,
+                        reason: "Forbidden",
+                    },
+                ],
+            },
         },
-    }, "validatingadmissionpolicies");
-    await kube.apply({
-        apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding",
-        metadata: { name: OWNERSHIP_POLICY },
-        spec: { policyName: OWNERSHIP_POLICY, validationActions: ["Deny"] },
-    }, "validatingadmissionpolicybindings");
+        "validatingadmissionpolicies",
+    );
+    await kube.apply(
+        {
+            apiVersion: "admissionregistration.k8s.io/v1",
+            kind: "ValidatingAdmissionPolicyBinding",
+            metadata: { name: OWNERSHIP_POLICY },
+            spec: { policyName: OWNERSHIP_POLICY, validationActions: ["Deny"] },
+        },
+        "validatingadmissionpolicybindings",
+    );
     // The policy takes effect once the API server has compiled it: wait until it refuses a dry-run Secret.
     for (let i = 0; i < 60; i++) {
         const r = await kube.create(secretIn("default", "ownership-policy-probe"), "secrets?dryRun=All");
@@ -85,49 +101,94 @@ function verdict(id: string, what: string, r: { status: number; text: string }, 
     })().slice(0, 400);
     const refused = r.status >= 400 && expect.test(message);
     return {
-        id, refused,
-        detail: refused ? `${what}: refused (${r.status}): ${message}`
-            : r.status < 300 ? `${what}: ACCEPTED by the server (${r.status}): the clean result does not count`
-                : `${what}: refused (${r.status}) but not for the expected reason (${expect}): ${message}`,
+        id,
+        refused,
+        detail: refused
+            ? `${what}: refused (${r.status}): ${message}`
+            : r.status < 300
+              ? `${what}: ACCEPTED by the server (${r.status}): the clean result does not count`
+              : `${what}: refused (${r.status}) but not for the expected reason (${expect}): ${message}`,
     };
 }
 
 export async function runNegativeControls(kube: Kube): Promise<ControlResult[]> {
     const results: ControlResult[] = [];
     const namespaces = await kube.list("/api/v1/namespaces");
-    const restricted = namespaces.find((n) => n.metadata.labels?.[OWNED_NAMESPACE_LABEL] && n.metadata.labels["pod-security.kubernetes.io/enforce"] === "restricted");
+    const restricted = namespaces.find(
+        (n) => n.metadata.labels?.[OWNED_NAMESPACE_LABEL] && n.metadata.labels["pod-security.kubernetes.io/enforce"] === "restricted",
+    );
 
     // 1. A pod breaking `restricted`.
     if (!restricted) {
-        results.push({ id: "pod breaking restricted", refused: false, detail: "no platform namespace enforcing Pod Security restricted exists: the control cannot run" });
+        results.push({
+            id: "pod breaking restricted",
+            refused: false,
+            detail: "no platform namespace enforcing Pod Security restricted exists: the control cannot run",
+        });
     } else {
         const ns = restricted.metadata.name;
         const pod: KubeObject = {
-            apiVersion: "v1", kind: "Pod", metadata: { name: "negative-control-root", namespace: ns },
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "negative-control-root", namespace: ns },
             spec: { containers: [{ name: "root", image: "busybox:1.37", securityContext: { privileged: true, runAsUser: 0 } }] },
         };
-        results.push(verdict("pod breaking restricted", `privileged root Pod in ${ns}`, await kube.create(pod, "pods?dryRun=All"), /violates PodSecurity "restricted/));
+        results.push(
+            verdict("pod breaking restricted", `privileged root Pod in ${ns}`, await kube.create(pod, "pods?dryRun=All"), /violates PodSecurity "restricted/),
+        );
     }
 
     // 2. A custom resource missing a required field.
     const crds = await kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
-    type Crd = { spec: { group: string; names: { kind: string; plural: string }; scope: string; versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: { properties?: { spec?: { required?: string[] } } } } }> } };
-    const candidates = (crds as unknown as Crd[]).flatMap((c) => c.spec.versions.filter((v) => v.served && (v.schema?.openAPIV3Schema?.properties?.spec?.required ?? []).length > 0)
-        .map((v) => ({ crd: c, version: v.name, required: v.schema!.openAPIV3Schema!.properties!.spec!.required! })));
+    type Crd = {
+        spec: {
+            group: string;
+            names: { kind: string; plural: string };
+            scope: string;
+            versions: Array<{ name: string; served: boolean; schema?: { openAPIV3Schema?: { properties?: { spec?: { required?: string[] } } } } }>;
+        };
+    };
+    const candidates = (crds as unknown as Crd[]).flatMap((c) =>
+        c.spec.versions
+            .filter((v) => v.served && (v.schema?.openAPIV3Schema?.properties?.spec?.required ?? []).length > 0)
+            .map((v) => ({ crd: c, version: v.name, required: v.schema!.openAPIV3Schema!.properties!.spec!.required! })),
+    );
     const pick = candidates.find((c) => c.crd.spec.group === "cert-manager.io" && c.crd.spec.names.kind === "Certificate") ?? candidates[0];
     if (!pick) {
-        results.push({ id: "custom resource missing a required field", refused: false, detail: "no CRD with a required spec field is installed (third-party charts off?): the control cannot run" });
+        results.push({
+            id: "custom resource missing a required field",
+            refused: false,
+            detail: "no CRD with a required spec field is installed (third-party charts off?): the control cannot run",
+        });
     } else {
-        const ns = pick.crd.spec.scope === "Namespaced" ? restricted?.metadata.name ?? "default" : undefined;
-        const spec: Record<string, unknown> = pick.crd.spec.names.kind === "Certificate" ? { issuerRef: { name: "private-ca", kind: "ClusterIssuer" }, dnsNames: ["negative.example.com"] } : {};
-        const cr: KubeObject = { apiVersion: `${pick.crd.spec.group}/${pick.version}`, kind: pick.crd.spec.names.kind, metadata: { name: "negative-control-cr", ...(ns ? { namespace: ns } : {}) }, spec };
+        const ns = pick.crd.spec.scope === "Namespaced" ? (restricted?.metadata.name ?? "default") : undefined;
+        const spec: Record<string, unknown> =
+            pick.crd.spec.names.kind === "Certificate" ? { issuerRef: { name: "private-ca", kind: "ClusterIssuer" }, dnsNames: ["negative.example.com"] } : {};
+        const cr: KubeObject = {
+            apiVersion: `${pick.crd.spec.group}/${pick.version}`,
+            kind: pick.crd.spec.names.kind,
+            metadata: { name: "negative-control-cr", ...(ns ? { namespace: ns } : {}) },
+            spec,
+        };
         const missing = pick.required.filter((f) => !(f in spec));
-        results.push(verdict("custom resource missing a required field", `${cr.apiVersion} ${cr.kind} without spec.${missing.join(", spec.")}`,
-            await kube.create(cr, `${pick.crd.spec.names.plural}?dryRun=All`), /Required value/));
+        results.push(
+            verdict(
+                "custom resource missing a required field",
+                `${cr.apiVersion} ${cr.kind} without spec.${missing.join(", spec.")}`,
+                await kube.create(cr, `${pick.crd.spec.names.plural}?dryRun=All`),
+                /Required value/,
+            ),
+        );
     }
 
     // 3. A Secret in a namespace the stack does not own.
-    results.push(verdict("Secret in a namespace the stack does not own", "Secret in namespace default",
-        await kube.create(secretIn("default", "negative-control-secret"), "secrets?dryRun=All"), /which the stack does not own/));
+    results.push(
+        verdict(
+            "Secret in a namespace the stack does not own",
+            "Secret in namespace default",
+            await kube.create(secretIn("default", "negative-control-secret"), "secrets?dryRun=All"),
+            /which the stack does not own/,
+        ),
+    );
     return results;
 }

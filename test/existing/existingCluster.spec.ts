@@ -2,7 +2,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ExistingCluster, ExistingClusterArgs, NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING, resolveKubeconfigPath, StaticCredentialsBinder } from "../../components/existing";
+import {
+    ExistingCluster,
+    ExistingClusterArgs,
+    NO_OBJECT_STORE_WARNING,
+    OPERATOR_DUTIES_WARNING,
+    resolveKubeconfigPath,
+    StaticCredentialsBinder,
+} from "../../components/existing";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { sharedRun } from "../support/stacks";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../preview/stackFile";
@@ -89,7 +96,13 @@ describe("ExistingCluster", () => {
             kubeconfig: KUBECONFIG,
             storageClass: "ceph-ssd-encrypted",
             zones: ["a", "b", "c"],
-            objectStore: { endpoint: "https://s3.storage.example.net", bucket: "agents-backups", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", secretAccessKey: "very-secret" },
+            objectStore: {
+                endpoint: "https://s3.storage.example.net",
+                bucket: "agents-backups",
+                region: "us-east-1",
+                accessKeyId: "AKIAEXAMPLE",
+                secretAccessKey: "very-secret",
+            },
         });
         assert.strictEqual(run.outputs.storeKind, "s3Compatible");
         assert.strictEqual(run.outputs.storeBucket, "agents-backups");
@@ -114,7 +127,11 @@ describe("ExistingCluster", () => {
         assert.strictEqual(at(p, "kubeconfig"), undefined);
         assert.strictEqual(at(p, "context"), undefined);
         assert.strictEqual(at(p, "enableServerSideApply"), undefined);
-        assert.ok((run.outputs.warnings as string[]).includes(`manifests are written to ${out} instead of being applied (renderYamlToDirectory); no cluster is contacted`));
+        assert.ok(
+            (run.outputs.warnings as string[]).includes(
+                `manifests are written to ${out} instead of being applied (renderYamlToDirectory); no cluster is contacted`,
+            ),
+        );
     });
 
     it("warns when the kubeconfig file is not readable here", async () => {
@@ -122,7 +139,11 @@ describe("ExistingCluster", () => {
         const run = await build({ kubeconfigPath: missing, storageClass: "standard", zones: ["zone-a"] });
         assert.strictEqual(run.outputs.kubeconfig, "");
         assert.strictEqual(run.redactedOutputs.kubeconfig, "[secret]");
-        assert.ok((run.outputs.warnings as string[]).includes(`kubeconfig file ${missing} is not readable here: the exported kubeconfig is empty and a real run cannot reach the cluster`));
+        assert.ok(
+            (run.outputs.warnings as string[]).includes(
+                `kubeconfig file ${missing} is not readable here: the exported kubeconfig is empty and a real run cannot reach the cluster`,
+            ),
+        );
     });
 
     it("rejects both or neither kubeconfig source, no zones, and a plain-HTTP store", async () => {
@@ -133,7 +154,12 @@ describe("ExistingCluster", () => {
         const zones = await thrown(() => build({ kubeconfig: KUBECONFIG, storageClass: "s", zones: [] }));
         assert.deepStrictEqual([zones.propertyPath, zones.message], ["zones", "found none; list the zone labels of the cluster's nodes"]);
         const http = await thrown(() =>
-            build({ kubeconfig: KUBECONFIG, storageClass: "s", zones: ["a"], objectStore: { endpoint: "http://minio:9000", bucket: "b", region: "r", accessKeyId: "a", secretAccessKey: "s" } }),
+            build({
+                kubeconfig: KUBECONFIG,
+                storageClass: "s",
+                zones: ["a"],
+                objectStore: { endpoint: "http://minio:9000", bucket: "b", region: "r", accessKeyId: "a", secretAccessKey: "s" },
+            }),
         );
         assert.deepStrictEqual([http.propertyPath, http.message], ["objectStore.endpoint", 'found "http://minio:9000"; must be an https:// URL']);
     });
@@ -142,7 +168,10 @@ describe("ExistingCluster", () => {
 describe("StaticCredentialsBinder", () => {
     it("binds with no cloud identity, and refuses an object-store key (the store's static credentials serve every tool)", () => {
         const binder = new StaticCredentialsBinder();
-        assert.deepStrictEqual(binder.bind("t-postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" }).podLabels, {});
+        assert.deepStrictEqual(
+            binder.bind("t-postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" }).podLabels,
+            {},
+        );
         assert.throws(
             () => binder.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true }),
             /^Error: t-mongodb: an object-store key was asked for, but this cluster's store has static credentials \(target\.objectStore\.staticCredentials\): use those$/,

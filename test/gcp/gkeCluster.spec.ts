@@ -95,7 +95,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
     it("parents every child to the component", () => {
         const component = only(run.resources, T.component);
         const orphans = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== T.component && r.parent !== component.urn);
-        assert.deepStrictEqual(orphans.map((r) => `${r.type}::${r.name}`), []);
+        assert.deepStrictEqual(
+            orphans.map((r) => `${r.type}::${r.name}`),
+            [],
+        );
     });
 
     it("builds a VPC-native subnet with pod and service secondary ranges, and Cloud NAT", () => {
@@ -129,11 +132,33 @@ describe("GkeCluster (gcp-prod arguments)", () => {
     });
 
     it("grants each key only to the service agent that uses it", () => {
-        const grants = ofType(run.resources, T.keyMember).map((r) => [r.name, at(r, "role"), at(r, "member"), String(at(r, "cryptoKeyId")).split("/cryptoKeys/")[1].replace(/-[0-9a-f]{7}$/, "")]);
+        const grants = ofType(run.resources, T.keyMember).map((r) => [
+            r.name,
+            at(r, "role"),
+            at(r, "member"),
+            String(at(r, "cryptoKeyId"))
+                .split("/cryptoKeys/")[1]
+                .replace(/-[0-9a-f]{7}$/, ""),
+        ]);
         assert.deepStrictEqual(grants.sort(), [
-            ["t-bucket-gcs-agent", "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:service-${number}@gs-project-accounts.iam.gserviceaccount.com`, "t-bucket"],
-            ["t-disks-compute-agent", "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:service-${number}@compute-system.iam.gserviceaccount.com`, "t-disks"],
-            ["t-secrets-gke-agent", "roles/cloudkms.cryptoKeyEncrypterDecrypter", `serviceAccount:service-${number}@container-engine-robot.iam.gserviceaccount.com`, "t-secrets"],
+            [
+                "t-bucket-gcs-agent",
+                "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                `serviceAccount:service-${number}@gs-project-accounts.iam.gserviceaccount.com`,
+                "t-bucket",
+            ],
+            [
+                "t-disks-compute-agent",
+                "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                `serviceAccount:service-${number}@compute-system.iam.gserviceaccount.com`,
+                "t-disks",
+            ],
+            [
+                "t-secrets-gke-agent",
+                "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                `serviceAccount:service-${number}@container-engine-robot.iam.gserviceaccount.com`,
+                "t-secrets",
+            ],
         ]);
     });
 
@@ -145,7 +170,12 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         assert.strictEqual(at(c, "removeDefaultNodePool"), true);
         assert.strictEqual(at(c, "networkingMode"), "VPC_NATIVE");
         assert.deepStrictEqual(at(c, "ipAllocationPolicy"), { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services", stackType: "IPV4" });
-        assert.deepStrictEqual(at(c, "privateClusterConfig"), { enablePrivateNodes: true, enablePrivateEndpoint: true, masterIpv4CidrBlock: "172.16.0.0/28", masterGlobalAccessConfig: { enabled: false } });
+        assert.deepStrictEqual(at(c, "privateClusterConfig"), {
+            enablePrivateNodes: true,
+            enablePrivateEndpoint: true,
+            masterIpv4CidrBlock: "172.16.0.0/28",
+            masterGlobalAccessConfig: { enabled: false },
+        });
         assert.deepStrictEqual(at(c, "masterAuthorizedNetworksConfig"), {
             cidrBlocks: [{ cidrBlock: "10.40.0.0/16", displayName: "cluster-vpc" }],
             gcpPublicCidrsAccessEnabled: false,
@@ -161,7 +191,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         assert.strictEqual(at(c, "databaseEncryption.state"), "ENCRYPTED");
         assert.strictEqual(at(c, "databaseEncryption.keyName"), run.outputs.secretsKeyId);
         assert.ok(String(run.outputs.secretsKeyId).startsWith(String(at(one(run.resources, T.key, "t-secrets"), "keyRing"))));
-        assert.match(at(c, "databaseEncryption.keyName"), /^projects\/acme-agents-prod\/locations\/europe-west4\/keyRings\/t-keys-[0-9a-f]{7}\/cryptoKeys\/t-secrets-[0-9a-f]{7}$/);
+        assert.match(
+            at(c, "databaseEncryption.keyName"),
+            /^projects\/acme-agents-prod\/locations\/europe-west4\/keyRings\/t-keys-[0-9a-f]{7}\/cryptoKeys\/t-secrets-[0-9a-f]{7}$/,
+        );
         assert.ok(c.opts.dependsOn.includes(one(run.resources, T.keyMember, "t-secrets-gke-agent").urn));
         assert.ok(c.opts.dependsOn.includes(one(run.resources, T.keyMember, "t-disks-compute-agent").urn));
     });
@@ -170,7 +203,11 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         const c = one(run.resources, T.cluster, "t");
         assert.deepStrictEqual(at(c, "releaseChannel"), { channel: "REGULAR" });
         assert.strictEqual(at(c, "minMasterVersion"), "1.33");
-        assert.deepStrictEqual(at(c, "maintenancePolicy.recurringWindow"), { startTime: "2026-01-03T00:00:00Z", endTime: "2026-01-03T08:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=SA,SU" });
+        assert.deepStrictEqual(at(c, "maintenancePolicy.recurringWindow"), {
+            startTime: "2026-01-03T00:00:00Z",
+            endTime: "2026-01-03T08:00:00Z",
+            recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
+        });
         assert.strictEqual(at(c, "workloadIdentityConfig.workloadPool"), "acme-agents-prod.svc.id.goog");
         assert.strictEqual(at(c, "datapathProvider"), "ADVANCED_DATAPATH");
         assert.strictEqual(at(c, "enableShieldedNodes"), true);
@@ -212,7 +249,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
             assert.ok(String(at(p, "nodeConfig.bootDiskKmsKey")).startsWith(`${diskKey}/cryptoKeys/t-disks-`), role);
             assert.deepStrictEqual(at(p, "nodeConfig.shieldedInstanceConfig"), { enableSecureBoot: true, enableIntegrityMonitoring: true });
             assert.strictEqual(at(p, "nodeConfig.workloadMetadataConfig.mode"), "GKE_METADATA");
-            assert.strictEqual(at(p, "nodeConfig.serviceAccount"), `${at(one(run.resources, T.account, "t-node-sa"), "accountId")}@${PROJECT}.iam.gserviceaccount.com`);
+            assert.strictEqual(
+                at(p, "nodeConfig.serviceAccount"),
+                `${at(one(run.resources, T.account, "t-node-sa"), "accountId")}@${PROJECT}.iam.gserviceaccount.com`,
+            );
             assert.deepStrictEqual(at(p, "nodeConfig.labels"), { [NODE_ROLE_LABEL]: role });
             assert.deepStrictEqual(at(p, "nodeConfig.taints"), role === "system" ? [] : [{ key: NODE_ROLE_TAINT, value: role, effect: "NO_SCHEDULE" }]);
             assert.deepStrictEqual(p.opts.ignoreChanges, ["initialNodeCount"]);
@@ -220,7 +260,9 @@ describe("GkeCluster (gcp-prod arguments)", () => {
     });
 
     it("gives nodes a least-privilege service account", () => {
-        const roles = ofType(run.resources, T.projectMember).map((r) => at(r, "role")).sort();
+        const roles = ofType(run.resources, T.projectMember)
+            .map((r) => at(r, "role"))
+            .sort();
         assert.deepStrictEqual(roles, ["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
         assert.strictEqual(at(one(run.resources, T.account, "t-node-sa"), "accountId"), "t-nodes");
     });
@@ -246,7 +288,11 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         assert.deepStrictEqual(at(b, "versioning"), { enabled: true });
         assert.strictEqual(at(b, "forceDestroy"), false);
         assert.match(at(b, "encryption.defaultKmsKeyName"), /\/cryptoKeys\/t-bucket-[0-9a-f]{7}$/);
-        const ages = (at(b, "lifecycleRules") as any[]).map((r) => [r.action.type, r.condition.matchesPrefixes?.[0] ?? null, r.condition.age ?? r.condition.daysSinceNoncurrentTime]);
+        const ages = (at(b, "lifecycleRules") as any[]).map((r) => [
+            r.action.type,
+            r.condition.matchesPrefixes?.[0] ?? null,
+            r.condition.age ?? r.condition.daysSinceNoncurrentTime,
+        ]);
         assert.deepStrictEqual(ages, [
             ["Delete", "backups/", 30],
             ["Delete", "config/", 84],
@@ -270,7 +316,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
         assert.strictEqual(at(sc, "metadata.name"), "encrypted-ssd");
         assert.strictEqual(at(sc, "provisioner"), "pd.csi.storage.gke.io");
         assert.strictEqual(at(sc, "parameters.type"), "pd-ssd");
-        assert.match(at(sc, "parameters.disk-encryption-kms-key"), /^projects\/acme-agents-prod\/locations\/europe-west4\/keyRings\/t-keys-[0-9a-f]{7}\/cryptoKeys\/t-disks-[0-9a-f]{7}$/);
+        assert.match(
+            at(sc, "parameters.disk-encryption-kms-key"),
+            /^projects\/acme-agents-prod\/locations\/europe-west4\/keyRings\/t-keys-[0-9a-f]{7}\/cryptoKeys\/t-disks-[0-9a-f]{7}$/,
+        );
         assert.strictEqual(at(sc, "reclaimPolicy"), "Retain");
         assert.strictEqual(at(sc, "volumeBindingMode"), "WaitForFirstConsumer");
         assert.ok(String(sc.opts.provider).startsWith(`${provider.urn}::`));
@@ -306,7 +355,10 @@ describe("GkeCluster (gcp-prod arguments)", () => {
     });
 
     it("protects and retains exactly the stateful resources (keys, buckets, the audit log bucket)", () => {
-        const kept = run.resources.filter((r) => r.opts.protect).map((r) => `${r.type}::${r.name}`).sort();
+        const kept = run.resources
+            .filter((r) => r.opts.protect)
+            .map((r) => `${r.type}::${r.name}`)
+            .sort();
         assert.deepStrictEqual(kept, [
             `${T.key}::t-bucket`,
             `${T.key}::t-disks`,
@@ -315,7 +367,13 @@ describe("GkeCluster (gcp-prod arguments)", () => {
             `${T.logBucket}::t-audit`,
             `${T.bucket}::t-backups`,
         ]);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.retainOnDelete).map((r) => `${r.type}::${r.name}`).sort(), kept);
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.opts.retainOnDelete)
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
+            kept,
+        );
     });
 
     it("hands the platform a complete target", () => {
@@ -353,7 +411,10 @@ describe("GkeCluster variants", () => {
         args.nodePools = [{ role: "system", instanceType: "custom-4-16384", minNodes: 4, maxNodes: 7, desiredNodes: 5, diskSizeGb: 120 }];
         args.bootDiskType = "pd-ssd";
         const run = await build(args);
-        assert.deepStrictEqual(run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name), []);
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.opts.protect || r.opts.retainOnDelete).map((r) => r.name),
+            [],
+        );
         assert.strictEqual(at(one(run.resources, T.cluster, "t"), "deletionProtection"), false);
         const p = one(run.resources, T.pool, "t-system");
         assert.strictEqual(ofType(run.resources, T.pool).length, 1);
@@ -400,13 +461,25 @@ describe("GkeCluster: an object-store key for a tool without Workload Identity",
     it("creates a key of the binding's own service account and hands out its e-mail and PEM key, the key secret", async () => {
         const run = await runWithMocks(() => {
             const t = new GkeCluster("t", prodArgs()).target;
-            const mongo = t.workloadIdentity.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true });
+            const mongo = t.workloadIdentity.bind("t-mongodb", {
+                namespace: "data-mongodb",
+                serviceAccount: "mongodb-db",
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            });
             const plain = t.workloadIdentity.bind("t-postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" });
             const key = mongo.objectStoreKey;
             if (key?.kind !== "gcsServiceAccountKey") {
                 throw new Error(`expected a GCS service-account key, got ${key?.kind}`);
             }
-            return { kind: key.kind, clientEmail: key.clientEmail, privateKey: key.privateKey, annotations: mongo.serviceAccountAnnotations, principal: mongo.principal, plainHasKey: plain.objectStoreKey !== undefined };
+            return {
+                kind: key.kind,
+                clientEmail: key.clientEmail,
+                privateKey: key.privateKey,
+                annotations: mongo.serviceAccountAnnotations,
+                principal: mongo.principal,
+                plainHasKey: plain.objectStoreKey !== undefined,
+            };
         });
         const key = one(run.resources, "gcp:serviceaccount/key:Key", "t-mongodb-key");
         assert.strictEqual(at(key, "serviceAccountId"), `projects/${PROJECT}/serviceAccounts/t-mongodb@${PROJECT}.iam.gserviceaccount.com`);
@@ -418,7 +491,10 @@ describe("GkeCluster: an object-store key for a tool without Workload Identity",
         assert.match(String(run.outputs.privateKey), /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PRIVATE KEY-----\n$/);
         assert.strictEqual(run.redactedOutputs.privateKey, "[secret]");
         // The key reaches exactly the bucket grant of that service account.
-        assert.strictEqual(at(one(run.resources, "gcp:storage/bucketIAMMember:BucketIAMMember", "t-mongodb-bucket"), "member"), `serviceAccount:${String(run.outputs.clientEmail)}`);
+        assert.strictEqual(
+            at(one(run.resources, "gcp:storage/bucketIAMMember:BucketIAMMember", "t-mongodb-bucket"), "member"),
+            `serviceAccount:${String(run.outputs.clientEmail)}`,
+        );
     });
 
     it("refuses a key without read-write access, naming the binding", async () => {
@@ -436,10 +512,22 @@ describe("GkeCluster: an object-store key for a tool without Workload Identity",
     });
 
     it("reads the e-mail and key from the provider's base64 credentials file, and refuses anything else", () => {
-        const file = Buffer.from(JSON.stringify({ type: "service_account", client_email: "a@p.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n" })).toString("base64");
-        assert.deepStrictEqual(credentialsFile(file, "t-x"), { clientEmail: "a@p.iam.gserviceaccount.com", privateKey: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n" });
+        const file = Buffer.from(
+            JSON.stringify({
+                type: "service_account",
+                client_email: "a@p.iam.gserviceaccount.com",
+                private_key: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+            }),
+        ).toString("base64");
+        assert.deepStrictEqual(credentialsFile(file, "t-x"), {
+            clientEmail: "a@p.iam.gserviceaccount.com",
+            privateKey: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+        });
         for (const bad of ["not base64 json", Buffer.from(JSON.stringify({ client_email: "a@p" })).toString("base64")]) {
-            assert.throws(() => credentialsFile(bad, "t-x"), /^Error: t-x: the service-account key is not a credentials file with client_email and private_key$/);
+            assert.throws(
+                () => credentialsFile(bad, "t-x"),
+                /^Error: t-x: the service-account key is not a credentials file with client_email and private_key$/,
+            );
         }
     });
 });

@@ -5,7 +5,14 @@ import { OBJECT_STORE_PREFIXES, retentionRules, TOOL_PREFIXES } from "../../comp
 import { DEFAULT_RETENTION } from "../../components/defaults";
 import type { NodePoolSpec } from "../../components/types";
 
-const pool = (minNodes: number, maxNodes: number, desiredNodes: number): NodePoolSpec => ({ role: "agents", instanceType: "n2-standard-8", minNodes, maxNodes, desiredNodes, diskSizeGb: 100 });
+const pool = (minNodes: number, maxNodes: number, desiredNodes: number): NodePoolSpec => ({
+    role: "agents",
+    instanceType: "n2-standard-8",
+    minNodes,
+    maxNodes,
+    desiredNodes,
+    diskSizeGb: 100,
+});
 
 describe("perZoneCounts", () => {
     it("divides the pool's figures over the zones, rounding up", () => {

@@ -41,7 +41,19 @@ describe("docs/components.md and the README's example", () => {
             assert.ok(api.includes(`### \`${c}\``), c);
         }
         const eks = api.slice(api.indexOf("### `EksCluster`"), api.indexOf("### `GkeCluster`"));
-        for (const arg of ["region", "drRegion", "adminPrincipalArns", "zones", "kubernetesVersion", "nodePools", "network", "endpoint", "retention", "protectStateful", "tags"]) {
+        for (const arg of [
+            "region",
+            "drRegion",
+            "adminPrincipalArns",
+            "zones",
+            "kubernetesVersion",
+            "nodePools",
+            "network",
+            "endpoint",
+            "retention",
+            "protectStateful",
+            "tags",
+        ]) {
             assert.match(eks, new RegExp(`^\\| \`${arg}\` \\|`, "m"), `EksCluster.${arg}`);
         }
         assert.match(eks, /^\| `protectStateful` \| `boolean` \| no \| `true` \|/m, "an inherited argument with its @default");
@@ -53,7 +65,10 @@ describe("docs/components.md and the README's example", () => {
         for (const f of fs.readdirSync(path.join(ROOT, "examples")).filter((n) => n.endsWith(".ts"))) {
             const text = fs.readFileSync(path.join(ROOT, "examples", f), "utf8");
             const imports = [...text.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-            assert.ok(imports.some((i) => entries.has(i)), `${f} imports the package`);
+            assert.ok(
+                imports.some((i) => entries.has(i)),
+                `${f} imports the package`,
+            );
             for (const i of imports) {
                 assert.ok(entries.has(i) || i.startsWith("@pulumi/"), `${f} imports ${i}: only the package's entries and Pulumi's SDKs`);
             }

@@ -34,7 +34,10 @@ describe("the package's manifest", () => {
         );
         for (const e of ENTRIES) {
             assert.ok(fs.existsSync(path.join(ROOT, e.source)), e.source);
-            assert.deepStrictEqual(manifest.exports[`./${e.subpath}`], { types: `./${compiledPath(e.source, ".d.ts")}`, default: `./${compiledPath(e.source)}` });
+            assert.deepStrictEqual(manifest.exports[`./${e.subpath}`], {
+                types: `./${compiledPath(e.source, ".d.ts")}`,
+                default: `./${compiledPath(e.source)}`,
+            });
             assert.deepStrictEqual(manifest.typesVersions["*"][e.subpath], [compiledPath(e.source, ".d.ts")], `${e.subpath} for moduleResolution node`);
         }
     });
@@ -53,7 +56,14 @@ describe("the package's manifest", () => {
     it("each cloud's entry declares only its own cloud SDK", () => {
         const peersOf = Object.fromEntries(ENTRIES.map((e) => [e.subpath, e.peers]));
         assert.deepStrictEqual(
-            { aws: peersOf.aws, gcp: peersOf.gcp, azure: peersOf.azure, digitalocean: peersOf.digitalocean, existing: peersOf.existing, platform: peersOf.platform },
+            {
+                aws: peersOf.aws,
+                gcp: peersOf.gcp,
+                azure: peersOf.azure,
+                digitalocean: peersOf.digitalocean,
+                existing: peersOf.existing,
+                platform: peersOf.platform,
+            },
             { aws: ["@pulumi/aws"], gcp: ["@pulumi/gcp"], azure: ["@pulumi/azure-native"], digitalocean: ["@pulumi/digitalocean"], existing: [], platform: [] },
         );
     });
@@ -63,7 +73,10 @@ describe("the package's manifest", () => {
         try {
             fs.mkdirSync(path.join(dir, "lib"));
             fs.writeFileSync(path.join(dir, "entry.js"), 'const a = require("@pulumi/aws/eks/cluster");\nconst h = require("./lib");\nrequire("fs");\n');
-            fs.writeFileSync(path.join(dir, "lib", "index.js"), 'exports.f = () => require("@pulumi/azure-native/storage");\nrequire("../entry");\nrequire("yaml");\n');
+            fs.writeFileSync(
+                path.join(dir, "lib", "index.js"),
+                'exports.f = () => require("@pulumi/azure-native/storage");\nrequire("../entry");\nrequire("yaml");\n',
+            );
             const reached = packagesReachedFrom(path.join(dir, "entry.js"));
             assert.deepStrictEqual([...reached.keys()].sort(), ["@pulumi/aws", "@pulumi/azure-native", "yaml"]);
             assert.ok(reached.get("@pulumi/azure-native")!.endsWith(path.join("lib", "index.js")), reached.get("@pulumi/azure-native"));

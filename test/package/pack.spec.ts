@@ -73,7 +73,10 @@ function resolveFrom(project: string, request: string): string {
 async function preview(stack: string, program: string): Promise<{ code: number; report: PreviewReport; stderr: string }> {
     let out = "";
     let err = "";
-    const code = await main(["--stack", stack, "--program", program, "--json", "--chart-mirror", testMirror()], { out: (s) => (out += s), err: (s) => (err += s) });
+    const code = await main(["--stack", stack, "--program", program, "--json", "--chart-mirror", testMirror()], {
+        out: (s) => (out += s),
+        err: (s) => (err += s),
+    });
     assert.ok(out.length > 0, `no report (exit ${code}): ${err}`);
     return { code, report: JSON.parse(out) as PreviewReport, stderr: err };
 }
@@ -88,9 +91,15 @@ describe("the package: built, packed, installed into another project, its exampl
         project = fs.mkdtempSync(path.join(os.tmpdir(), "package-consumer-"));
         assert.ok(path.relative(ROOT, project).startsWith(".."), "the consumer project lies outside this repository");
         run("npm", ["run", "--silent", "build"], ROOT);
-        const packed = JSON.parse(run("npm", ["pack", path.join(ROOT, "dist"), "--pack-destination", project, "--json", "--offline"], project)) as { filename: string; files: { path: string }[] }[];
+        const packed = JSON.parse(run("npm", ["pack", path.join(ROOT, "dist"), "--pack-destination", project, "--json", "--offline"], project)) as {
+            filename: string;
+            files: { path: string }[];
+        }[];
         files = packed[0].files.map((f) => f.path);
-        fs.writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "platform-team-program", version: "1.0.0", private: true, dependencies: { yaml: `file:${installed("yaml")}` } }, null, 2)}\n`);
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            `${JSON.stringify({ name: "platform-team-program", version: "1.0.0", private: true, dependencies: { yaml: `file:${installed("yaml")}` } }, null, 2)}\n`,
+        );
         run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", `./${packed[0].filename}`], project);
         for (const e of EXAMPLES) {
             fs.copyFileSync(path.join(ROOT, "examples", e.file), path.join(project, e.file));
@@ -105,7 +114,10 @@ describe("the package: built, packed, installed into another project, its exampl
 
     it("ships every entry with its declarations, the agents' charts and the manifest, and nothing of the stack program", () => {
         for (const e of ENTRIES) {
-            assert.ok(files.includes(compiledPath(e.source)) && files.includes(compiledPath(e.source, ".d.ts")), `${e.subpath}: ${compiledPath(e.source)} and its .d.ts`);
+            assert.ok(
+                files.includes(compiledPath(e.source)) && files.includes(compiledPath(e.source, ".d.ts")),
+                `${e.subpath}: ${compiledPath(e.source)} and its .d.ts`,
+            );
         }
         for (const f of ["charts/jamie/Chart.yaml", "charts/jamie/templates/deployment.yaml", "charts/scarlet/Chart.yaml", "package.json", "README.md"]) {
             assert.ok(files.includes(f), f);
@@ -123,7 +135,11 @@ describe("the package: built, packed, installed into another project, its exampl
             assert.strictEqual(resolveFrom(project, `${PKG}/${e.subpath}`), path.join(installedRoot, compiledPath(e.source)));
         }
         for (const hidden of [PKG, `${PKG}/components/aws/eksCluster`, `${PKG}/components/aws/eksCluster.js`, `${PKG}/config/types`]) {
-            assert.throws(() => resolveFrom(project, hidden), (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED", `${hidden} is not exported`);
+            assert.throws(
+                () => resolveFrom(project, hidden),
+                (e: NodeJS.ErrnoException) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED",
+                `${hidden} is not exported`,
+            );
         }
     });
 
@@ -145,7 +161,15 @@ describe("the package: built, packed, installed into another project, its exampl
         it(`previews examples/${ex.file} with ${sdks} installed: no mandatory violation, the resources of stack ${ex.stack}`, async () => {
             providePeers(project, [...REQUIRED_PEERS, ...ex.sdk]);
             const { code, report, stderr } = await preview(ex.stack, path.join(project, ex.file));
-            assert.strictEqual(report.summary.mandatory, 0, JSON.stringify(report.violations.filter((v) => v.enforcement === "mandatory"), null, 1));
+            assert.strictEqual(
+                report.summary.mandatory,
+                0,
+                JSON.stringify(
+                    report.violations.filter((v) => v.enforcement === "mandatory"),
+                    null,
+                    1,
+                ),
+            );
             assert.strictEqual(code, 0, stderr);
             const shipped = await stackRun(ex.stack);
             assert.strictEqual(report.summary.resources, shipped.resources.length, `the same number of resources as stack ${ex.stack}`);
@@ -157,10 +181,17 @@ describe("the package: built, packed, installed into another project, its exampl
                 "the same resources, by URN",
             );
             // The agents' charts come from the installed package and render like every other chart.
-            assert.ok(report.summary.renderedObjects > 0 && report.charts.every((c) => c.rendered), report.renderingSkipped ?? JSON.stringify(report.charts.filter((c) => !c.rendered)));
+            assert.ok(
+                report.summary.renderedObjects > 0 && report.charts.every((c) => c.rendered),
+                report.renderingSkipped ?? JSON.stringify(report.charts.filter((c) => !c.rendered)),
+            );
             for (const chart of ["jamie", "scarlet"]) {
                 const ref = report.charts.find((c) => path.basename(c.chart) === chart)?.chart;
-                assert.strictEqual(ref && path.resolve(ref), path.join(fs.realpathSync(project), "node_modules", PKG, "charts", chart), `${chart} from the package`);
+                assert.strictEqual(
+                    ref && path.resolve(ref),
+                    path.join(fs.realpathSync(project), "node_modules", PKG, "charts", chart),
+                    `${chart} from the package`,
+                );
             }
         });
     }
@@ -171,13 +202,25 @@ describe("the package: built, packed, installed into another project, its exampl
         fs.mkdirSync(path.join(project, "node_modules", "@types"), { recursive: true });
         fs.symlinkSync(installed("@types/node"), path.join(project, "node_modules", "@types", "node"), "dir");
         const tsconfig = {
-            compilerOptions: { strict: true, target: "es2020", module: "commonjs", moduleResolution: "node", noEmit: true, skipLibCheck: true, noImplicitReturns: true, noFallthroughCasesInSwitch: true, forceConsistentCasingInFileNames: true },
+            compilerOptions: {
+                strict: true,
+                target: "es2020",
+                module: "commonjs",
+                moduleResolution: "node",
+                noEmit: true,
+                skipLibCheck: true,
+                noImplicitReturns: true,
+                noFallthroughCasesInSwitch: true,
+                forceConsistentCasingInFileNames: true,
+            },
             files: EXAMPLES.map((e) => e.file),
         };
         fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
         run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], project);
         // The exports map's `types` conditions (resolvers that read it) name files the package holds.
-        const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", PKG, "package.json"), "utf8")) as { exports: Record<string, { types?: string }> };
+        const manifest = JSON.parse(fs.readFileSync(path.join(project, "node_modules", PKG, "package.json"), "utf8")) as {
+            exports: Record<string, { types?: string }>;
+        };
         for (const [sub, target] of Object.entries(manifest.exports)) {
             if (typeof target === "object") {
                 assert.ok(fs.existsSync(path.join(project, "node_modules", PKG, target.types!)), `${sub}: ${target.types}`);

@@ -14,37 +14,45 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
 const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true, velero: true };
 
-async function build(addons: OptionalAddons, thirdPartyCharts = true, monitoring?: { labels: Record<string, string> }): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
+async function build(
+    addons: OptionalAddons,
+    thirdPartyCharts = true,
+    monitoring?: { labels: Record<string, string> },
+): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
     let bindings: FakeBinding[] = [];
-    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () => runWithMocks(() => {
-        const fake = fakeTarget();
-        bindings = fake.bindings;
-        const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
-        const layout = { monitoring: LAYOUT.monitoring, ...Object.fromEntries(on.map((k) => [k, ADDON_LAYOUT[k]])) };
-        const f = new Foundation(
-            "t",
-            {
-                target: fake.target,
-                namespaces: Object.entries(layout).map(([component, l]) => ({
-                    component,
-                    layout: l,
-                    quota: ADDON_QUOTA,
-                    podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
-                    serviceAccount: false,
-                })),
-                flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])],
-            },
-            { provider: fake.target.provider },
-        );
-        // A stand-in for the observability stack the Falco chart waits for (its ServiceMonitor CRD).
-        const stack = monitoring ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })] : undefined;
-        new Addons(
-            "t-addons",
-            { target: fake.target, environment: "prod", addons, namespaces: f.namespaces, monitorLabels: monitoring?.labels, monitoringDependsOn: stack },
-            { provider: fake.target.provider },
-        );
-        return {};
-    }));
+    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const fake = fakeTarget();
+            bindings = fake.bindings;
+            const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
+            const layout = { monitoring: LAYOUT.monitoring, ...Object.fromEntries(on.map((k) => [k, ADDON_LAYOUT[k]])) };
+            const f = new Foundation(
+                "t",
+                {
+                    target: fake.target,
+                    namespaces: Object.entries(layout).map(([component, l]) => ({
+                        component,
+                        layout: l,
+                        quota: ADDON_QUOTA,
+                        podSecurity: component === "monitoring" ? undefined : ADDON_LAYOUT[component as keyof OptionalAddons].podSecurity,
+                        serviceAccount: false,
+                    })),
+                    flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])],
+                },
+                { provider: fake.target.provider },
+            );
+            // A stand-in for the observability stack the Falco chart waits for (its ServiceMonitor CRD).
+            const stack = monitoring
+                ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })]
+                : undefined;
+            new Addons(
+                "t-addons",
+                { target: fake.target, environment: "prod", addons, namespaces: f.namespaces, monitorLabels: monitoring?.labels, monitoringDependsOn: stack },
+                { provider: fake.target.provider },
+            );
+            return {};
+        }),
+    );
     return { run, bindings };
 }
 
@@ -98,9 +106,15 @@ describe("platform add-ons", function () {
         });
 
         it("External Secrets runs as its own cloud identity", () => {
-            assert.deepStrictEqual(bindings, [{ name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" }]);
+            assert.deepStrictEqual(bindings, [
+                { name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" },
+            ]);
             const v = one(run, CHART, "t-addons-external-secrets").inputs.values as any;
-            assert.deepStrictEqual(v.serviceAccount, { create: true, name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") } });
+            assert.deepStrictEqual(v.serviceAccount, {
+                create: true,
+                name: "external-secrets",
+                annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-addons-external-secrets-identity") },
+            });
             assert.strictEqual(v.installCRDs, true);
             assert.strictEqual(v.webhook.port, 10250);
         });
@@ -115,7 +129,10 @@ describe("platform add-ons", function () {
 
         it("lets Prometheus scrape each add-on", () => {
             for (const ns of ["argocd", "falco", "istio", "external-secrets", "velero"]) {
-                assert.strictEqual(meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace, ns === "istio" ? "istio-system" : ns);
+                assert.strictEqual(
+                    meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace,
+                    ns === "istio" ? "istio-system" : ns,
+                );
             }
         });
     });
@@ -135,7 +152,10 @@ describe("platform add-ons", function () {
 
     it("each switch installs only its own charts", async () => {
         const { run } = await build({ ...NONE, falco: true });
-        assert.deepStrictEqual(ofType(run, CHART).map((c) => c.name), ["t-addons-falco"]);
+        assert.deepStrictEqual(
+            ofType(run, CHART).map((c) => c.name),
+            ["t-addons-falco"],
+        );
     });
 
     it("third-party charts off: add-on charts are skipped and reported as skipped", async () => {
@@ -143,7 +163,19 @@ describe("platform add-ons", function () {
         assert.strictEqual(ofType(run, CHART).length, 0);
         assert.strictEqual(ofType(run, "kubernetes:security.istio.io/v1:PeerAuthentication").length, 1);
         const skipped = skippedCharts(ALL, false);
-        for (const k of ["argoCd", "istioBase", "istiod", "istioCni", "ztunnel", "falco", "externalSecrets", "velero", "certManager", "envoyGateway", "ollama"]) {
+        for (const k of [
+            "argoCd",
+            "istioBase",
+            "istiod",
+            "istioCni",
+            "ztunnel",
+            "falco",
+            "externalSecrets",
+            "velero",
+            "certManager",
+            "envoyGateway",
+            "ollama",
+        ]) {
             assert.ok(skipped.includes(k as never), `${k} is reported skipped`);
         }
         assert.ok(!skipped.includes("jamie") && !skipped.includes("scarlet"));

@@ -16,36 +16,43 @@ const REDIS = "rediss://:Redis-Pa55word-x2@redis.data-redis.svc.cluster.local:63
 const PG = "postgresql://scarlet:Pg-Pa55word-x3@postgres-rw.data-postgres.svc.cluster.local:5432/scarlet?sslmode=verify-full";
 
 async function build(opts: { environment?: "prod" | "dev"; thirdPartyCharts?: boolean; zones?: string[] } = {}): Promise<RunResult> {
-    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
-        const { target } = fakeTarget({ zones: opts.zones });
-        const env = opts.environment ?? "prod";
-        const quotas = namespaceQuotas(env);
-        const comps: ComponentName[] = ["jamie", "scarlet", "ollama"];
-        const f = new Foundation(
-            "t",
-            {
-                target,
-                namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c], cloudIdentity: c === "ollama" ? undefined : ("none" as const) })),
-                flows: FLOWS,
-            },
-            { provider: target.provider },
-        );
-        new Agents(
-            "t-agents",
-            {
-                target,
-                environment: env,
-                namespaces: { jamie: f.namespaces.jamie, scarlet: f.namespaces.scarlet, ollama: f.namespaces.ollama },
-                jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
-                scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
-                connections: { mongodbUri: pulumi.secret(MONGO), redisUrl: pulumi.secret(REDIS), postgresUri: pulumi.secret(PG) },
-                otlpEndpoint: "http://tempo.monitoring.svc.cluster.local:4318",
-                conversationDays: 365,
-            },
-            { provider: target.provider },
-        );
-        return {};
-    }));
+    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const { target } = fakeTarget({ zones: opts.zones });
+            const env = opts.environment ?? "prod";
+            const quotas = namespaceQuotas(env);
+            const comps: ComponentName[] = ["jamie", "scarlet", "ollama"];
+            const f = new Foundation(
+                "t",
+                {
+                    target,
+                    namespaces: comps.map((c) => ({
+                        component: c,
+                        layout: LAYOUT[c],
+                        quota: quotas[c],
+                        cloudIdentity: c === "ollama" ? undefined : ("none" as const),
+                    })),
+                    flows: FLOWS,
+                },
+                { provider: target.provider },
+            );
+            new Agents(
+                "t-agents",
+                {
+                    target,
+                    environment: env,
+                    namespaces: { jamie: f.namespaces.jamie, scarlet: f.namespaces.scarlet, ollama: f.namespaces.ollama },
+                    jamie: { repository: "ghcr.io/example/jamie", tag: "1.4.2" },
+                    scarlet: { repository: "ghcr.io/example/scarlet", tag: "2.1.0" },
+                    connections: { mongodbUri: pulumi.secret(MONGO), redisUrl: pulumi.secret(REDIS), postgresUri: pulumi.secret(PG) },
+                    otlpEndpoint: "http://tempo.monitoring.svc.cluster.local:4318",
+                    conversationDays: 365,
+                },
+                { provider: target.provider },
+            );
+            return {};
+        }),
+    );
 }
 
 describe("platform agents", function () {
@@ -67,15 +74,27 @@ describe("platform agents", function () {
 
     it("sizes the agents from the per-workload budgets with an HPA at 70 % CPU, a PDB and zone spread", () => {
         const j = one(run, CHART, "t-agents-jamie").inputs.values as any;
-        assert.deepStrictEqual(j.resources, { requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "2", memory: "8Gi", "ephemeral-storage": "2Gi" } });
+        assert.deepStrictEqual(j.resources, {
+            requests: { cpu: "1", memory: "4Gi", "ephemeral-storage": "1Gi" },
+            limits: { cpu: "2", memory: "8Gi", "ephemeral-storage": "2Gi" },
+        });
         assert.strictEqual(j.replicaCount, 3);
-        assert.deepStrictEqual(j.autoscaling, { enabled: true, minReplicas: 3, maxReplicas: 9, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 });
+        assert.deepStrictEqual(j.autoscaling, {
+            enabled: true,
+            minReplicas: 3,
+            maxReplicas: 9,
+            targetCPUUtilizationPercentage: 70,
+            targetMemoryUtilizationPercentage: 80,
+        });
         assert.deepStrictEqual(j.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
         assert.deepStrictEqual(j.topologySpread, { enabled: true, zoneWhenUnsatisfiable: "DoNotSchedule" });
         assert.deepStrictEqual(j.ports, { portal: 3000, api: 8000, health: 9000 });
         assert.deepStrictEqual(j.serviceMonitor, { enabled: true, path: "/metrics", interval: "30s", labels: {} });
         const s = one(run, CHART, "t-agents-scarlet").inputs.values as any;
-        assert.deepStrictEqual(s.resources, { requests: { cpu: "2", memory: "8Gi", "ephemeral-storage": "1Gi" }, limits: { cpu: "4", memory: "16Gi", "ephemeral-storage": "2Gi" } });
+        assert.deepStrictEqual(s.resources, {
+            requests: { cpu: "2", memory: "8Gi", "ephemeral-storage": "1Gi" },
+            limits: { cpu: "4", memory: "16Gi", "ephemeral-storage": "2Gi" },
+        });
         assert.strictEqual(s.autoscaling.targetCPUUtilizationPercentage, 70);
         // The storage budgets (REQUIREMENTS.md: Jamie 50 GB, Scarlet 100 GB): a per-pod volume on the SSD class.
         assert.deepStrictEqual(j.workspace, { size: "50Gi", storageClass: "encrypted-ssd", mountPath: "/workspace" });
@@ -146,7 +165,11 @@ describe("platform agents", function () {
         assert.deepStrictEqual(v.podSecurityContext.seccompProfile, { type: "RuntimeDefault" });
         assert.deepStrictEqual(v.resources, { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } });
         const pvc = one(run, "kubernetes:core/v1:PersistentVolumeClaim", "t-agents-ollama-models");
-        assert.deepStrictEqual(pvc.inputs.spec, { accessModes: ["ReadWriteOnce"], storageClassName: "encrypted-ssd", resources: { requests: { storage: "100Gi" } } });
+        assert.deepStrictEqual(pvc.inputs.spec, {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: "encrypted-ssd",
+            resources: { requests: { storage: "100Gi" } },
+        });
         assert.strictEqual(pvc.opts.retainOnDelete, true);
         assert.strictEqual(pvc.opts.protect, true);
     });
@@ -155,14 +178,25 @@ describe("platform agents", function () {
         const dev = await build({ environment: "dev", zones: ["zone-a"] });
         const j = one(dev, CHART, "t-agents-jamie").inputs.values as any;
         assert.strictEqual(j.replicaCount, 1);
-        assert.deepStrictEqual(j.resources, { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "1Gi" }, limits: { cpu: "1", memory: "2Gi", "ephemeral-storage": "2Gi" } });
+        assert.deepStrictEqual(j.resources, {
+            requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "1Gi" },
+            limits: { cpu: "1", memory: "2Gi", "ephemeral-storage": "2Gi" },
+        });
         assert.deepStrictEqual(j.workspace, { size: "10Gi", storageClass: "encrypted-ssd", mountPath: "/workspace" });
         assert.strictEqual(j.topologySpread.zoneWhenUnsatisfiable, "ScheduleAnyway");
-        assert.strictEqual(at(one(dev, "kubernetes:core/v1:PersistentVolumeClaim", "t-agents-ollama-models").inputs, "spec.resources.requests.storage"), "30Gi");
+        assert.strictEqual(
+            at(one(dev, "kubernetes:core/v1:PersistentVolumeClaim", "t-agents-ollama-models").inputs, "spec.resources.requests.storage"),
+            "30Gi",
+        );
     });
 
     it("third-party charts off: the local charts still install, Ollama's does not", async () => {
         const off = await build({ thirdPartyCharts: false });
-        assert.deepStrictEqual(ofType(off, CHART).map((c) => c.name).sort(), ["t-agents-jamie", "t-agents-scarlet"]);
+        assert.deepStrictEqual(
+            ofType(off, CHART)
+                .map((c) => c.name)
+                .sort(),
+            ["t-agents-jamie", "t-agents-scarlet"],
+        );
     });
 });

@@ -3,7 +3,16 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CHARTS, chartMirrorKind, chartSource, chartTable, helmPullCommand, localChartPath, localChartRef, missingFromMirror } from "../../components/platform/charts";
+import {
+    CHARTS,
+    chartMirrorKind,
+    chartSource,
+    chartTable,
+    helmPullCommand,
+    localChartPath,
+    localChartRef,
+    missingFromMirror,
+} from "../../components/platform/charts";
 import { LAYOUT } from "../../components/platform/layout";
 import { chartObjects, renderStack, testHelm, testMirror } from "../support/charts";
 
@@ -53,11 +62,22 @@ describe("chart table", () => {
     });
 
     it("fetches each third-party chart from a mirror at its pinned version: folder archive, OCI prefix or HTTP repository", () => {
-        assert.deepStrictEqual(chartSource("certManager"), { chart: "cert-manager", version: "v1.21.1", repositoryOpts: { repo: "https://charts.jetstack.io" } });
+        assert.deepStrictEqual(chartSource("certManager"), {
+            chart: "cert-manager",
+            version: "v1.21.1",
+            repositoryOpts: { repo: "https://charts.jetstack.io" },
+        });
         assert.deepStrictEqual(chartSource("envoyGateway", "/srv/charts"), { chart: "/srv/charts/gateway-helm-v1.8.1.tgz" });
         assert.deepStrictEqual(chartSource("loki", "mirror/charts"), { chart: "mirror/charts/loki-18.11.0.tgz" });
-        assert.deepStrictEqual(chartSource("envoyGateway", "oci://registry.example.com/charts/"), { chart: "oci://registry.example.com/charts/gateway-helm", version: "v1.8.1" });
-        assert.deepStrictEqual(chartSource("tempo", "https://charts.example.com"), { chart: "tempo", version: "2.2.4", repositoryOpts: { repo: "https://charts.example.com" } });
+        assert.deepStrictEqual(chartSource("envoyGateway", "oci://registry.example.com/charts/"), {
+            chart: "oci://registry.example.com/charts/gateway-helm",
+            version: "v1.8.1",
+        });
+        assert.deepStrictEqual(chartSource("tempo", "https://charts.example.com"), {
+            chart: "tempo",
+            version: "2.2.4",
+            repositoryOpts: { repo: "https://charts.example.com" },
+        });
         assert.deepStrictEqual(chartSource("jamie", "/srv/charts"), { chart: "./charts/jamie" }, "local charts ignore the mirror");
         assert.deepStrictEqual([chartMirrorKind("oci://r/c"), chartMirrorKind("http://r"), chartMirrorKind("~/charts")], ["oci", "http", "folder"]);
     });
@@ -105,7 +125,9 @@ describe("local charts (rendered with helm template)", () => {
 
     it("render with Helm's built-in Kubernetes version (a provider with no cluster to ask, renderYamlToDirectory)", () => {
         for (const c of ["jamie", "scarlet"]) {
-            const out = execFileSync(testHelm(), ["template", c, path.join(CHARTS_DIR, c), "--set", "image.repository=example/x,image.tag=1.0.0"], { encoding: "utf8" });
+            const out = execFileSync(testHelm(), ["template", c, path.join(CHARTS_DIR, c), "--set", "image.repository=example/x,image.tag=1.0.0"], {
+                encoding: "utf8",
+            });
             assert.match(out, /kind: Deployment/);
         }
     });
@@ -146,7 +168,13 @@ describe("local charts (rendered with helm template)", () => {
             });
 
             it("runs non-root with a read-only root filesystem, no capabilities and RuntimeDefault seccomp", () => {
-                assert.deepStrictEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+                assert.deepStrictEqual(pod.securityContext, {
+                    runAsNonRoot: true,
+                    runAsUser: 10001,
+                    runAsGroup: 10001,
+                    fsGroup: 10001,
+                    seccompProfile: { type: "RuntimeDefault" },
+                });
                 assert.deepStrictEqual(container.securityContext, {
                     allowPrivilegeEscalation: false,
                     readOnlyRootFilesystem: true,
@@ -161,7 +189,10 @@ describe("local charts (rendered with helm template)", () => {
             });
 
             it("requests and limits from the budget, spread over zones, preferring the agents pool", () => {
-                const budget = chart === "jamie" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
+                const budget =
+                    chart === "jamie"
+                        ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } }
+                        : { requests: { cpu: "2", memory: "8Gi" }, limits: { cpu: "4", memory: "16Gi" } };
                 assert.deepStrictEqual(container.resources, {
                     requests: { ...budget.requests, "ephemeral-storage": "1Gi" },
                     limits: { ...budget.limits, "ephemeral-storage": "2Gi" },
@@ -174,7 +205,10 @@ describe("local charts (rendered with helm template)", () => {
                 assert.deepStrictEqual(vol.ephemeral.volumeClaimTemplate.spec.accessModes, ["ReadWriteOnce"]);
                 assert.strictEqual(vol.ephemeral.volumeClaimTemplate.spec.resources.requests.storage, chart === "jamie" ? "50Gi" : "100Gi");
                 assert.strictEqual(vol.ephemeral.volumeClaimTemplate.spec.storageClassName, "gp3-encrypted", "the aws-prod SSD class");
-                assert.deepStrictEqual(container.volumeMounts.find((m: { name: string }) => m.name === "workspace"), { name: "workspace", mountPath: "/workspace" });
+                assert.deepStrictEqual(
+                    container.volumeMounts.find((m: { name: string }) => m.name === "workspace"),
+                    { name: "workspace", mountPath: "/workspace" },
+                );
                 assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === "WORKSPACE_DIR" && e.value === "/workspace"));
                 assert.deepStrictEqual(
                     pod.topologySpreadConstraints.map((t: { topologyKey: string; whenUnsatisfiable: string }) => [t.topologyKey, t.whenUnsatisfiable]),
@@ -183,14 +217,20 @@ describe("local charts (rendered with helm template)", () => {
                         ["kubernetes.io/hostname", "ScheduleAnyway"],
                     ],
                 );
-                assert.strictEqual(pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0], "agents");
+                assert.strictEqual(
+                    pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0],
+                    "agents",
+                );
                 assert.strictEqual(pod.tolerations[0].key, "platform.agents.io/dedicated");
             });
 
             it("scales at 70 % CPU and keeps all but one pod through disruptions", () => {
                 const hpa = kind(objs, "HorizontalPodAutoscaler");
                 assert.strictEqual(hpa.spec.scaleTargetRef.name, chart);
-                assert.deepStrictEqual(hpa.spec.metrics[0], { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } });
+                assert.deepStrictEqual(hpa.spec.metrics[0], {
+                    type: "Resource",
+                    resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+                });
                 assert.strictEqual(hpa.spec.minReplicas, 3);
                 assert.strictEqual(kind(objs, "PodDisruptionBudget").spec.maxUnavailable, 1);
             });
@@ -239,11 +279,17 @@ describe("local charts (rendered with helm template)", () => {
 
     it("Jamie mounts the private CA read-only and names it for Redis and MongoDB", () => {
         const pod = kind(rendered("jamie"), "Deployment").spec.template.spec;
-        assert.deepStrictEqual(pod.volumes.find((v: { name: string }) => v.name === "platform-ca"), {
-            name: "platform-ca",
-            secret: { secretName: "jamie-internal-tls", items: [{ key: "ca.crt", path: "ca.crt" }] },
-        });
-        assert.deepStrictEqual(pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "platform-ca"), { name: "platform-ca", mountPath: "/etc/platform-ca", readOnly: true });
+        assert.deepStrictEqual(
+            pod.volumes.find((v: { name: string }) => v.name === "platform-ca"),
+            {
+                name: "platform-ca",
+                secret: { secretName: "jamie-internal-tls", items: [{ key: "ca.crt", path: "ca.crt" }] },
+            },
+        );
+        assert.deepStrictEqual(
+            pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "platform-ca"),
+            { name: "platform-ca", mountPath: "/etc/platform-ca", readOnly: true },
+        );
         const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
         for (const k of ["PLATFORM_CA_FILE", "REDIS_TLS_CA_FILE", "MONGODB_TLS_CA_FILE"]) {
             assert.strictEqual(env[k], "/etc/platform-ca/ca.crt");
@@ -259,4 +305,3 @@ describe("local charts (rendered with helm template)", () => {
         }
     });
 });
-

@@ -17,36 +17,67 @@ const ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 async function build(opts: { issuer?: IssuerName; thirdPartyCharts?: boolean; environment?: "prod" | "dev" } = {}): Promise<RunResult> {
-    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
-        const { target } = fakeTarget();
-        const quotas = namespaceQuotas("prod");
-        const comps: ComponentName[] = ["gateway", "certManager", "jamie", "monitoring"];
-        const f = new Foundation("t", { target, namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c] })), flows: FLOWS }, { provider: target.provider });
-        const environment = opts.environment ?? "prod";
-        const controller = new GatewayController("t-edge-envoy-gateway", { target, environment, gatewayNamespace: f.namespaces.gateway }, { provider: target.provider });
-        const certManager = new CertManager(
-            "t-tls",
-            { target, environment, namespace: f.namespaces.certManager, gatewayNamespace: f.namespaces.gateway.name, acmeEmail: "ops@example.com", dependsOn: controller.ready },
-            { provider: target.provider },
-        );
-        new Edge(
-            "t-edge",
-            {
-                target,
-                environment,
-                gatewayNamespace: f.namespaces.gateway,
-                certManager,
-                controller,
-                issuer: opts.issuer ?? "letsencrypt-prod",
-                routes: [
-                    { name: "jamie", hostname: "jamie.example.com", namespace: f.namespaces.jamie.name, namespaceName: "jamie", serviceName: "jamie", servicePort: 3000 },
-                    { name: "grafana", hostname: "grafana.example.com", namespace: f.namespaces.monitoring.name, namespaceName: "monitoring", serviceName: "grafana", servicePort: 80 },
-                ],
-            },
-            { provider: target.provider },
-        );
-        return {};
-    }));
+    return thirdPartyChartsSwitched(opts.thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const { target } = fakeTarget();
+            const quotas = namespaceQuotas("prod");
+            const comps: ComponentName[] = ["gateway", "certManager", "jamie", "monitoring"];
+            const f = new Foundation(
+                "t",
+                { target, namespaces: comps.map((c) => ({ component: c, layout: LAYOUT[c], quota: quotas[c] })), flows: FLOWS },
+                { provider: target.provider },
+            );
+            const environment = opts.environment ?? "prod";
+            const controller = new GatewayController(
+                "t-edge-envoy-gateway",
+                { target, environment, gatewayNamespace: f.namespaces.gateway },
+                { provider: target.provider },
+            );
+            const certManager = new CertManager(
+                "t-tls",
+                {
+                    target,
+                    environment,
+                    namespace: f.namespaces.certManager,
+                    gatewayNamespace: f.namespaces.gateway.name,
+                    acmeEmail: "ops@example.com",
+                    dependsOn: controller.ready,
+                },
+                { provider: target.provider },
+            );
+            new Edge(
+                "t-edge",
+                {
+                    target,
+                    environment,
+                    gatewayNamespace: f.namespaces.gateway,
+                    certManager,
+                    controller,
+                    issuer: opts.issuer ?? "letsencrypt-prod",
+                    routes: [
+                        {
+                            name: "jamie",
+                            hostname: "jamie.example.com",
+                            namespace: f.namespaces.jamie.name,
+                            namespaceName: "jamie",
+                            serviceName: "jamie",
+                            servicePort: 3000,
+                        },
+                        {
+                            name: "grafana",
+                            hostname: "grafana.example.com",
+                            namespace: f.namespaces.monitoring.name,
+                            namespaceName: "monitoring",
+                            serviceName: "grafana",
+                            servicePort: 80,
+                        },
+                    ],
+                },
+                { provider: target.provider },
+            );
+            return {};
+        }),
+    );
 }
 
 describe("platform edge (cert-manager, issuers, gateway)", function () {
@@ -105,7 +136,15 @@ describe("platform edge (cert-manager, issuers, gateway)", function () {
                     {
                         http01: {
                             gatewayHTTPRoute: {
-                                parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform", namespace: "platform-gateway", sectionName: "http" }],
+                                parentRefs: [
+                                    {
+                                        group: "gateway.networking.k8s.io",
+                                        kind: "Gateway",
+                                        name: "platform",
+                                        namespace: "platform-gateway",
+                                        sectionName: "http",
+                                    },
+                                ],
                             },
                         },
                     },
@@ -137,7 +176,10 @@ describe("platform edge (cert-manager, issuers, gateway)", function () {
             ],
         );
         assert.deepStrictEqual(listeners[1].tls, { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "jamie-tls" }] });
-        assert.deepStrictEqual(listeners[1].allowedRoutes.namespaces, { from: "Selector", selector: { matchLabels: { "kubernetes.io/metadata.name": "jamie" } } });
+        assert.deepStrictEqual(listeners[1].allowedRoutes.namespaces, {
+            from: "Selector",
+            selector: { matchLabels: { "kubernetes.io/metadata.name": "jamie" } },
+        });
         assert.deepStrictEqual(listeners[0].allowedRoutes, { namespaces: { from: "Same" } });
         for (const host of ["jamie", "grafana"]) {
             const cert = one(run, CERT, `t-edge-${host}-certificate`);
@@ -153,14 +195,26 @@ describe("platform edge (cert-manager, issuers, gateway)", function () {
             parentRefs: [{ name: "platform", sectionName: "http" }],
             rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
         });
-        const overHttp = ofType(run, ROUTE).filter((r) => (at(r.inputs, "spec.parentRefs") as { sectionName?: string }[]).some((p) => p.sectionName === "http"));
-        assert.deepStrictEqual(overHttp.map((r) => r.name), ["t-edge-https-redirect"]);
+        const overHttp = ofType(run, ROUTE).filter((r) =>
+            (at(r.inputs, "spec.parentRefs") as { sectionName?: string }[]).some((p) => p.sectionName === "http"),
+        );
+        assert.deepStrictEqual(
+            overHttp.map((r) => r.name),
+            ["t-edge-https-redirect"],
+        );
     });
 
     it("routes only Jamie's portal and Grafana, each on its HTTPS listener", () => {
         const routes = ofType(run, ROUTE).filter((r) => r.name !== "t-edge-https-redirect");
         assert.deepStrictEqual(
-            routes.map((r) => [meta(r).namespace, at(r.inputs, "spec.hostnames"), at(r.inputs, "spec.parentRefs.0.sectionName"), at(r.inputs, "spec.rules.0.backendRefs")]).sort(),
+            routes
+                .map((r) => [
+                    meta(r).namespace,
+                    at(r.inputs, "spec.hostnames"),
+                    at(r.inputs, "spec.parentRefs.0.sectionName"),
+                    at(r.inputs, "spec.rules.0.backendRefs"),
+                ])
+                .sort(),
             [
                 ["jamie", ["jamie.example.com"], "https-jamie", [{ name: "jamie", port: 3000 }]],
                 ["monitoring", ["grafana.example.com"], "https-grafana", [{ name: "grafana", port: 80 }]],

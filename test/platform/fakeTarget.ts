@@ -71,7 +71,11 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
             if (args.objectStoreKey) {
                 const store = target.objectStore;
                 if (store?.kind === "gcs") {
-                    objectStoreKey = { kind: "gcsServiceAccountKey", clientEmail: pulumi.output(fakeServiceAccountEmail(name)), privateKey: pulumi.secret(FAKE_GCS_PRIVATE_KEY) };
+                    objectStoreKey = {
+                        kind: "gcsServiceAccountKey",
+                        clientEmail: pulumi.output(fakeServiceAccountEmail(name)),
+                        privateKey: pulumi.secret(FAKE_GCS_PRIVATE_KEY),
+                    };
                 } else if (store?.kind === "azureBlob") {
                     objectStoreKey = { kind: "azureSharedKey", accountName: store.storageAccount!, accountKey: pulumi.secret(FAKE_AZURE_ACCOUNT_KEY) };
                 } else {

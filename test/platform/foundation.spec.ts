@@ -104,7 +104,9 @@ describe("platform foundation", function () {
         for (const f of FLOWS) {
             const port = LAYOUT[f.to].ports[f.port];
             const inbound = policy(run, f.to, `allow-from-${kebab(f.from)}`);
-            assert.deepStrictEqual(at(inbound.inputs, "spec.ingress.0.from"), [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": LAYOUT[f.from].namespace } } }]);
+            assert.deepStrictEqual(at(inbound.inputs, "spec.ingress.0.from"), [
+                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": LAYOUT[f.from].namespace } } },
+            ]);
             assert.ok(ingressPorts(run, f.to, `allow-from-${kebab(f.from)}`).includes(port), `${f.to} admits ${f.from} on ${f.port} (${port})`);
             assert.ok(egressPorts(run, f.from, `allow-to-${kebab(f.to)}`).includes(port), `${f.from} may reach ${f.to} on ${f.port} (${port})`);
         }
@@ -126,7 +128,10 @@ describe("platform foundation", function () {
 
     it("admits the public only at the gateway, on its HTTP and HTTPS listener ports", () => {
         const publicPolicies = ofType(run, NP).filter((p) => p.name.endsWith("-allow-public-ingress"));
-        assert.deepStrictEqual(publicPolicies.map((p) => p.name), ["t-gateway-allow-public-ingress"]);
+        assert.deepStrictEqual(
+            publicPolicies.map((p) => p.name),
+            ["t-gateway-allow-public-ingress"],
+        );
         assert.deepStrictEqual(at(publicPolicies[0].inputs, "spec.ingress"), [
             {
                 from: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
@@ -139,11 +144,27 @@ describe("platform foundation", function () {
     });
 
     it("lets only API-server clients reach the API server, and only the named components reach the internet", () => {
-        const api = ofType(run, NP).filter((p) => p.name.endsWith("-allow-apiserver-egress")).map((p) => p.name).sort();
-        assert.deepStrictEqual(api, COMPONENTS.filter((c) => LAYOUT[c].apiServer).map((c) => `t-${kebab(c)}-allow-apiserver-egress`).sort());
+        const api = ofType(run, NP)
+            .filter((p) => p.name.endsWith("-allow-apiserver-egress"))
+            .map((p) => p.name)
+            .sort();
+        assert.deepStrictEqual(
+            api,
+            COMPONENTS.filter((c) => LAYOUT[c].apiServer)
+                .map((c) => `t-${kebab(c)}-allow-apiserver-egress`)
+                .sort(),
+        );
         assert.deepStrictEqual(egressPorts(run, "certManager", "allow-apiserver-egress"), [443, 6443]);
-        const internet = ofType(run, NP).filter((p) => p.name.endsWith("-allow-internet-egress")).map((p) => p.name).sort();
-        assert.deepStrictEqual(internet, COMPONENTS.filter((c) => LAYOUT[c].internetEgress?.length).map((c) => `t-${kebab(c)}-allow-internet-egress`).sort());
+        const internet = ofType(run, NP)
+            .filter((p) => p.name.endsWith("-allow-internet-egress"))
+            .map((p) => p.name)
+            .sort();
+        assert.deepStrictEqual(
+            internet,
+            COMPONENTS.filter((c) => LAYOUT[c].internetEgress?.length)
+                .map((c) => `t-${kebab(c)}-allow-internet-egress`)
+                .sort(),
+        );
         assert.ok(!internet.includes("t-jamie-allow-internet-egress"));
         assert.ok(!internet.includes("t-scarlet-allow-internet-egress"));
         assert.ok(!internet.includes("t-ollama-allow-internet-egress"), "Ollama's egress is the agents' restricted one");
@@ -158,11 +179,32 @@ describe("platform foundation", function () {
             assert.strictEqual(spec.egress.length, 1);
             assert.deepStrictEqual(spec.egress[0].ports, [{ protocol: "TCP", port: 443 }]);
             assert.deepStrictEqual(spec.egress[0].to, [
-                { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.0.0/16", "168.63.129.16/32", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/8"] } },
+                {
+                    ipBlock: {
+                        cidr: "0.0.0.0/0",
+                        except: [
+                            "169.254.0.0/16",
+                            "168.63.129.16/32",
+                            "10.0.0.0/8",
+                            "172.16.0.0/12",
+                            "192.168.0.0/16",
+                            "100.64.0.0/10",
+                            "127.0.0.0/8",
+                            "0.0.0.0/8",
+                        ],
+                    },
+                },
             ]);
         }
-        const others = ofType(run, NP).filter((p) => p.name.endsWith("-allow-agent-internet-egress")).map((p) => p.name).sort();
-        assert.deepStrictEqual(others, ["t-jamie-allow-agent-internet-egress", "t-ollama-allow-agent-internet-egress", "t-scarlet-allow-agent-internet-egress"]);
+        const others = ofType(run, NP)
+            .filter((p) => p.name.endsWith("-allow-agent-internet-egress"))
+            .map((p) => p.name)
+            .sort();
+        assert.deepStrictEqual(others, [
+            "t-jamie-allow-agent-internet-egress",
+            "t-ollama-allow-agent-internet-egress",
+            "t-scarlet-allow-agent-internet-egress",
+        ]);
     });
 
     it("gives every namespace a ResourceQuota and a LimitRange", () => {
@@ -185,9 +227,17 @@ describe("platform foundation", function () {
                 "services.nodeports": "0",
             },
         });
-        assert.strictEqual((at(one(run, "kubernetes:core/v1:ResourceQuota", "t-gateway-quota").inputs, "spec.hard") as Record<string, string>)["services.loadbalancers"], "2");
+        assert.strictEqual(
+            (at(one(run, "kubernetes:core/v1:ResourceQuota", "t-gateway-quota").inputs, "spec.hard") as Record<string, string>)["services.loadbalancers"],
+            "2",
+        );
         assert.deepStrictEqual(at(one(run, "kubernetes:core/v1:LimitRange", "t-scarlet-limits").inputs, "spec.limits"), [
-            { type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" }, max: { cpu: "4", memory: "16Gi" } },
+            {
+                type: "Container",
+                default: { cpu: "500m", memory: "512Mi" },
+                defaultRequest: { cpu: "100m", memory: "128Mi" },
+                max: { cpu: "4", memory: "16Gi" },
+            },
         ]);
     });
 
@@ -216,8 +266,13 @@ describe("network policy builder", () => {
         assert.deepStrictEqual(validateFlows(LAYOUT, [{ from: "jamie", to: "scarlet", port: "portal" }]), [
             'flow jamie -> scarlet:portal: "scarlet" has no port named "portal" (has: api, metrics, health)',
         ]);
-        assert.deepStrictEqual(validateFlows(LAYOUT, [{ from: "nobody", to: "jamie", port: "api" }]), ['flow nobody -> jamie:api: source component "nobody" is not in the layout']);
-        assert.throws(() => namespacePolicies("jamie", LAYOUT, [{ from: "gateway", to: "jamie", port: "admin" }]), /the port map is inconsistent:\n {2}flow gateway -> jamie:admin: "jamie" has no port named "admin"/);
+        assert.deepStrictEqual(validateFlows(LAYOUT, [{ from: "nobody", to: "jamie", port: "api" }]), [
+            'flow nobody -> jamie:api: source component "nobody" is not in the layout',
+        ]);
+        assert.throws(
+            () => namespacePolicies("jamie", LAYOUT, [{ from: "gateway", to: "jamie", port: "admin" }]),
+            /the port map is inconsistent:\n {2}flow gateway -> jamie:admin: "jamie" has no port named "admin"/,
+        );
     });
 
     it("adds the ambient mesh's HBONE port and probe source only between meshed components", () => {
@@ -231,12 +286,18 @@ describe("network policy builder", () => {
         const fromScarlet = jamie.find((p) => p.name === "allow-from-scarlet")!;
         assert.deepStrictEqual(fromScarlet.spec.ingress![0].ports, [{ protocol: "TCP", port: 8000 }]);
         assert.deepStrictEqual(jamie.find((p) => p.name === "allow-ambient-probes")!.spec.ingress, [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_CIDR } }] }]);
-        assert.strictEqual(namespacePolicies("scarlet", LAYOUT, FLOWS, { meshed }).find((p) => p.name === "allow-ambient-probes"), undefined);
+        assert.strictEqual(
+            namespacePolicies("scarlet", LAYOUT, FLOWS, { meshed }).find((p) => p.name === "allow-ambient-probes"),
+            undefined,
+        );
     });
 
     it("ignores flows to components that are not deployed (add-ons switched off)", () => {
         const flows = [...FLOWS, { from: "monitoring", to: "falco", port: "metrics" }];
         const monitoring = namespacePolicies("monitoring", LAYOUT, flows);
-        assert.strictEqual(monitoring.find((p) => p.name === "allow-to-falco"), undefined);
+        assert.strictEqual(
+            monitoring.find((p) => p.name === "allow-to-falco"),
+            undefined,
+        );
     });
 });

@@ -13,7 +13,13 @@ export function ofType(run: RunResult, type: string): RecordedResource[] {
 /** The one resource of a type and Pulumi name; fails the test if absent or duplicated. */
 export function one(run: RunResult, type: string, name: string): RecordedResource {
     const found = run.resources.filter((r) => r.type === type && r.name === name);
-    assert.strictEqual(found.length, 1, `expected one ${type} named ${name}, found ${found.length}; names of that type: ${ofType(run, type).map((r) => r.name).join(", ")}`);
+    assert.strictEqual(
+        found.length,
+        1,
+        `expected one ${type} named ${name}, found ${found.length}; names of that type: ${ofType(run, type)
+            .map((r) => r.name)
+            .join(", ")}`,
+    );
     return found[0];
 }
 

@@ -17,11 +17,21 @@ describe("kubernetes mocks", () => {
     });
 
     it("give Services a cluster IP, and LoadBalancers a hostname", () => {
-        const svc = computedState("kubernetes:core/v1:Service", "s", { apiVersion: "v1", kind: "Service", metadata: { name: "jamie", namespace: "jamie" }, spec: { ports: [] } }, ctx) as any;
+        const svc = computedState(
+            "kubernetes:core/v1:Service",
+            "s",
+            { apiVersion: "v1", kind: "Service", metadata: { name: "jamie", namespace: "jamie" }, spec: { ports: [] } },
+            ctx,
+        ) as any;
         assert.match(svc.spec.clusterIP, /^172\.20\.\d{1,3}\.\d{1,3}$/);
         assert.strictEqual(svc.spec.type, "ClusterIP");
         assert.deepStrictEqual(svc.status.loadBalancer, {});
-        const lb = computedState("kubernetes:core/v1:Service", "s", { apiVersion: "v1", kind: "Service", metadata: { name: "envoy", namespace: "platform-gateway" }, spec: { type: "LoadBalancer" } }, ctx) as any;
+        const lb = computedState(
+            "kubernetes:core/v1:Service",
+            "s",
+            { apiVersion: "v1", kind: "Service", metadata: { name: "envoy", namespace: "platform-gateway" }, spec: { type: "LoadBalancer" } },
+            ctx,
+        ) as any;
         assert.match(lb.status.loadBalancer.ingress[0].hostname, /^a[0-9a-f]{31}\.elb\.eu-west-1\.amazonaws\.com$/);
     });
 

@@ -25,12 +25,14 @@ function settings(over: Partial<Settings> = {}): Settings {
 async function build(over: Partial<Settings> = {}, environment: "prod" | "dev" = "prod"): Promise<{ run: RunResult; platform: Record<string, unknown> }> {
     let out: Record<string, unknown> = {};
     const { thirdPartyCharts, ...args } = settings(over);
-    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () => runWithMocks(() => {
-        const { target } = fakeTarget();
-        const p = new Platform("t", { target, ...args, environment });
-        out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings };
-        return { backupLocations: p.backupLocations, grafanaAdminPassword: p.grafanaAdminPassword };
-    }));
+    const run = await thirdPartyChartsSwitched(thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const { target } = fakeTarget();
+            const p = new Platform("t", { target, ...args, environment });
+            out = { endpoints: p.endpoints, skippedCharts: p.skippedCharts, warnings: p.warnings };
+            return { backupLocations: p.backupLocations, grafanaAdminPassword: p.grafanaAdminPassword };
+        }),
+    );
     return { run, platform: out };
 }
 
@@ -43,7 +45,10 @@ describe("Platform", function () {
 
     it("composes foundation, the gateway controller, cert-manager, data, observability, edge, agents and add-ons under one component", () => {
         const root = one(run, "agent-platform:platform:Platform", "t");
-        const children = run.resources.filter((r) => r.parent === root.urn).map((r) => `${r.type} ${r.name}`).sort();
+        const children = run.resources
+            .filter((r) => r.parent === root.urn)
+            .map((r) => `${r.type} ${r.name}`)
+            .sort();
         assert.deepStrictEqual(children, [
             "agent-platform:platform:Addons t-addons",
             "agent-platform:platform:Agents t-agents",
@@ -79,15 +84,22 @@ describe("Platform", function () {
 
     it("wires every platform namespace, and the agents to the data stores through secrets", () => {
         assert.deepStrictEqual(
-            ofType(run, "kubernetes:core/v1:Namespace").map((n) => meta(n).name).sort(),
-            Object.values(LAYOUT).map((l) => l.namespace).sort(),
+            ofType(run, "kubernetes:core/v1:Namespace")
+                .map((n) => meta(n).name)
+                .sort(),
+            Object.values(LAYOUT)
+                .map((l) => l.namespace)
+                .sort(),
         );
         const jamieSecret = one(run, "kubernetes:core/v1:Secret", "t-agents-jamie-connections");
         assert.strictEqual(jamieSecret.redactedInputs.stringData, "[secret]");
         const uris = jamieSecret.inputs.stringData as { mongodbUri: string; redisUrl: string };
         assert.match(uris.mongodbUri, /^mongodb(\+srv)?:\/\//);
         assert.match(uris.redisUrl, /^rediss:\/\//);
-        assert.match((one(run, "kubernetes:core/v1:Secret", "t-agents-scarlet-connections").inputs.stringData as { postgresUri: string }).postgresUri, /^postgres(ql)?:\/\//);
+        assert.match(
+            (one(run, "kubernetes:core/v1:Secret", "t-agents-scarlet-connections").inputs.stringData as { postgresUri: string }).postgresUri,
+            /^postgres(ql)?:\/\//,
+        );
     });
 
     it("no secret value appears as a plain string in any registered input", () => {
@@ -107,7 +119,12 @@ describe("Platform", function () {
 
     it("third-party charts off: only the local charts install, and the run says which were skipped", async () => {
         const off = await build({ thirdPartyCharts: false });
-        assert.deepStrictEqual(ofType(off.run, "kubernetes:helm.sh/v4:Chart").map((c) => c.inputs.chart).sort(), ["./charts/jamie", "./charts/scarlet"]);
+        assert.deepStrictEqual(
+            ofType(off.run, "kubernetes:helm.sh/v4:Chart")
+                .map((c) => c.inputs.chart)
+                .sort(),
+            ["./charts/jamie", "./charts/scarlet"],
+        );
         const skipped = off.platform.skippedCharts as string[];
         for (const k of ["certManager", "envoyGateway", "ollama"]) {
             assert.ok(skipped.includes(k), `${k} reported skipped`);
@@ -117,7 +134,13 @@ describe("Platform", function () {
 
     it("with Istio on, enrols the agents, the gateway and monitoring in the ambient mesh, not the data stores", () => {
         const { namespaces } = platformNamespaces("prod", { ...NONE, istio: true });
-        assert.deepStrictEqual(namespaces.filter((n) => n.meshed).map((n) => n.component).sort(), ["gateway", "jamie", "monitoring", "ollama", "scarlet"]);
+        assert.deepStrictEqual(
+            namespaces
+                .filter((n) => n.meshed)
+                .map((n) => n.component)
+                .sort(),
+            ["gateway", "jamie", "monitoring", "ollama", "scarlet"],
+        );
         assert.ok(namespaces.some((n) => n.component === "istio" && n.podSecurity === "privileged"));
     });
 });

@@ -39,7 +39,12 @@ describe("platform in the aws-prod stack", function () {
 
     it("creates every platform namespace enforcing Pod Security restricted", () => {
         const namespaces = ofType(run, "kubernetes:core/v1:Namespace");
-        assert.deepStrictEqual(namespaces.map((n) => meta(n).name).sort(), Object.values(LAYOUT).map((l) => l.namespace).sort());
+        assert.deepStrictEqual(
+            namespaces.map((n) => meta(n).name).sort(),
+            Object.values(LAYOUT)
+                .map((l) => l.namespace)
+                .sort(),
+        );
         assert.ok(namespaces.every((n) => meta(n).labels?.["pod-security.kubernetes.io/enforce"] === "restricted"));
     });
 
@@ -70,9 +75,17 @@ describe("platform in the aws-prod stack", function () {
 describe("platform stack switches", function () {
     it("thirdPartyCharts: false installs only the local charts, reports the rest as skipped; an add-on switch reaches the platform", async () => {
         const run = await sharedRun({ stack: "aws-prod", overrides: { "platform.thirdPartyCharts": false, "platform.addons.falco": true } });
-        assert.deepStrictEqual(ofType(run, CHART).map((c) => c.inputs.chart).sort(), ["./charts/jamie", "./charts/scarlet"]);
+        assert.deepStrictEqual(
+            ofType(run, CHART)
+                .map((c) => c.inputs.chart)
+                .sort(),
+            ["./charts/jamie", "./charts/scarlet"],
+        );
         const skipped = run.outputs.skippedCharts as string[];
-        assert.ok(["certManager", "envoyGateway", "ollama", "kubePrometheusStack", "falco"].every((k) => skipped.includes(k)), `skipped: ${skipped.join(", ")}`);
+        assert.ok(
+            ["certManager", "envoyGateway", "ollama", "kubePrometheusStack", "falco"].every((k) => skipped.includes(k)),
+            `skipped: ${skipped.join(", ")}`,
+        );
         assert.ok(!skipped.includes("argoCd"), "add-ons that are off are not reported as skipped");
         assert.ok((run.outputs.warnings as string[]).some((w) => w.startsWith("third-party charts are off")));
         const falcoNs = ofType(run, "kubernetes:core/v1:Namespace").find((n) => meta(n).name === "falco");

@@ -14,14 +14,7 @@ import { Foundation } from "../../components/platform/foundation";
 import { LAYOUT } from "../../components/platform/layout";
 import { BACKUP_ALERT_GROUP } from "../../components/platform/observability/backupAlerts";
 import { NO_ADDONS } from "../../components/platform/args";
-import {
-    ConfigurationBackups,
-    VELERO_IMAGES,
-    VELERO_SCHEDULE,
-    VELERO_SCHEDULE_CRON,
-    VELERO_STORE_SECRET,
-    veleroTtl,
-} from "../../components/platform/velero";
+import { ConfigurationBackups, VELERO_IMAGES, VELERO_SCHEDULE, VELERO_SCHEDULE_CRON, VELERO_STORE_SECRET, veleroTtl } from "../../components/platform/velero";
 import { OBJECT_STORE_PREFIXES, retentionRules } from "../../components/retention";
 import { DEFAULT_RETENTION } from "../../components/defaults";
 import { runWithMocks, RunResult } from "../../preview/harness";
@@ -45,7 +38,15 @@ async function build(store: ObjectStoreKind | "none", configBackupWeeks = 12): P
                 "t",
                 {
                     target: fake.target,
-                    namespaces: [{ component: "velero", layout: ADDON_LAYOUT.velero, quota: ADDON_QUOTA, podSecurity: ADDON_LAYOUT.velero.podSecurity, serviceAccount: false }],
+                    namespaces: [
+                        {
+                            component: "velero",
+                            layout: ADDON_LAYOUT.velero,
+                            quota: ADDON_QUOTA,
+                            podSecurity: ADDON_LAYOUT.velero.podSecurity,
+                            serviceAccount: false,
+                        },
+                    ],
                     flows: [],
                 },
                 { provider: fake.target.provider },
@@ -109,7 +110,15 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
         it("writes to config/ of the cluster's bucket, the prefix whose lifecycle rule expires at the same age", async () => {
             const v = values(run);
             assert.deepStrictEqual(v.configuration.backupStorageLocation, [
-                { name: "default", provider: "aws", bucket: "agents-test-backups", prefix: "config", default: true, accessMode: "ReadWrite", config: { region: "eu-west-1" } },
+                {
+                    name: "default",
+                    provider: "aws",
+                    bucket: "agents-test-backups",
+                    prefix: "config",
+                    default: true,
+                    accessMode: "ReadWrite",
+                    config: { region: "eu-west-1" },
+                },
             ]);
             assert.strictEqual(v.schedules.weekly.template.storageLocation, "default");
             assert.strictEqual(`${v.configuration.backupStorageLocation[0].prefix}/`, OBJECT_STORE_PREFIXES.config);
@@ -118,9 +127,13 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
         });
 
         it("reaches the store as its own cloud identity: a read-write binding for velero/velero, annotated on the chart's ServiceAccount", () => {
-            assert.deepStrictEqual(bindings, [{ name: "t-config-backups-identity", namespace: "velero", serviceAccount: "velero", objectStoreAccess: "readWrite" }]);
+            assert.deepStrictEqual(bindings, [
+                { name: "t-config-backups-identity", namespace: "velero", serviceAccount: "velero", objectStoreAccess: "readWrite" },
+            ]);
             const v = values(run);
-            assert.deepStrictEqual(v.serviceAccount, { server: { create: true, name: "velero", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-config-backups-identity") } } });
+            assert.deepStrictEqual(v.serviceAccount, {
+                server: { create: true, name: "velero", annotations: { "eks.amazonaws.com/role-arn": fakeRoleArn("t-config-backups-identity") } },
+            });
             assert.deepStrictEqual(v.credentials, { useSecret: false }, "no static credentials");
             assert.deepStrictEqual(v.podLabels, {});
             assert.strictEqual(ofType(run, "kubernetes:core/v1:Secret").length, 0);
@@ -134,10 +147,19 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
             assert.strictEqual(v.initContainers[0].image, "docker.io/velero/velero-plugin-for-aws:v1.14.3");
             assert.deepStrictEqual(v.initContainers[0].volumeMounts, [{ mountPath: "/target", name: "plugins" }]);
             assert.strictEqual(v.initContainers[0].securityContext.runAsNonRoot, true);
-            assert.deepStrictEqual(v.podSecurityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
+            assert.deepStrictEqual(v.podSecurityContext, {
+                runAsNonRoot: true,
+                runAsUser: 65532,
+                runAsGroup: 65532,
+                fsGroup: 65532,
+                seccompProfile: { type: "RuntimeDefault" },
+            });
             assert.strictEqual(v.containerSecurityContext.readOnlyRootFilesystem, true);
             assert.strictEqual(v.upgradeCRDs, false);
-            assert.deepStrictEqual(v.metrics, { enabled: true, serviceMonitor: { autodetect: false, enabled: true, additionalLabels: { release: "monitoring" } } });
+            assert.deepStrictEqual(v.metrics, {
+                enabled: true,
+                serviceMonitor: { autodetect: false, enabled: true, additionalLabels: { release: "monitoring" } },
+            });
         });
 
         it("the velero namespace is restricted and Prometheus may reach the metrics port", () => {
@@ -193,7 +215,10 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
         assert.deepStrictEqual(v.credentials, { useSecret: false }, "no credentials-file variables on the pod");
         const secret = one(run, "kubernetes:core/v1:Secret", "t-config-backups-store-credentials");
         assert.deepStrictEqual(meta(secret), { name: "velero-store-credentials", namespace: "velero" });
-        assert.strictEqual((secret.inputs.stringData as Values).cloud, `[default]\naws_access_key_id=${STATIC_ACCESS_KEY}\naws_secret_access_key=${STATIC_SECRET_KEY}\n`);
+        assert.strictEqual(
+            (secret.inputs.stringData as Values).cloud,
+            `[default]\naws_access_key_id=${STATIC_ACCESS_KEY}\naws_secret_access_key=${STATIC_SECRET_KEY}\n`,
+        );
         assert.strictEqual(secret.redactedInputs.stringData, "[secret]");
         assert.deepStrictEqual(leakedSecrets(run), []);
         assert.ok(one(run, CHART, "t-config-backups-velero").opts.dependsOn.includes(secret.urn));
@@ -203,7 +228,9 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
         const { run, bindings, warnings } = await build("none");
         assert.strictEqual(ofType(run, CHART).length, 0);
         assert.deepStrictEqual(bindings, []);
-        assert.deepStrictEqual(warnings, ["no object store on this cluster: configuration backups (Velero) disabled (give the cluster an object store to enable them)"]);
+        assert.deepStrictEqual(warnings, [
+            "no object store on this cluster: configuration backups (Velero) disabled (give the cluster an object store to enable them)",
+        ]);
     });
 
     it("the ConfigurationBackupTooOld alert watches the schedule the chart creates", () => {
@@ -233,7 +260,10 @@ describe("velero add-on: weekly configuration backups (issue 14 part 3)", functi
             assert.match(v.serviceAccount.server.annotations["eks.amazonaws.com/role-arn"], /^arn:aws:iam::\d{12}:role\/.*config-backups-identity/);
             const role = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name.endsWith("config-backups-identity"))!;
             const trust = JSON.parse(String(role.inputs.assumeRolePolicy));
-            assert.deepStrictEqual(Object.values(trust.Statement[0].Condition.StringEquals).filter((x) => String(x).startsWith("system:")), ["system:serviceaccount:velero:velero"]);
+            assert.deepStrictEqual(
+                Object.values(trust.Statement[0].Condition.StringEquals).filter((x) => String(x).startsWith("system:")),
+                ["system:serviceaccount:velero:velero"],
+            );
             const ns = run.resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && meta(r).name === "velero")!;
             assert.strictEqual(meta(ns).labels?.["pod-security.kubernetes.io/enforce"], "restricted");
             // Prometheus (monitoring) may reach Velero's metrics port, and Velero may reach the API server.

@@ -58,7 +58,10 @@ describe("policy pack over the analyzer gRPC protocol", function () {
         assert.deepStrictEqual(fs.readdirSync(path.dirname(PACK_MAIN)).sort(), ["index.js", "index.js.map"]);
         const required = [...fs.readFileSync(PACK_MAIN, "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
         assert.ok(required.length > 0);
-        assert.deepStrictEqual(required.filter((r) => r.startsWith(".") || r === "@pulumi/pulumi" || r.startsWith("@pulumi/policy")), []);
+        assert.deepStrictEqual(
+            required.filter((r) => r.startsWith(".") || r === "@pulumi/pulumi" || r.startsWith("@pulumi/policy")),
+            [],
+        );
         assert.ok(required.includes("@pulumi/pulumi/output") && required.includes("@pulumi/pulumi/asset"), required.join(", "));
     });
 
@@ -90,11 +93,20 @@ describe("policy pack over the analyzer gRPC protocol", function () {
         req.setType("aws:eks/cluster:Cluster");
         req.setName("eks");
         req.setUrn("urn:pulumi:prod::agent-platform::aws:eks/cluster:Cluster::eks");
-        req.setProperties(Struct.fromJavaScript({ name: "prod", enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"], vpcConfig: { endpointPublicAccess: false, subnetIds: [] } }));
+        req.setProperties(
+            Struct.fromJavaScript({
+                name: "prod",
+                enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+                vpcConfig: { endpointPublicAccess: false, subnetIds: [] },
+            }),
+        );
         req.setOptions(options());
         const res = await call<any>(client, "analyze", req);
         const d = res.getDiagnosticsList().map((x: any) => ({ policy: x.getPolicyname(), level: x.getEnforcementlevel(), message: x.getMessage() }));
-        assert.deepStrictEqual(d.map((x: any) => x.policy), ["secrets-ekscluster-enforce-kms-encryption"]);
+        assert.deepStrictEqual(
+            d.map((x: any) => x.policy),
+            ["secrets-ekscluster-enforce-kms-encryption"],
+        );
         assert.strictEqual(d[0].level, analyzerPb.EnforcementLevel.MANDATORY);
         assert.match(d[0].message, /Cluster "eks" stores Secrets without envelope encryption: found encryptionConfig not set/);
     });
@@ -110,7 +122,15 @@ describe("policy pack over the analyzer gRPC protocol", function () {
             return r;
         };
         const req = new analyzerPb.AnalyzeStackRequest();
-        req.setResourcesList([res("aws:eks/nodeGroup:NodeGroup", "ng", { clusterName: "prod", instanceTypes: ["t3.large"], diskSize: 100, scalingConfig: { minSize: 3, maxSize: 3, desiredSize: 3 }, subnetIds: [] })]);
+        req.setResourcesList([
+            res("aws:eks/nodeGroup:NodeGroup", "ng", {
+                clusterName: "prod",
+                instanceTypes: ["t3.large"],
+                diskSize: 100,
+                scalingConfig: { minSize: 3, maxSize: 3, desiredSize: 3 },
+                subnetIds: [],
+            }),
+        ]);
         const first = await call<any>(client, "analyzeStack", req);
         const machine = first.getDiagnosticsList().filter((x: any) => x.getPolicyname() === "nodes-pool-enforce-machine-size");
         assert.strictEqual(machine.length, 1);
@@ -125,6 +145,9 @@ describe("policy pack over the analyzer gRPC protocol", function () {
         await call(client, "configure", conf);
         const second = await call<any>(client, "analyzeStack", req);
         const again = second.getDiagnosticsList().filter((x: any) => x.getPolicyname() === "nodes-pool-enforce-machine-size");
-        assert.deepStrictEqual(again.map((x: any) => x.getEnforcementlevel()), [analyzerPb.EnforcementLevel.ADVISORY]);
+        assert.deepStrictEqual(
+            again.map((x: any) => x.getEnforcementlevel()),
+            [analyzerPb.EnforcementLevel.ADVISORY],
+        );
     });
 });

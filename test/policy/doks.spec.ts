@@ -28,7 +28,12 @@ function doksStack(): Res[] {
                 nodePool: { name: "system", size: "gd-4vcpu-16gb", autoScale: true, minNodes: 3, maxNodes: 6 },
             },
         },
-        { type: POOL, name: "agents", dependsOn: ["doks"], props: { clusterId: "0b3f7a1e-1111-4222-a333-444455556666", name: "agents", size: "gd-8vcpu-32gb", autoScale: true, minNodes: 3, maxNodes: 9 } },
+        {
+            type: POOL,
+            name: "agents",
+            dependsOn: ["doks"],
+            props: { clusterId: "0b3f7a1e-1111-4222-a333-444455556666", name: "agents", size: "gd-8vcpu-32gb", autoScale: true, minNodes: 3, maxNodes: 9 },
+        },
     ];
 }
 
@@ -42,7 +47,14 @@ describe("policies on DOKS: node count", () => {
             p(x, "doks").nodePool.minNodes = 1;
             Object.assign(p(x, "agents"), { autoScale: false, nodeCount: 1 });
         });
-        one(await check(rule, s), 'KubernetesCluster "doks" is under-provisioned', "2 node(s)", "minNodes (autoScale on)", "nodeCount (autoScale off)", "DOKS minNodes/nodeCount");
+        one(
+            await check(rule, s),
+            'KubernetesCluster "doks" is under-provisioned',
+            "2 node(s)",
+            "minNodes (autoScale on)",
+            "nodeCount (autoScale off)",
+            "DOKS minNodes/nodeCount",
+        );
     });
 });
 
@@ -62,7 +74,12 @@ describe("policies on DOKS: droplet sizes", () => {
         one(await check(rule, s), "is not in the digitalocean size catalogue", "machineSizes");
     });
     it("reads the Premium Intel slugs with their disk in the name", async () => {
-        none(await check(rule, mutate(doksStack(), (x) => (p(x, "agents").size = "s-4vcpu-16gb-320gb-intel"))));
+        none(
+            await check(
+                rule,
+                mutate(doksStack(), (x) => (p(x, "agents").size = "s-4vcpu-16gb-320gb-intel")),
+            ),
+        );
     });
 });
 
@@ -70,7 +87,11 @@ describe("policies on DOKS: node disks", () => {
     it("nodes-pool-enforce-disk-size: passes 100 and 200 GB droplet disks", async () => none(await check("nodes-pool-enforce-disk-size", doksStack())));
     it("nodes-pool-enforce-disk-size: rejects g-4vcpu-16gb (50 GB), naming the droplet as the disk's source", async () => {
         const s = mutate(doksStack(), (x) => (p(x, "agents").size = "g-4vcpu-16gb"));
-        one(await check("nodes-pool-enforce-disk-size", s), "50 GB (the local disk of droplet size \"g-4vcpu-16gb\")", "choose a droplet size whose local disk has 100 GB or more");
+        one(
+            await check("nodes-pool-enforce-disk-size", s),
+            '50 GB (the local disk of droplet size "g-4vcpu-16gb")',
+            "choose a droplet size whose local disk has 100 GB or more",
+        );
     });
     it("nodes-pool-enforce-disk-size: an unknown slug has no known disk and fails", async () => {
         const s = mutate(doksStack(), (x) => (p(x, "agents").size = "x-9vcpu-1gb"));
@@ -79,7 +100,10 @@ describe("policies on DOKS: node disks", () => {
     it("nodes-pool-enforce-ssd-disk: every droplet disk is SSD", async () => none(await check("nodes-pool-enforce-ssd-disk", doksStack())));
     it("secrets-disk-enforce-encryption: reports every DOKS pool (no customer key exists for droplet disks)", async () => {
         const v = await check("secrets-disk-enforce-encryption", doksStack());
-        assert.deepStrictEqual(v.map((x) => x.urn?.split("::").pop()), ["doks", "agents"]);
+        assert.deepStrictEqual(
+            v.map((x) => x.urn?.split("::").pop()),
+            ["doks", "agents"],
+        );
         assert.match(v[0].message, /no encryption setting or customer-managed key on DOKS/);
     });
 });
@@ -133,10 +157,31 @@ describe("policies on DOKS: managed upgrades and HA control plane", () => {
     const rule = "nodes-cluster-configure-managed-upgrades";
     it("passes auto and surge upgrades in a maintenance window with HA on", async () => none(await check(rule, doksStack())));
     it("rejects autoUpgrade unset (DOKS default false)", async () => {
-        one(await check(rule, mutate(doksStack(), (x) => delete p(x, "doks").autoUpgrade)), "is not upgraded automatically", "DOKS default: false");
+        one(
+            await check(
+                rule,
+                mutate(doksStack(), (x) => delete p(x, "doks").autoUpgrade),
+            ),
+            "is not upgraded automatically",
+            "DOKS default: false",
+        );
     });
-    it("rejects surgeUpgrade false", async () => one(await check(rule, mutate(doksStack(), (x) => (p(x, "doks").surgeUpgrade = false))), "upgrades nodes in place"));
-    it("rejects a missing maintenance window", async () => one(await check(rule, mutate(doksStack(), (x) => delete p(x, "doks").maintenancePolicy)), "has no maintenance window"));
+    it("rejects surgeUpgrade false", async () =>
+        one(
+            await check(
+                rule,
+                mutate(doksStack(), (x) => (p(x, "doks").surgeUpgrade = false)),
+            ),
+            "upgrades nodes in place",
+        ));
+    it("rejects a missing maintenance window", async () =>
+        one(
+            await check(
+                rule,
+                mutate(doksStack(), (x) => delete p(x, "doks").maintenancePolicy),
+            ),
+            "has no maintenance window",
+        ));
     it("rejects ha false unless requirePaidTier is off", async () => {
         const s = mutate(doksStack(), (x) => (p(x, "doks").ha = false));
         one(await check(rule, s), "has no HA control plane", "ha false");
@@ -145,9 +190,19 @@ describe("policies on DOKS: managed upgrades and HA control plane", () => {
 });
 
 describe("policies on DOKS: storage, bucket, audit, protection", () => {
-    const sc = (parameters: Record<string, string>): Res => ({ type: "kubernetes:storage.k8s.io/v1:StorageClass", name: "sc", props: { provisioner: "dobs.csi.digitalocean.com", parameters, reclaimPolicy: "Retain" } });
-    const bucket = (protect: boolean): Res => ({ type: "digitalocean:index/spacesBucket:SpacesBucket", name: "spaces", protect, props: { region: "fra1", acl: "private", versioning: { enabled: true } } });
-    it("secrets-storageclass-enforce-encryption: passes the LUKS class the DOKS component creates", async () => none(await check("secrets-storageclass-enforce-encryption", [sc(luksParameters())])));
+    const sc = (parameters: Record<string, string>): Res => ({
+        type: "kubernetes:storage.k8s.io/v1:StorageClass",
+        name: "sc",
+        props: { provisioner: "dobs.csi.digitalocean.com", parameters, reclaimPolicy: "Retain" },
+    });
+    const bucket = (protect: boolean): Res => ({
+        type: "digitalocean:index/spacesBucket:SpacesBucket",
+        name: "spaces",
+        protect,
+        props: { region: "fra1", acl: "private", versioning: { enabled: true } },
+    });
+    it("secrets-storageclass-enforce-encryption: passes the LUKS class the DOKS component creates", async () =>
+        none(await check("secrets-storageclass-enforce-encryption", [sc(luksParameters())])));
     it("secrets-storageclass-enforce-encryption: rejects a class without LUKS", async () => {
         const { ["dobs.csi.digitalocean.com/luks-encrypted"]: _, ...rest } = luksParameters();
         one(await check("secrets-storageclass-enforce-encryption", [sc(rest)]), 'luks-encrypted"] not set', "LUKS encryption on");
@@ -158,7 +213,11 @@ describe("policies on DOKS: storage, bucket, audit, protection", () => {
         none(await check("secrets-storageclass-enforce-encryption", [sc(params)], { requireCustomerKey: false }));
     });
     it("secrets-bucket-enforce-encryption: reports a Spaces bucket (no customer-managed key exists)", async () => {
-        one(await check("secrets-bucket-enforce-encryption", [bucket(true)]), 'SpacesBucket "spaces" cannot be encrypted with a customer-managed key', "advisory for DOKS stacks");
+        one(
+            await check("secrets-bucket-enforce-encryption", [bucket(true)]),
+            'SpacesBucket "spaces" cannot be encrypted with a customer-managed key',
+            "advisory for DOKS stacks",
+        );
     });
     it("audit-cluster-enforce-control-plane-logs: reports a DOKS cluster (no audit log export)", async () => {
         one(await check("audit-cluster-enforce-control-plane-logs", [get(doksStack(), "doks")]), "cannot export control-plane audit logs");

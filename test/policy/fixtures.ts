@@ -29,12 +29,25 @@ export function eksStack(): Res[] {
         {
             type: LT,
             name: "lt",
-            props: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k" } }] },
+            props: {
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k" },
+                    },
+                ],
+            },
         },
         {
             type: NG,
             name: "ng",
-            props: { clusterName: "prod", instanceTypes: ["m6i.xlarge"], launchTemplate: { id: "lt-0abc", version: "1" }, scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 }, subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+            props: {
+                clusterName: "prod",
+                instanceTypes: ["m6i.xlarge"],
+                launchTemplate: { id: "lt-0abc", version: "1" },
+                scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 },
+                subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+            },
             dependsOn: ["eks", "lt", "a", "b", "c"],
         },
     ];
@@ -65,7 +78,12 @@ export function gkeStack(): Res[] {
                 location: "europe-west1",
                 autoscaling: { minNodeCount: 1, maxNodeCount: 3 },
                 management: { autoRepair: true, autoUpgrade: true },
-                nodeConfig: { machineType: "e2-standard-4", diskSizeGb: 100, diskType: "pd-balanced", bootDiskKmsKey: "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k" },
+                nodeConfig: {
+                    machineType: "e2-standard-4",
+                    diskSizeGb: 100,
+                    diskType: "pd-balanced",
+                    bootDiskKmsKey: "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k",
+                },
             },
             dependsOn: ["gke"],
         },
@@ -85,10 +103,27 @@ export function aksStack(): Res[] {
                 autoUpgradeProfile: { upgradeChannel: "stable" },
                 networkProfile: { networkPlugin: "azure", networkPolicy: "cilium" },
                 apiServerAccessProfile: { enablePrivateCluster: true },
-                securityProfile: { azureKeyVaultKms: { enabled: true, keyId: "https://v.vault.azure.net/keys/k/1", keyVaultNetworkAccess: "Private", keyVaultResourceId: "/subscriptions/s/vaults/v" } },
+                securityProfile: {
+                    azureKeyVaultKms: {
+                        enabled: true,
+                        keyId: "https://v.vault.azure.net/keys/k/1",
+                        keyVaultNetworkAccess: "Private",
+                        keyVaultResourceId: "/subscriptions/s/vaults/v",
+                    },
+                },
                 azureMonitorProfile: { metrics: { enabled: true } },
                 agentPoolProfiles: [
-                    { name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 3, enableAutoScaling: false, availabilityZones: ["1", "2", "3"], osDiskSizeGB: 128, osDiskType: "Managed", enableEncryptionAtHost: true },
+                    {
+                        name: "system",
+                        mode: "System",
+                        vmSize: "Standard_D4s_v5",
+                        count: 3,
+                        enableAutoScaling: false,
+                        availabilityZones: ["1", "2", "3"],
+                        osDiskSizeGB: 128,
+                        osDiskType: "Managed",
+                        enableEncryptionAtHost: true,
+                    },
                 ],
             },
         },
@@ -100,7 +135,18 @@ export function aksAgentPool(): Res {
     return {
         type: AP,
         name: "agents",
-        props: { resourceName: "prod", resourceGroupName: "rg", agentPoolName: "agents", vmSize: "Standard_D8s_v5", enableAutoScaling: true, minCount: 3, maxCount: 6, availabilityZones: ["1", "2", "3"], osDiskSizeGB: 128, enableEncryptionAtHost: true },
+        props: {
+            resourceName: "prod",
+            resourceGroupName: "rg",
+            agentPoolName: "agents",
+            vmSize: "Standard_D8s_v5",
+            enableAutoScaling: true,
+            minCount: 3,
+            maxCount: 6,
+            availabilityZones: ["1", "2", "3"],
+            osDiskSizeGB: 128,
+            enableEncryptionAtHost: true,
+        },
         dependsOn: ["aks"],
     };
 }

@@ -38,7 +38,10 @@ describe("the production floor, stated once", () => {
     }
 
     it("no shipped policy config restates a floor figure (a stack states one only to differ from it)", () => {
-        const files = [...policyConfigStacks().map((s) => path.join(POLICY_CONFIG_DIR, `${s}.json`)), ...fs.readdirSync(ENVIRONMENT_CONFIG_DIR).map((f) => path.join(ENVIRONMENT_CONFIG_DIR, f))];
+        const files = [
+            ...policyConfigStacks().map((s) => path.join(POLICY_CONFIG_DIR, `${s}.json`)),
+            ...fs.readdirSync(ENVIRONMENT_CONFIG_DIR).map((f) => path.join(ENVIRONMENT_CONFIG_DIR, f)),
+        ];
         assert.ok(files.length >= 11, `found ${files.length} policy config files`);
         const restated = files.flatMap((file) => {
             const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
@@ -52,7 +55,10 @@ describe("the production floor, stated once", () => {
             for (const pool of defaultNodePools(cloud, "prod")) {
                 const size = resolveMachineSize(cloud, pool.instanceType);
                 assert.ok(size, `${pool.instanceType} is in the ${cloud} catalogue`);
-                assert.ok(size.vcpu >= PROD_FLOOR.vcpu && size.memoryGib >= PROD_FLOOR.memoryGib, `${pool.role}: ${pool.instanceType} has ${size.vcpu} vCPU / ${size.memoryGib} GiB`);
+                assert.ok(
+                    size.vcpu >= PROD_FLOOR.vcpu && size.memoryGib >= PROD_FLOOR.memoryGib,
+                    `${pool.role}: ${pool.instanceType} has ${size.vcpu} vCPU / ${size.memoryGib} GiB`,
+                );
                 assert.ok(pool.diskSizeGb >= PROD_FLOOR.diskGb, `${pool.role}: ${pool.diskSizeGb} GB`);
                 assert.ok(pool.minNodes >= PROD_FLOOR.nodes, `${pool.role}: min ${pool.minNodes}`);
             }

@@ -67,7 +67,10 @@ export function one(violations: Violation[], ...fragments: string[]): Violation 
 
 /** Asserts no violation. */
 export function none(violations: Violation[]): void {
-    assert.deepStrictEqual(violations.map((v) => v.message), []);
+    assert.deepStrictEqual(
+        violations.map((v) => v.message),
+        [],
+    );
 }
 
 /** Every message says what is wrong, what was found, what is required and how to fix it. */

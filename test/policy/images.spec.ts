@@ -35,8 +35,19 @@ function mongo(): Res {
 
 describe("image references (policy/lib/images.ts)", () => {
     it("normalises as the runtime does: Docker Hub by default, library/ for official images, host with a port", () => {
-        assert.deepStrictEqual(parseImage("busybox"), { written: "busybox", full: "docker.io/library/busybox", registry: "docker.io", repository: "library/busybox" });
-        assert.deepStrictEqual(parseImage("ollama/ollama:0.32.15"), { written: "ollama/ollama:0.32.15", full: "docker.io/ollama/ollama:0.32.15", registry: "docker.io", repository: "ollama/ollama", tag: "0.32.15" });
+        assert.deepStrictEqual(parseImage("busybox"), {
+            written: "busybox",
+            full: "docker.io/library/busybox",
+            registry: "docker.io",
+            repository: "library/busybox",
+        });
+        assert.deepStrictEqual(parseImage("ollama/ollama:0.32.15"), {
+            written: "ollama/ollama:0.32.15",
+            full: "docker.io/ollama/ollama:0.32.15",
+            registry: "docker.io",
+            repository: "ollama/ollama",
+            tag: "0.32.15",
+        });
         const local = parseImage("registry.local:5000/team/app:1.2");
         assert.deepStrictEqual([local?.registry, local?.repository, local?.tag], ["registry.local:5000", "team/app", "1.2"]);
         assert.strictEqual(parseImage("localhost/app:1")?.registry, "localhost");
@@ -69,18 +80,33 @@ describe("image references (policy/lib/images.ts)", () => {
     });
     it("finds images in containers, image env vars and image flags, ConfigMap settings and operator resources (not in switched-off sections)", () => {
         const w = withSpec("kubernetes:apps/v1:Deployment", (s) => {
-            s.containers[0].env.push({ name: "OPERATOR_IMAGE_NAME", value: "ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0" }, { name: "IMAGE_PULL_POLICY", value: "IfNotPresent" });
+            s.containers[0].env.push(
+                { name: "OPERATOR_IMAGE_NAME", value: "ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0" },
+                { name: "IMAGE_PULL_POLICY", value: "IfNotPresent" },
+            );
             s.containers[0].args = ["--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:v1.21.1", "--v=2", "--config=/etc/app/config.yaml"];
         });
-        assert.deepStrictEqual(imagesOf(w.type, w.props).map((u) => `${u.field} ${u.image}`), [
-            "spec.template.spec.containers[app].image ghcr.io/example/jamie:1.4.2",
-            "spec.template.spec.containers[app].env[OPERATOR_IMAGE_NAME] ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0",
-            "spec.template.spec.containers[app].args[--acme-http01-solver-image] quay.io/jetstack/cert-manager-acmesolver:v1.21.1",
-            "spec.template.spec.initContainers[migrate].image ghcr.io/example/jamie:1.4.2",
-        ]);
-        const cm = { metadata: { name: "plugin-barman-cloud-config" }, data: { SIDECAR_IMAGE: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0", LOG_LEVEL: "info" } };
-        assert.deepStrictEqual(imagesOf("kubernetes:core/v1:ConfigMap", cm).map((u) => u.field), ["data.SIDECAR_IMAGE"]);
-        assert.deepStrictEqual(imagesOf(mongo().type, mongo().props).map((u) => u.field), ["spec.image", "spec.replsets[0].sidecars[0].image", "spec.backup.image"]);
+        assert.deepStrictEqual(
+            imagesOf(w.type, w.props).map((u) => `${u.field} ${u.image}`),
+            [
+                "spec.template.spec.containers[app].image ghcr.io/example/jamie:1.4.2",
+                "spec.template.spec.containers[app].env[OPERATOR_IMAGE_NAME] ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0",
+                "spec.template.spec.containers[app].args[--acme-http01-solver-image] quay.io/jetstack/cert-manager-acmesolver:v1.21.1",
+                "spec.template.spec.initContainers[migrate].image ghcr.io/example/jamie:1.4.2",
+            ],
+        );
+        const cm = {
+            metadata: { name: "plugin-barman-cloud-config" },
+            data: { SIDECAR_IMAGE: "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0", LOG_LEVEL: "info" },
+        };
+        assert.deepStrictEqual(
+            imagesOf("kubernetes:core/v1:ConfigMap", cm).map((u) => u.field),
+            ["data.SIDECAR_IMAGE"],
+        );
+        assert.deepStrictEqual(
+            imagesOf(mongo().type, mongo().props).map((u) => u.field),
+            ["spec.image", "spec.replsets[0].sidecars[0].image", "spec.backup.image"],
+        );
         assert.deepStrictEqual(imagesOf("kubernetes:core/v1:Service", { spec: { image: "x:1" } }), []);
     });
 });
@@ -100,13 +126,28 @@ describe(`policy ${RULE}`, () => {
         });
     }
     it("rejects an untagged image and a :latest image as mutable", async () => {
-        one(await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "ghcr.io/example/jamie"))]), "names a mutable image", "(no tag (means latest))", "a version tag other than latest");
-        one(await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "quay.io/example/jamie:latest"))]), "names a mutable image", "(the tag latest)");
+        one(
+            await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "ghcr.io/example/jamie"))]),
+            "names a mutable image",
+            "(no tag (means latest))",
+            "a version tag other than latest",
+        );
+        one(
+            await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "quay.io/example/jamie:latest"))]),
+            "names a mutable image",
+            "(the tag latest)",
+        );
     });
     it("with requireDigest, rejects a version tag without a digest and accepts a digest", async () => {
         const tagged = await check(RULE, [workload("kubernetes:apps/v1:Deployment")], { requireDigest: true });
         assert.strictEqual(tagged.length, 2, "the container and the init container");
-        one([tagged[0]], "names a mutable image", "(the tag 1.4.2 without a digest)", "required a digest (@sha256:...)", "pin it: ghcr.io/example/jamie:1.4.2@sha256:<digest>");
+        one(
+            [tagged[0]],
+            "names a mutable image",
+            "(the tag 1.4.2 without a digest)",
+            "required a digest (@sha256:...)",
+            "pin it: ghcr.io/example/jamie:1.4.2@sha256:<digest>",
+        );
         const pinned = withSpec("kubernetes:apps/v1:Deployment", (s) => {
             s.containers[0].image = `ghcr.io/example/jamie:1.4.2@${DIGEST}`;
             s.initContainers[0].image = `ghcr.io/example/jamie@${DIGEST}`;
@@ -115,19 +156,32 @@ describe(`policy ${RULE}`, () => {
     });
     it("reports a registry outside the list and a mutable tag on the same image separately", async () => {
         const v = await check(RULE, [withSpec("kubernetes:core/v1:Pod", (s) => (s.containers[0].image = "gcr.io/istio-testing/pilot:latest"))]);
-        assert.deepStrictEqual(v.map((x) => x.message.split(":")[0]), ['Pod "w" spec.containers[app].image pulls from a registry outside the allow-list', 'Pod "w" spec.containers[app].image names a mutable image']);
+        assert.deepStrictEqual(
+            v.map((x) => x.message.split(":")[0]),
+            ['Pod "w" spec.containers[app].image pulls from a registry outside the allow-list', 'Pod "w" spec.containers[app].image names a mutable image'],
+        );
     });
     it("rejects a reference that does not parse", async () => {
-        one(await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "ghcr.io/Example/Jamie:1"))]), "is not a valid image reference", '"ghcr.io/Example/Jamie:1"');
+        one(
+            await check(RULE, [withSpec("kubernetes:apps/v1:Deployment", (s) => (s.containers[0].image = "ghcr.io/Example/Jamie:1"))]),
+            "is not a valid image reference",
+            '"ghcr.io/Example/Jamie:1"',
+        );
     });
     it("judges the images operators run: a custom resource, an image env var, a ConfigMap setting", async () => {
         none(await check(RULE, [mongo()]));
         const bad = mongo();
         (bad.props.spec as any).backup.image = "registry.example.net/percona/pbm:2.12.0";
         one(await check(RULE, [bad]), 'PerconaServerMongoDB "replica-set" spec.backup.image pulls from a registry outside the allow-list');
-        const env = withSpec("kubernetes:apps/v1:Deployment", (s) => s.containers[0].env.push({ name: "INIT_CONTAINER_IMAGE", value: "quay.io/opstree/redis-operator:latest" }));
+        const env = withSpec("kubernetes:apps/v1:Deployment", (s) =>
+            s.containers[0].env.push({ name: "INIT_CONTAINER_IMAGE", value: "quay.io/opstree/redis-operator:latest" }),
+        );
         one(await check(RULE, [env]), "containers[app].env[INIT_CONTAINER_IMAGE] names a mutable image");
-        const cm: Res = { type: "kubernetes:core/v1:ConfigMap", name: "cm", props: { metadata: { name: "c", namespace: "data-postgres" }, data: { SIDECAR_IMAGE: "mirror.example.net/barman:0.13" } } };
+        const cm: Res = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "cm",
+            props: { metadata: { name: "c", namespace: "data-postgres" }, data: { SIDECAR_IMAGE: "mirror.example.net/barman:0.13" } },
+        };
         one(await check(RULE, [cm]), 'ConfigMap "cm" data.SIDECAR_IMAGE pulls from a registry outside the allow-list');
     });
     it("takes the allow-list from config (a host and path prefix narrows it) and honours exemptions", async () => {

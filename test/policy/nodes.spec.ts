@@ -11,7 +11,12 @@ describe("policy nodes-cluster-enforce-minimum-count", () => {
     it("passes an AKS cluster with 3 inline nodes", async () => none(await check(rule, aksStack())));
     it("rejects an EKS node group with minSize 2, naming the count and where it came from", async () => {
         const s = mutate(eksStack(), (x) => (p(x, "ng").scalingConfig.minSize = 2));
-        one(await check(rule, s), 'Cluster "eks" is under-provisioned', 'found 2 node(s) at the autoscaler minimum: NodeGroup "ng" 2 (scalingConfig.minSize)', "required at least 3 nodes");
+        one(
+            await check(rule, s),
+            'Cluster "eks" is under-provisioned',
+            'found 2 node(s) at the autoscaler minimum: NodeGroup "ng" 2 (scalingConfig.minSize)',
+            "required at least 3 nodes",
+        );
     });
     it("uses desiredSize when minSize is absent", async () => {
         const s = mutate(eksStack(), (x) => (p(x, "ng").scalingConfig = { desiredSize: 1, maxSize: 3 }));
@@ -32,7 +37,13 @@ describe("policy nodes-cluster-enforce-minimum-count", () => {
         one(await check(rule, s), "default node pool 1 (initialNodeCount 1 per zone x 1 zones)");
     });
     it("rejects a cluster with no node pools at all", async () => {
-        one(await check(rule, gkeStack().filter((r) => r.type !== GNP)), "found 0 node(s) at the autoscaler minimum (no node pools)");
+        one(
+            await check(
+                rule,
+                gkeStack().filter((r) => r.type !== GNP),
+            ),
+            "found 0 node(s) at the autoscaler minimum (no node pools)",
+        );
     });
     it("rejects an AKS inline pool with count 2", async () => {
         const s = mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].count = 2));
@@ -114,18 +125,52 @@ describe("policy nodes-pool-enforce-machine-size", () => {
         one(await check(rule, s), '"t3.medium" with 2 vCPU and 4 GiB (the EKS default (instanceTypes not set))');
     });
     it("parses GKE custom types (custom-4-16384 passes, custom-2-8192 fails)", async () => {
-        none(await check(rule, mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.machineType = "custom-4-16384"))));
-        one(await check(rule, mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.machineType = "n2-custom-2-8192"))), "2 vCPU < 4, 8 GiB < 16 GiB");
+        none(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.machineType = "custom-4-16384")),
+            ),
+        );
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.machineType = "n2-custom-2-8192")),
+            ),
+            "2 vCPU < 4, 8 GiB < 16 GiB",
+        );
     });
     it("takes the GKE default e2-medium when nodeConfig.machineType is missing", async () => {
-        one(await check(rule, mutate(gkeStack(), (x) => delete p(x, "pool").nodeConfig.machineType)), '"e2-medium" with 2 vCPU and 4 GiB');
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => delete p(x, "pool").nodeConfig.machineType),
+            ),
+            '"e2-medium" with 2 vCPU and 4 GiB',
+        );
     });
     it("rejects Standard_D2s_v5 on AKS and matches Azure sizes case-insensitively", async () => {
-        one(await check(rule, mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "Standard_D2s_v5"))), '"Standard_D2s_v5" with 2 vCPU and 8 GiB');
-        none(await check(rule, mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "standard_d4S_V5"))));
+        one(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "Standard_D2s_v5")),
+            ),
+            '"Standard_D2s_v5" with 2 vCPU and 8 GiB',
+        );
+        none(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "standard_d4S_V5")),
+            ),
+        );
     });
     it("honours minVcpu/minMemoryGib from config", async () => {
-        none(await check(rule, mutate(eksStack(), (x) => (p(x, "ng").instanceTypes = ["t3.large"])), { minVcpu: 2, minMemoryGib: 8 }));
+        none(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => (p(x, "ng").instanceTypes = ["t3.large"])),
+                { minVcpu: 2, minMemoryGib: 8 },
+            ),
+        );
     });
 });
 
@@ -137,10 +182,23 @@ describe("policy nodes-pool-enforce-disk-size", () => {
         none(await check(rule, [...eksStack(), ...g, ...a]));
     });
     it("rejects a 50 GB launch-template root volume", async () => {
-        one(await check(rule, mutate(eksStack(), (x) => (p(x, "lt").blockDeviceMappings[0].ebs.volumeSize = 50))), 'found 50 GB (launch template "lt" root volumeSize)', "required at least 100 GB");
+        one(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => (p(x, "lt").blockDeviceMappings[0].ebs.volumeSize = 50)),
+            ),
+            'found 50 GB (launch template "lt" root volumeSize)',
+            "required at least 100 GB",
+        );
     });
     it("takes the AMI's 20 GB when the launch template sets no volumeSize", async () => {
-        one(await check(rule, mutate(eksStack(), (x) => delete p(x, "lt").blockDeviceMappings[0].ebs.volumeSize)), "found 20 GB (the AMI default");
+        one(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => delete p(x, "lt").blockDeviceMappings[0].ebs.volumeSize),
+            ),
+            "found 20 GB (the AMI default",
+        );
     });
     it("takes the EKS default of 20 GB for a node group without launch template or diskSize", async () => {
         const s = mutate(eksStack(), (x) => delete p(x, "ng").launchTemplate).filter((r) => r.type !== LT);
@@ -157,8 +215,22 @@ describe("policy nodes-pool-enforce-disk-size", () => {
         one(await check(rule, s), 'found 40 GB (launch template "lt" root volumeSize)');
     });
     it("rejects a 50 GB GKE disk and a 64 GB AKS OS disk", async () => {
-        one(await check(rule, mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.diskSizeGb = 50))), "found 50 GB (nodeConfig.diskSizeGb)", "nodeConfig.diskSizeGb to 100");
-        one(await check(rule, mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].osDiskSizeGB = 64))), "found 64 GB (osDiskSizeGB)", "osDiskSizeGB to 100");
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.diskSizeGb = 50)),
+            ),
+            "found 50 GB (nodeConfig.diskSizeGb)",
+            "nodeConfig.diskSizeGb to 100",
+        );
+        one(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].osDiskSizeGB = 64)),
+            ),
+            "found 64 GB (osDiskSizeGB)",
+            "osDiskSizeGB to 100",
+        );
     });
     it("honours minDiskGb from config (200 rejects the 100 GB root)", async () => {
         one(await check(rule, eksStack(), { minDiskGb: 200 }), "required at least 200 GB");
@@ -169,31 +241,81 @@ describe("policy nodes-pool-enforce-ssd-disk", () => {
     const rule = "nodes-pool-enforce-ssd-disk";
     it("passes gp3, pd-balanced and premium-capable managed disks", async () => none(await check(rule, [...eksStack(), ...gkeStack(), ...aksStack()])));
     it("rejects an st1 (HDD) launch-template root volume", async () => {
-        one(await check(rule, mutate(eksStack(), (x) => (p(x, "lt").blockDeviceMappings[0].ebs.volumeType = "st1"))), 'disk type "st1"', "volumeType to gp3");
+        one(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => (p(x, "lt").blockDeviceMappings[0].ebs.volumeType = "st1")),
+            ),
+            'disk type "st1"',
+            "volumeType to gp3",
+        );
     });
     it("treats a launch template without volumeType as gp2 (SSD)", async () => {
-        none(await check(rule, mutate(eksStack(), (x) => delete p(x, "lt").blockDeviceMappings[0].ebs.volumeType)));
+        none(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => delete p(x, "lt").blockDeviceMappings[0].ebs.volumeType),
+            ),
+        );
     });
     it("rejects GKE pd-standard", async () => {
-        one(await check(rule, mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.diskType = "pd-standard"))), 'disk type "pd-standard" (nodeConfig.diskType)');
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "pool").nodeConfig.diskType = "pd-standard")),
+            ),
+            'disk type "pd-standard" (nodeConfig.diskType)',
+        );
     });
     it("rejects an AKS managed OS disk on a VM size without premium storage, accepts it ephemeral", async () => {
-        one(await check(rule, mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "Standard_D4_v5"))), 'disk type "Managed"', "premium storage");
-        none(await check(rule, mutate(aksStack(), (x) => Object.assign(p(x, "aks").agentPoolProfiles[0], { vmSize: "Standard_D4_v5", osDiskType: "Ephemeral" }))));
+        one(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => (p(x, "aks").agentPoolProfiles[0].vmSize = "Standard_D4_v5")),
+            ),
+            'disk type "Managed"',
+            "premium storage",
+        );
+        none(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => Object.assign(p(x, "aks").agentPoolProfiles[0], { vmSize: "Standard_D4_v5", osDiskType: "Ephemeral" })),
+            ),
+        );
     });
 });
 
 describe("policy nodes-cluster-configure-managed-upgrades", () => {
     const rule = "nodes-cluster-configure-managed-upgrades";
-    it("passes GKE with auto-repair/upgrade on a channel and AKS on a channel with Standard tier", async () => none(await check(rule, [...gkeStack(), ...aksStack()])));
+    it("passes GKE with auto-repair/upgrade on a channel and AKS on a channel with Standard tier", async () =>
+        none(await check(rule, [...gkeStack(), ...aksStack()])));
     it("rejects a GKE node pool with autoRepair off", async () => {
-        one(await check(rule, mutate(gkeStack(), (x) => (p(x, "pool").management.autoRepair = false))), "management.autoRepair is off", "found false");
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "pool").management.autoRepair = false)),
+            ),
+            "management.autoRepair is off",
+            "found false",
+        );
     });
     it("rejects a GKE cluster with release channel UNSPECIFIED", async () => {
-        one(await check(rule, mutate(gkeStack(), (x) => (p(x, "gke").releaseChannel.channel = "UNSPECIFIED"))), 'releaseChannel.channel "UNSPECIFIED"');
+        one(
+            await check(
+                rule,
+                mutate(gkeStack(), (x) => (p(x, "gke").releaseChannel.channel = "UNSPECIFIED")),
+            ),
+            'releaseChannel.channel "UNSPECIFIED"',
+        );
     });
     it("rejects an AKS cluster without an upgrade channel (default none)", async () => {
-        one(await check(rule, mutate(aksStack(), (x) => delete p(x, "aks").autoUpgradeProfile)), "autoUpgradeProfile.upgradeChannel not set (AKS default: none)");
+        one(
+            await check(
+                rule,
+                mutate(aksStack(), (x) => delete p(x, "aks").autoUpgradeProfile),
+            ),
+            "autoUpgradeProfile.upgradeChannel not set (AKS default: none)",
+        );
     });
     it("rejects the AKS Free tier unless requirePaidTier is off", async () => {
         const s = mutate(aksStack(), (x) => (p(x, "aks").sku.tier = "Free"));

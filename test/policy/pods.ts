@@ -11,7 +11,14 @@ export const SHAPES = [
     "kubernetes:batch/v1:CronJob",
 ] as const;
 
-const SC = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+const SC = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+};
 const RES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
 
 /** A hardened pod spec: one app container with probes, one init container. */
@@ -28,7 +35,10 @@ export function podSpec(): any {
                 resources: structuredClone(RES),
                 livenessProbe: { httpGet: { path: "/healthz", port: 9000 } },
                 readinessProbe: { httpGet: { path: "/ready", port: 9000 } },
-                env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }, { name: "LOG_LEVEL", value: "info" }],
+                env: [
+                    { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+                    { name: "LOG_LEVEL", value: "info" },
+                ],
             },
         ],
     };

@@ -22,13 +22,37 @@ const stackPolicies = policies.filter((p): p is StackValidationPolicy => "valida
 /** Type tokens the resource policies read, probed with unknown props. */
 const ALL_TYPES = [
     ...SHAPES,
-    "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key", "aws:s3/bucket:Bucket",
-    "aws:lb/listener:Listener", "aws:elb/loadBalancer:LoadBalancer", "aws:lb/loadBalancer:LoadBalancer", "aws:rds/instance:Instance", "aws:rds/parameterGroup:ParameterGroup",
-    "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:compute/sSLPolicy:SSLPolicy", "gcp:kms/cryptoKey:CryptoKey",
-    "azure-native:containerservice:ManagedCluster", "azure-native:network:ApplicationGateway", "azure-native:sql:Server", "azure-native:dbforpostgresql:FlexibleServer",
-    "kubernetes:core/v1:Secret", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-    "kubernetes:storage.k8s.io/v1:StorageClass", "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart",
-    "kubernetes:postgresql.cnpg.io/v1:Cluster", "kubernetes:psmdb.percona.com/v1:PerconaServerMongoDB", "kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisReplication",
+    "aws:eks/cluster:Cluster",
+    "aws:eks/nodeGroup:NodeGroup",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+    "aws:lb/listener:Listener",
+    "aws:elb/loadBalancer:LoadBalancer",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:rds/instance:Instance",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "gcp:container/cluster:Cluster",
+    "gcp:container/nodePool:NodePool",
+    "gcp:sql/databaseInstance:DatabaseInstance",
+    "gcp:compute/sSLPolicy:SSLPolicy",
+    "gcp:kms/cryptoKey:CryptoKey",
+    "azure-native:containerservice:ManagedCluster",
+    "azure-native:network:ApplicationGateway",
+    "azure-native:sql:Server",
+    "azure-native:dbforpostgresql:FlexibleServer",
+    "kubernetes:core/v1:Secret",
+    "kubernetes:core/v1:ConfigMap",
+    "kubernetes:core/v1:Service",
+    "kubernetes:networking.k8s.io/v1:Ingress",
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    "kubernetes:storage.k8s.io/v1:StorageClass",
+    "kubernetes:policy/v1:PodDisruptionBudget",
+    "kubernetes:helm.sh/v3:Release",
+    "kubernetes:helm.sh/v4:Chart",
+    "kubernetes:postgresql.cnpg.io/v1:Cluster",
+    "kubernetes:psmdb.percona.com/v1:PerconaServerMongoDB",
+    "kubernetes:redis.redis.opstreelabs.in/v1beta2:RedisReplication",
     "kubernetes:core/v1:PersistentVolumeClaim",
 ];
 
@@ -40,8 +64,24 @@ function allUnknown(): Record<string, unknown> {
 
 function args(type: string, props: Record<string, unknown>, config: Record<string, unknown>): ResourceValidationArgs {
     return {
-        type, props, urn: `urn:pulumi:t::p::${type}::r`, name: "r", opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-        stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig: <T>() => config as T, notApplicable: () => { throw new Error("n/a"); },
+        type,
+        props,
+        urn: `urn:pulumi:t::p::${type}::r`,
+        name: "r",
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
+        stackTags: new Map(),
+        isType: () => false,
+        asType: () => undefined,
+        getConfig: <T>() => config as T,
+        notApplicable: () => {
+            throw new Error("n/a");
+        },
     } as unknown as ResourceValidationArgs;
 }
 
@@ -65,7 +105,10 @@ describe("policy pack metadata", () => {
     });
     it("lists only real policies as sizing policies", () => {
         for (const n of SIZING_POLICIES) {
-            assert.ok(policies.some((p) => p.name === n), n);
+            assert.ok(
+                policies.some((p) => p.name === n),
+                n,
+            );
         }
     });
 });
@@ -77,7 +120,9 @@ describe("policy pack and unknown values", () => {
             for (const type of ALL_TYPES) {
                 const reported: string[] = [];
                 try {
-                    await (p.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => unknown)(args(type, allUnknown(), config), (m) => reported.push(m));
+                    await (p.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => unknown)(args(type, allUnknown(), config), (m) =>
+                        reported.push(m),
+                    );
                 } catch (e) {
                     assert.ok(e instanceof proxy.UnknownValueError, `${p.name} on ${type} threw ${String(e)}`);
                     continue;
@@ -86,13 +131,20 @@ describe("policy pack and unknown values", () => {
             }
         });
     }
-    it("the runner turns an unknown machine type into an advisory \"can't run\" result, as the engine does", async () => {
+    it('the runner turns an unknown machine type into an advisory "can\'t run" result, as the engine does', async () => {
         const s = eksStack();
         get(s, "ng").props = proxy.unknownCheckingProxy({ ...get(s, "ng").props, instanceTypes: proxy.unknownArrayValue });
-        const v = await runPolicies(policies.filter((p) => p.name === "nodes-pool-enforce-machine-size"), records(s), {});
+        const v = await runPolicies(
+            policies.filter((p) => p.name === "nodes-pool-enforce-machine-size"),
+            records(s),
+            {},
+        );
         assert.strictEqual(v.length, 1);
         assert.strictEqual(v[0].enforcement, "advisory");
-        assert.match(v[0].message, /^can't run policy 'nodes-pool-enforce-machine-size' during preview: .*NodeGroup "ng".machine type can't be known during preview$/);
+        assert.match(
+            v[0].message,
+            /^can't run policy 'nodes-pool-enforce-machine-size' during preview: .*NodeGroup "ng".machine type can't be known during preview$/,
+        );
     });
     it("a join through an unknown launch-template reference still finds the template among the dependencies", async () => {
         const s = eksStack();
@@ -116,8 +168,15 @@ describe("policy pack and types a rule does not apply to", () => {
     });
     it("the whole pack passes the known-good EKS, GKE, AKS and workload fixtures", async () => {
         for (const stack of [eksStack(), gkeStack(), [...aksStack(), aksAgentPool()], [workload("kubernetes:apps/v1:Deployment")]]) {
-            const v = await runPolicies(policies, records(stack), { "data-stateful-enforce-protection": "disabled", "workloads-namespace-enforce-network-policy": "disabled", "audit-cluster-enforce-control-plane-logs": "disabled" });
-            assert.deepStrictEqual(v.map((x) => `${x.policy}: ${x.message}`), []);
+            const v = await runPolicies(policies, records(stack), {
+                "data-stateful-enforce-protection": "disabled",
+                "workloads-namespace-enforce-network-policy": "disabled",
+                "audit-cluster-enforce-control-plane-logs": "disabled",
+            });
+            assert.deepStrictEqual(
+                v.map((x) => `${x.policy}: ${x.message}`),
+                [],
+            );
         }
     });
 });
@@ -131,7 +190,10 @@ describe("policy pack config and enforcement levels", () => {
     it("fills schema defaults the way the CLI does (minVcpu 4, minMemoryGib 16)", () => {
         const p = policies.find((x) => x.name === "nodes-pool-enforce-machine-size")!;
         const r = resolvePolicyConfig(p, {});
-        assert.deepStrictEqual(r, { enforcement: "mandatory", config: { minVcpu: 4, minMemoryGib: 16, machineSizes: {}, exemptNames: [], exemptNamespaces: [] } });
+        assert.deepStrictEqual(r, {
+            enforcement: "mandatory",
+            config: { minVcpu: 4, minMemoryGib: 16, machineSizes: {}, exemptNames: [], exemptNamespaces: [] },
+        });
     });
     it("overlays given keys on the defaults and keeps the others", () => {
         const p = policies.find((x) => x.name === "nodes-pool-enforce-machine-size")!;
@@ -147,7 +209,17 @@ describe("policy pack config and enforcement levels", () => {
         assert.deepStrictEqual(pick(await run({ "nodes-pool-enforce-machine-size": "disabled" })), []);
     });
     it("ships a valid config for every stack, prod mandatory and dev/local sizing advisory", () => {
-        assert.deepStrictEqual(policyConfigStacks(), ["aws-dev", "aws-prod", "azure-dev", "azure-prod", "do-prod", "gcp-dev", "gcp-prod", "local", "onprem-prod"]);
+        assert.deepStrictEqual(policyConfigStacks(), [
+            "aws-dev",
+            "aws-prod",
+            "azure-dev",
+            "azure-prod",
+            "do-prod",
+            "gcp-dev",
+            "gcp-prod",
+            "local",
+            "onprem-prod",
+        ]);
         // The one production exception: DigitalOcean has no availability zones (the DOKS target
         // announces it), so zone spread is reported, not enforced, on do-prod.
         const advisoryInProd: Record<string, string[]> = { "do-prod": ["nodes-pool-enforce-zone-spread"] };
@@ -155,23 +227,32 @@ describe("policy pack config and enforcement levels", () => {
             const cfg = loadPolicyConfig(stack);
             assert.deepStrictEqual(checkPolicyConfig(cfg), [], stack);
             for (const name of SIZING_POLICIES.filter((n) => n.startsWith("nodes-"))) {
-                const level = resolvePolicyConfig(policies.find((p) => p.name === name)!, cfg).enforcement;
+                const level = resolvePolicyConfig(
+                    policies.find((p) => p.name === name)!,
+                    cfg,
+                ).enforcement;
                 const expected = stack.endsWith("-prod") && !(advisoryInProd[stack] ?? []).includes(name) ? "mandatory" : "advisory";
                 assert.strictEqual(level, expected, `${stack} ${name}`);
             }
             // The fit rule is mandatory everywhere (a stack whose pods cannot schedule is broken in
             // dev too); only production keeps a node to spare.
-            const fit = resolvePolicyConfig(policies.find((p) => p.name === "nodes-pool-enforce-workload-fit")!, cfg);
+            const fit = resolvePolicyConfig(
+                policies.find((p) => p.name === "nodes-pool-enforce-workload-fit")!,
+                cfg,
+            );
             assert.strictEqual(fit.enforcement, "mandatory", `${stack} fit`);
             assert.strictEqual((fit.config as { nPlusOne?: boolean }).nPlusOne, stack.endsWith("-prod"), `${stack} fit nPlusOne`);
         }
     });
     it("rejects unknown policies, levels and keys in a policy config, naming each", () => {
-        assert.deepStrictEqual(checkPolicyConfig({ "nodes-pool-enforce-machine-size": { enforcementLevel: "strict" as never, minCpu: 4 } as never, "no-such-rule": "advisory" }), [
-            'nodes-pool-enforce-machine-size: enforcementLevel "strict" is not one of advisory, mandatory, remediate, disabled',
-            'nodes-pool-enforce-machine-size: unknown config key "minCpu"; allowed: enforcementLevel, minVcpu, minMemoryGib, machineSizes, exemptNames, exemptNamespaces',
-            `unknown policy "no-such-rule"; known: ${policies.map((p) => p.name).join(", ")}`,
-        ]);
+        assert.deepStrictEqual(
+            checkPolicyConfig({ "nodes-pool-enforce-machine-size": { enforcementLevel: "strict" as never, minCpu: 4 } as never, "no-such-rule": "advisory" }),
+            [
+                'nodes-pool-enforce-machine-size: enforcementLevel "strict" is not one of advisory, mandatory, remediate, disabled',
+                'nodes-pool-enforce-machine-size: unknown config key "minCpu"; allowed: enforcementLevel, minVcpu, minMemoryGib, machineSizes, exemptNames, exemptNamespaces',
+                `unknown policy "no-such-rule"; known: ${policies.map((p) => p.name).join(", ")}`,
+            ],
+        );
     });
     it("a stack without a config file gets every rule at its default", () => assert.deepStrictEqual(loadPolicyConfig("no-such-stack"), {}));
 });
@@ -183,7 +264,15 @@ describe("policy pack and secret values", () => {
         specOf(w).containers[0].env = [{ name: "DB_PASSWORD", value: SECRET }];
         const res: Res[] = [
             w,
-            { type: "kubernetes:core/v1:Secret", name: "s", props: { metadata: { name: "api", namespace: "default" }, stringData: { token: SECRET }, data: { key: Buffer.from(SECRET).toString("base64") } } },
+            {
+                type: "kubernetes:core/v1:Secret",
+                name: "s",
+                props: {
+                    metadata: { name: "api", namespace: "default" },
+                    stringData: { token: SECRET },
+                    data: { key: Buffer.from(SECRET).toString("base64") },
+                },
+            },
             { type: "kubernetes:core/v1:ConfigMap", name: "cm", props: { metadata: { name: "c" }, data: { API_KEY: SECRET } } },
             { type: "kubernetes:helm.sh/v3:Release", name: "rel", props: { chart: "kube-prometheus-stack", values: { grafana: { adminPassword: SECRET } } } },
             { type: "aws:rds/instance:Instance", name: "db", props: { password: SECRET } },
@@ -195,4 +284,3 @@ describe("policy pack and secret values", () => {
         }
     });
 });
-

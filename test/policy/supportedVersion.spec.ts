@@ -22,12 +22,30 @@ function pinned(minor: string): Res[] {
 
 describe("policy nodes-cluster-enforce-supported-version", () => {
     it("passes EKS, GKE and AKS clusters and pools on 1.35 on 2026-11-30", async () => none(await check(rule, pinned("1.35"), ON)));
-    it("passes a DOKS cluster on the 1.36 patch slug DigitalOcean reports", async () => none(await check(rule, [{ type: DOKS, name: "doks", props: { version: "1.36.1-do.0" } }], ON)));
-    it("passes a cluster that pins no version (the cloud's newest default)", async () => none(await check(rule, mutate(eksStack(), (x) => delete p(x, "eks").version), ON)));
+    it("passes a DOKS cluster on the 1.36 patch slug DigitalOcean reports", async () =>
+        none(await check(rule, [{ type: DOKS, name: "doks", props: { version: "1.36.1-do.0" } }], ON)));
+    it("passes a cluster that pins no version (the cloud's newest default)", async () =>
+        none(
+            await check(
+                rule,
+                mutate(eksStack(), (x) => delete p(x, "eks").version),
+                ON,
+            ),
+        ));
 
     it("rejects EKS 1.33 on 2026-11-30, naming the end date and the supported minors", async () => {
         const s = mutate(eksStack(), (x) => (p(x, "eks").version = "1.33"));
-        one(await check(rule, s.filter((r) => r.name !== "ng"), ON), 'Cluster "eks" runs Kubernetes 1.33, past its aws standard support (ended 2026-07-29)', 'found version "1.33" on 2026-11-30', "1.34 (until 2026-12-02), 1.35 (until 2027-03-27)", "set kubernetesVersion to 1.35");
+        one(
+            await check(
+                rule,
+                s.filter((r) => r.name !== "ng"),
+                ON,
+            ),
+            'Cluster "eks" runs Kubernetes 1.33, past its aws standard support (ended 2026-07-29)',
+            'found version "1.33" on 2026-11-30',
+            "1.34 (until 2026-12-02), 1.35 (until 2027-03-27)",
+            "set kubernetesVersion to 1.35",
+        );
     });
     it("rejects an EKS node group left on 1.33 under a 1.35 control plane", async () => {
         const s = mutate(eksStack(), (x) => {
@@ -47,14 +65,25 @@ describe("policy nodes-cluster-enforce-supported-version", () => {
     });
     it("rejects an AKS agent pool whose orchestratorVersion lags", async () => {
         const s = mutate([aksAgentPool()], (x) => (x[0].props.orchestratorVersion = "1.33.2"));
-        one(await check(rule, s, ON), 'runs Kubernetes 1.33, past its azure standard support (ended 2026-06-01)', 'orchestratorVersion "1.33.2"');
+        one(await check(rule, s, ON), "runs Kubernetes 1.33, past its azure standard support (ended 2026-06-01)", 'orchestratorVersion "1.33.2"');
     });
     it("rejects a DOKS cluster past the upstream end of life", async () => {
-        one(await check(rule, [{ type: DOKS, name: "doks", props: { version: "1.34.5-do.1" } }], ON), "past its digitalocean standard support (ended 2026-10-27)");
+        one(
+            await check(rule, [{ type: DOKS, name: "doks", props: { version: "1.34.5-do.1" } }], ON),
+            "past its digitalocean standard support (ended 2026-10-27)",
+        );
     });
     it("rejects a minor its cloud's table does not list, saying how to add it", async () => {
         const s = mutate(eksStack(), (x) => (p(x, "eks").version = "1.36"));
-        one(await check(rule, s.filter((r) => r.name !== "ng"), ON), "which the aws support table does not list", "add 1.36 with its published end date to supportTable.aws");
+        one(
+            await check(
+                rule,
+                s.filter((r) => r.name !== "ng"),
+                ON,
+            ),
+            "which the aws support table does not list",
+            "add 1.36 with its published end date to supportTable.aws",
+        );
     });
     it("judges on the configured date: EKS 1.34 passes on 2026-12-01 and fails on 2026-12-02", async () => {
         const s = mutate(eksStack(), (x) => (p(x, "eks").version = "1.34")).filter((r) => r.name !== "ng");
@@ -74,7 +103,14 @@ describe("policy nodes-cluster-enforce-supported-version", () => {
         one(await check(rule, s, { supportTable: { aws: { "1.35": today } } }), `ended ${today}`);
     });
     it("reports a malformed evaluationDate instead of judging", async () => {
-        one(await check(rule, pinned("1.35").filter((r) => r.name === "eks"), { evaluationDate: "30/11/2026" }), "evaluationDate \"30/11/2026\"");
+        one(
+            await check(
+                rule,
+                pinned("1.35").filter((r) => r.name === "eks"),
+                { evaluationDate: "30/11/2026" },
+            ),
+            'evaluationDate "30/11/2026"',
+        );
     });
 });
 

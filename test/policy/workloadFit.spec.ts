@@ -36,7 +36,12 @@ function eks(): Res[] {
         },
         dependsOn: ["eks", "s-a", "s-b", "s-c"],
     });
-    return [...subnets, { type: "aws:eks/cluster:Cluster", name: "eks", props: { name: "prod" } }, pool("system", "m6i.xlarge", 3), pool("data", "m6i.2xlarge", 3)];
+    return [
+        ...subnets,
+        { type: "aws:eks/cluster:Cluster", name: "eks", props: { name: "prod" } },
+        pool("system", "m6i.xlarge", 3),
+        pool("data", "m6i.2xlarge", 3),
+    ];
 }
 
 /** A Deployment of `replicas` pods of `cpu` / `memory`, optionally for a role (preferred affinity + toleration). */
@@ -57,7 +62,13 @@ function deployment(name: string, replicas: number | undefined, cpu: string, mem
                         ...(role
                             ? {
                                   tolerations: [{ key: TAINT, operator: "Equal", value: role, effect: "NoSchedule" }],
-                                  affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: ROLE, operator: "In", values: [role] }] } }] } },
+                                  affinity: {
+                                      nodeAffinity: {
+                                          preferredDuringSchedulingIgnoredDuringExecution: [
+                                              { weight: 100, preference: { matchExpressions: [{ key: ROLE, operator: "In", values: [role] }] } },
+                                          ],
+                                      },
+                                  },
                               }
                             : {}),
                         ...extra,
@@ -79,7 +90,15 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
             assert.strictEqual(Number(tiered(16, MEMORY_RESERVE_TIERS).toFixed(2)), 2.6);
         });
         it("takes the eviction threshold and the cloud's node agents off too (t3.large: 1.68 vCPU / 5.81 GiB)", () => {
-            const a = allocatable({ vcpu: 2, memoryGib: 8 }, { cpuReserveTiers: CPU_RESERVE_TIERS, memoryReserveTiers: MEMORY_RESERVE_TIERS, evictionMemoryMi: 100, managedDaemonsPerNode: { cpuM: 250, memMi: 300 } });
+            const a = allocatable(
+                { vcpu: 2, memoryGib: 8 },
+                {
+                    cpuReserveTiers: CPU_RESERVE_TIERS,
+                    memoryReserveTiers: MEMORY_RESERVE_TIERS,
+                    evictionMemoryMi: 100,
+                    managedDaemonsPerNode: { cpuM: 250, memMi: 300 },
+                },
+            );
             assert.deepStrictEqual([Math.round(a.cpuM), Math.round(a.memMi)], [1680, 8192 - 1843 - 100 - 300]);
         });
         it("parses quantities and a pod's effective requests (sidecars add, init containers take the max, limits stand in for requests)", () => {
@@ -87,7 +106,10 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
             assert.deepStrictEqual([memoryMebibytes("512Mi"), memoryMebibytes("2Gi"), memoryMebibytes("1G")?.toFixed(1)], [512, 2048, "953.7"]);
             const r = podRequests({
                 containers: [{ resources: { requests: { cpu: "100m", memory: "100Mi" } } }, { resources: { limits: { cpu: "200m", memory: "200Mi" } } }],
-                initContainers: [{ resources: { requests: { cpu: "1", memory: "50Mi" } } }, { restartPolicy: "Always", resources: { requests: { cpu: "10m", memory: "10Mi" } } }],
+                initContainers: [
+                    { resources: { requests: { cpu: "1", memory: "50Mi" } } },
+                    { restartPolicy: "Always", resources: { requests: { cpu: "10m", memory: "10Mi" } } },
+                ],
             });
             assert.deepStrictEqual(r, { cpuM: 1000, memMi: 310 });
         });
@@ -102,7 +124,12 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
         const v = one(await check(RULE, stack), 'node role "system" is too small', "with one node to spare (N+1)", "CPU 9.00 > 6.94 vCPU", "3 node(s)");
         assert.match(v.urn ?? "", /NodeGroup::system$/);
         none(await check(RULE, stack, { nPlusOne: false }));
-        none(await check(RULE, mutate(stack, (s) => ((get(s, "system").props.scalingConfig as any).minSize = 4))));
+        none(
+            await check(
+                RULE,
+                mutate(stack, (s) => ((get(s, "system").props.scalingConfig as any).minSize = 4)),
+            ),
+        );
     });
 
     it("rejects memory that does not fit, naming the largest workloads", async () => {
@@ -110,7 +137,14 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
     });
 
     it("counts an HPA's minReplicas for an unset replica count", async () => {
-        const hpa: Res = { type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name: "hpa", props: { metadata: { name: "web", namespace: "apps" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 3, maxReplicas: 9 } } };
+        const hpa: Res = {
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            name: "hpa",
+            props: {
+                metadata: { name: "web", namespace: "apps" },
+                spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 3, maxReplicas: 9 },
+            },
+        };
         none(await check(RULE, [...eks(), deployment("web", undefined, "3", "1Gi")]));
         one(await check(RULE, [...eks(), deployment("web", undefined, "3", "1Gi"), hpa]), "CPU 9.00 >");
     });
@@ -134,7 +168,13 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
         const d = deployment("gpu", 1, "100m", "128Mi", undefined, { nodeSelector: { [ROLE]: "gpu" } });
         one(await check(RULE, [...eks(), d]), 'Deployment "apps/gpu": no node pool of Cluster "eks" can run its pods');
         const req = deployment("gpu", 1, "100m", "128Mi", undefined, {
-            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: ROLE, operator: "In", values: ["gpu"] }] }] } } },
+            affinity: {
+                nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                        nodeSelectorTerms: [{ matchExpressions: [{ key: ROLE, operator: "In", values: ["gpu"] }] }],
+                    },
+                },
+            },
         });
         one(await check(RULE, [...eks(), req]), "no node pool");
         // Tolerating the data taint without asking for data still lands where it is accepted.
@@ -143,17 +183,33 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
 
     describe("spread constraints", () => {
         const zoneSpread = (minDomains?: number, when = "DoNotSchedule", key = "topology.kubernetes.io/zone") => ({
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: key, whenUnsatisfiable: when, labelSelector: { matchLabels: { app: "web" } }, ...(minDomains ? { minDomains } : {}) }],
+            topologySpreadConstraints: [
+                {
+                    maxSkew: 1,
+                    topologyKey: key,
+                    whenUnsatisfiable: when,
+                    labelSelector: { matchLabels: { app: "web" } },
+                    ...(minDomains ? { minDomains } : {}),
+                },
+            ],
         });
         it("passes a zone spread the pools' 3 zones can meet", async () => {
             none(await check(RULE, [...eks(), deployment("web", 6, "100m", "128Mi", undefined, zoneSpread(3))]));
         });
         it("rejects a spread that cannot be met: minDomains 4 over 3 zones with more replicas than 3 x maxSkew", async () => {
-            one(await check(RULE, [...eks(), deployment("web", 6, "100m", "128Mi", undefined, zoneSpread(4))]), "needs 4 domains but the \"system\" pools offer 3", "at most maxSkew x domains = 3 replicas");
+            one(
+                await check(RULE, [...eks(), deployment("web", 6, "100m", "128Mi", undefined, zoneSpread(4))]),
+                'needs 4 domains but the "system" pools offer 3',
+                "at most maxSkew x domains = 3 replicas",
+            );
             none(await check(RULE, [...eks(), deployment("web", 6, "100m", "128Mi", undefined, zoneSpread(4, "ScheduleAnyway"))]));
         });
         it("rejects a DoNotSchedule spread over a label no node carries", async () => {
-            one(await check(RULE, [...eks(), deployment("web", 3, "100m", "128Mi", undefined, zoneSpread(undefined, "DoNotSchedule", "example.com/rack"))]), "has no domain", "example.com/rack");
+            one(
+                await check(RULE, [...eks(), deployment("web", 3, "100m", "128Mi", undefined, zoneSpread(undefined, "DoNotSchedule", "example.com/rack"))]),
+                "has no domain",
+                "example.com/rack",
+            );
         });
         it("ignores a constraint whose selector picks other pods", async () => {
             const d = deployment("web", 6, "100m", "128Mi", undefined, zoneSpread(4));
@@ -161,11 +217,26 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
             none(await check(RULE, [...eks(), d]));
         });
         it("rejects required anti-affinity on hostname with more replicas than nodes, and on zone with more than zones", async () => {
-            const anti = (key: string) => ({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: key, labelSelector: { matchLabels: { app: "web" } } }] } } });
+            const anti = (key: string) => ({
+                affinity: {
+                    podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: key, labelSelector: { matchLabels: { app: "web" } } }] },
+                },
+            });
             none(await check(RULE, [...eks(), deployment("web", 3, "100m", "128Mi", undefined, anti("kubernetes.io/hostname"))]));
-            one(await check(RULE, [...eks(), deployment("web", 4, "100m", "128Mi", undefined, anti("kubernetes.io/hostname"))]), "required pod anti-affinity on kubernetes.io/hostname", "no more than 3 replicas");
-            const twoZones = mutate(eks(), (s) => ((get(s, "system").props as any).subnetIds = ["subnet-a", "subnet-b"], (get(s, "system") as any).dependsOn = ["eks", "s-a", "s-b"]));
-            one(await check(RULE, [...twoZones, deployment("web", 3, "100m", "128Mi", undefined, anti("topology.kubernetes.io/zone"))]), "2 zone(s) with nodes", "no more than 2 replicas");
+            one(
+                await check(RULE, [...eks(), deployment("web", 4, "100m", "128Mi", undefined, anti("kubernetes.io/hostname"))]),
+                "required pod anti-affinity on kubernetes.io/hostname",
+                "no more than 3 replicas",
+            );
+            const twoZones = mutate(
+                eks(),
+                (s) => (((get(s, "system").props as any).subnetIds = ["subnet-a", "subnet-b"]), ((get(s, "system") as any).dependsOn = ["eks", "s-a", "s-b"])),
+            );
+            one(
+                await check(RULE, [...twoZones, deployment("web", 3, "100m", "128Mi", undefined, anti("topology.kubernetes.io/zone"))]),
+                "2 zone(s) with nodes",
+                "no more than 2 replicas",
+            );
         });
     });
 
@@ -173,7 +244,18 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
         const ds: Res = {
             type: "kubernetes:apps/v1:DaemonSet",
             name: "agent",
-            props: { metadata: { name: "agent", namespace: "kube-system" }, spec: { template: { metadata: { labels: { app: "agent" } }, spec: { tolerations: [{ operator: "Exists" }], containers: [{ name: "a", resources: { requests: { cpu: "1500m", memory: "256Mi" } } }] } } } },
+            props: {
+                metadata: { name: "agent", namespace: "kube-system" },
+                spec: {
+                    template: {
+                        metadata: { labels: { app: "agent" } },
+                        spec: {
+                            tolerations: [{ operator: "Exists" }],
+                            containers: [{ name: "a", resources: { requests: { cpu: "1500m", memory: "256Mi" } } }],
+                        },
+                    },
+                },
+            },
         };
         const stack = [...eks(), deployment("web", 3, "1500m", "1Gi")];
         none(await check(RULE, stack));
@@ -189,13 +271,22 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
                 spec: {
                     instances,
                     resources: { requests: { cpu: "1", memory: "4Gi" } },
-                    affinity: { enablePodAntiAffinity: true, podAntiAffinityType: type, topologyKey: "topology.kubernetes.io/zone", tolerations: [{ key: TAINT, operator: "Equal", value: "data", effect: "NoSchedule" }] },
+                    affinity: {
+                        enablePodAntiAffinity: true,
+                        podAntiAffinityType: type,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        tolerations: [{ key: TAINT, operator: "Equal", value: "data", effect: "NoSchedule" }],
+                    },
                 },
             },
         });
         it("counts CloudNativePG instances and judges their required zone anti-affinity", async () => {
             none(await check(RULE, [...eks(), cnpg(3, "required")]));
-            one(await check(RULE, [...eks(), cnpg(4, "required")]), 'Cluster "data-postgres/pg" (CloudNativePG instances): required pod anti-affinity on topology.kubernetes.io/zone', "no more than 3 replicas");
+            one(
+                await check(RULE, [...eks(), cnpg(4, "required")]),
+                'Cluster "data-postgres/pg" (CloudNativePG instances): required pod anti-affinity on topology.kubernetes.io/zone',
+                "no more than 3 replicas",
+            );
             none(await check(RULE, [...eks(), cnpg(4, "preferred")]));
         });
         it("counts PSMDB members, sidecars, the backup agent and the arbiter; advanced affinity replaces antiAffinityTopologyKey", async () => {
@@ -220,7 +311,10 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
                 },
             });
             none(await check(RULE, [...eks(), mongo(3, { antiAffinityTopologyKey: "kubernetes.io/hostname" })]));
-            one(await check(RULE, [...eks(), mongo(4, { antiAffinityTopologyKey: "kubernetes.io/hostname" })]), 'replset "rs0" members: required pod anti-affinity on kubernetes.io/hostname');
+            one(
+                await check(RULE, [...eks(), mongo(4, { antiAffinityTopologyKey: "kubernetes.io/hostname" })]),
+                'replset "rs0" members: required pod anti-affinity on kubernetes.io/hostname',
+            );
             none(await check(RULE, [...eks(), mongo(4, { antiAffinityTopologyKey: "kubernetes.io/hostname", advanced: { nodeAffinity: {} } })]));
             one(await check(RULE, [...eks(), mongo(1, {}, "14Gi")]), 'replset "rs0" arbiter: one pod does not fit');
         });
@@ -230,7 +324,12 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
                 name: "redis",
                 props: {
                     metadata: { name: "redis", namespace: "data-redis" },
-                    spec: { clusterSize: 3, kubernetesConfig: { resources: { requests: { cpu: "2", memory: "1Gi" } } }, redisExporter: { enabled: true, resources: { requests: { cpu: "500m", memory: "64Mi" } } }, sentinel: { size: 3, resources: { requests: { cpu: "50m", memory: "64Mi" } } } },
+                    spec: {
+                        clusterSize: 3,
+                        kubernetesConfig: { resources: { requests: { cpu: "2", memory: "1Gi" } } },
+                        redisExporter: { enabled: true, resources: { requests: { cpu: "500m", memory: "64Mi" } } },
+                        sentinel: { size: 3, resources: { requests: { cpu: "50m", memory: "64Mi" } } },
+                    },
                 },
             };
             one(await check(RULE, [...eks(), redis]), 'node role "system" is too small', "CPU 7.65 > 6.94");
@@ -240,8 +339,26 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
     it("judges GKE pools (labels and taints in nodeConfig, per-zone counts)", async () => {
         const gke: Res[] = [
             { type: GKE, name: "gke", props: { name: "prod", location: "europe-west1", removeDefaultNodePool: true } },
-            { type: GNP, name: "sys", props: { cluster: "prod", autoscaling: { minNodeCount: 1, maxNodeCount: 2 }, nodeConfig: { machineType: "e2-standard-4", labels: { [ROLE]: "system" }, taints: [] } }, dependsOn: ["gke"] },
-            { type: GNP, name: "data", props: { cluster: "prod", autoscaling: { minNodeCount: 1, maxNodeCount: 2 }, nodeConfig: { machineType: "e2-standard-4", labels: { [ROLE]: "data" }, taints: [{ key: TAINT, value: "data", effect: "NO_SCHEDULE" }] } }, dependsOn: ["gke"] },
+            {
+                type: GNP,
+                name: "sys",
+                props: {
+                    cluster: "prod",
+                    autoscaling: { minNodeCount: 1, maxNodeCount: 2 },
+                    nodeConfig: { machineType: "e2-standard-4", labels: { [ROLE]: "system" }, taints: [] },
+                },
+                dependsOn: ["gke"],
+            },
+            {
+                type: GNP,
+                name: "data",
+                props: {
+                    cluster: "prod",
+                    autoscaling: { minNodeCount: 1, maxNodeCount: 2 },
+                    nodeConfig: { machineType: "e2-standard-4", labels: { [ROLE]: "data" }, taints: [{ key: TAINT, value: "data", effect: "NO_SCHEDULE" }] },
+                },
+                dependsOn: ["gke"],
+            },
         ];
         none(await check(RULE, [...gke, deployment("db", 3, "2", "4Gi", "data")]));
         one(await check(RULE, [...gke, deployment("db", 3, "3", "4Gi", "data")]), 'node role "data" is too small');
@@ -255,7 +372,16 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
         const data: Res = {
             type: "azure-native:containerservice:AgentPool",
             name: "data",
-            props: { resourceName: "prod", vmSize: "Standard_D4s_v5", enableAutoScaling: true, minCount: 3, maxCount: 6, availabilityZones: ["1", "2", "3"], nodeLabels: { [ROLE]: "data" }, nodeTaints: [`${TAINT}=data:NoSchedule`] },
+            props: {
+                resourceName: "prod",
+                vmSize: "Standard_D4s_v5",
+                enableAutoScaling: true,
+                minCount: 3,
+                maxCount: 6,
+                availabilityZones: ["1", "2", "3"],
+                nodeLabels: { [ROLE]: "data" },
+                nodeTaints: [`${TAINT}=data:NoSchedule`],
+            },
             dependsOn: ["aks"],
         };
         none(await check(RULE, [...aks, data, deployment("db", 3, "2", "4Gi", "data")]));
@@ -266,7 +392,14 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
 
     it("judges DOKS pools (labels and taints on the pool)", async () => {
         const doks: Res[] = [
-            { type: "digitalocean:index/kubernetesCluster:KubernetesCluster", name: "doks", props: { region: "fra1", nodePool: { name: "system", size: "gd-4vcpu-16gb", autoScale: true, minNodes: 3, maxNodes: 6, labels: { [ROLE]: "system" } } } },
+            {
+                type: "digitalocean:index/kubernetesCluster:KubernetesCluster",
+                name: "doks",
+                props: {
+                    region: "fra1",
+                    nodePool: { name: "system", size: "gd-4vcpu-16gb", autoScale: true, minNodes: 3, maxNodes: 6, labels: { [ROLE]: "system" } },
+                },
+            },
         ];
         none(await check(RULE, [...doks, deployment("web", 3, "1", "2Gi")]));
         one(await check(RULE, [...doks, deployment("web", 3, "3", "2Gi")]), 'node role "system" is too small', "3 x 4 vCPU / 16 GiB");
@@ -274,7 +407,7 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
 
     it("fails closed on a machine type the catalogue does not know, and takes machineSizes", async () => {
         const stack = mutate(eks(), (s) => ((get(s, "system").props as any).instanceTypes = ["x9.huge"]));
-        one(await check(RULE, stack), 'machine type not in the aws size catalogue', '"x9.huge"');
+        one(await check(RULE, stack), "machine type not in the aws size catalogue", '"x9.huge"');
         none(await check(RULE, stack, { machineSizes: { "x9.huge": { vcpu: 4, memoryGib: 16 } } }));
     });
 
@@ -291,9 +424,22 @@ describe("policy nodes-pool-enforce-workload-fit", () => {
     it("rejects aws-dev as it was shipped before the dev environments were resized (recorded program and chart objects)", async () => {
         const records = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "fit", "aws-dev-before.json"), "utf8")) as ResourceRecord[];
         const v = (await runPolicies(policies, records, loadPolicyConfig("aws-dev"))).filter((x) => x.policy === RULE);
-        assert.ok(v.every((x) => x.enforcement === "mandatory"), "mandatory in dev");
+        assert.ok(
+            v.every((x) => x.enforcement === "mandatory"),
+            "mandatory in dev",
+        );
         const msgs = v.map((x) => x.message);
-        assert.ok(msgs.some((m) => m.startsWith('node role "system" is too small for its workloads at minimum replicas')), msgs.join("\n"));
-        assert.ok(msgs.some((m) => m.includes('Cluster "data-postgres/pg" (CloudNativePG instances): required pod anti-affinity on topology.kubernetes.io/zone') && m.includes("2 zone(s) with nodes")), msgs.join("\n"));
+        assert.ok(
+            msgs.some((m) => m.startsWith('node role "system" is too small for its workloads at minimum replicas')),
+            msgs.join("\n"),
+        );
+        assert.ok(
+            msgs.some(
+                (m) =>
+                    m.includes('Cluster "data-postgres/pg" (CloudNativePG instances): required pod anti-affinity on topology.kubernetes.io/zone') &&
+                    m.includes("2 zone(s) with nodes"),
+            ),
+            msgs.join("\n"),
+        );
     });
 });

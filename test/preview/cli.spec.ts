@@ -72,10 +72,19 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe("issue 11: every argument is checked before anything runs (case 9)", () => {
     it("--policy-config: missing, malformed, not an object, unknown policy, wrong type: exit 2 naming the flag", async () => {
-        usageError(await preview(["--stack", "aws-prod", "--policy-config", path.join(tmp, "none.json")]), /--policy-config .*none\.json: cannot be read \(ENOENT\)/);
+        usageError(
+            await preview(["--stack", "aws-prod", "--policy-config", path.join(tmp, "none.json")]),
+            /--policy-config .*none\.json: cannot be read \(ENOENT\)/,
+        );
         usageError(await preview(["--stack", "aws-prod", "--policy-config", write("bad.json", "{ nope")]), /--policy-config .*bad\.json: not valid JSON/);
-        usageError(await preview(["--stack", "aws-prod", "--policy-config", write("list.json", "[1]")]), /--policy-config .*list\.json is invalid:\n {2}- must be a JSON object/);
-        usageError(await preview(["--stack", "aws-prod", "--policy-config", write("unknown.json", '{"no-such-rule": "advisory"}')]), /unknown policy "no-such-rule"/);
+        usageError(
+            await preview(["--stack", "aws-prod", "--policy-config", write("list.json", "[1]")]),
+            /--policy-config .*list\.json is invalid:\n {2}- must be a JSON object/,
+        );
+        usageError(
+            await preview(["--stack", "aws-prod", "--policy-config", write("unknown.json", '{"no-such-rule": "advisory"}')]),
+            /unknown policy "no-such-rule"/,
+        );
         usageError(
             await preview(["--stack", "aws-prod", "--policy-config", write("type.json", '{"nodes-pool-enforce-machine-size": {"minVcpu": "four"}}')]),
             /nodes-pool-enforce-machine-size: minVcpu found "four"; must be of type number/,
@@ -90,12 +99,18 @@ describe("issue 11: every argument is checked before anything runs (case 9)", ()
     it("--out: a file, or a directory under a file: exit 2, and no report printed", async () => {
         const file = write("out-file", "x");
         usageError(await preview(["--stack", "aws-prod", "--out", file]), /--out .*out-file is a file; give a directory/);
-        usageError(await preview(["--stack", "aws-prod", "--out", path.join(file, "sub")]), /--out .*: .*out-file is a file, so the directory cannot be created/);
+        usageError(
+            await preview(["--stack", "aws-prod", "--out", path.join(file, "sub")]),
+            /--out .*: .*out-file is a file, so the directory cannot be created/,
+        );
     });
 
     it("--stack: missing file, not YAML, no config mapping: exit 2 naming the file", async () => {
         usageError(await preview(["--stack", path.join(tmp, "Pulumi.none.yaml")]), /no stack file .*Pulumi\.none\.yaml/);
-        usageError(await preview(["--stack", write("Pulumi.broken.yaml", "config:\n  agent-platform:cloud: aws\n   bad indent: [\n")]), /Pulumi\.broken\.yaml is not valid YAML/);
+        usageError(
+            await preview(["--stack", write("Pulumi.broken.yaml", "config:\n  agent-platform:cloud: aws\n   bad indent: [\n")]),
+            /Pulumi\.broken\.yaml is not valid YAML/,
+        );
         usageError(await preview(["--stack", write("Pulumi.list.yaml", "config:\n  - a\n  - b\n")]), /Pulumi\.list\.yaml: config: must be a mapping/);
         usageError(await preview(["--stack", write("Pulumi.scalar.yaml", "just text\n")]), /Pulumi\.scalar\.yaml: the file must be a YAML mapping/);
     });
@@ -107,7 +122,10 @@ describe("issue 11: every argument is checked before anything runs (case 9)", ()
     });
 
     it("every problem of the arguments' stack is listed together (host bits, Azure zone 9, overlaps; case 8)", async () => {
-        const file = copyStack("azure-prod", "many", { zones: ["1", "2", "9"], network: { cidr: "10.40.0.1/16", podCidr: "10.96.0.0/14", serviceCidr: "10.96.0.0/16", natGateways: "perZone" } });
+        const file = copyStack("azure-prod", "many", {
+            zones: ["1", "2", "9"],
+            network: { cidr: "10.40.0.1/16", podCidr: "10.96.0.0/14", serviceCidr: "10.96.0.0/16", natGateways: "perZone" },
+        });
         const run = await preview(["--stack", file]);
         usageError(run, /Invalid configuration for stack "many" \(3 problems\)/);
         assert.match(run.stderr, /- zones\[2\]: found "9"/);
@@ -147,18 +165,38 @@ describe("issue 11: the policy config a stack runs with (cases 11, 12)", functio
     });
 
     it("an existing cluster with an S3-compatible store, as docs/clouds.md describes it, passes its own pack (case 12)", async () => {
-        const store = { endpoint: "https://minio.example.net", bucket: "agents-backups", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", secretAccessKey: { secure: "v1:c2VjcmV0LWtleQ==" } };
-        const file = copyStack("local", "local-s3", { existing: { kubeconfigPath: "~/.kube/config", context: "kind-agents", storageClass: "standard", objectStore: store } });
+        const store = {
+            endpoint: "https://minio.example.net",
+            bucket: "agents-backups",
+            region: "us-east-1",
+            accessKeyId: "AKIAEXAMPLE",
+            secretAccessKey: { secure: "v1:c2VjcmV0LWtleQ==" },
+        };
+        const file = copyStack("local", "local-s3", {
+            existing: { kubeconfigPath: "~/.kube/config", context: "kind-agents", storageClass: "standard", objectStore: store },
+        });
         const run = await preview(["--stack", file, "--json"], true);
         assert.strictEqual(run.code, EXIT.ok, run.stderr);
-        const doc = JSON.parse(run.stdout) as { violations: { policy: string; enforcement: string; message: string }[]; resources: { type: string; name: string }[] };
-        assert.deepStrictEqual(doc.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy}: ${v.message}`), []);
+        const doc = JSON.parse(run.stdout) as {
+            violations: { policy: string; enforcement: string; message: string }[];
+            resources: { type: string; name: string }[];
+        };
+        assert.deepStrictEqual(
+            doc.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy}: ${v.message}`),
+            [],
+        );
         const storeSecrets = doc.resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && r.name.endsWith("-store-credentials"));
         assert.strictEqual(storeSecrets.length, 5, "Loki, Tempo, PostgreSQL, MongoDB and Redis's copy job each get the store's credentials");
     });
 
     it("the same store with a plaintext secretAccessKey is refused by the config (the rule is not weakened)", async () => {
-        const store = { endpoint: "https://minio.example.net", bucket: "agents-backups", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", secretAccessKey: "plain-secret" };
+        const store = {
+            endpoint: "https://minio.example.net",
+            bucket: "agents-backups",
+            region: "us-east-1",
+            accessKeyId: "AKIAEXAMPLE",
+            secretAccessKey: "plain-secret",
+        };
         const file = copyStack("local", "local-s3-plain", { existing: { kubeconfigPath: "~/.kube/config", storageClass: "standard", objectStore: store } });
         usageError(await preview(["--stack", file]), /existing.objectStore.secretAccessKey: found a plain value/);
     });

@@ -33,7 +33,10 @@ function fakeRun(): RunResult {
         { ...resource("pulumi:pulumi:Stack", "agent-platform-t", {}), parent: undefined, urn: STACK_URN, custom: false },
         resource("kubernetes:core/v1:Secret", "db", secretWire),
         // A helm.v4.Chart is a component resource, not a custom one.
-        { ...resource("kubernetes:helm.sh/v4:Chart", "cert-manager", { chart: "cert-manager", version: "v1.19.1", values: { crds: { enabled: true } } }), custom: false },
+        {
+            ...resource("kubernetes:helm.sh/v4:Chart", "cert-manager", { chart: "cert-manager", version: "v1.19.1", values: { crds: { enabled: true } } }),
+            custom: false,
+        },
         resource("kubernetes:helm.sh/v3:Release", "legacy", { chart: "legacy", version: "1.0.0", values: {} }),
     ];
     const secrets = new Set<string>();
@@ -86,8 +89,14 @@ describe("preview: report", () => {
         const run = fakeRun();
         const report = buildReport(run, [], {}, { skipped: "no Helm" });
         assert.strictEqual(report.renderingSkipped, "no Helm");
-        assert.deepStrictEqual(report.charts.map((c) => [c.chart, c.rendered]), [["cert-manager", false]]);
-        assert.deepStrictEqual(report.notVisible.map((n) => [n.chart, n.kind]), [["legacy@1.0.0", "helm.v3.Release"]]);
+        assert.deepStrictEqual(
+            report.charts.map((c) => [c.chart, c.rendered]),
+            [["cert-manager", false]],
+        );
+        assert.deepStrictEqual(
+            report.notVisible.map((n) => [n.chart, n.kind]),
+            [["legacy@1.0.0", "helm.v3.Release"]],
+        );
         assert.match(report.notVisible[0].reason, /only the values are visible/);
         const text = renderText(report, run.secrets);
         assert.match(text, /^Charts: 1 Helm charts not rendered \(no Helm\); the pack saw their values only\.$/m);
@@ -97,11 +106,27 @@ describe("preview: report", () => {
     it("with rendering, lists each chart with its object count and names a chart that failed to render", () => {
         const run = fakeRun();
         const chart = run.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!;
-        const render = { urn: chart.urn, name: chart.name, chart: "cert-manager", version: "v1.19.1", release: "cert-manager", namespace: "cert-manager", cached: false };
-        const ok = buildReport(run, [], {}, { renders: [{ ...render, objects: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "a", namespace: "cert-manager" } }] }] });
+        const render = {
+            urn: chart.urn,
+            name: chart.name,
+            chart: "cert-manager",
+            version: "v1.19.1",
+            release: "cert-manager",
+            namespace: "cert-manager",
+            cached: false,
+        };
+        const ok = buildReport(
+            run,
+            [],
+            {},
+            { renders: [{ ...render, objects: [{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "a", namespace: "cert-manager" } }] }] },
+        );
         assert.strictEqual(ok.renderingSkipped, undefined);
         assert.strictEqual(ok.summary.renderedObjects, 1);
-        assert.deepStrictEqual(ok.charts.map((c) => [c.chart, c.rendered, c.objects]), [["cert-manager", true, 1]]);
+        assert.deepStrictEqual(
+            ok.charts.map((c) => [c.chart, c.rendered, c.objects]),
+            [["cert-manager", true, 1]],
+        );
         assert.match(renderText(ok, run.secrets), /^Charts: 1 of 1 rendered with Helm into 1 objects, every one checked by the pack:$/m);
         assert.match(renderText(ok, run.secrets), /^Result: OK \(no mandatory policy violations, every chart rendered and checked\)$/m);
         const failed = buildReport(run, [], {}, { renders: [{ ...render, objects: [], error: "nil pointer" }] });
@@ -116,7 +141,10 @@ describe("preview: report", () => {
         assert.match(ok, /Program log:\n {2}warning: BucketV2 is deprecated/);
         assert.match(ok, /Policy violations: 0 mandatory, 1 advisory/);
         assert.match(ok, /Result: OK/);
-        const bad = renderText(buildReport(run, [{ policy: "p-mandatory", enforcement: "mandatory", urn: run.resources[1].urn, message: "found s3cr3t-pa55word" }]), run.secrets);
+        const bad = renderText(
+            buildReport(run, [{ policy: "p-mandatory", enforcement: "mandatory", urn: run.resources[1].urn, message: "found s3cr3t-pa55word" }]),
+            run.secrets,
+        );
         assert.match(bad, /\[mandatory\] p-mandatory: kubernetes:core\/v1:Secret::db/);
         assert.match(bad, /Result: REJECTED/);
         assert.ok(!bad.includes("s3cr3t-pa55word"), "a secret echoed by a policy message must be scrubbed");
@@ -146,7 +174,16 @@ describe("preview: report", () => {
         assert.strictEqual(lines.filter((l) => l.startsWith("Result:")).length, 1);
         assert.deepStrictEqual(
             { ...report.summary, byType: undefined },
-            { environment: "dev", resources: 4, renderedObjects: 0, byType: undefined, policyConfig: "policy/config/environments/dev.json", mandatory: 1, advisory: 1, verdict: "REJECTED" },
+            {
+                environment: "dev",
+                resources: 4,
+                renderedObjects: 0,
+                byType: undefined,
+                policyConfig: "policy/config/environments/dev.json",
+                mandatory: 1,
+                advisory: 1,
+                verdict: "REJECTED",
+            },
         );
     });
 

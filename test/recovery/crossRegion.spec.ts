@@ -15,12 +15,27 @@ describe("cross-region copies of the backup store (prod stacks)", function () {
         const run = await sharedRun({ stack: "aws-prod" });
         const buckets = ofType(run.resources, "aws:s3/bucket:Bucket");
         assert.deepStrictEqual(buckets.map((b) => b.inputs.region ?? "(provider region)").sort(), ["(provider region)", "eu-central-1"]);
-        assert.ok(buckets.every((b) => b.opts.protect), "both buckets protected");
+        assert.ok(
+            buckets.every((b) => b.opts.protect),
+            "both buckets protected",
+        );
         const drKey = ofType(run.resources, "aws:kms/key:Key").find((k) => k.inputs.region === "eu-central-1");
         assert.ok(drKey, "a KMS key in the DR region");
         assert.strictEqual(drKey.inputs.enableKeyRotation, true);
-        for (const type of ["bucketVersioning:BucketVersioning", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
-            assert.deepStrictEqual(ofType(run.resources, `aws:s3/${type}`).map((r) => r.inputs.region ?? "-").sort(), ["-", "eu-central-1"], type);
+        for (const type of [
+            "bucketVersioning:BucketVersioning",
+            "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "bucketPolicy:BucketPolicy",
+        ]) {
+            assert.deepStrictEqual(
+                ofType(run.resources, `aws:s3/${type}`)
+                    .map((r) => r.inputs.region ?? "-")
+                    .sort(),
+                ["-", "eu-central-1"],
+                type,
+            );
         }
         const [replication] = ofType(run.resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
         const primary = buckets.find((b) => b.inputs.region === undefined)!;

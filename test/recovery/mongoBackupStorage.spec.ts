@@ -21,8 +21,14 @@ type Obj = Record<string, any>;
 
 /** The psmdb-operator chart's CRDs as rendered for the stack. */
 function psmdbCrds(rs: RenderedStack): Obj[] {
-    const crds = rs.renders.filter((r) => path.basename(r.chart).startsWith("psmdb-operator-")).flatMap((r) => r.objects).filter((o) => o.kind === "CustomResourceDefinition") as Obj[];
-    assert.ok(crds.some((c) => c.spec.names.kind === "PerconaServerMongoDB"), "the psmdb-operator chart renders the PerconaServerMongoDB CRD");
+    const crds = rs.renders
+        .filter((r) => path.basename(r.chart).startsWith("psmdb-operator-"))
+        .flatMap((r) => r.objects)
+        .filter((o) => o.kind === "CustomResourceDefinition") as Obj[];
+    assert.ok(
+        crds.some((c) => c.spec.names.kind === "PerconaServerMongoDB"),
+        "the psmdb-operator chart renders the PerconaServerMongoDB CRD",
+    );
     return crds;
 }
 
@@ -33,7 +39,9 @@ function replicaSet(rs: RenderedStack): Obj {
 }
 
 function secretNamed(rs: RenderedStack, namespace: string, name: string): RecordedResource {
-    const found = rs.run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs as Obj).metadata?.name === name && (r.inputs as Obj).metadata?.namespace === namespace);
+    const found = rs.run.resources.filter(
+        (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs as Obj).metadata?.name === name && (r.inputs as Obj).metadata?.namespace === namespace,
+    );
     assert.strictEqual(found.length, 1, `one Secret ${namespace}/${name} in the program`);
     return found[0];
 }
@@ -53,7 +61,10 @@ describe("issue 14: MongoDB backup storage on every cloud passes the operator's 
             const psmdb = replicaSet(rs);
             assert.strictEqual(psmdb.metadata.name, MONGO_CLUSTER);
             const results = validateAgainstCrds([psmdb], psmdbCrds(rs));
-            assert.deepStrictEqual(results.map((r) => `${r.status} ${r.msg}`), ["valid "]);
+            assert.deepStrictEqual(
+                results.map((r) => `${r.status} ${r.msg}`),
+                ["valid "],
+            );
         });
     }
 
@@ -65,7 +76,11 @@ describe("issue 14: MongoDB backup storage on every cloud passes the operator's 
         const azure = structuredClone(replicaSet(rs));
         azure.spec.backup.storages[MONGO_STORAGE] = { main: true, type: "azure", azure: { container: "backups", prefix: "mongodb" } };
         const results = validateAgainstCrds([gcs, azure], crds);
-        assert.deepStrictEqual(results.map((r) => r.status), ["invalid", "invalid"], JSON.stringify(results));
+        assert.deepStrictEqual(
+            results.map((r) => r.status),
+            ["invalid", "invalid"],
+            JSON.stringify(results),
+        );
         assert.match(results[0].msg, /credentialsSecret/);
     });
 
@@ -91,7 +106,10 @@ describe("issue 14: MongoDB backup storage on every cloud passes the operator's 
         for (const v of Object.values(data)) {
             assert.ok(rs.run.secrets.has(v), "every value is a Pulumi secret");
         }
-        assert.deepStrictEqual(rs.violations.filter((v) => v.policy === "secrets-kubernetes-disallow-plaintext").map((v) => v.message), []);
+        assert.deepStrictEqual(
+            rs.violations.filter((v) => v.policy === "secrets-kubernetes-disallow-plaintext").map((v) => v.message),
+            [],
+        );
     });
 
     it("azure-prod: Azure Blob with the storage account's key, as Pulumi secrets the pack accepts", async () => {
@@ -110,6 +128,9 @@ describe("issue 14: MongoDB backup storage on every cloud passes the operator's 
         assert.strictEqual((account[0].inputs as Obj).defaultToOAuthAuthentication, true);
         assert.ok(rs.run.secrets.has(data.AZURE_STORAGE_ACCOUNT_KEY), "the key is a Pulumi secret");
         assert.ok(data.AZURE_STORAGE_ACCOUNT_KEY.length > 40);
-        assert.deepStrictEqual(rs.violations.filter((v) => v.policy === "secrets-kubernetes-disallow-plaintext").map((v) => v.message), []);
+        assert.deepStrictEqual(
+            rs.violations.filter((v) => v.policy === "secrets-kubernetes-disallow-plaintext").map((v) => v.message),
+            [],
+        );
     });
 });

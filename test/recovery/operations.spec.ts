@@ -18,9 +18,20 @@ describe("recovery-point alerts", () => {
     it("fires when the WAL archive is older than the 1 h RPO and daily backups older than 26 h, naming the store", () => {
         assert.strictEqual(BACKUP_AGE_LIMITS.walSeconds, 3600);
         assert.strictEqual(alertExpr(byName.get("PostgresWalArchiveTooOld")!), "min by (namespace) (cnpg_pg_stat_archiver_seconds_since_last_archival) > 3600");
-        assert.strictEqual(alertExpr(byName.get("PostgresBaseBackupTooOld")!), "time() - max by (namespace) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp) > 93600");
-        assert.strictEqual(alertExpr(byName.get("MongoBackupTooOld")!), "time() - max by (namespace) (kube_customresource_mongodb_backup_completed_timestamp) > 93600");
-        for (const [name, store] of [["PostgresWalArchiveTooOld", "PostgreSQL"], ["PostgresBaseBackupTooOld", "PostgreSQL"], ["MongoBackupTooOld", "MongoDB"], ["ConfigurationBackupTooOld", "Configuration backup"]]) {
+        assert.strictEqual(
+            alertExpr(byName.get("PostgresBaseBackupTooOld")!),
+            "time() - max by (namespace) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp) > 93600",
+        );
+        assert.strictEqual(
+            alertExpr(byName.get("MongoBackupTooOld")!),
+            "time() - max by (namespace) (kube_customresource_mongodb_backup_completed_timestamp) > 93600",
+        );
+        for (const [name, store] of [
+            ["PostgresWalArchiveTooOld", "PostgreSQL"],
+            ["PostgresBaseBackupTooOld", "PostgreSQL"],
+            ["MongoBackupTooOld", "MongoDB"],
+            ["ConfigurationBackupTooOld", "Configuration backup"],
+        ]) {
             assert.ok(byName.get(name)!.summary.startsWith(store), name);
         }
     });
@@ -30,13 +41,24 @@ describe("Alertmanager receivers and routes from stack config", () => {
     it("without receivers every route ends at null, and a prod stack is warned (receiver and dead-man's switch)", () => {
         const c = alertmanagerConfig({}) as any;
         assert.strictEqual(c.route.receiver, RECEIVERS.none);
-        assert.deepStrictEqual(c.receivers.map((r: any) => Object.keys(r)), [["name"], ["name"], ["name"], ["name"]]);
+        assert.deepStrictEqual(
+            c.receivers.map((r: any) => Object.keys(r)),
+            [["name"], ["name"], ["name"], ["name"]],
+        );
         assert.strictEqual(alertingWarnings("prod", {}).length, 2);
         assert.deepStrictEqual(alertingWarnings("dev", {}), []);
         assert.deepStrictEqual(alertingWarnings("prod", { slackWebhookUrl: SLACK, heartbeatUrl: "https://hc-ping.com/x" }), []);
     });
     it("pages PagerDuty only for critical alerts, sends warnings to Slack and e-mail, and Watchdog to the heartbeat every 5 minutes", () => {
-        const c = alertmanagerConfig({ slackWebhookUrl: SLACK, slackChannel: "#ops", pagerDutyRoutingKey: PD, emailTo: "ops@example.com", emailFrom: "am@example.com", smtpSmarthost: "smtp.example.com:587", heartbeatUrl: "https://hc-ping.com/x" }) as any;
+        const c = alertmanagerConfig({
+            slackWebhookUrl: SLACK,
+            slackChannel: "#ops",
+            pagerDutyRoutingKey: PD,
+            emailTo: "ops@example.com",
+            emailFrom: "am@example.com",
+            smtpSmarthost: "smtp.example.com:587",
+            heartbeatUrl: "https://hc-ping.com/x",
+        }) as any;
         const receiver = (n: string) => c.receivers.find((r: any) => r.name === n);
         assert.deepStrictEqual(Object.keys(receiver("critical")).sort(), ["email_configs", "name", "pagerduty_configs", "slack_configs"]);
         assert.strictEqual(receiver("critical").pagerduty_configs[0].routing_key, PD);
@@ -47,11 +69,19 @@ describe("Alertmanager receivers and routes from stack config", () => {
         assert.strictEqual(c.route.receiver, "warning");
         assert.deepStrictEqual(
             c.route.routes.map((r: any) => [r.matchers[0], r.receiver]),
-            [['alertname = "Watchdog"', "heartbeat"], ['alertname = "InfoInhibitor"', "null"], ['severity = "critical"', "critical"], ['severity = "warning"', "warning"]],
+            [
+                ['alertname = "Watchdog"', "heartbeat"],
+                ['alertname = "InfoInhibitor"', "null"],
+                ['severity = "critical"', "critical"],
+                ['severity = "warning"', "warning"],
+            ],
         );
         assert.strictEqual(c.route.routes[0].repeat_interval, "5m");
         for (const r of c.route.routes) {
-            assert.ok(c.receivers.some((x: any) => x.name === r.receiver), `route to an undefined receiver ${r.receiver}`);
+            assert.ok(
+                c.receivers.some((x: any) => x.name === r.receiver),
+                `route to an undefined receiver ${r.receiver}`,
+            );
         }
     });
     it("aws-prod with a Slack webhook as a secret: it lands only in the monitoring/alertmanager-config Secret, as a Pulumi secret", async function () {
@@ -65,7 +95,10 @@ describe("Alertmanager receivers and routes from stack config", () => {
         assert.strictEqual(config.receivers.find((r: any) => r.name === "warning").slack_configs[0].api_url, OFFLINE_SECRET);
         assert.strictEqual(config.route.receiver, "warning");
         const elsewhere = run.resources.filter((r) => r !== secret && JSON.stringify(r.inputs).includes(OFFLINE_SECRET));
-        assert.deepStrictEqual(elsewhere.map((r) => r.name), []);
+        assert.deepStrictEqual(
+            elsewhere.map((r) => r.name),
+            [],
+        );
     });
 });
 

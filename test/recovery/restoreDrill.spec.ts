@@ -31,9 +31,16 @@ function drillObjects(markdown: string): Obj[] {
     const out: Obj[] = [];
     for (const m of section.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```/gm)) {
         const indent = m[1].length;
-        const text = m[2].split("\n").map((l) => l.slice(indent)).join("\n");
+        const text = m[2]
+            .split("\n")
+            .map((l) => l.slice(indent))
+            .join("\n");
         for (const doc of YAML.parseAllDocuments(text)) {
-            assert.deepStrictEqual(doc.errors.map((e) => e.message), [], `a YAML block of the drill does not parse:\n${text}`);
+            assert.deepStrictEqual(
+                doc.errors.map((e) => e.message),
+                [],
+                `a YAML block of the drill does not parse:\n${text}`,
+            );
             const o = doc.toJS() as Obj | null;
             if (o && o.apiVersion && o.kind) {
                 out.push(o);
@@ -68,26 +75,38 @@ describe("issue 14: the restore drill's objects (docs/data.md)", function () {
     });
 
     it("documents the PostgreSQL recovery clusters and backup, the MongoDB restores and backup", () => {
-        assert.deepStrictEqual(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`), [
-            "postgresql.cnpg.io/v1 Cluster pg",
-            "postgresql.cnpg.io/v1 Backup pg-after-restore-20261120",
-            "postgresql.cnpg.io/v1 Cluster pg-restore",
-            "psmdb.percona.com/v1 PerconaServerMongoDBRestore restore-20261120",
-            "psmdb.percona.com/v1 PerconaServerMongoDBBackup after-restore-20261120",
-            "psmdb.percona.com/v1 PerconaServerMongoDBRestore restore-from-store-20261120",
-        ]);
+        assert.deepStrictEqual(
+            objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`),
+            [
+                "postgresql.cnpg.io/v1 Cluster pg",
+                "postgresql.cnpg.io/v1 Backup pg-after-restore-20261120",
+                "postgresql.cnpg.io/v1 Cluster pg-restore",
+                "psmdb.percona.com/v1 PerconaServerMongoDBRestore restore-20261120",
+                "psmdb.percona.com/v1 PerconaServerMongoDBBackup after-restore-20261120",
+                "psmdb.percona.com/v1 PerconaServerMongoDBRestore restore-from-store-20261120",
+            ],
+        );
     });
 
     it("takes the CRDs from the pinned charts: Cluster, Backup, ObjectStore, the Percona restore and backup", () => {
         const kinds = crds.map((c) => `${c.spec.group} ${c.spec.names.kind}`);
-        for (const k of ["postgresql.cnpg.io Cluster", "postgresql.cnpg.io Backup", "barmancloud.cnpg.io ObjectStore", "psmdb.percona.com PerconaServerMongoDBRestore", "psmdb.percona.com PerconaServerMongoDBBackup"]) {
+        for (const k of [
+            "postgresql.cnpg.io Cluster",
+            "postgresql.cnpg.io Backup",
+            "barmancloud.cnpg.io ObjectStore",
+            "psmdb.percona.com PerconaServerMongoDBRestore",
+            "psmdb.percona.com PerconaServerMongoDBBackup",
+        ]) {
             assert.ok(kinds.includes(k), `${k} among the charts' CRDs`);
         }
     });
 
     it("every object is valid against its CRD, strictly", () => {
         const results = validateAgainstCrds(objects, crds);
-        assert.deepStrictEqual(results.filter((r) => r.status !== "valid").map((r) => `${r.object}: ${r.status} ${r.msg}`), []);
+        assert.deepStrictEqual(
+            results.filter((r) => r.status !== "valid").map((r) => `${r.object}: ${r.status} ${r.msg}`),
+            [],
+        );
         assert.strictEqual(results.length, objects.length);
     });
 
@@ -96,9 +115,18 @@ describe("issue 14: the restore drill's objects (docs/data.md)", function () {
         unknown.spec.bootstrap.recovery.targetTime = "2026-11-20 08:00:00+00"; // belongs under recoveryTarget
         const wrongType = structuredClone(byName(objects, "PerconaServerMongoDBRestore", "restore-20261120"));
         wrongType.spec.pitr = "2026-11-20 08:00:00";
-        const noCrd = { apiVersion: "velero.io/v1", kind: "Restore", metadata: { name: "config", namespace: "velero" }, spec: { backupName: "platform-weekly" } };
+        const noCrd = {
+            apiVersion: "velero.io/v1",
+            kind: "Restore",
+            metadata: { name: "config", namespace: "velero" },
+            spec: { backupName: "platform-weekly" },
+        };
         const results = validateAgainstCrds([unknown, wrongType, noCrd], crds);
-        assert.deepStrictEqual(results.map((r) => r.status), ["invalid", "invalid", "error"], JSON.stringify(results));
+        assert.deepStrictEqual(
+            results.map((r) => r.status),
+            ["invalid", "invalid", "error"],
+            JSON.stringify(results),
+        );
         assert.match(results[0].msg, /targetTime/);
     });
 
@@ -113,11 +141,20 @@ describe("issue 14: the restore drill's objects (docs/data.md)", function () {
             }
             return rest;
         };
-        assert.deepStrictEqual(strip(doc.spec), strip(live.spec), "every field but bootstrap, externalClusters and the role annotation as the program writes it");
-        assert.deepStrictEqual(Object.keys(doc.spec.serviceAccountTemplate.metadata.annotations), Object.keys(live.spec.serviceAccountTemplate.metadata.annotations));
+        assert.deepStrictEqual(
+            strip(doc.spec),
+            strip(live.spec),
+            "every field but bootstrap, externalClusters and the role annotation as the program writes it",
+        );
+        assert.deepStrictEqual(
+            Object.keys(doc.spec.serviceAccountTemplate.metadata.annotations),
+            Object.keys(live.spec.serviceAccountTemplate.metadata.annotations),
+        );
         assert.deepStrictEqual(doc.metadata.annotations, { "cnpg.io/skipEmptyWalArchiveCheck": "enabled" });
         assert.strictEqual(doc.spec.bootstrap.recovery.source, "origin");
-        assert.deepStrictEqual(doc.spec.externalClusters, [{ name: "origin", plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: PG_OBJECT_STORE, serverName: PG_CLUSTER } } }]);
+        assert.deepStrictEqual(doc.spec.externalClusters, [
+            { name: "origin", plugin: { name: BARMAN_PLUGIN, parameters: { barmanObjectName: PG_OBJECT_STORE, serverName: PG_CLUSTER } } },
+        ]);
     });
 
     it("the side-by-side copy reads pg's archive under pg's identity and never archives", () => {

@@ -43,10 +43,18 @@ async function chartValues(store: ObjectStoreKind): Promise<Obj> {
             const fake = targetWithStore(store);
             const f = new Foundation(
                 "t",
-                { target: fake.target, namespaces: [{ component: "velero", layout: ADDON_LAYOUT.velero, quota: ADDON_QUOTA, podSecurity: "restricted", serviceAccount: false }], flows: [] },
+                {
+                    target: fake.target,
+                    namespaces: [{ component: "velero", layout: ADDON_LAYOUT.velero, quota: ADDON_QUOTA, podSecurity: "restricted", serviceAccount: false }],
+                    flows: [],
+                },
                 { provider: fake.target.provider },
             );
-            new ConfigurationBackups("t-config-backups", { target: fake.target, environment: "prod", namespace: f.namespaces.velero, configBackupWeeks: 12, monitorLabels: {} }, { provider: fake.target.provider });
+            new ConfigurationBackups(
+                "t-config-backups",
+                { target: fake.target, environment: "prod", namespace: f.namespaces.velero, configBackupWeeks: 12, monitorLabels: {} },
+                { provider: fake.target.provider },
+            );
             return {};
         }),
     );
@@ -86,7 +94,9 @@ function docObjects(): Obj[] {
     assert.ok(start >= 0, 'docs/data.md has a "## Configuration backups" section');
     const end = md.indexOf("\n## ", start + 1);
     const section = md.slice(start, end < 0 ? undefined : end);
-    return [...section.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].flatMap((m) => YAML.parseAllDocuments(m[1]).map((d) => d.toJS() as Obj)).filter((o) => o?.apiVersion && o.kind);
+    return [...section.matchAll(/^```yaml\n([\s\S]*?)^```/gm)]
+        .flatMap((m) => YAML.parseAllDocuments(m[1]).map((d) => d.toJS() as Obj))
+        .filter((o) => o?.apiVersion && o.kind);
 }
 
 describe("issue 14: the Velero objects against Velero's CRDs (v1.18.3)", function () {
@@ -106,18 +116,31 @@ describe("issue 14: the Velero objects against Velero's CRDs (v1.18.3)", functio
     for (const store of ["s3", "gcs", "azureBlob", "s3Compatible"] as const) {
         it(`${store}: the weekly Schedule and the storage location the chart makes from the program's values are valid, strictly`, async () => {
             const objects = chartObjects(await chartValues(store));
-            assert.deepStrictEqual(objects.map((o) => `${o.kind} ${o.metadata.name}`), ["Schedule velero-weekly", "BackupStorageLocation default"]);
+            assert.deepStrictEqual(
+                objects.map((o) => `${o.kind} ${o.metadata.name}`),
+                ["Schedule velero-weekly", "BackupStorageLocation default"],
+            );
             const results = validateAgainstCrds(objects, crds);
-            assert.deepStrictEqual(results.map((r) => `${r.object}: ${r.status} ${r.msg}`.trim()), ["Schedule velero/velero-weekly: valid", "BackupStorageLocation velero/default: valid"]);
+            assert.deepStrictEqual(
+                results.map((r) => `${r.object}: ${r.status} ${r.msg}`.trim()),
+                ["Schedule velero/velero-weekly: valid", "BackupStorageLocation velero/default: valid"],
+            );
         });
     }
 
     it("the documented Restore names the weekly schedule's backup and is valid, strictly", () => {
         const objects = docObjects();
-        assert.deepStrictEqual(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`), ["velero.io/v1 Restore jamie-config-20261130"]);
+        assert.deepStrictEqual(
+            objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`),
+            ["velero.io/v1 Restore jamie-config-20261130"],
+        );
         assert.match(objects[0].spec.backupName, /^velero-weekly-\d{14}$/, "Velero names a scheduled backup <schedule>-<yyyyMMddHHmmss>");
         const results = validateAgainstCrds(objects, crds);
-        assert.deepStrictEqual(results.map((r) => r.status), ["valid"], JSON.stringify(results));
+        assert.deepStrictEqual(
+            results.map((r) => r.status),
+            ["valid"],
+            JSON.stringify(results),
+        );
     });
 
     it("the validation is not vacuous: a misspelt template field, a wrong type and an unknown enum value are refused", async () => {
@@ -129,7 +152,11 @@ describe("issue 14: the Velero objects against Velero's CRDs (v1.18.3)", functio
         const badMode = structuredClone(location);
         badMode.spec.accessMode = "WriteOnly";
         const results = validateAgainstCrds([misspelt, wrongType, badMode], crds);
-        assert.deepStrictEqual(results.map((r) => r.status), ["invalid", "invalid", "invalid"], JSON.stringify(results));
+        assert.deepStrictEqual(
+            results.map((r) => r.status),
+            ["invalid", "invalid", "invalid"],
+            JSON.stringify(results),
+        );
         assert.match(results[0].msg, /includeNamespaces/);
     });
 });

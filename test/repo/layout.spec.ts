@@ -28,7 +28,9 @@ describe("repository layout: components own their API", () => {
         const configDir = path.join(ROOT, "config") + path.sep;
         const offenders = tsFiles(path.join(ROOT, "components")).flatMap((f) =>
             imports(f)
-                .filter((m) => (path.resolve(path.dirname(f), m) + path.sep).startsWith(configDir) || path.resolve(path.dirname(f), m) === configDir.slice(0, -1))
+                .filter(
+                    (m) => (path.resolve(path.dirname(f), m) + path.sep).startsWith(configDir) || path.resolve(path.dirname(f), m) === configDir.slice(0, -1),
+                )
                 .map((m) => `${path.relative(ROOT, f)} imports ${m}`),
         );
         assert.deepStrictEqual(offenders, []);
@@ -37,7 +39,9 @@ describe("repository layout: components own their API", () => {
     it("the finder really sees an import of config/ (the check above can fail)", () => {
         const probe = path.join(ROOT, "components", "aws", "probe.ts");
         assert.deepStrictEqual(
-            ['import { x } from "../../config/types";', 'const y = require("../../config");'].flatMap((line) => [...line.matchAll(/(?:from\s+|require\(\s*)["'](\.[^"']+)["']/g)].map((m) => path.resolve(path.dirname(probe), m[1]))),
+            ['import { x } from "../../config/types";', 'const y = require("../../config");'].flatMap((line) =>
+                [...line.matchAll(/(?:from\s+|require\(\s*)["'](\.[^"']+)["']/g)].map((m) => path.resolve(path.dirname(probe), m[1])),
+            ),
             [path.join(ROOT, "config", "types"), path.join(ROOT, "config")],
         );
     });

@@ -66,7 +66,10 @@ describe("repo: supported Node versions (issue 11 case 16)", () => {
     });
 
     it("the README states the range, the tested version and the SDK's own requirement", () => {
-        const sdk = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string; engines?: { node?: string } };
+        const sdk = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+            version: string;
+            engines?: { node?: string };
+        };
         assert.ok(readme.includes(`\`${pkg.engines.node}\``), "README does not state package.json's engines range");
         const [major, minor] = parse(process.version);
         assert.ok(readme.includes(`Tested: Node ${major}.${minor}`), `README does not name the tested Node ${major}.${minor}`);
@@ -80,7 +83,9 @@ describe("repo: no test depends on the machine's speed (issue 11 case 15)", () =
     const TIMED = /assert[\w.]*\([^;]*\b\w*(?:Ms|Millis|Seconds|elapsed|duration|took)\b\s*[<>]=?\s*\d/i;
 
     function specFiles(dir: string): string[] {
-        return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? specFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+        return fs
+            .readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) => (e.isDirectory() ? specFiles(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
     }
 
     it("the pattern finds a timed assertion", () => {
@@ -91,7 +96,12 @@ describe("repo: no test depends on the machine's speed (issue 11 case 15)", () =
     it("no test file asserts a duration", () => {
         const offenders = specFiles(path.join(ROOT, "test"))
             .filter((f) => f !== __filename)
-            .flatMap((f) => fs.readFileSync(f, "utf8").split("\n").map((line, i) => [`${path.relative(ROOT, f)}:${i + 1}`, line] as const))
+            .flatMap((f) =>
+                fs
+                    .readFileSync(f, "utf8")
+                    .split("\n")
+                    .map((line, i) => [`${path.relative(ROOT, f)}:${i + 1}`, line] as const),
+            )
             .filter(([, line]) => TIMED.test(line))
             .map(([where, line]) => `${where}: ${line.trim()}`);
         assert.deepStrictEqual(offenders, []);

@@ -36,6 +36,9 @@ describe("stacks: every chart rendered, the pack over the rendered objects", fun
         const hit = v.filter((x) => x.enforcement === "mandatory");
         assert.strictEqual(hit.length, 1, JSON.stringify(hit));
         assert.strictEqual(hit[0].policy, "workloads-deployment-enforce-minimum-replicas");
-        assert.match(hit[0].urn ?? "", /kubernetes:helm\.sh\/v4:Chart\$kubernetes:apps\/v1:Deployment::.*cert-manager-chart:cert-manager\/cert-manager-webhook$/);
+        assert.match(
+            hit[0].urn ?? "",
+            /kubernetes:helm\.sh\/v4:Chart\$kubernetes:apps\/v1:Deployment::.*cert-manager-chart:cert-manager\/cert-manager-webhook$/,
+        );
     });
 });

@@ -137,7 +137,10 @@ describe("stacks: mutated production stacks are rejected naming the rule", funct
             // members (seed 000): the prod config's member floor rejects that in every mutation.
             const all = mandatory(run);
             const devShape = all.filter((v) => v.policy === "data-database-enforce-persistence" && m.rule !== v.policy);
-            assert.ok(devShape.every((v) => v.message.includes("runs too few members")), devShape.map((v) => v.message).join("\n"));
+            assert.ok(
+                devShape.every((v) => v.message.includes("runs too few members")),
+                devShape.map((v) => v.message).join("\n"),
+            );
             const rules = [...new Set(all.filter((v) => !devShape.includes(v)).map((v) => v.policy))];
             assert.deepStrictEqual(rules, [m.rule]);
         });
@@ -202,8 +205,15 @@ describe("stacks: the offline preview command", function () {
     this.timeout(300_000);
 
     it("npm run preview:offline exits 1 and names the rule for a prod stack with a small node", () => {
-        const file = mutatedStack("aws-prod", "cli", pastConfigValidation((c) => ((c.nodePools as Record<string, Record<string, unknown>>).system.instanceType = "m6i.large")));
-        const res = spawnSync("npm", ["run", "--silent", "preview:offline", "--", "--stack", file, "--policy-config", PROD_POLICY], { cwd: ROOT, encoding: "utf8" });
+        const file = mutatedStack(
+            "aws-prod",
+            "cli",
+            pastConfigValidation((c) => ((c.nodePools as Record<string, Record<string, unknown>>).system.instanceType = "m6i.large")),
+        );
+        const res = spawnSync("npm", ["run", "--silent", "preview:offline", "--", "--stack", file, "--policy-config", PROD_POLICY], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
         assert.strictEqual(res.status, 1, res.stderr);
         assert.match(res.stdout, /\[mandatory\] nodes-pool-enforce-machine-size: /);
         assert.match(res.stdout, /m6i\.large/);
@@ -251,7 +261,12 @@ describe("stacks: the offline preview command", function () {
         assert.strictEqual(doc.cloud, "aws");
         assert.strictEqual(doc.outputs.kubeconfig, "[secret]");
         for (const r of doc.resources) {
-            assert.deepStrictEqual(Object.keys(r).filter((k) => k !== "parent").sort(), ["inputs", "name", "type", "urn"]);
+            assert.deepStrictEqual(
+                Object.keys(r)
+                    .filter((k) => k !== "parent")
+                    .sort(),
+                ["inputs", "name", "type", "urn"],
+            );
         }
         const direct = await sharedRun({ stack: "aws-prod" });
         assert.ok(direct.secrets.size > 0, "the stack has secrets to hide");

@@ -82,7 +82,12 @@ export function chartObjects(rs: RenderedStack, nameSuffix: string): KubeObject[
 export function renderedObject(objects: KubeObject[], kind: string, name: string): KubeObject {
     const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
     if (found.length !== 1) {
-        throw new Error(`expected one ${kind} ${name}, found ${found.length}; ${kind}s: ${objects.filter((o) => o.kind === kind).map((o) => o.metadata.name).join(", ")}`);
+        throw new Error(
+            `expected one ${kind} ${name}, found ${found.length}; ${kind}s: ${objects
+                .filter((o) => o.kind === kind)
+                .map((o) => o.metadata.name)
+                .join(", ")}`,
+        );
     }
     return found[0];
 }

@@ -82,7 +82,8 @@ export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword"
  */
 export function passwordRotation(days: number, now: Date = new Date()): pulumi.ResourceTransformation {
     const keeper = rotationPeriod(days, now);
-    return (a) => (a.type === RANDOM_PASSWORD_TYPE ? { props: { ...a.props, keepers: { ...(a.props.keepers ?? {}), rotation: keeper } }, opts: a.opts } : undefined);
+    return (a) =>
+        a.type === RANDOM_PASSWORD_TYPE ? { props: { ...a.props, keepers: { ...(a.props.keepers ?? {}), rotation: keeper } }, opts: a.opts } : undefined;
 }
 
 /** A Secret whose every value comes from secret Outputs (`stringData`, never plain text). */
@@ -162,19 +163,31 @@ export function objectStoreWriter(
     let credentialsSecret: Secret | undefined;
     if (keyed) {
         if (!identity.objectStoreKey) {
-            throw new Error(`${name}: the ${store.kind} object store's binder handed out no key, and the backup tool cannot reach a ${store.kind} store as a workload identity`);
+            throw new Error(
+                `${name}: the ${store.kind} object store's binder handed out no key, and the backup tool cannot reach a ${store.kind} store as a workload identity`,
+            );
         }
-        credentialsSecret = secretFrom(`${name}-store-credentials`, { name: args.secretName, namespace: args.namespaceInput, data: args.keyedStore!.secretData(identity.objectStoreKey) }, opts);
+        credentialsSecret = secretFrom(
+            `${name}-store-credentials`,
+            { name: args.secretName, namespace: args.namespaceInput, data: args.keyedStore!.secretData(identity.objectStoreKey) },
+            opts,
+        );
     } else if (store.kind === "s3Compatible") {
         if (!store.staticCredentials) {
-            throw new pulumi.InputPropertyError({ propertyPath: "target.objectStore.staticCredentials", reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)" });
+            throw new pulumi.InputPropertyError({
+                propertyPath: "target.objectStore.staticCredentials",
+                reason: "an s3Compatible object store needs staticCredentials (access key id and secret access key)",
+            });
         }
         credentialsSecret = secretFrom(
             `${name}-store-credentials`,
             {
                 name: args.secretName,
                 namespace: args.namespaceInput,
-                data: { [STATIC_KEYS.accessKeyId]: store.staticCredentials.accessKeyId, [STATIC_KEYS.secretAccessKey]: store.staticCredentials.secretAccessKey },
+                data: {
+                    [STATIC_KEYS.accessKeyId]: store.staticCredentials.accessKeyId,
+                    [STATIC_KEYS.secretAccessKey]: store.staticCredentials.secretAccessKey,
+                },
             },
             opts,
         );
@@ -188,12 +201,20 @@ export function noObjectStoreWarning(what: string): string {
 }
 
 /** Scheduling of a stateful set on a role's pool: preferred affinity, toleration, spread over zones and nodes. */
-export function placement(target: ClusterTarget, role: NodeRole, labels: Record<string, string>): {
+export function placement(
+    target: ClusterTarget,
+    role: NodeRole,
+    labels: Record<string, string>,
+): {
     affinity: Record<string, unknown>;
     tolerations: Record<string, string>[];
     topologySpreadConstraints: ReturnType<typeof topologySpread>;
 } {
-    return { affinity: preferRole(target.nodeRoleLabel, role), tolerations: tolerateRole(role), topologySpreadConstraints: topologySpread(target.zones, labels) };
+    return {
+        affinity: preferRole(target.nodeRoleLabel, role),
+        tolerations: tolerateRole(role),
+        topologySpreadConstraints: topologySpread(target.zones, labels),
+    };
 }
 
 /** The restricted-profile container security context every platform-owned container gets. */

@@ -79,9 +79,21 @@ export class DataServices extends pulumi.ComponentResource {
             dependsOn: args.dependsOn ?? [],
             monitoringDependsOn: args.monitoringDependsOn ?? [],
         };
-        const postgres = new Postgres(`${name}-postgres`, { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
-        const mongodb = new MongoDb(`${name}-mongodb`, { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
-        const redis = new Redis(`${name}-redis`, { ...common, namespace: args.namespaces.redis, backupDays: args.retention.backupDays, issuer: args.internalIssuer }, { parent: this });
+        const postgres = new Postgres(
+            `${name}-postgres`,
+            { ...common, namespace: args.namespaces.postgres, backupDays: args.retention.backupDays, issuer: args.internalIssuer },
+            { parent: this },
+        );
+        const mongodb = new MongoDb(
+            `${name}-mongodb`,
+            { ...common, namespace: args.namespaces.mongodb, backupDays: args.retention.backupDays, issuer: args.internalIssuer },
+            { parent: this },
+        );
+        const redis = new Redis(
+            `${name}-redis`,
+            { ...common, namespace: args.namespaces.redis, backupDays: args.retention.backupDays, issuer: args.internalIssuer },
+            { parent: this },
+        );
 
         this.postgresUri = postgres.uri;
         this.mongodbUri = mongodb.uri;

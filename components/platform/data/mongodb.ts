@@ -12,7 +12,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, InstalledChart, thirdPartyChartsInstalled } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, spreadAffinity, ZONE_KEY } from "../scheduling";
-import { DataStoreArgsBase, generatedPassword, gi, KeyedStore, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, RESTRICTED_CONTAINER, secretFrom } from "./common";
+import {
+    DataStoreArgsBase,
+    generatedPassword,
+    gi,
+    KeyedStore,
+    noObjectStoreWarning,
+    ObjectStoreAccessInfo,
+    objectStoreWriter,
+    placement,
+    RESTRICTED_CONTAINER,
+    secretFrom,
+} from "./common";
 import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
@@ -57,7 +68,13 @@ export function memberAffinity(topologyKey: string, nodeAffinity: unknown): Reco
             requiredDuringSchedulingIgnoredDuringExecution: [
                 {
                     topologyKey,
-                    labelSelector: { matchLabels: { "app.kubernetes.io/instance": MONGO_CLUSTER, "app.kubernetes.io/replset": MONGO_REPLSET, "app.kubernetes.io/component": "mongod" } },
+                    labelSelector: {
+                        matchLabels: {
+                            "app.kubernetes.io/instance": MONGO_CLUSTER,
+                            "app.kubernetes.io/replset": MONGO_REPLSET,
+                            "app.kubernetes.io/component": "mongod",
+                        },
+                    },
                 },
             ],
         },
@@ -133,7 +150,12 @@ export function pbmStorage(access: ObjectStoreAccessInfo, prefix: string): Recor
         case "azureBlob":
             return {
                 type: "azure",
-                azure: { container: access.store.bucket, prefix, endpointUrl: pulumi.interpolate`https://${access.store.storageAccount}.blob.core.windows.net`, credentialsSecret: secretName() },
+                azure: {
+                    container: access.store.bucket,
+                    prefix,
+                    endpointUrl: pulumi.interpolate`https://${access.store.storageAccount}.blob.core.windows.net`,
+                    credentialsSecret: secretName(),
+                },
             };
         case "s3Compatible":
             return {
@@ -170,9 +192,17 @@ export class MongoDb extends pulumi.ComponentResource {
             system[`MONGODB_${key}_USER`] = user;
             system[`MONGODB_${key}_PASSWORD`] = generatedPassword(`${name}-${key.toLowerCase().replace("_", "-")}-password`, this);
         }
-        const systemSecret = secretFrom(`${name}-system-users`, { name: MONGO_SYSTEM_SECRET, namespace: args.namespace, data: system }, { parent: this, dependsOn });
+        const systemSecret = secretFrom(
+            `${name}-system-users`,
+            { name: MONGO_SYSTEM_SECRET, namespace: args.namespace, data: system },
+            { parent: this, dependsOn },
+        );
         const appPassword = generatedPassword(`${name}-jamie-password`, this);
-        const appSecret = secretFrom(`${name}-jamie-credentials`, { name: MONGO_APP_SECRET, namespace: args.namespace, data: { password: appPassword } }, { parent: this, dependsOn });
+        const appSecret = secretFrom(
+            `${name}-jamie-credentials`,
+            { name: MONGO_APP_SECRET, namespace: args.namespace, data: { password: appPassword } },
+            { parent: this, dependsOn },
+        );
         this.uri = pulumi.secret(
             pulumi.interpolate`mongodb://${MONGO_USER}:${appPassword}@${this.host}:${LAYOUT.mongodb.ports.mongodb}/${MONGO_DATABASE}?replicaSet=${MONGO_REPLSET}&authSource=admin&tls=true`,
         );
@@ -204,7 +234,14 @@ export class MongoDb extends pulumi.ComponentResource {
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: MONGO_SERVICE_ACCOUNT, prefix: toolFolder("mongodb"), secretName: MONGO_STORE_SECRET, keyedStore: PBM_KEYED_STORE },
+            {
+                namespace: ns,
+                namespaceInput: args.namespace,
+                serviceAccount: MONGO_SERVICE_ACCOUNT,
+                prefix: toolFolder("mongodb"),
+                secretName: MONGO_STORE_SECRET,
+                keyedStore: PBM_KEYED_STORE,
+            },
             { parent: this, dependsOn },
         );
         if (!access) {
@@ -286,7 +323,10 @@ export class MongoDb extends pulumi.ComponentResource {
                             name: MONGO_USER,
                             db: "admin",
                             passwordSecretRef: { name: MONGO_APP_SECRET, key: "password" },
-                            roles: [{ name: "readWrite", db: MONGO_DATABASE }, { name: "dbAdmin", db: MONGO_DATABASE }],
+                            roles: [
+                                { name: "readWrite", db: MONGO_DATABASE },
+                                { name: "dbAdmin", db: MONGO_DATABASE },
+                            ],
                         },
                     ],
                     replsets: [
@@ -298,21 +338,27 @@ export class MongoDb extends pulumi.ComponentResource {
                             // One member per zone (required anti-affinity on the zone label) when there are
                             // enough zones, else per node. The operator ignores antiAffinityTopologyKey once
                             // `advanced` is set, so the anti-affinity is spelt out inside `advanced`.
-                            affinity: { advanced: memberAffinity(args.target.zones.length >= size.members ? ZONE_KEY : "kubernetes.io/hostname", place.affinity.nodeAffinity) },
+                            affinity: {
+                                advanced: memberAffinity(
+                                    args.target.zones.length >= size.members ? ZONE_KEY : "kubernetes.io/hostname",
+                                    place.affinity.nodeAffinity,
+                                ),
+                            },
                             topologySpreadConstraints: place.topologySpreadConstraints,
                             tolerations: place.tolerations,
                             podDisruptionBudget: { maxUnavailable: 1 },
                             // Dev (seed 000): two data-bearing members and the lightweight arbiter; it takes
                             // the data pool's toleration and prefers another node than the members'.
-                            arbiter: size.arbiters > 0
-                                ? {
-                                      enabled: true,
-                                      size: size.arbiters,
-                                      resources: size.arbiterResources,
-                                      tolerations: place.tolerations,
-                                      affinity: { advanced: { nodeAffinity: place.affinity.nodeAffinity } },
-                                  }
-                                : { enabled: false, size: 1 },
+                            arbiter:
+                                size.arbiters > 0
+                                    ? {
+                                          enabled: true,
+                                          size: size.arbiters,
+                                          resources: size.arbiterResources,
+                                          tolerations: place.tolerations,
+                                          affinity: { advanced: { nodeAffinity: place.affinity.nodeAffinity } },
+                                      }
+                                    : { enabled: false, size: 1 },
                             expose: { enabled: false },
                             resources: size.resources,
                             podSecurityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } },
@@ -328,10 +374,22 @@ export class MongoDb extends pulumi.ComponentResource {
                                 {
                                     name: "metrics",
                                     image: MONGO_IMAGES.exporter,
-                                    args: [`--mongodb.uri=${exporterUri}`, `--web.listen-address=:${LAYOUT.mongodb.ports.metrics}`, "--collector.replicasetstatus", "--collector.dbstats", "--compatible-mode"],
+                                    args: [
+                                        `--mongodb.uri=${exporterUri}`,
+                                        `--web.listen-address=:${LAYOUT.mongodb.ports.metrics}`,
+                                        "--collector.replicasetstatus",
+                                        "--collector.dbstats",
+                                        "--compatible-mode",
+                                    ],
                                     env: [
-                                        { name: "MONGODB_USER", valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_USER" } } },
-                                        { name: "MONGODB_PASSWORD", valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_PASSWORD" } } },
+                                        {
+                                            name: "MONGODB_USER",
+                                            valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_USER" } },
+                                        },
+                                        {
+                                            name: "MONGODB_PASSWORD",
+                                            valueFrom: { secretKeyRef: { name: MONGO_SYSTEM_SECRET, key: "MONGODB_CLUSTER_MONITOR_PASSWORD" } },
+                                        },
                                     ],
                                     ports: [{ name: "metrics", containerPort: LAYOUT.mongodb.ports.metrics }],
                                     volumeMounts: [{ name: "ssl", mountPath: "/etc/mongodb-ssl", readOnly: true }],
@@ -353,7 +411,13 @@ export class MongoDb extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [deps.systemSecret, deps.appSecret, deps.sa, ...(deps.operator ? [deps.operator] : []), ...(access?.credentialsSecret ? [access.credentialsSecret] : [])],
+                dependsOn: [
+                    deps.systemSecret,
+                    deps.appSecret,
+                    deps.sa,
+                    ...(deps.operator ? [deps.operator] : []),
+                    ...(access?.credentialsSecret ? [access.credentialsSecret] : []),
+                ],
                 protect: args.protectStateful,
                 retainOnDelete: true,
             },

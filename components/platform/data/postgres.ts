@@ -12,7 +12,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { installChart, InstalledChart, thirdPartyChartsInstalled } from "../charts";
 import { LAYOUT, serviceHost } from "../layout";
 import { controllerReplicas, topologySpread, ZONE_KEY } from "../scheduling";
-import { DataStoreArgsBase, generatedPassword, gi, noObjectStoreWarning, ObjectStoreAccessInfo, objectStoreWriter, placement, secretFrom, STATIC_KEYS } from "./common";
+import {
+    DataStoreArgsBase,
+    generatedPassword,
+    gi,
+    noObjectStoreWarning,
+    ObjectStoreAccessInfo,
+    objectStoreWriter,
+    placement,
+    secretFrom,
+    STATIC_KEYS,
+} from "./common";
 import { controllerResources } from "../budgets";
 import { dataSizes } from "./sizing";
 import { toolFolder } from "../../retention";
@@ -99,7 +109,13 @@ export class Postgres extends pulumi.ComponentResource {
         const password = generatedPassword(`${name}-app-password`, this);
         const appSecret = secretFrom(
             `${name}-app-credentials`,
-            { name: PG_APP_SECRET, namespace: args.namespace, type: "kubernetes.io/basic-auth", labels: { "cnpg.io/reload": "true" }, data: { username: PG_USER, password } },
+            {
+                name: PG_APP_SECRET,
+                namespace: args.namespace,
+                type: "kubernetes.io/basic-auth",
+                labels: { "cnpg.io/reload": "true" },
+                data: { username: PG_USER, password },
+            },
             { parent: this, dependsOn },
         );
         this.uri = pulumi.secret(
@@ -116,18 +132,30 @@ export class Postgres extends pulumi.ComponentResource {
             monitoring: { podMonitorEnabled: false },
             resources: controllerResources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }, args.environment),
         });
-        const plugin = this.chart(name, args, "barmanCloudPlugin", {
-            crds: { create: true },
-            replicaCount: controllerReplicas(prod),
-            topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "plugin-barman-cloud" }) : [],
-            resources: controllerResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } }, args.environment),
-        }, operator ? [operator] : []);
+        const plugin = this.chart(
+            name,
+            args,
+            "barmanCloudPlugin",
+            {
+                crds: { create: true },
+                replicaCount: controllerReplicas(prod),
+                topologySpreadConstraints: prod ? topologySpread(args.target.zones, { "app.kubernetes.io/name": "plugin-barman-cloud" }) : [],
+                resources: controllerResources({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } }, args.environment),
+            },
+            operator ? [operator] : [],
+        );
 
         // Backups: a ServiceAccount identity for the instances (the plugin's sidecar runs in them).
         const access = objectStoreWriter(
             name,
             args.target,
-            { namespace: ns, namespaceInput: args.namespace, serviceAccount: PG_CLUSTER, prefix: toolFolder("postgres"), secretName: "pg-backup-store-credentials" },
+            {
+                namespace: ns,
+                namespaceInput: args.namespace,
+                serviceAccount: PG_CLUSTER,
+                prefix: toolFolder("postgres"),
+                secretName: "pg-backup-store-credentials",
+            },
             { parent: this, dependsOn },
         );
         if (!access) {
@@ -205,9 +233,19 @@ export class Postgres extends pulumi.ComponentResource {
                     walStorage: { size: gi(size.walVolumeGi), storageClass: args.target.ssdStorageClass },
                     resources: size.resources,
                     postgresql: {
-                        parameters: { ssl_min_protocol_version: "TLSv1.3", password_encryption: "scram-sha-256", archive_timeout: "5min", log_min_duration_statement: "1000" },
+                        parameters: {
+                            ssl_min_protocol_version: "TLSv1.3",
+                            password_encryption: "scram-sha-256",
+                            archive_timeout: "5min",
+                            log_min_duration_statement: "1000",
+                        },
                         // Operator rules (replication over TLS with certificates) come first; then refuse anything without TLS.
-                        pg_hba: ["hostnossl all all 0.0.0.0/0 reject", "hostnossl all all ::/0 reject", "hostssl all all 0.0.0.0/0 scram-sha-256", "hostssl all all ::/0 scram-sha-256"],
+                        pg_hba: [
+                            "hostnossl all all 0.0.0.0/0 reject",
+                            "hostnossl all all ::/0 reject",
+                            "hostssl all all 0.0.0.0/0 scram-sha-256",
+                            "hostssl all all ::/0 scram-sha-256",
+                        ],
                     },
                     affinity: {
                         enablePodAntiAffinity: true,
@@ -262,9 +300,21 @@ export class Postgres extends pulumi.ComponentResource {
     }
 
     /** Installs one of this component's charts, or records it as skipped. */
-    private chart(name: string, args: PostgresArgs, key: "cloudnativePg" | "barmanCloudPlugin", values: Record<string, unknown>, after: pulumi.Resource[] = []): InstalledChart | undefined {
+    private chart(
+        name: string,
+        args: PostgresArgs,
+        key: "cloudnativePg" | "barmanCloudPlugin",
+        values: Record<string, unknown>,
+        after: pulumi.Resource[] = [],
+    ): InstalledChart | undefined {
         const chart = installChart(
-            { key, name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`, namespace: args.namespace, values, chartMirror: args.chartMirror },
+            {
+                key,
+                name: `${name}-${key === "cloudnativePg" ? "operator" : "barman-plugin"}`,
+                namespace: args.namespace,
+                values,
+                chartMirror: args.chartMirror,
+            },
             { parent: this, dependsOn: [...(args.dependsOn ?? []), ...after] },
         );
         if (!chart) {

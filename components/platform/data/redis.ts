@@ -36,7 +36,11 @@ export const REDIS_IMAGES = {
  * (the default save points are cleared first), stop writes if a snapshot fails, TLS-only port.
  */
 export function redisConfig(): string {
-    return ['save ""', "save 900 1", "stop-writes-on-bgsave-error yes", "rdbcompression yes", "rdbchecksum yes", "dbfilename dump.rdb", "appendonly no"].join("\n") + "\n";
+    return (
+        ['save ""', "save 900 1", "stop-writes-on-bgsave-error yes", "rdbcompression yes", "rdbchecksum yes", "dbfilename dump.rdb", "appendonly no"].join(
+            "\n",
+        ) + "\n"
+    );
 }
 
 /** Arguments of the Redis component. */
@@ -116,7 +120,11 @@ export class Redis extends pulumi.ComponentResource {
                     privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
                     usages: ["server auth", "client auth"],
                     dnsNames: [
-                        ...[REDIS_NAME, `${REDIS_NAME}-master`, `${REDIS_NAME}-replica`, `${REDIS_NAME}-headless`, `${REDIS_NAME}-sentinel`].flatMap((svc) => [svc, `${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`]),
+                        ...[REDIS_NAME, `${REDIS_NAME}-master`, `${REDIS_NAME}-replica`, `${REDIS_NAME}-headless`, `${REDIS_NAME}-sentinel`].flatMap((svc) => [
+                            svc,
+                            `${svc}.${ns}.svc`,
+                            `${svc}.${ns}.svc.cluster.local`,
+                        ]),
                         `*.${REDIS_NAME}-headless.${ns}.svc.cluster.local`,
                     ],
                 },
@@ -149,7 +157,11 @@ export class Redis extends pulumi.ComponentResource {
                     storage: {
                         keepAfterDelete: true,
                         volumeClaimTemplate: {
-                            spec: { storageClassName: args.target.ssdStorageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: gi(size.volumeGi) } } },
+                            spec: {
+                                storageClassName: args.target.ssdStorageClass,
+                                accessModes: ["ReadWriteOnce"],
+                                resources: { requests: { storage: gi(size.volumeGi) } },
+                            },
                         },
                     },
                     TLS: { ca: "ca.crt", cert: "tls.crt", key: "tls.key", secret: { secretName: REDIS_TLS_SECRET } },
@@ -165,7 +177,9 @@ export class Redis extends pulumi.ComponentResource {
                     affinity: {
                         ...place.affinity,
                         podAntiAffinity: {
-                            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: labels }, topologyKey: HOST_KEY } }],
+                            preferredDuringSchedulingIgnoredDuringExecution: [
+                                { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: labels }, topologyKey: HOST_KEY } },
+                            ],
                         },
                     },
                     tolerations: place.tolerations,
@@ -194,7 +208,15 @@ export class Redis extends pulumi.ComponentResource {
         // The daily copy off the cluster, taken from a replica once the replication and its certificate exist.
         const backup = redisBackup(
             name,
-            { target: args.target, namespace: args.namespace, backupDays: args.backupDays, authSecret: REDIS_AUTH_SECRET, tlsSecret: REDIS_TLS_SECRET, scratchGi: size.volumeGi, redisImage: REDIS_IMAGES.redis },
+            {
+                target: args.target,
+                namespace: args.namespace,
+                backupDays: args.backupDays,
+                authSecret: REDIS_AUTH_SECRET,
+                tlsSecret: REDIS_TLS_SECRET,
+                scratchGi: size.volumeGi,
+                redisImage: REDIS_IMAGES.redis,
+            },
             { parent: this, dependsOn: [...dependsOn, replication, auth, cert] },
         );
         if (!backup) {

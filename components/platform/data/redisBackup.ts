@@ -157,7 +157,13 @@ export function redisBackup(name: string, args: RedisBackupArgs, opts: pulumi.Cu
     const access = objectStoreWriter(
         `${name}-backup`,
         args.target,
-        { namespace: ns, namespaceInput: args.namespace, serviceAccount: REDIS_BACKUP_NAME, prefix: REDIS_BACKUP_PREFIX, secretName: `${REDIS_BACKUP_NAME}-store-credentials` },
+        {
+            namespace: ns,
+            namespaceInput: args.namespace,
+            serviceAccount: REDIS_BACKUP_NAME,
+            prefix: REDIS_BACKUP_PREFIX,
+            secretName: `${REDIS_BACKUP_NAME}-store-credentials`,
+        },
         opts,
     );
     if (!access) {
@@ -166,7 +172,10 @@ export function redisBackup(name: string, args: RedisBackupArgs, opts: pulumi.Cu
     const labels = { app: REDIS_BACKUP_NAME };
     const sa = new ServiceAccount(
         `${name}-backup-sa`,
-        { metadata: { name: REDIS_BACKUP_NAME, namespace: args.namespace, annotations: access.identity.serviceAccountAnnotations }, automountServiceAccountToken: false },
+        {
+            metadata: { name: REDIS_BACKUP_NAME, namespace: args.namespace, annotations: access.identity.serviceAccountAnnotations },
+            automountServiceAccountToken: false,
+        },
         opts,
     );
     const rclone = rcloneEnvironment(access);
@@ -192,7 +201,13 @@ export function redisBackup(name: string, args: RedisBackupArgs, opts: pulumi.Cu
                             spec: {
                                 serviceAccountName: REDIS_BACKUP_NAME,
                                 restartPolicy: "Never",
-                                securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                                securityContext: {
+                                    runAsNonRoot: true,
+                                    runAsUser: 1000,
+                                    runAsGroup: 1000,
+                                    fsGroup: 1000,
+                                    seccompProfile: { type: "RuntimeDefault" },
+                                },
                                 affinity: place.affinity,
                                 tolerations: place.tolerations,
                                 initContainers: [
@@ -224,7 +239,10 @@ export function redisBackup(name: string, args: RedisBackupArgs, opts: pulumi.Cu
                                             { name: "HOME", value: "/tmp" },
                                             ...rclone.env,
                                         ],
-                                        volumeMounts: [{ ...scratch, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+                                        volumeMounts: [
+                                            { ...scratch, readOnly: true },
+                                            { name: "tmp", mountPath: "/tmp" },
+                                        ],
                                         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                                         securityContext: RESTRICTED_CONTAINER,
                                     },
@@ -240,7 +258,10 @@ export function redisBackup(name: string, args: RedisBackupArgs, opts: pulumi.Cu
                 },
             },
         },
-        { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), sa, ...(access.credentialsSecret ? [access.credentialsSecret] : [])] },
+        {
+            ...opts,
+            dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), sa, ...(access.credentialsSecret ? [access.credentialsSecret] : [])],
+        },
     );
     const networkPolicy = new NetworkPolicy(
         `${name}-backup-network`,
@@ -263,7 +284,10 @@ export function backupNetworkPolicySpec(): k8s.networking.v1.NetworkPolicySpec {
             { to: [{ podSelector: { matchLabels: REDIS_POD_LABELS } }], ports: [{ protocol: "TCP", port: LAYOUT.redis.ports.redis }] },
             {
                 to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: "kube-system" } } }, { ipBlock: { cidr: NODE_LOCAL_DNS_CIDR } }],
-                ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                ports: [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
             },
             { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
         ],

@@ -92,7 +92,8 @@ export const BACKUP_ALERT_GROUP: { name: string; rules: AlertSpec[] } = {
             threshold: BACKUP_AGE_LIMITS.dailySeconds,
             for: "15m",
             severity: "warning",
-            summary: "Redis ({{ $labels.namespace }}): the last successful copy off the cluster (CronJob {{ $labels.cronjob }}) is {{ $value | humanizeDuration }} old (daily schedule).",
+            summary:
+                "Redis ({{ $labels.namespace }}): the last successful copy off the cluster (CronJob {{ $labels.cronjob }}) is {{ $value | humanizeDuration }} old (daily schedule).",
         },
         {
             alert: "ConfigurationBackupTooOld",
@@ -101,7 +102,8 @@ export const BACKUP_ALERT_GROUP: { name: string; rules: AlertSpec[] } = {
             threshold: BACKUP_AGE_LIMITS.weeklySeconds,
             for: "1h",
             severity: "warning",
-            summary: "Configuration backup (Velero schedule {{ $labels.schedule }}): the last successful backup is {{ $value | humanizeDuration }} old (weekly schedule).",
+            summary:
+                "Configuration backup (Velero schedule {{ $labels.schedule }}): the last successful backup is {{ $value | humanizeDuration }} old (weekly schedule).",
         },
     ],
 };

@@ -39,10 +39,24 @@ export const DASHBOARDS: DashboardSpec[] = [
         uid: "platform-cluster",
         title: "Platform / Cluster",
         panels: [
-            { title: "Node CPU", queries: ['sum by (node) (rate(container_cpu_usage_seconds_total{id="/"}[5m])) / sum by (node) (machine_cpu_cores)'], unit: "percentunit", threshold: THRESHOLDS.cpuRatio },
-            { title: "Node memory", queries: ['sum by (node) (container_memory_working_set_bytes{id="/"}) / sum by (node) (machine_memory_bytes)'], unit: "percentunit", threshold: THRESHOLDS.memoryRatio },
+            {
+                title: "Node CPU",
+                queries: ['sum by (node) (rate(container_cpu_usage_seconds_total{id="/"}[5m])) / sum by (node) (machine_cpu_cores)'],
+                unit: "percentunit",
+                threshold: THRESHOLDS.cpuRatio,
+            },
+            {
+                title: "Node memory",
+                queries: ['sum by (node) (container_memory_working_set_bytes{id="/"}) / sum by (node) (machine_memory_bytes)'],
+                unit: "percentunit",
+                threshold: THRESHOLDS.memoryRatio,
+            },
             { title: "Pods not ready by namespace", queries: ['sum by (namespace) (kube_pod_status_ready{condition="false"})'], unit: "short" },
-            { title: "Persistent volume usage", queries: ["max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes)"], unit: "percentunit" },
+            {
+                title: "Persistent volume usage",
+                queries: ["max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes)"],
+                unit: "percentunit",
+            },
             { title: "Firing alerts", queries: ['sum by (alertname) (ALERTS{alertstate="firing"})'], unit: "short" },
         ],
     },
@@ -53,7 +67,9 @@ export const DASHBOARDS: DashboardSpec[] = [
             { title: "Requests per second", queries: [`sum by (namespace) (rate(http_requests_total{${AGENTS}}[5m]))`], unit: "reqps" },
             {
                 title: "Error rate (5xx)",
-                queries: [`sum by (namespace) (rate(http_requests_total{${AGENTS},code=~"5.."}[5m])) / sum by (namespace) (rate(http_requests_total{${AGENTS}}[5m]))`],
+                queries: [
+                    `sum by (namespace) (rate(http_requests_total{${AGENTS},code=~"5.."}[5m])) / sum by (namespace) (rate(http_requests_total{${AGENTS}}[5m]))`,
+                ],
                 unit: "percentunit",
                 threshold: THRESHOLDS.errorRatio,
             },
@@ -64,7 +80,14 @@ export const DASHBOARDS: DashboardSpec[] = [
                 threshold: THRESHOLDS.p99Seconds,
             },
             { title: "Available replicas", queries: [`sum by (namespace, deployment) (kube_deployment_status_replicas_available{${AGENTS}})`], unit: "short" },
-            { title: "CPU against limit", queries: [`sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${AGENTS},container!=""}[5m])) / sum by (namespace, pod) (kube_pod_container_resource_limits{${AGENTS},resource="cpu"})`], unit: "percentunit", threshold: THRESHOLDS.cpuRatio },
+            {
+                title: "CPU against limit",
+                queries: [
+                    `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{${AGENTS},container!=""}[5m])) / sum by (namespace, pod) (kube_pod_container_resource_limits{${AGENTS},resource="cpu"})`,
+                ],
+                unit: "percentunit",
+                threshold: THRESHOLDS.cpuRatio,
+            },
             { title: "Agent logs", type: "logs", queries: [`{${AGENTS}}`], unit: "short" },
         ],
     },
@@ -74,18 +97,44 @@ export const DASHBOARDS: DashboardSpec[] = [
         panels: [
             { title: "PostgreSQL backends", queries: [`sum by (pod) (cnpg_backends_total{namespace="${LAYOUT.postgres.namespace}"})`], unit: "short" },
             { title: "PostgreSQL replication lag", queries: [`max by (pod) (cnpg_pg_replication_lag{namespace="${LAYOUT.postgres.namespace}"})`], unit: "s" },
-            { title: "PostgreSQL last archived WAL age", queries: [`time() - max(cnpg_pg_stat_archiver_last_archived_time{namespace="${LAYOUT.postgres.namespace}"})`], unit: "s" },
+            {
+                title: "PostgreSQL last archived WAL age",
+                queries: [`time() - max(cnpg_pg_stat_archiver_last_archived_time{namespace="${LAYOUT.postgres.namespace}"})`],
+                unit: "s",
+            },
             { title: "MongoDB replica set member health", queries: [`mongodb_rs_members_health{namespace="${LAYOUT.mongodb.namespace}"}`], unit: "short" },
-            { title: "MongoDB operations per second", queries: [`sum by (type) (rate(mongodb_ss_opcounters{namespace="${LAYOUT.mongodb.namespace}"}[5m]))`], unit: "ops" },
-            { title: "Redis replication lag", queries: [`max by (pod) (redis_connected_slave_lag_seconds{namespace="${LAYOUT.redis.namespace}"})`], unit: "s", threshold: THRESHOLDS.redisLagSeconds },
+            {
+                title: "MongoDB operations per second",
+                queries: [`sum by (type) (rate(mongodb_ss_opcounters{namespace="${LAYOUT.mongodb.namespace}"}[5m]))`],
+                unit: "ops",
+            },
+            {
+                title: "Redis replication lag",
+                queries: [`max by (pod) (redis_connected_slave_lag_seconds{namespace="${LAYOUT.redis.namespace}"})`],
+                unit: "s",
+                threshold: THRESHOLDS.redisLagSeconds,
+            },
             {
                 title: "Redis cache hit ratio",
-                queries: [`sum(rate(redis_keyspace_hits_total{namespace="${LAYOUT.redis.namespace}"}[5m])) / (sum(rate(redis_keyspace_hits_total{namespace="${LAYOUT.redis.namespace}"}[5m])) + sum(rate(redis_keyspace_misses_total{namespace="${LAYOUT.redis.namespace}"}[5m])))`],
+                queries: [
+                    `sum(rate(redis_keyspace_hits_total{namespace="${LAYOUT.redis.namespace}"}[5m])) / (sum(rate(redis_keyspace_hits_total{namespace="${LAYOUT.redis.namespace}"}[5m])) + sum(rate(redis_keyspace_misses_total{namespace="${LAYOUT.redis.namespace}"}[5m])))`,
+                ],
                 unit: "percentunit",
                 threshold: THRESHOLDS.cacheHitRatio,
             },
-            { title: "Redis seconds since last RDB save", queries: [`time() - max by (pod) (redis_rdb_last_save_timestamp_seconds{namespace="${LAYOUT.redis.namespace}"})`], unit: "s", threshold: 900 },
-            { title: "Database volume usage", queries: [`max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes{${DATA}} / kubelet_volume_stats_capacity_bytes{${DATA}})`], unit: "percentunit" },
+            {
+                title: "Redis seconds since last RDB save",
+                queries: [`time() - max by (pod) (redis_rdb_last_save_timestamp_seconds{namespace="${LAYOUT.redis.namespace}"})`],
+                unit: "s",
+                threshold: 900,
+            },
+            {
+                title: "Database volume usage",
+                queries: [
+                    `max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes{${DATA}} / kubelet_volume_stats_capacity_bytes{${DATA}})`,
+                ],
+                unit: "percentunit",
+            },
         ],
     },
 ];
@@ -116,7 +165,13 @@ export function dashboardJson(d: DashboardSpec): Record<string, unknown> {
                         thresholds:
                             p.threshold === undefined
                                 ? { mode: "absolute", steps: [{ color: "green", value: null }] }
-                                : { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: p.threshold }] },
+                                : {
+                                      mode: "absolute",
+                                      steps: [
+                                          { color: "green", value: null },
+                                          { color: "red", value: p.threshold },
+                                      ],
+                                  },
                         custom: p.threshold === undefined ? {} : { thresholdsStyle: { mode: "line" } },
                     },
                     overrides: [],

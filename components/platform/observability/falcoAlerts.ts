@@ -66,7 +66,12 @@ export function falcoMatchMeasures(priorities: number[]): { measure: string; orM
  * (they stay visible in Falco's logs in Loki).
  */
 export const FALCO_SEVERITIES: { alert: string; priorities: number[]; severity: AlertSpec["severity"]; names: string }[] = [
-    { alert: "FalcoCriticalEvent", priorities: [FALCO_PRIORITIES.Emergency, FALCO_PRIORITIES.Alert, FALCO_PRIORITIES.Critical], severity: "critical", names: "Emergency, Alert or Critical" },
+    {
+        alert: "FalcoCriticalEvent",
+        priorities: [FALCO_PRIORITIES.Emergency, FALCO_PRIORITIES.Alert, FALCO_PRIORITIES.Critical],
+        severity: "critical",
+        names: "Emergency, Alert or Critical",
+    },
     { alert: "FalcoErrorEvent", priorities: [FALCO_PRIORITIES.Error], severity: "warning", names: "Error" },
 ];
 

@@ -69,7 +69,12 @@ export interface ObservabilityArgs {
      * Raw values merged over the platform's for each chart (escape hatch).
      * @default {}
      */
-    chartOverrides?: { kubePrometheusStack?: Record<string, unknown>; loki?: Record<string, unknown>; tempo?: Record<string, unknown>; alloy?: Record<string, unknown> };
+    chartOverrides?: {
+        kubePrometheusStack?: Record<string, unknown>;
+        loki?: Record<string, unknown>;
+        tempo?: Record<string, unknown>;
+        alloy?: Record<string, unknown>;
+    };
     /**
      * Resources to wait for (the namespace's policies and service accounts).
      * @default []
@@ -151,17 +156,41 @@ export class Observability extends pulumi.ComponentResource {
                 releaseName: "monitoring",
                 chartMirror: args.chartMirror,
                 values: {
-                    ...prometheusStackValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, metricsDays: args.retention.metricsDays, place: chartPlace, grafanaUrl: args.grafanaUrl }),
+                    ...prometheusStackValues({
+                        environment: args.environment,
+                        storageClass: args.target.ssdStorageClass,
+                        metricsDays: args.retention.metricsDays,
+                        place: chartPlace,
+                        grafanaUrl: args.grafanaUrl,
+                    }),
                     ...overrides.kubePrometheusStack,
                 },
             },
             { parent: this, dependsOn: [...dependsOn, grafanaAdmin, alertmanagerSecret, ...dashboards] },
         );
 
-        const loki = objectStoreWriter(`${name}-loki`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.loki, prefix: toolFolder("loki"), secretName: "loki-store-credentials" }, { parent: this, dependsOn });
-        const tempo = objectStoreWriter(`${name}-tempo`, args.target, { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.tempo, prefix: toolFolder("tempo"), secretName: "tempo-store-credentials" }, { parent: this, dependsOn });
+        const loki = objectStoreWriter(
+            `${name}-loki`,
+            args.target,
+            { namespace: ns, namespaceInput: args.namespace, serviceAccount: SERVICES.loki, prefix: toolFolder("loki"), secretName: "loki-store-credentials" },
+            { parent: this, dependsOn },
+        );
+        const tempo = objectStoreWriter(
+            `${name}-tempo`,
+            args.target,
+            {
+                namespace: ns,
+                namespaceInput: args.namespace,
+                serviceAccount: SERVICES.tempo,
+                prefix: toolFolder("tempo"),
+                secretName: "tempo-store-credentials",
+            },
+            { parent: this, dependsOn },
+        );
         if (!loki) {
-            this.warnings.push(noObjectStoreWarning("Loki object storage (logs kept on one local volume, no replication) and Tempo object storage (traces on a local volume)"));
+            this.warnings.push(
+                noObjectStoreWarning("Loki object storage (logs kept on one local volume, no replication) and Tempo object storage (traces on a local volume)"),
+            );
         }
         const lokiChart = installChart(
             {
@@ -170,7 +199,16 @@ export class Observability extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 releaseName: "loki",
                 chartMirror: args.chartMirror,
-                values: { ...lokiValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, logsDays: args.retention.logsDays, access: loki, place: chartPlace }), ...overrides.loki },
+                values: {
+                    ...lokiValues({
+                        environment: args.environment,
+                        storageClass: args.target.ssdStorageClass,
+                        logsDays: args.retention.logsDays,
+                        access: loki,
+                        place: chartPlace,
+                    }),
+                    ...overrides.loki,
+                },
             },
             { parent: this, dependsOn: [...dependsOn, ...(loki?.credentialsSecret ? [loki.credentialsSecret] : [])] },
         );
@@ -181,7 +219,16 @@ export class Observability extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 releaseName: "tempo",
                 chartMirror: args.chartMirror,
-                values: { ...tempoValues({ environment: args.environment, storageClass: args.target.ssdStorageClass, tracesDays: args.retention.tracesDays, access: tempo, place: chartPlace }), ...overrides.tempo },
+                values: {
+                    ...tempoValues({
+                        environment: args.environment,
+                        storageClass: args.target.ssdStorageClass,
+                        tracesDays: args.retention.tracesDays,
+                        access: tempo,
+                        place: chartPlace,
+                    }),
+                    ...overrides.tempo,
+                },
             },
             { parent: this, dependsOn: [...dependsOn, ...(tempo?.credentialsSecret ? [tempo.credentialsSecret] : [])] },
         );
@@ -197,7 +244,12 @@ export class Observability extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [...dependsOn, ...(lokiChart ? [lokiChart] : [])] },
         );
-        for (const [key, chart] of [["kubePrometheusStack", stack], ["loki", lokiChart], ["tempo", tempoChart], ["alloy", alloyChart]] as const) {
+        for (const [key, chart] of [
+            ["kubePrometheusStack", stack],
+            ["loki", lokiChart],
+            ["tempo", tempoChart],
+            ["alloy", alloyChart],
+        ] as const) {
             if (!chart) {
                 this.skippedCharts.push(key);
             }

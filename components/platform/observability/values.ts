@@ -48,8 +48,24 @@ export interface ObservabilitySizes {
 /** Sizes for an environment. */
 export function observabilitySizes(environment: Environment): ObservabilitySizes {
     return environment === "prod"
-        ? { prometheusReplicas: 2, prometheusVolumeGi: 200, alertmanagerReplicas: 3, lokiReplicas: 3, lokiCacheVolumeGi: 50, lokiLocalVolumeGi: 500, tempoVolumeGi: 100 }
-        : { prometheusReplicas: 1, prometheusVolumeGi: 50, alertmanagerReplicas: 1, lokiReplicas: 1, lokiCacheVolumeGi: 10, lokiLocalVolumeGi: 50, tempoVolumeGi: 20 };
+        ? {
+              prometheusReplicas: 2,
+              prometheusVolumeGi: 200,
+              alertmanagerReplicas: 3,
+              lokiReplicas: 3,
+              lokiCacheVolumeGi: 50,
+              lokiLocalVolumeGi: 500,
+              tempoVolumeGi: 100,
+          }
+        : {
+              prometheusReplicas: 1,
+              prometheusVolumeGi: 50,
+              alertmanagerReplicas: 1,
+              lokiReplicas: 1,
+              lokiCacheVolumeGi: 10,
+              lokiLocalVolumeGi: 50,
+              tempoVolumeGi: 20,
+          };
 }
 
 /** Pod security context meeting the restricted profile. */
@@ -86,7 +102,9 @@ export function grafanaDataSources(): Record<string, unknown>[] {
             uid: DATASOURCE_UIDS.loki,
             access: "proxy",
             url: urls.loki,
-            jsonData: { derivedFields: [{ name: "trace_id", matcherRegex: "trace_?[iI][dD]=(\\w+)", url: "$${__value.raw}", datasourceUid: DATASOURCE_UIDS.tempo }] },
+            jsonData: {
+                derivedFields: [{ name: "trace_id", matcherRegex: "trace_?[iI][dD]=(\\w+)", url: "$${__value.raw}", datasourceUid: DATASOURCE_UIDS.tempo }],
+            },
         },
         {
             name: "Tempo",
@@ -139,7 +157,15 @@ export function alertmanagerConfig(alerting: AlertingConfig = {}): Record<string
         ...(equal.length > 0 ? { equal } : {}),
     });
     const slack = alerting.slackWebhookUrl
-        ? [{ api_url: alerting.slackWebhookUrl, ...(alerting.slackChannel ? { channel: alerting.slackChannel } : {}), send_resolved: true, title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})', text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}" }]
+        ? [
+              {
+                  api_url: alerting.slackWebhookUrl,
+                  ...(alerting.slackChannel ? { channel: alerting.slackChannel } : {}),
+                  send_resolved: true,
+                  title: "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.namespace }})",
+                  text: "{{ range .Alerts }}{{ .Annotations.summary }}\n{{ end }}",
+              },
+          ]
         : undefined;
     const email = alerting.emailTo
         ? [
@@ -202,7 +228,11 @@ export function alertmanagerConfig(alerting: AlertingConfig = {}): Record<string
 export function sidecarProbe(periodSeconds: number, failureThreshold: number): Record<string, unknown> {
     return {
         exec: {
-            command: ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://localhost:' + os.environ['HEALTH_PORT'] + '/healthz', timeout=3)"],
+            command: [
+                "python",
+                "-c",
+                "import os, urllib.request; urllib.request.urlopen('http://localhost:' + os.environ['HEALTH_PORT'] + '/healthz', timeout=3)",
+            ],
         },
         initialDelaySeconds: 10,
         periodSeconds,
@@ -227,7 +257,9 @@ export interface StackValuesArgs {
 /** kube-prometheus-stack values. */
 export function prometheusStackValues(a: StackValuesArgs): Record<string, unknown> {
     const s = observabilitySizes(a.environment);
-    const pvc = (gi: number) => ({ volumeClaimTemplate: { spec: { storageClassName: a.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } } });
+    const pvc = (gi: number) => ({
+        volumeClaimTemplate: { spec: { storageClassName: a.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gi}Gi` } } } },
+    });
     const p = LAYOUT.monitoring.ports;
     return {
         fullnameOverride: SERVICES.stack,
@@ -239,7 +271,18 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
         kubeScheduler: { enabled: false },
         kubeEtcd: { enabled: false },
         kubeProxy: { enabled: false },
-        defaultRules: { create: true, rules: { nodeExporterAlerting: false, nodeExporterRecording: false, etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false } },
+        defaultRules: {
+            create: true,
+            rules: {
+                nodeExporterAlerting: false,
+                nodeExporterRecording: false,
+                etcd: false,
+                kubeControllerManager: false,
+                kubeSchedulerAlerting: false,
+                kubeSchedulerRecording: false,
+                kubeProxy: false,
+            },
+        },
         // No admission webhook: the API server would need a path into the namespace; the rules are checked by the policy pack instead.
         prometheusOperator: {
             admissionWebhooks: { enabled: false },
@@ -266,7 +309,10 @@ export function prometheusStackValues(a: StackValuesArgs): Record<string, unknow
                 podMonitorSelectorNilUsesHelmValues: false,
                 probeSelectorNilUsesHelmValues: false,
                 scrapeConfigSelectorNilUsesHelmValues: false,
-                resources: a.environment === "prod" ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } } : { requests: { cpu: "100m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
+                resources:
+                    a.environment === "prod"
+                        ? { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "2", memory: "8Gi" } }
+                        : { requests: { cpu: "100m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } },
                 securityContext: restrictedPod(1000),
                 affinity: a.place.affinity,
                 tolerations: a.place.tolerations,
@@ -352,7 +398,13 @@ export const PSMDB_BACKUP_METRICS = {
                 groupVersionKind: { group: "psmdb.percona.com", version: "v1", kind: "PerconaServerMongoDBBackup" },
                 metricNamePrefix: "kube_customresource_mongodb_backup",
                 labelsFromPath: { name: ["metadata", "name"], namespace: ["metadata", "namespace"], cluster: ["spec", "clusterName"] },
-                metrics: [{ name: "completed_timestamp", help: "When the backup completed (Unix seconds).", each: { type: "Gauge", gauge: { path: ["status", "completed"] } } }],
+                metrics: [
+                    {
+                        name: "completed_timestamp",
+                        help: "When the backup completed (Unix seconds).",
+                        each: { type: "Gauge", gauge: { path: ["status", "completed"] } },
+                    },
+                ],
             },
         ],
     },
@@ -463,10 +515,19 @@ export function lokiValues(a: LokiValuesArgs): Record<string, unknown> {
         singleBinary: {
             replicas,
             podLabels: a.access ? a.access.identity.podLabels : {},
-            persistence: { enabled: true, size: `${a.access ? s.lokiCacheVolumeGi : s.lokiLocalVolumeGi}Gi`, storageClass: a.storageClass, whenDeleted: "Retain", whenScaled: "Retain" },
+            persistence: {
+                enabled: true,
+                size: `${a.access ? s.lokiCacheVolumeGi : s.lokiLocalVolumeGi}Gi`,
+                storageClass: a.storageClass,
+                whenDeleted: "Retain",
+                whenScaled: "Retain",
+            },
             extraArgs: staticKeys ? ["-config.expand-env=true"] : [],
             extraEnvFrom: staticKeys ? [{ secretRef: { name: staticKeys.metadata.name } }] : [],
-            resources: a.environment === "prod" ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+            resources:
+                a.environment === "prod"
+                    ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }
+                    : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
             affinity: a.place.affinity,
             tolerations: a.place.tolerations,
         },
@@ -499,11 +560,31 @@ export function tempoTraceStorage(access: ObjectStoreAccessInfo | undefined): Re
     const local = null;
     switch (access.kind) {
         case "s3":
-            return { backend: "s3", local, s3: { bucket: access.store.bucket, region: access.store.region, endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`, prefix: toolFolder("tempo") }, wal };
+            return {
+                backend: "s3",
+                local,
+                s3: {
+                    bucket: access.store.bucket,
+                    region: access.store.region,
+                    endpoint: pulumi.interpolate`s3.${access.store.region}.amazonaws.com`,
+                    prefix: toolFolder("tempo"),
+                },
+                wal,
+            };
         case "gcs":
             return { backend: "gcs", local, gcs: { bucket_name: access.store.bucket, prefix: toolFolder("tempo") }, wal };
         case "azureBlob":
-            return { backend: "azure", local, azure: { container_name: access.store.bucket, storage_account_name: access.store.storageAccount, use_federated_token: true, prefix: toolFolder("tempo") }, wal };
+            return {
+                backend: "azure",
+                local,
+                azure: {
+                    container_name: access.store.bucket,
+                    storage_account_name: access.store.storageAccount,
+                    use_federated_token: true,
+                    prefix: toolFolder("tempo"),
+                },
+                wal,
+            };
         case "s3Compatible":
             return {
                 backend: "s3",
@@ -597,7 +678,10 @@ export function tempoValues(a: TempoValuesArgs): Record<string, unknown> {
             extraArgs: staticKeys ? { "config.expand-env": "true" } : {},
             extraEnvFrom: staticKeys ? [{ secretRef: { name: staticKeys.metadata.name } }] : [],
             securityContext: RESTRICTED_CONTAINER,
-            resources: a.environment === "prod" ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } } : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
+            resources:
+                a.environment === "prod"
+                    ? { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }
+                    : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } },
         },
         securityContext: restrictedPod(10001),
         serviceAccount: { create: true, name: SERVICES.tempo, annotations: a.access ? a.access.identity.serviceAccountAnnotations : {} },
@@ -678,9 +762,18 @@ export function alloyValues(a: AlloyValuesArgs): Record<string, unknown> {
             enableReporting: false,
             mounts: { varlog: false, dockercontainers: false, extra: [{ name: "storage", mountPath: storage }] },
             // The chart probes readiness only (/-/ready); liveness on the same endpoint, more patient.
-            livenessProbe: { httpGet: { path: "/-/ready", port: ALLOY_PORT, scheme: "HTTP" }, initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+            livenessProbe: {
+                httpGet: { path: "/-/ready", port: ALLOY_PORT, scheme: "HTTP" },
+                initialDelaySeconds: 30,
+                periodSeconds: 15,
+                timeoutSeconds: 5,
+                failureThreshold: 4,
+            },
             securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 473, runAsGroup: 473 },
-            resources: a.environment === "prod" ? { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+            resources:
+                a.environment === "prod"
+                    ? { requests: { cpu: "200m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }
+                    : { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         },
         global: { podSecurityContext: restrictedPod(473) },
         // No config-reloader sidecar (its chart template has no probe values): the configuration

@@ -15,7 +15,10 @@ describe("platform data: DataServices", function () {
         const pg = one(prod.run, T.secret, "t-data-postgres-app-credentials").inputs.stringData as Record<string, string>;
         assert.strictEqual(out.postgresUri, `postgresql://scarlet_app:${pg.password}@pg-rw.data-postgres.svc.cluster.local:5432/scarlet?sslmode=require`);
         const mongo = one(prod.run, T.secret, "t-data-mongodb-jamie-credentials").inputs.stringData as Record<string, string>;
-        assert.strictEqual(out.mongodbUri, `mongodb://jamie:${mongo.password}@mongodb-rs0.data-mongodb.svc.cluster.local:27017/jamie?replicaSet=rs0&authSource=admin&tls=true`);
+        assert.strictEqual(
+            out.mongodbUri,
+            `mongodb://jamie:${mongo.password}@mongodb-rs0.data-mongodb.svc.cluster.local:27017/jamie?replicaSet=rs0&authSource=admin&tls=true`,
+        );
         const redis = one(prod.run, T.secret, "t-data-redis-auth").inputs.stringData as Record<string, string>;
         assert.strictEqual(out.redisUrl, `rediss://:${redis.password}@redis-master.data-redis.svc.cluster.local:6379/0`);
     });
@@ -45,7 +48,13 @@ describe("platform data: DataServices", function () {
         // generated passwords and the static keys.)
         const credentials = [...prod.run.secrets].filter((s) => /^[A-Za-z0-9]{32}$/.test(s) || s === STATIC_ACCESS_KEY || s === STATIC_SECRET_KEY);
         assert.strictEqual(credentials.length, 10, "8 generated passwords and 2 static keys");
-        for (const r of [...ofType(prod.run, T.chart), ...ofType(prod.run, T.pgCluster), ...ofType(prod.run, T.psmdb), ...ofType(prod.run, T.redisReplication), ...ofType(prod.run, T.barmanStore)]) {
+        for (const r of [
+            ...ofType(prod.run, T.chart),
+            ...ofType(prod.run, T.pgCluster),
+            ...ofType(prod.run, T.psmdb),
+            ...ofType(prod.run, T.redisReplication),
+            ...ofType(prod.run, T.barmanStore),
+        ]) {
             const plain = JSON.stringify(r.inputs);
             for (const s of credentials) {
                 assert.ok(!plain.includes(s), `${r.type} ${r.name} carries a secret value`);
@@ -66,7 +75,9 @@ describe("platform data: DataServices", function () {
         assert.deepStrictEqual(ns(T.pgCluster), ["data-postgres"]);
         assert.deepStrictEqual(ns(T.psmdb), ["data-mongodb"]);
         assert.deepStrictEqual(ns(T.redisReplication), ["data-redis"]);
-        const text = JSON.stringify([...ofType(prod.run, T.pgCluster), ...ofType(prod.run, T.psmdb), ...ofType(prod.run, T.redisReplication)].map((r) => r.inputs));
+        const text = JSON.stringify(
+            [...ofType(prod.run, T.pgCluster), ...ofType(prod.run, T.psmdb), ...ofType(prod.run, T.redisReplication)].map((r) => r.inputs),
+        );
         const classes = [...text.matchAll(/"storageClass(?:Name)?":"([^"]+)"/g)].map((m) => m[1]);
         assert.deepStrictEqual(classes, ["encrypted-ssd", "encrypted-ssd", "encrypted-ssd", "encrypted-ssd"]);
     });

@@ -47,7 +47,8 @@ export function targetWithStore(kind: ObjectStoreKind | "none", zones?: string[]
         region: kind === "s3Compatible" ? "us-east-1" : undefined,
         endpoint: kind === "s3Compatible" ? "https://minio.example.internal:9000" : undefined,
         storageAccount: kind === "azureBlob" ? account : undefined,
-        staticCredentials: kind === "s3Compatible" ? { accessKeyId: pulumi.secret(STATIC_ACCESS_KEY), secretAccessKey: pulumi.secret(STATIC_SECRET_KEY) } : undefined,
+        staticCredentials:
+            kind === "s3Compatible" ? { accessKeyId: pulumi.secret(STATIC_ACCESS_KEY), secretAccessKey: pulumi.secret(STATIC_SECRET_KEY) } : undefined,
         url: urls[kind],
     };
     return fake;
@@ -75,26 +76,30 @@ export interface DataRun {
 export async function runData(opts: DataRunOptions = {}): Promise<DataRun> {
     let bindings: FakeBinding[] = [];
     const data = { skippedCharts: [] as string[], warnings: [] as string[] };
-    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
-        const fake = targetWithStore(opts.store ?? "s3", opts.zones);
-        bindings = fake.bindings;
-        const monitoring = opts.withMonitoring ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })] : undefined;
-        const d = new DataServices(
-            "t-data",
-            {
-                target: fake.target,
-                environment: opts.environment ?? "prod",
-                namespaces: { postgres: LAYOUT.postgres.namespace, mongodb: LAYOUT.mongodb.namespace, redis: LAYOUT.redis.namespace },
-                retention: RETENTION,
-                protectStateful: opts.protectStateful ?? true,
-                monitoringDependsOn: monitoring,
-            },
-            { provider: fake.target.provider },
-        );
-        data.skippedCharts = d.skippedCharts;
-        data.warnings = d.warnings;
-        return { mongodbUri: d.mongodbUri, postgresUri: d.postgresUri, redisUrl: d.redisUrl };
-    }));
+    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const fake = targetWithStore(opts.store ?? "s3", opts.zones);
+            bindings = fake.bindings;
+            const monitoring = opts.withMonitoring
+                ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })]
+                : undefined;
+            const d = new DataServices(
+                "t-data",
+                {
+                    target: fake.target,
+                    environment: opts.environment ?? "prod",
+                    namespaces: { postgres: LAYOUT.postgres.namespace, mongodb: LAYOUT.mongodb.namespace, redis: LAYOUT.redis.namespace },
+                    retention: RETENTION,
+                    protectStateful: opts.protectStateful ?? true,
+                    monitoringDependsOn: monitoring,
+                },
+                { provider: fake.target.provider },
+            );
+            data.skippedCharts = d.skippedCharts;
+            data.warnings = d.warnings;
+            return { mongodbUri: d.mongodbUri, postgresUri: d.postgresUri, redisUrl: d.redisUrl };
+        }),
+    );
     return { run, bindings, data };
 }
 

@@ -1,5 +1,12 @@
 import * as assert from "assert";
-import { MONGO_APP_SECRET, MONGO_IMAGES, MONGO_SERVICE_ACCOUNT, MONGO_STORAGE, MONGO_STORE_SECRET, MONGO_SYSTEM_SECRET } from "../../../components/platform/data/mongodb";
+import {
+    MONGO_APP_SECRET,
+    MONGO_IMAGES,
+    MONGO_SERVICE_ACCOUNT,
+    MONGO_STORAGE,
+    MONGO_STORE_SECRET,
+    MONGO_SYSTEM_SECRET,
+} from "../../../components/platform/data/mongodb";
 import { at, ofType, one } from "../helpers";
 import { DataRun, runData, STATIC_SECRET_KEY, T } from "./fixtures";
 import { FAKE_AZURE_ACCOUNT_KEY, FAKE_GCS_PRIVATE_KEY, fakeServiceAccountEmail } from "../fakeTarget";
@@ -36,7 +43,12 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.strictEqual(rs.affinity.antiAffinityTopologyKey, undefined);
         const anti = rs.affinity.advanced.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
         assert.deepStrictEqual(anti, [
-            { topologyKey: "topology.kubernetes.io/zone", labelSelector: { matchLabels: { "app.kubernetes.io/instance": "mongodb", "app.kubernetes.io/replset": "rs0", "app.kubernetes.io/component": "mongod" } } },
+            {
+                topologyKey: "topology.kubernetes.io/zone",
+                labelSelector: {
+                    matchLabels: { "app.kubernetes.io/instance": "mongodb", "app.kubernetes.io/replset": "rs0", "app.kubernetes.io/component": "mongod" },
+                },
+            },
         ]);
         assert.ok(rs.affinity.advanced.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, "prefers the data pool");
         assert.deepStrictEqual(rs.arbiter, { enabled: false, size: 1 }, "no arbiter in prod: three data-bearing members");
@@ -61,7 +73,11 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.strictEqual(d.arbiter.enabled, true);
         assert.strictEqual(d.arbiter.size, 1);
         assert.deepStrictEqual(d.arbiter.resources, { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } });
-        assert.deepStrictEqual((one(dev.run, T.psmdb, CR).inputs as any).spec.unsafeFlags, { replsetSize: true }, "the operator refuses < 3 data members without it");
+        assert.deepStrictEqual(
+            (one(dev.run, T.psmdb, CR).inputs as any).spec.unsafeFlags,
+            { replsetSize: true },
+            "the operator refuses < 3 data members without it",
+        );
     });
 
     it("requires TLS and authenticates with generated users: system users and Jamie's from Secrets", () => {
@@ -77,7 +93,10 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
                 name: "jamie",
                 db: "admin",
                 passwordSecretRef: { name: MONGO_APP_SECRET, key: "password" },
-                roles: [{ name: "readWrite", db: "jamie" }, { name: "dbAdmin", db: "jamie" }],
+                roles: [
+                    { name: "readWrite", db: "jamie" },
+                    { name: "dbAdmin", db: "jamie" },
+                ],
             },
         ]);
         const system = one(prod.run, T.secret, "t-data-mongodb-system-users");
@@ -101,7 +120,9 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
     it("backs up daily to the object store, keeps 30 backups (30 days), and captures the oplog for point-in-time recovery", () => {
         assert.strictEqual(spec.backup.enabled, true);
         assert.match(spec.backup.image, /^percona\/percona-backup-mongodb:2\.\d+\.\d+$/);
-        assert.deepStrictEqual(spec.backup.storages, { [MONGO_STORAGE]: { main: true, type: "s3", s3: { bucket: "agents-test-backups", region: "eu-west-1", prefix: "mongodb" } } });
+        assert.deepStrictEqual(spec.backup.storages, {
+            [MONGO_STORAGE]: { main: true, type: "s3", s3: { bucket: "agents-test-backups", region: "eu-west-1", prefix: "mongodb" } },
+        });
         assert.deepStrictEqual(spec.backup.tasks, [
             {
                 name: "daily",
@@ -118,12 +139,15 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
 
     it("runs the members (and their backup agent) as a ServiceAccount bound to a read-write cloud identity", () => {
         assert.strictEqual(spec.replsets[0].serviceAccountName, MONGO_SERVICE_ACCOUNT);
-        assert.deepStrictEqual(prod.bindings.find((b) => b.namespace === "data-mongodb"), {
-            name: "t-data-mongodb-identity",
-            namespace: "data-mongodb",
-            serviceAccount: MONGO_SERVICE_ACCOUNT,
-            objectStoreAccess: "readWrite",
-        });
+        assert.deepStrictEqual(
+            prod.bindings.find((b) => b.namespace === "data-mongodb"),
+            {
+                name: "t-data-mongodb-identity",
+                namespace: "data-mongodb",
+                serviceAccount: MONGO_SERVICE_ACCOUNT,
+                objectStoreAccess: "readWrite",
+            },
+        );
         const sa = one(prod.run, T.serviceAccount, "t-data-mongodb-sa").inputs as any;
         assert.deepStrictEqual(sa.metadata.annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-data-mongodb-identity" });
         assert.strictEqual(sa.automountServiceAccountToken, false);
@@ -132,17 +156,27 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
     it("writes to GCS and Azure Blob with the key its binding hands out (PBM 2.12 has no workload identity there), to an S3-compatible store with keys from a Secret", async () => {
         const gcsRun = await runData({ store: "gcs" });
         const gcs = (one(gcsRun.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
-        assert.deepStrictEqual(gcs, { main: true, type: "gcs", gcs: { bucket: "agents-test-backups", prefix: "mongodb", credentialsSecret: MONGO_STORE_SECRET } });
-        assert.deepStrictEqual(gcsRun.bindings.find((b) => b.namespace === "data-mongodb"), {
-            name: "t-data-mongodb-identity",
-            namespace: "data-mongodb",
-            serviceAccount: MONGO_SERVICE_ACCOUNT,
-            objectStoreAccess: "readWrite",
-            objectStoreKey: true,
+        assert.deepStrictEqual(gcs, {
+            main: true,
+            type: "gcs",
+            gcs: { bucket: "agents-test-backups", prefix: "mongodb", credentialsSecret: MONGO_STORE_SECRET },
         });
+        assert.deepStrictEqual(
+            gcsRun.bindings.find((b) => b.namespace === "data-mongodb"),
+            {
+                name: "t-data-mongodb-identity",
+                namespace: "data-mongodb",
+                serviceAccount: MONGO_SERVICE_ACCOUNT,
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            },
+        );
         const gcsSecret = one(gcsRun.run, T.secret, "t-data-mongodb-store-credentials");
         assert.deepStrictEqual((gcsSecret.inputs as any).metadata, { name: MONGO_STORE_SECRET, namespace: "data-mongodb" });
-        assert.deepStrictEqual((gcsSecret.inputs as any).stringData, { GCS_CLIENT_EMAIL: fakeServiceAccountEmail("t-data-mongodb-identity"), GCS_PRIVATE_KEY: FAKE_GCS_PRIVATE_KEY });
+        assert.deepStrictEqual((gcsSecret.inputs as any).stringData, {
+            GCS_CLIENT_EMAIL: fakeServiceAccountEmail("t-data-mongodb-identity"),
+            GCS_PRIVATE_KEY: FAKE_GCS_PRIVATE_KEY,
+        });
         assert.strictEqual((gcsSecret.redactedInputs as any).stringData, "[secret]");
         assert.ok(one(gcsRun.run, T.psmdb, CR).opts.dependsOn.includes(gcsSecret.urn), "the replica set waits for its credentials");
         const azRun = await runData({ store: "azureBlob" });
@@ -150,20 +184,34 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.deepStrictEqual(az, {
             main: true,
             type: "azure",
-            azure: { container: "agents-test-backups", prefix: "mongodb", endpointUrl: "https://agentsteststore.blob.core.windows.net", credentialsSecret: MONGO_STORE_SECRET },
+            azure: {
+                container: "agents-test-backups",
+                prefix: "mongodb",
+                endpointUrl: "https://agentsteststore.blob.core.windows.net",
+                credentialsSecret: MONGO_STORE_SECRET,
+            },
         });
         assert.deepStrictEqual((one(azRun.run, T.secret, "t-data-mongodb-store-credentials").inputs as any).stringData, {
             AZURE_STORAGE_ACCOUNT_NAME: "agentsteststore",
             AZURE_STORAGE_ACCOUNT_KEY: FAKE_AZURE_ACCOUNT_KEY,
         });
         // Only MongoDB asks for a key: every other writer uses the workload identity.
-        assert.deepStrictEqual(azRun.bindings.filter((b) => b.objectStoreKey).map((b) => b.name), ["t-data-mongodb-identity"]);
+        assert.deepStrictEqual(
+            azRun.bindings.filter((b) => b.objectStoreKey).map((b) => b.name),
+            ["t-data-mongodb-identity"],
+        );
         const compat = await runData({ store: "s3Compatible" });
         const s3c = (one(compat.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
         assert.deepStrictEqual(s3c, {
             main: true,
             type: "s3",
-            s3: { bucket: "agents-test-backups", region: "us-east-1", endpointUrl: "https://minio.example.internal:9000", prefix: "mongodb", credentialsSecret: "mongodb-backup-store-credentials" },
+            s3: {
+                bucket: "agents-test-backups",
+                region: "us-east-1",
+                endpointUrl: "https://minio.example.internal:9000",
+                prefix: "mongodb",
+                credentialsSecret: "mongodb-backup-store-credentials",
+            },
         });
         assert.ok(!JSON.stringify(one(compat.run, T.psmdb, CR).inputs).includes(STATIC_SECRET_KEY));
     });
@@ -179,7 +227,10 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
                 ["MONGODB_PASSWORD", MONGO_SYSTEM_SECRET, "MONGODB_CLUSTER_MONITOR_PASSWORD"],
             ],
         );
-        assert.ok(exporter.env.every((e: any) => e.value === undefined), "no literal env values");
+        assert.ok(
+            exporter.env.every((e: any) => e.value === undefined),
+            "no literal env values",
+        );
         assert.ok(exporter.args[0].includes("tls=true"));
         const pm = one(prod.run, T.podMonitor, "t-data-mongodb-pod-monitor").inputs as any;
         assert.deepStrictEqual(pm.spec.podMetricsEndpoints, [{ port: "metrics", interval: "30s" }]);
@@ -207,6 +258,9 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         // The operator's CRD requires the images even when backups and PMM are off.
         assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.backup, { enabled: false, image: MONGO_IMAGES.backup });
         assert.deepStrictEqual((one(r.run, T.psmdb, CR).inputs as any).spec.pmm, { enabled: false, image: MONGO_IMAGES.pmm });
-        assert.ok(r.data.warnings.includes("no object store on this cluster: MongoDB backups disabled (give the cluster an object store to enable them)"), r.data.warnings.join("\n"));
+        assert.ok(
+            r.data.warnings.includes("no object store on this cluster: MongoDB backups disabled (give the cluster an object store to enable them)"),
+            r.data.warnings.join("\n"),
+        );
     });
 });

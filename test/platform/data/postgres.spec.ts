@@ -113,7 +113,9 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
             { name: "t-data-postgres-identity", namespace: "data-postgres", serviceAccount: PG_CLUSTER, objectStoreAccess: "readWrite" },
         );
         const c = one(prod.run, T.pgCluster, "t-data-postgres-cluster").inputs as any;
-        assert.deepStrictEqual(c.spec.serviceAccountTemplate, { metadata: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-data-postgres-identity" } } });
+        assert.deepStrictEqual(c.spec.serviceAccountTemplate, {
+            metadata: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-data-postgres-identity" } },
+        });
     });
 
     for (const [kind, url, creds] of [
@@ -153,7 +155,10 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
 
     it("scrapes the instances' metrics port with a PodMonitor", () => {
         const pm = one(prod.run, T.podMonitor, "t-data-postgres-pod-monitor").inputs as any;
-        assert.deepStrictEqual(pm.spec, { selector: { matchLabels: { "cnpg.io/cluster": "pg" } }, podMetricsEndpoints: [{ port: "metrics", interval: "30s" }] });
+        assert.deepStrictEqual(pm.spec, {
+            selector: { matchLabels: { "cnpg.io/cluster": "pg" } },
+            podMetricsEndpoints: [{ port: "metrics", interval: "30s" }],
+        });
     });
 
     it("disables backups without an object store: no ObjectStore, no ScheduledBackup, no plugin, no identity, and a warning", async () => {
@@ -163,7 +168,9 @@ describe("platform data: PostgreSQL (CloudNativePG)", function () {
         assert.deepStrictEqual((one(r.run, T.pgCluster, "t-data-postgres-cluster").inputs as any).spec.plugins, []);
         assert.deepStrictEqual(r.bindings, []);
         assert.ok(
-            r.data.warnings.includes("no object store on this cluster: PostgreSQL base backups, WAL archiving and point-in-time recovery disabled (give the cluster an object store to enable them)"),
+            r.data.warnings.includes(
+                "no object store on this cluster: PostgreSQL base backups, WAL archiving and point-in-time recovery disabled (give the cluster an object store to enable them)",
+            ),
             r.data.warnings.join("\n"),
         );
     });

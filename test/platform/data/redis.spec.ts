@@ -50,7 +50,11 @@ describe("platform data: Redis (OT-Container-Kit operator, Sentinel)", function 
         const cert = one(prod.run, T.certificate, "t-data-redis-tls").inputs as any;
         assert.strictEqual(cert.spec.secretName, REDIS_TLS_SECRET);
         assert.deepStrictEqual(cert.spec.issuerRef, { name: "private-ca", kind: "ClusterIssuer", group: "cert-manager.io" });
-        for (const host of ["redis-master.data-redis.svc.cluster.local", "redis.data-redis.svc.cluster.local", "*.redis-headless.data-redis.svc.cluster.local"]) {
+        for (const host of [
+            "redis-master.data-redis.svc.cluster.local",
+            "redis.data-redis.svc.cluster.local",
+            "*.redis-headless.data-redis.svc.cluster.local",
+        ]) {
             assert.ok(cert.spec.dnsNames.includes(host), `certificate covers ${host}`);
         }
         const r = one(prod.run, T.redisReplication, CR);
@@ -88,7 +92,13 @@ describe("platform data: Redis (OT-Container-Kit operator, Sentinel)", function 
     });
 
     it("runs with the restricted security profile", () => {
-        assert.deepStrictEqual(spec.podSecurityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepStrictEqual(spec.podSecurityContext, {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
         assert.strictEqual(spec.securityContext.allowPrivilegeEscalation, false);
         assert.deepStrictEqual(spec.securityContext.capabilities, { drop: ["ALL"] });
         assert.deepStrictEqual(spec.sentinel.securityContext, spec.securityContext);

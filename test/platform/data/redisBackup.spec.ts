@@ -5,7 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REDIS_AUTH_SECRET, REDIS_IMAGES, REDIS_TLS_SECRET } from "../../../components/platform/data/redis";
-import { dumpScript, RCLONE_IMAGE, REDIS_BACKUP_NAME, REDIS_BACKUP_PREFIX, REDIS_BACKUP_SCHEDULE, uploadScript } from "../../../components/platform/data/redisBackup";
+import {
+    dumpScript,
+    RCLONE_IMAGE,
+    REDIS_BACKUP_NAME,
+    REDIS_BACKUP_PREFIX,
+    REDIS_BACKUP_SCHEDULE,
+    uploadScript,
+} from "../../../components/platform/data/redisBackup";
 import { alertExpr } from "../../../components/platform/observability/alertRules";
 import { BACKUP_ALERT_GROUP } from "../../../components/platform/observability/backupAlerts";
 import { OBJECT_STORE_PREFIXES, retentionRules } from "../../../components/retention";
@@ -38,12 +45,22 @@ describe("platform data: Redis's daily copy off the cluster", function () {
         const spec = cj.inputs.spec as any;
         assert.strictEqual(REDIS_BACKUP_SCHEDULE, "30 2 * * *");
         assert.deepStrictEqual(
-            [spec.schedule, spec.timeZone, spec.concurrencyPolicy, spec.startingDeadlineSeconds, spec.jobTemplate.spec.activeDeadlineSeconds, spec.jobTemplate.spec.backoffLimit],
+            [
+                spec.schedule,
+                spec.timeZone,
+                spec.concurrencyPolicy,
+                spec.startingDeadlineSeconds,
+                spec.jobTemplate.spec.activeDeadlineSeconds,
+                spec.jobTemplate.spec.backoffLimit,
+            ],
             ["30 2 * * *", "Etc/UTC", "Forbid", 3600, 3600, 3],
         );
         assert.deepStrictEqual(at(cj.inputs, "metadata"), { name: REDIS_BACKUP_NAME, namespace: "data-redis", labels: { app: REDIS_BACKUP_NAME } });
         for (const dep of ["t-data-redis-replication", "t-data-redis-tls", "t-data-redis-auth"]) {
-            assert.ok(cj.opts.dependsOn.some((u) => u.endsWith(`::${dep}`)), `waits for ${dep}`);
+            assert.ok(
+                cj.opts.dependsOn.some((u) => u.endsWith(`::${dep}`)),
+                `waits for ${dep}`,
+            );
         }
     });
 
@@ -68,7 +85,12 @@ describe("platform data: Redis's daily copy off the cluster", function () {
 
     it("writes to <store>/backups/redis as the ServiceAccount bound to the cloud identity, and keeps backupDays", () => {
         const binding = prod.bindings.find((b) => b.serviceAccount === REDIS_BACKUP_NAME);
-        assert.deepStrictEqual(binding, { name: "t-data-redis-backup-identity", namespace: "data-redis", serviceAccount: REDIS_BACKUP_NAME, objectStoreAccess: "readWrite" });
+        assert.deepStrictEqual(binding, {
+            name: "t-data-redis-backup-identity",
+            namespace: "data-redis",
+            serviceAccount: REDIS_BACKUP_NAME,
+            objectStoreAccess: "readWrite",
+        });
         const sa = one(prod.run, "kubernetes:core/v1:ServiceAccount", "t-data-redis-backup-sa").inputs as any;
         assert.deepStrictEqual(sa.metadata.annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-data-redis-backup-identity" });
         assert.strictEqual(sa.automountServiceAccountToken, false);
@@ -86,17 +108,27 @@ describe("platform data: Redis's daily copy off the cluster", function () {
 
     it("runs under the restricted profile: non-root, read-only root filesystem, no escalation, no capabilities, resources set", () => {
         const spec = pod(prod);
-        assert.deepStrictEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepStrictEqual(spec.securityContext, {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            seccompProfile: { type: "RuntimeDefault" },
+        });
         assert.strictEqual(spec.restartPolicy, "Never");
         for (const c of [...spec.initContainers, ...spec.containers]) {
-            assert.deepStrictEqual(c.securityContext, {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                privileged: false,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-            }, c.name);
+            assert.deepStrictEqual(
+                c.securityContext,
+                {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    runAsNonRoot: true,
+                    privileged: false,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                c.name,
+            );
             assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory, `${c.name} resources`);
         }
         assert.strictEqual(spec.hostNetwork, undefined);
@@ -104,7 +136,14 @@ describe("platform data: Redis's daily copy off the cluster", function () {
 
     it("passes the pack's pod rules (privilege, non-root, resources, pinned images from allowed registries, plaintext)", async () => {
         const records = [one(prod.run, CRONJOB, NAME)];
-        const names = ["workloads-pod-disallow-privilege", "workloads-pod-enforce-non-root", "workloads-pod-enforce-resources", "workloads-pod-disallow-unpinned-images", "workloads-image-enforce-registry", "secrets-kubernetes-disallow-plaintext"];
+        const names = [
+            "workloads-pod-disallow-privilege",
+            "workloads-pod-enforce-non-root",
+            "workloads-pod-enforce-resources",
+            "workloads-pod-disallow-unpinned-images",
+            "workloads-image-enforce-registry",
+            "secrets-kubernetes-disallow-plaintext",
+        ];
         const rules = policies.filter((p) => names.includes(p.name));
         assert.strictEqual(rules.length, names.length);
         assert.deepStrictEqual(await runPolicies(rules, records, loadPolicyConfig("aws-prod")), []);
@@ -120,11 +159,18 @@ describe("platform data: Redis's daily copy off the cluster", function () {
             { to: [{ podSelector: { matchLabels: { app: "redis" } } }], ports: [{ protocol: "TCP", port: 6379 }] },
             {
                 to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }, { ipBlock: { cidr: "169.254.20.10/32" } }],
-                ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                ports: [
+                    { protocol: "UDP", port: 53 },
+                    { protocol: "TCP", port: 53 },
+                ],
             },
             { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
         ]);
-        assert.deepStrictEqual(at(one(prod.run, CRONJOB, NAME).inputs, "spec.jobTemplate.spec.template.metadata.labels"), { app: REDIS_BACKUP_NAME }, "the label the policy selects");
+        assert.deepStrictEqual(
+            at(one(prod.run, CRONJOB, NAME).inputs, "spec.jobTemplate.spec.template.metadata.labels"),
+            { app: REDIS_BACKUP_NAME },
+            "the label the policy selects",
+        );
     });
 
     it("reaches GCS and Azure Blob through their workload identities, and an S3-compatible store with its keys from a Secret", async () => {
@@ -181,7 +227,10 @@ describe("platform data: the Redis copy's scripts, run with stand-ins for redis-
         stub("redis-cli", 'out=""; while [ $# -gt 0 ]; do [ "$1" = --rdb ] && out="$2"; shift; done; printf "%s" "$PAYLOAD" > "$out"');
         const ok = run(dumpScript(dir, "/tls"), { REDIS_HOST: "redis-replica", REDIS_PORT: "6379", PAYLOAD: "REDIS0011rest-of-the-file" });
         assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.match(fs.readFileSync(log, "utf8"), /^redis-cli --tls --cacert \/tls\/ca.crt --cert \/tls\/tls.crt --key \/tls\/tls.key -h redis-replica -p 6379 --rdb .*\/dump\.rdb$/m);
+        assert.match(
+            fs.readFileSync(log, "utf8"),
+            /^redis-cli --tls --cacert \/tls\/ca.crt --cert \/tls\/tls.crt --key \/tls\/tls.key -h redis-replica -p 6379 --rdb .*\/dump\.rdb$/m,
+        );
         assert.notStrictEqual(run(dumpScript(dir, "/tls"), { REDIS_HOST: "h", REDIS_PORT: "1", PAYLOAD: "-ERR no sync" }).status, 0);
         stub("redis-cli", "exit 1");
         assert.notStrictEqual(run(dumpScript(dir, "/tls"), { REDIS_HOST: "h", REDIS_PORT: "1" }).status, 0, "a failed redis-cli fails the job");
@@ -198,6 +247,13 @@ describe("platform data: the Redis copy's scripts, run with stand-ins for redis-
         fs.writeFileSync(log, "");
         stub("rclone", '[ "$1" = copyto ] && exit 1; exit 0');
         assert.notStrictEqual(run(uploadScript(dir), { DESTINATION: ":s3:b/p", KEEP_DAYS: "30" }).status, 0);
-        assert.deepStrictEqual(fs.readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ")[1]), ["copyto"]);
+        assert.deepStrictEqual(
+            fs
+                .readFileSync(log, "utf8")
+                .trim()
+                .split("\n")
+                .map((l) => l.split(" ")[1]),
+            ["copyto"],
+        );
     });
 });

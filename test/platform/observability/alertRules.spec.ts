@@ -3,7 +3,9 @@ import { ALERT_GROUPS, alertExpr, prometheusRuleSpec, THRESHOLDS } from "../../.
 
 /** The rule named `alert` as the PrometheusRule carries it. */
 function rule(alert: string): { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> } {
-    const found = prometheusRuleSpec().groups.flatMap((g) => g.rules).filter((r) => r.alert === alert);
+    const found = prometheusRuleSpec()
+        .groups.flatMap((g) => g.rules)
+        .filter((r) => r.alert === alert);
     assert.strictEqual(found.length, 1, `one rule named ${alert}`);
     return found[0] as ReturnType<typeof rule>;
 }
@@ -69,7 +71,10 @@ describe("platform observability: alert rules (the seed's thresholds)", function
 
     it("p99 latency above 1 second", () => {
         const r = rule("AgentLatencyP99High");
-        assert.strictEqual(r.expr, 'histogram_quantile(0.99, sum by (namespace, le) (rate(http_request_duration_seconds_bucket{namespace=~"jamie|scarlet"}[5m]))) > 1');
+        assert.strictEqual(
+            r.expr,
+            'histogram_quantile(0.99, sum by (namespace, le) (rate(http_request_duration_seconds_bucket{namespace=~"jamie|scarlet"}[5m]))) > 1',
+        );
         assert.strictEqual(r.for, "5m");
     });
 

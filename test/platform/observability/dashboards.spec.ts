@@ -4,11 +4,17 @@ import { THRESHOLDS } from "../../../components/platform/observability/alertRule
 
 describe("platform observability: dashboards", function () {
     it("has a cluster, an agents and a databases dashboard with stable uids", () => {
-        assert.deepStrictEqual(DASHBOARDS.map((d) => d.uid), ["platform-cluster", "platform-agents", "platform-databases"]);
+        assert.deepStrictEqual(
+            DASHBOARDS.map((d) => d.uid),
+            ["platform-cluster", "platform-agents", "platform-databases"],
+        );
     });
 
     it("covers each database and both agents", () => {
-        const queries = (uid: string) => DASHBOARDS.find((d) => d.uid === uid)!.panels.flatMap((p) => p.queries).join("\n");
+        const queries = (uid: string) =>
+            DASHBOARDS.find((d) => d.uid === uid)!
+                .panels.flatMap((p) => p.queries)
+                .join("\n");
         const db = queries("platform-databases");
         for (const metric of ["cnpg_", "mongodb_", "redis_connected_slave_lag_seconds", "redis_keyspace_hits_total", "redis_rdb_last_save_timestamp_seconds"]) {
             assert.ok(db.includes(metric), `databases dashboard shows ${metric}`);
@@ -36,7 +42,10 @@ describe("platform observability: dashboards", function () {
         assert.deepStrictEqual(json.panels[1].gridPos, { h: 8, w: 12, x: 12, y: 0 });
         assert.deepStrictEqual(json.panels[2].gridPos, { h: 8, w: 12, x: 0, y: 8 });
         const errors = json.panels.find((p: any) => p.title === "Error rate (5xx)");
-        assert.deepStrictEqual(errors.fieldConfig.defaults.thresholds.steps, [{ color: "green", value: null }, { color: "red", value: 0.01 }]);
+        assert.deepStrictEqual(errors.fieldConfig.defaults.thresholds.steps, [
+            { color: "green", value: null },
+            { color: "red", value: 0.01 },
+        ]);
         assert.deepStrictEqual(errors.datasource, { type: "prometheus", uid: DATASOURCE_UIDS.prometheus });
         const logs = json.panels.find((p: any) => p.type === "logs");
         assert.deepStrictEqual(logs.datasource, { type: "loki", uid: DATASOURCE_UIDS.loki });

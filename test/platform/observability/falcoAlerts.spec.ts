@@ -27,7 +27,9 @@ import { one, thirdPartyChartsSwitched } from "../helpers";
 type Rule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
 
 function rule(alert: string): Rule {
-    const found = prometheusRuleSpec().groups.flatMap((g) => g.rules).filter((r) => r.alert === alert);
+    const found = prometheusRuleSpec()
+        .groups.flatMap((g) => g.rules)
+        .filter((r) => r.alert === alert);
     assert.strictEqual(found.length, 1, `one rule named ${alert}`);
     return found[0] as Rule;
 }
@@ -43,17 +45,23 @@ describe("Falco's events as alerts (issue 14 part 5)", function () {
     it("the platform's PrometheusRule has a security group with one alert per severity", () => {
         const group = prometheusRuleSpec().groups.find((g) => g.name === "platform-security");
         assert.ok(group, "group platform-security");
-        assert.deepStrictEqual(group.rules.map((r) => [r.alert, (r.labels as Record<string, string>).severity]), [
-            ["FalcoCriticalEvent", "critical"],
-            ["FalcoErrorEvent", "warning"],
-        ]);
+        assert.deepStrictEqual(
+            group.rules.map((r) => [r.alert, (r.labels as Record<string, string>).severity]),
+            [
+                ["FalcoCriticalEvent", "critical"],
+                ["FalcoErrorEvent", "warning"],
+            ],
+        );
         assert.strictEqual(FALCO_ALERT_GROUP.rules.length, 2);
     });
 
     it("maps Falco's priorities: Emergency, Alert and Critical page; Error notifies; Warning and below do not alert", () => {
         assert.deepStrictEqual(prioritiesOf(rule("FalcoCriticalEvent").expr), [0, 1, 2]);
         assert.deepStrictEqual(prioritiesOf(rule("FalcoErrorEvent").expr), [3]);
-        assert.deepStrictEqual([FALCO_PRIORITIES.Emergency, FALCO_PRIORITIES.Alert, FALCO_PRIORITIES.Critical, FALCO_PRIORITIES.Error, FALCO_PRIORITIES.Warning], [0, 1, 2, 3, 4]);
+        assert.deepStrictEqual(
+            [FALCO_PRIORITIES.Emergency, FALCO_PRIORITIES.Alert, FALCO_PRIORITIES.Critical, FALCO_PRIORITIES.Error, FALCO_PRIORITIES.Warning],
+            [0, 1, 2, 3, 4],
+        );
         const alerted = FALCO_SEVERITIES.flatMap((s) => s.priorities).sort();
         assert.deepStrictEqual(alerted, [0, 1, 2, 3]);
         for (const quiet of [FALCO_PRIORITIES.Warning, FALCO_PRIORITIES.Notice, FALCO_PRIORITIES.Informational, FALCO_PRIORITIES.Debug]) {
@@ -84,7 +92,10 @@ describe("Falco's events as alerts (issue 14 part 5)", function () {
     });
 
     it("reaches the same receivers as every other alert: critical pages, warning notifies", () => {
-        const cfg = alertmanagerConfig({ slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x", pagerDutyRoutingKey: "0123456789abcdef0123456789abcdef" }) as any;
+        const cfg = alertmanagerConfig({
+            slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
+            pagerDutyRoutingKey: "0123456789abcdef0123456789abcdef",
+        }) as any;
         const routeFor = (severity: string): any => cfg.route.routes.find((r: any) => (r.matchers as string[]).includes(`severity = "${severity}"`));
         const receiverOf = (name: string): any => cfg.receivers.find((r: any) => r.name === name);
         const critical = receiverOf(routeFor(rule("FalcoCriticalEvent").labels.severity).receiver);
@@ -101,10 +112,18 @@ describe("Falco's events as alerts (issue 14 part 5)", function () {
                 const fake = fakeTarget();
                 const f = new Foundation(
                     "t",
-                    { target: fake.target, namespaces: [{ component: "falco", layout: ADDON_LAYOUT.falco, quota: ADDON_QUOTA, podSecurity: "privileged", serviceAccount: false }], flows: [] },
+                    {
+                        target: fake.target,
+                        namespaces: [{ component: "falco", layout: ADDON_LAYOUT.falco, quota: ADDON_QUOTA, podSecurity: "privileged", serviceAccount: false }],
+                        flows: [],
+                    },
                     { provider: fake.target.provider },
                 );
-                new Addons("t-addons", { target: fake.target, environment: "prod", addons: { ...none, falco: true }, namespaces: f.namespaces }, { provider: fake.target.provider });
+                new Addons(
+                    "t-addons",
+                    { target: fake.target, environment: "prod", addons: { ...none, falco: true }, namespaces: f.namespaces },
+                    { provider: fake.target.provider },
+                );
                 return {};
             }),
         );
@@ -123,10 +142,16 @@ describe("Falco's events as alerts (issue 14 part 5)", function () {
         assert.strictEqual(config.webserver.prometheus_metrics_enabled, true);
         assert.strictEqual(config.webserver.listen_port, ADDON_LAYOUT.falco.ports.metrics);
         const service = find("Service", "falco-metrics") as any;
-        assert.deepStrictEqual(service.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]), [["metrics", 8765, 8765]]);
+        assert.deepStrictEqual(
+            service.spec.ports.map((p: any) => [p.name, p.port, p.targetPort]),
+            [["metrics", 8765, 8765]],
+        );
         const monitor = find("ServiceMonitor", "falco") as any;
         assert.strictEqual(monitor.metadata.namespace, "falco");
-        assert.deepStrictEqual(monitor.spec.endpoints.map((e: any) => [e.port, e.path]), [["metrics", "/metrics"]]);
+        assert.deepStrictEqual(
+            monitor.spec.endpoints.map((e: any) => [e.port, e.path]),
+            [["metrics", "/metrics"]],
+        );
         for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels as Record<string, string>)) {
             assert.strictEqual(service.metadata.labels[k], v, `the ServiceMonitor selects the metrics Service (${k})`);
         }

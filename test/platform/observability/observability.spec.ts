@@ -14,27 +14,37 @@ interface ObsRun {
     obs: { skippedCharts: string[]; warnings: string[]; grafanaService: unknown; otlpEndpoint: string; prometheusUrl: string };
 }
 
-async function runObs(opts: { store?: ObjectStoreKind | "none"; environment?: "prod" | "dev"; thirdPartyCharts?: boolean; alertmanagerConfig?: Record<string, unknown> } = {}): Promise<ObsRun> {
+async function runObs(
+    opts: { store?: ObjectStoreKind | "none"; environment?: "prod" | "dev"; thirdPartyCharts?: boolean; alertmanagerConfig?: Record<string, unknown> } = {},
+): Promise<ObsRun> {
     let bindings: FakeBinding[] = [];
     let obs = {} as ObsRun["obs"];
-    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () => runWithMocks(() => {
-        const fake = targetWithStore(opts.store ?? "s3");
-        bindings = fake.bindings;
-        const o = new Observability(
-            "t-obs",
-            {
-                target: fake.target,
-                environment: opts.environment ?? "prod",
-                namespace: LAYOUT.monitoring.namespace,
-                retention: RETENTION,
-                grafanaUrl: "https://grafana.agents.example.com",
-                alertmanagerConfig: opts.alertmanagerConfig,
-            },
-            { provider: fake.target.provider },
-        );
-        obs = { skippedCharts: o.skippedCharts, warnings: o.warnings, grafanaService: o.grafanaService, otlpEndpoint: o.otlpEndpoint, prometheusUrl: o.prometheusUrl };
-        return { grafanaAdminPassword: o.grafanaAdminPassword };
-    }));
+    const run = await thirdPartyChartsSwitched(opts.thirdPartyCharts, () =>
+        runWithMocks(() => {
+            const fake = targetWithStore(opts.store ?? "s3");
+            bindings = fake.bindings;
+            const o = new Observability(
+                "t-obs",
+                {
+                    target: fake.target,
+                    environment: opts.environment ?? "prod",
+                    namespace: LAYOUT.monitoring.namespace,
+                    retention: RETENTION,
+                    grafanaUrl: "https://grafana.agents.example.com",
+                    alertmanagerConfig: opts.alertmanagerConfig,
+                },
+                { provider: fake.target.provider },
+            );
+            obs = {
+                skippedCharts: o.skippedCharts,
+                warnings: o.warnings,
+                grafanaService: o.grafanaService,
+                otlpEndpoint: o.otlpEndpoint,
+                prometheusUrl: o.prometheusUrl,
+            };
+            return { grafanaAdminPassword: o.grafanaAdminPassword };
+        }),
+    );
     return { run, bindings, obs };
 }
 
@@ -133,7 +143,11 @@ describe("platform observability", function () {
         assert.deepStrictEqual(l.loki.storage.bucketNames, { chunks: "agents-test-backups", ruler: "agents-test-backups", admin: "agents-test-backups" });
         assert.deepStrictEqual(l.loki.storage.s3, { region: "eu-west-1" });
         assert.strictEqual(l.loki.storage.use_thanos_objstore, true, "only the Thanos clients take a key prefix");
-        assert.deepStrictEqual(l.loki.storage.object_store, { type: "s3", storage_prefix: "loki", s3: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1" } });
+        assert.deepStrictEqual(l.loki.storage.object_store, {
+            type: "s3",
+            storage_prefix: "loki",
+            s3: { endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1" },
+        });
         assert.deepStrictEqual(l.sidecar.rules, { enabled: false }, "no rules sidecar (and no cluster-wide Secret reads)");
         assert.strictEqual(l.loki.schemaConfig.configs[0].object_store, "s3");
         assert.strictEqual(l.loki.schemaConfig.configs[0].schema, "v13");
@@ -144,7 +158,11 @@ describe("platform observability", function () {
         assert.strictEqual(l.singleBinary.persistence.storageClass, "encrypted-ssd");
         assert.strictEqual(l.singleBinary.persistence.size, "50Gi");
         assert.deepStrictEqual([l.read.replicas, l.write.replicas, l.backend.replicas], [0, 0, 0]);
-        assert.deepStrictEqual(l.serviceAccount, { create: true, name: "loki", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-obs-loki-identity" } });
+        assert.deepStrictEqual(l.serviceAccount, {
+            create: true,
+            name: "loki",
+            annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/t-obs-loki-identity" },
+        });
     });
 
     it("stores traces in the object store with OTLP receivers on 4317 (gRPC) and 4318 (HTTP) only, WAL on a 100 Gi SSD volume", () => {
@@ -202,7 +220,11 @@ describe("platform observability", function () {
         const az = await runObs({ store: "azureBlob" });
         assert.deepStrictEqual(values(az.run, "t-obs-loki").loki.storage.azure, { accountName: "agentsteststore", useFederatedToken: true });
         assert.strictEqual(values(az.run, "t-obs-loki").loki.schemaConfig.configs[0].object_store, "azure");
-        assert.deepStrictEqual(values(az.run, "t-obs-loki").loki.storage.object_store, { type: "azure", storage_prefix: "loki", azure: { account_name: "agentsteststore" } });
+        assert.deepStrictEqual(values(az.run, "t-obs-loki").loki.storage.object_store, {
+            type: "azure",
+            storage_prefix: "loki",
+            azure: { account_name: "agentsteststore" },
+        });
         assert.deepStrictEqual(values(az.run, "t-obs-tempo").tempo.storage.trace.azure, {
             container_name: "agents-test-backups",
             storage_account_name: "agentsteststore",
@@ -267,7 +289,10 @@ describe("platform observability", function () {
 
     it("provisions the cluster, agents and databases dashboards as labelled ConfigMaps", () => {
         const maps = ofType(prod.run, T.configMap);
-        assert.deepStrictEqual(maps.map((m) => (m.inputs.metadata as any).name), ["dashboard-platform-agents", "dashboard-platform-cluster", "dashboard-platform-databases"]);
+        assert.deepStrictEqual(
+            maps.map((m) => (m.inputs.metadata as any).name),
+            ["dashboard-platform-agents", "dashboard-platform-cluster", "dashboard-platform-databases"],
+        );
         for (const m of maps) {
             assert.deepStrictEqual((m.inputs.metadata as any).labels, { grafana_dashboard: "1" });
             const [file, json] = Object.entries(m.inputs.data as Record<string, string>)[0];

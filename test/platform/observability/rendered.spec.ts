@@ -26,7 +26,13 @@ const EXISTING_S3_COMPATIBLE = {
     environment: "prod",
     protectStateful: true,
     zones: ["zone-a", "zone-b", "zone-c"],
-    "existing.objectStore": { endpoint: "https://s3.storage.example.net", bucket: "agents-backups", region: "us-east-1", accessKeyId: "AKIAEXAMPLE", secretAccessKey: { secure: "v1:AAAA" } },
+    "existing.objectStore": {
+        endpoint: "https://s3.storage.example.net",
+        bucket: "agents-backups",
+        region: "us-east-1",
+        accessKeyId: "AKIAEXAMPLE",
+        secretAccessKey: { secure: "v1:AAAA" },
+    },
 };
 
 const CASES: { label: string; stack: string; overrides?: Record<string, unknown> }[] = [
@@ -76,10 +82,18 @@ describe("platform observability: charts rendered with the program's values", fu
             it("renders Tempo with OTLP receivers only: no Jaeger in its configuration or its Service", async () => {
                 const objects = chartObjects(await render(c), "-observability-tempo");
                 const config = configFile(objects, "tempo", "tempo.yaml");
-                assert.deepStrictEqual(config.distributor.receivers, { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } });
-                const svc = renderedObject(objects, "Service", "tempo") as KubeObject & { spec: { ports: { name: string; port: number; protocol?: string }[] } };
+                assert.deepStrictEqual(config.distributor.receivers, {
+                    otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } },
+                });
+                const svc = renderedObject(objects, "Service", "tempo") as KubeObject & {
+                    spec: { ports: { name: string; port: number; protocol?: string }[] };
+                };
                 const ports = svc.spec.ports;
-                assert.deepStrictEqual(ports.filter((p) => /jaeger/.test(p.name) || p.protocol === "UDP"), [], "no Jaeger or UDP port");
+                assert.deepStrictEqual(
+                    ports.filter((p) => /jaeger/.test(p.name) || p.protocol === "UDP"),
+                    [],
+                    "no Jaeger or UDP port",
+                );
                 assert.deepStrictEqual(
                     ports.filter((p) => p.name.includes("otlp") && !p.name.includes("legacy")).map((p) => [p.name, p.port]),
                     [
@@ -113,7 +127,11 @@ describe("platform observability: charts rendered with the program's values", fu
                 );
                 assert.ok(containers[0].livenessProbe && containers[0].readinessProbe);
                 assert.ok(deploy.spec.template.metadata.annotations["checksum/config"], "a configuration change rolls the pods");
-                assert.deepStrictEqual(deploy.spec.template.spec.volumes.filter((v: any) => v.hostPath), [], "no host mounts");
+                assert.deepStrictEqual(
+                    deploy.spec.template.spec.volumes.filter((v: any) => v.hostPath),
+                    [],
+                    "no host mounts",
+                );
             });
 
             it("renders Loki writing every object under loki/ of the bucket, the prefix the lifecycle backstop expires", async () => {
@@ -144,7 +162,9 @@ describe("platform observability: charts rendered with the program's values", fu
                 );
                 const am = objects.find((o) => o.kind === "Alertmanager") as any;
                 assert.strictEqual(am.spec.configSecret, "alertmanager-config");
-                const own = rs.run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as any)?.name === "alertmanager-config");
+                const own = rs.run.resources.filter(
+                    (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as any)?.name === "alertmanager-config",
+                );
                 assert.strictEqual(own.length, 1);
                 assert.strictEqual((own[0].inputs.metadata as any).namespace, "monitoring");
                 assert.strictEqual(own[0].redactedInputs.stringData, "[secret]", "encrypted in state");
@@ -190,7 +210,12 @@ describe("platform observability: charts rendered with the program's values", fu
         const loki = renderedObject(chartObjects(rs, "-observability-loki"), "StatefulSet", "loki") as any;
         const stack = chartObjects(rs, "-observability-stack") as any[];
         assert.deepStrictEqual(
-            [alloy.spec.replicas, loki.spec.replicas, stack.find((o) => o.kind === "Alertmanager").spec.replicas, stack.find((o) => o.kind === "Prometheus").spec.replicas],
+            [
+                alloy.spec.replicas,
+                loki.spec.replicas,
+                stack.find((o) => o.kind === "Alertmanager").spec.replicas,
+                stack.find((o) => o.kind === "Prometheus").spec.replicas,
+            ],
             [3, 3, 3, 2],
         );
     });
