@@ -35,12 +35,33 @@ export interface ObjectStore {
     url(prefix: string): pulumi.Output<string>;
 }
 
+/**
+ * A long-lived key to the cluster's object store, for a tool that cannot act as a workload
+ * identity on that cloud (Percona Backup for MongoDB 2.12: GCS only with a service-account key or
+ * HMAC keys, Azure Blob only with the account's shared key). The key itself is a secret output.
+ * - `gcsServiceAccountKey`: a key of the binding's own Google service account (its e-mail and the
+ *   PEM `private_key` of its credentials file), so it reaches exactly what the binding was granted;
+ * - `azureSharedKey`: the storage account's name and its first access key (`key1`), which reaches the
+ *   whole account.
+ */
+export type ObjectStoreKey =
+    | { kind: "gcsServiceAccountKey"; clientEmail: pulumi.Output<string>; privateKey: pulumi.Output<string> }
+    | { kind: "azureSharedKey"; accountName: pulumi.Output<string>; accountKey: pulumi.Output<string> };
+
 /** What a workload needs to act as a cloud identity: annotations on its ServiceAccount, labels on its pods. */
 export interface WorkloadIdentity {
     /** Annotations to put on the Kubernetes ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
     serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     /** Labels to put on the pod template (e.g. `azure.workload.identity/use: "true"`). */
     podLabels: Record<string, string>;
+    /**
+     * The cloud identity itself, for a tool whose configuration must name it: the IAM role ARN
+     * (IRSA), the Google service account's e-mail (GKE; Velero's GCP plugin signs URLs as it), the
+     * managed identity's client ID (Azure). Absent where workloads get no cloud identity.
+     */
+    principal?: pulumi.Output<string>;
+    /** The object-store key, when the binding asked for one (`objectStoreKey: true`). */
+    objectStoreKey?: ObjectStoreKey;
 }
 
 /** Access a bound identity gets to the cluster's object store. */
@@ -50,11 +71,14 @@ export type ObjectStoreAccess = "none" | "readWrite";
 export interface WorkloadIdentityBinder {
     /**
      * Creates the cloud identity and its trust for `namespace/serviceAccount`, granting it
-     * `objectStoreAccess` to the cluster's object store. `name` names the cloud resources.
+     * `objectStoreAccess` to the cluster's object store. `name` names the cloud resources. With
+     * `objectStoreKey: true` (only with `readWrite`, and only for a tool that cannot use the
+     * identity) it also hands out an `ObjectStoreKey`; a cloud whose tools all reach the store as
+     * the identity (S3 through IRSA) or whose store has `staticCredentials` throws instead.
      */
     bind(
         name: string,
-        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess },
+        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess; objectStoreKey?: boolean },
         opts?: pulumi.CustomResourceOptions,
     ): WorkloadIdentity;
 }

@@ -101,8 +101,10 @@ export interface OptionalAddons {
     falco: boolean;
     /** External Secrets Operator. */
     externalSecrets: boolean;
+    /** Velero: weekly configuration backups (Kubernetes objects and Secrets) to the object store, kept `retention.configBackupWeeks`. */
+    velero: boolean;
 }
-export const ADDON_NAMES: readonly (keyof OptionalAddons)[] = ["argocd", "istio", "falco", "externalSecrets"];
+export const ADDON_NAMES: readonly (keyof OptionalAddons)[] = ["argocd", "istio", "falco", "externalSecrets", "velero"];
 
 /**
  * Who hears the alerts (Alertmanager receivers). Credentials (the Slack webhook, the PagerDuty

@@ -8,13 +8,15 @@
  * no store before creating anything.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "./contract";
+import type { ObjectStoreAccess, ObjectStoreKey, WorkloadIdentity, WorkloadIdentityBinder } from "./contract";
 
 /** What a binding asks for. */
 export interface BindingRequest {
     namespace: string;
     serviceAccount: string;
     objectStoreAccess: ObjectStoreAccess;
+    /** Also hand out a long-lived key to the store (contract.ts `ObjectStoreKey`). @default false */
+    objectStoreKey?: boolean;
 }
 
 /** A `WorkloadIdentityBinder` built from a cloud's three steps; `I` is what the cloud creates per binding. */
@@ -38,12 +40,24 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
         if (request.objectStoreAccess === "readWrite" && !this.hasObjectStore) {
             throw new pulumi.ResourceError(`${name}: objectStoreAccess readWrite asked for, but the cluster has no object store`, this.parent);
         }
+        if (request.objectStoreKey === true && request.objectStoreAccess !== "readWrite") {
+            throw new pulumi.ResourceError(
+                `${name}: objectStoreKey asked for with objectStoreAccess ${request.objectStoreAccess}; a key is handed out only with readWrite`,
+                this.parent,
+            );
+        }
         const childOpts: pulumi.CustomResourceOptions = { parent: this.parent, ...opts };
         const identity = this.createIdentity(name, request, childOpts);
         if (request.objectStoreAccess === "readWrite") {
             this.grantObjectStore(name, identity, childOpts);
         }
-        return { serviceAccountAnnotations: this.serviceAccountAnnotations(identity), podLabels: this.podLabels() };
+        const key = request.objectStoreKey === true ? this.createObjectStoreKey(name, identity, childOpts) : undefined;
+        return {
+            serviceAccountAnnotations: this.serviceAccountAnnotations(identity),
+            podLabels: this.podLabels(),
+            principal: this.principal(identity),
+            ...(key ? { objectStoreKey: key } : {}),
+        };
     }
 
     /** Creates the cloud identity and its trust for exactly `request.namespace/request.serviceAccount`. */
@@ -54,6 +68,20 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
 
     /** The annotations the ServiceAccount carries to act as the identity. */
     protected abstract serviceAccountAnnotations(identity: I): pulumi.Output<Record<string, string>>;
+
+    /** The identity's own name (contract.ts `WorkloadIdentity.principal`). */
+    protected abstract principal(identity: I): pulumi.Output<string>;
+
+    /**
+     * Creates the long-lived object-store key a binding asked for (`objectStoreKey: true`). Clouds
+     * whose tools all reach the store as the identity hand out none: the default throws.
+     */
+    protected createObjectStoreKey(name: string, _identity: I, _opts: pulumi.CustomResourceOptions): ObjectStoreKey {
+        throw new pulumi.ResourceError(
+            `${name}: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity`,
+            this.parent,
+        );
+    }
 
     /** The labels the pods carry (none unless the cloud's webhook selects on one). */
     protected podLabels(): Record<string, string> {

@@ -608,7 +608,13 @@ function parsePlatform(r: Reader, value: unknown, clusterCidrs: string[]): Platf
     const addonsRaw = r.object("platform.addons", p.addons) ?? {};
     r.noUnknownKeys("platform.addons", addonsRaw, ADDON_KEYS);
     const addon = (k: (typeof ADDON_KEYS)[number]): boolean => r.boolean(`platform.addons.${k}`, addonsRaw[k]) ?? false;
-    const addons = { argocd: addon("argocd"), istio: addon("istio"), falco: addon("falco"), externalSecrets: addon("externalSecrets") };
+    const addons = {
+        argocd: addon("argocd"),
+        istio: addon("istio"),
+        falco: addon("falco"),
+        externalSecrets: addon("externalSecrets"),
+        velero: addon("velero"),
+    };
     const chartMirror = parseChartMirror(r, p.chartMirror, addons);
     const agentEgressCidrs = parseAgentEgress(r, p.agentEgressCidrs, clusterCidrs);
     return {

@@ -65,7 +65,7 @@ function goEnv(): NodeJS.ProcessEnv {
 }
 
 /** Downloads a module through the Go module proxy (or the module cache) and returns its directory. */
-function moduleDir(module: string, version: string): string {
+export function moduleDir(module: string, version: string): string {
     const res = spawnSync("go", ["mod", "download", "-json", `${module}@${version}`], { cwd: os.tmpdir(), encoding: "utf8", env: goEnv() });
     const out = JSON.parse(res.stdout || "{}") as { Dir?: string; Error?: string };
     if (res.status !== 0 || !out.Dir) {

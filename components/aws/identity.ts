@@ -86,6 +86,10 @@ export class IrsaBinder extends CloudIdentityBinder<{ role: Role; resourceName: 
         );
     }
 
+    protected principal(identity: { role: Role; resourceName: string }): pulumi.Output<string> {
+        return identity.role.arn;
+    }
+
     protected serviceAccountAnnotations(identity: { role: Role; resourceName: string }): pulumi.Output<Record<string, string>> {
         return identity.role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));
     }

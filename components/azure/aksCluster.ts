@@ -173,6 +173,7 @@ export class AksCluster extends pulumi.ComponentResource {
             tenantId: client.tenantId,
             issuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
             containerId: store.container.id,
+            storageAccountName: store.account.name,
             tags,
             parent: this,
         });

@@ -1,7 +1,7 @@
 /**
- * The AKS cluster's object store: a storage account (no public blob access, no shared keys, TLS
- * 1.2, infrastructure encryption, a customer-managed key through its own identity, reachable only
- * from the node subnet), zone-redundant or read-access geo-zone-redundant with a DR region;
+ * The AKS cluster's object store: a storage account (no public blob access, Entra ID by default,
+ * TLS 1.2, infrastructure encryption, a customer-managed key through its own identity, reachable
+ * only from the node subnet), zone-redundant or read-access geo-zone-redundant with a DR region;
  * versioning and soft delete; a `backups` container and a lifecycle policy from the retention
  * figures. The account and container are protected and kept if Pulumi ever deletes them.
  * Resources are children of the calling component.
@@ -64,7 +64,9 @@ export function createBlobStore(a: BlobStoreArgs): BlobStore {
             sku: { name: a.drRegion ? "Standard_RAGZRS" : "Standard_ZRS" },
             accessTier: "Hot",
             allowBlobPublicAccess: false,
-            allowSharedKeyAccess: false,
+            // Percona Backup for MongoDB (2.12) signs with the account key only: the one writer that
+            // gets it (data/mongodb.ts); every other writer and the portal use Entra ID.
+            allowSharedKeyAccess: true,
             defaultToOAuthAuthentication: true,
             allowCrossTenantReplication: false,
             enableHttpsTrafficOnly: true,

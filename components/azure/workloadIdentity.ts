@@ -4,11 +4,16 @@
  * `system:serviceaccount:<namespace>:<name>` subject, and (when asked) Storage Blob Data
  * Contributor on the backup container. The KSA carries `azure.workload.identity/client-id`; its
  * pods carry the label `azure.workload.identity/use: "true"` so the webhook injects the token.
- * The binding's shape is components/workloadIdentity.ts.
+ * The binding's shape is components/workloadIdentity.ts. For a tool that cannot use Workload
+ * Identity (Percona Backup for MongoDB 2.12 signs with the shared key only), a binding may also ask
+ * for the storage account's key (`objectStoreKey`): read with `listStorageAccountKeys` on every
+ * deployment, so a key regenerated in Azure reaches the cluster on the next `pulumi up`.
  */
 import { RoleAssignment } from "@pulumi/azure-native/authorization";
 import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
+import { listStorageAccountKeysOutput } from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreKey } from "../contract";
 import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
 import { ROLES, roleDefinitionId } from "./helpers";
 
@@ -18,6 +23,8 @@ export const AZURE_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
 export const AZURE_TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
 /** Pod label the workload-identity webhook selects on. */
 export const AZURE_USE_LABEL = "azure.workload.identity/use";
+/** The storage account key handed out on request (`key2` stays free for rotation: docs/data.md). */
+export const SHARED_KEY_NAME = "key1";
 /** Audience of the projected token Entra ID exchanges. */
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
@@ -31,6 +38,8 @@ export interface AksBinderArgs {
     issuerUrl: pulumi.Output<string>;
     /** Resource ID of the backup container (scope of blob access), or undefined when there is none. */
     containerId?: pulumi.Output<string>;
+    /** Name of the storage account that holds the container (its key is handed out on request). */
+    storageAccountName?: pulumi.Output<string>;
     tags: Record<string, string>;
     /** Default parent of the created resources (the cluster component). */
     parent: pulumi.Resource;
@@ -74,6 +83,26 @@ export class AksWorkloadIdentityBinder extends CloudIdentityBinder<UserAssignedI
             },
             opts,
         );
+    }
+
+    protected createObjectStoreKey(name: string, _identity: UserAssignedIdentity, _opts: pulumi.CustomResourceOptions): ObjectStoreKey {
+        const accountName = this.args.storageAccountName;
+        if (!accountName) {
+            throw new pulumi.ResourceError(`${name}: an object-store key was asked for, but the binder was given no storageAccountName`, this.args.parent);
+        }
+        const keys = listStorageAccountKeysOutput({ resourceGroupName: this.args.resourceGroupName, accountName }, { parent: this.args.parent });
+        const accountKey = keys.apply((r) => {
+            const key = r.keys.find((k) => k.keyName === SHARED_KEY_NAME)?.value;
+            if (!key) {
+                throw new Error(`${name}: the storage account lists no ${SHARED_KEY_NAME}; found ${r.keys.map((k) => k.keyName).join(", ") || "none"}`);
+            }
+            return key;
+        });
+        return { kind: "azureSharedKey", accountName, accountKey: pulumi.secret(accountKey) };
+    }
+
+    protected principal(identity: UserAssignedIdentity): pulumi.Output<string> {
+        return identity.clientId;
     }
 
     protected serviceAccountAnnotations(identity: UserAssignedIdentity): pulumi.Output<Record<string, string>> {

@@ -33,9 +33,17 @@ export function resolveKubeconfigPath(p: string, home: string = os.homedir()): s
     return path.resolve(expanded);
 }
 
-/** Workloads on an existing cluster get no cloud identity: object-store access uses the store's static credentials. */
+/**
+ * Workloads on an existing cluster get no cloud identity: object-store access uses the store's
+ * static credentials, so no binding gets an object-store key of its own (asking throws).
+ */
 export class StaticCredentialsBinder implements WorkloadIdentityBinder {
-    bind(): WorkloadIdentity {
+    bind(name: string, args: Parameters<WorkloadIdentityBinder["bind"]>[1]): WorkloadIdentity {
+        if (args.objectStoreKey === true) {
+            throw new Error(
+                `${name}: an object-store key was asked for, but this cluster's store has static credentials (target.objectStore.staticCredentials): use those`,
+            );
+        }
         return { serviceAccountAnnotations: pulumi.output<Record<string, string>>({}), podLabels: {} };
     }
 }

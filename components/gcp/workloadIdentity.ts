@@ -3,11 +3,17 @@
  * `roles/iam.workloadIdentityUser` binding that lets the KSA impersonate it, and (when asked)
  * `roles/storage.objectAdmin` on the cluster's bucket. The KSA carries the
  * `iam.gke.io/gcp-service-account` annotation. The binding's shape is components/workloadIdentity.ts.
+ * For a tool that cannot use Workload Identity (Percona Backup for MongoDB 2.12), a binding may
+ * also ask for a key of its service account (`objectStoreKey`): the key reaches exactly the
+ * bucket grant, and creating it needs the organisation policy
+ * `iam.disableServiceAccountKeyCreation` off for the project (docs/data.md).
  */
 import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { IAMMember } from "@pulumi/gcp/serviceaccount/iammember";
+import { Key } from "@pulumi/gcp/serviceaccount/key";
 import { BucketIAMMember } from "@pulumi/gcp/storage/bucketIAMMember";
 import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreKey } from "../contract";
 import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
 import { serviceAccountId, workloadIdentityMember } from "./helpers";
 
@@ -67,7 +73,42 @@ export class GkeWorkloadIdentityBinder extends CloudIdentityBinder<Account> {
         );
     }
 
+    protected createObjectStoreKey(name: string, gsa: Account, opts: pulumi.CustomResourceOptions): ObjectStoreKey {
+        // The provider returns the key as a base64 credentials file (JSON), marked secret.
+        const key = new Key(`${name}-key`, { serviceAccountId: gsa.name }, opts);
+        const privateKey = pulumi.all([key.privateKey, gsa.email]).apply(([k, email]) => {
+            const file = credentialsFile(k, name);
+            if (file.clientEmail !== email) {
+                throw new Error(`${name}: the service-account key belongs to ${file.clientEmail}, not ${email}`);
+            }
+            return file.privateKey;
+        });
+        return { kind: "gcsServiceAccountKey", clientEmail: gsa.email, privateKey: pulumi.secret(privateKey) };
+    }
+
+    protected principal(gsa: Account): pulumi.Output<string> {
+        return gsa.email;
+    }
+
     protected serviceAccountAnnotations(gsa: Account): pulumi.Output<Record<string, string>> {
         return gsa.email.apply((email): Record<string, string> => ({ [GKE_SA_ANNOTATION]: email }));
     }
+}
+
+/**
+ * The e-mail and PEM private key of a service-account credentials file as `google_service_account_key`
+ * returns it (base64 of the JSON file with `client_email` and `private_key`); throws, naming the
+ * binding, when either is missing.
+ */
+export function credentialsFile(base64: string, name: string): { clientEmail: string; privateKey: string } {
+    let parsed: { client_email?: unknown; private_key?: unknown } = {};
+    try {
+        parsed = JSON.parse(Buffer.from(base64, "base64").toString("utf8")) as typeof parsed;
+    } catch {
+        // Reported below.
+    }
+    if (typeof parsed.client_email !== "string" || typeof parsed.private_key !== "string") {
+        throw new Error(`${name}: the service-account key is not a credentials file with client_email and private_key`);
+    }
+    return { clientEmail: parsed.client_email, privateKey: parsed.private_key };
 }

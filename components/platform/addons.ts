@@ -15,6 +15,7 @@ import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
 import type { ComponentLayout } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
 import { controllerReplicas, topologySpread } from "./scheduling";
+import { VELERO_LAYOUT, VELERO_RESOURCES } from "./velero";
 
 /** An add-on's place in the port map. */
 export interface AddonLayout extends ComponentLayout {
@@ -58,6 +59,8 @@ export const ADDON_LAYOUT: Record<keyof OptionalAddons, AddonLayout> = {
         apiServerIngress: ["webhook"],
         podSecurity: "restricted",
     },
+    // Installed by ConfigurationBackups (velero.ts), not by Addons.
+    velero: VELERO_LAYOUT,
 };
 
 /** Prometheus scrapes each add-on's metrics. */
@@ -66,6 +69,7 @@ export const ADDON_FLOWS: Record<keyof OptionalAddons, FlowSpec[]> = {
     istio: [{ from: "monitoring", to: "istio", port: "monitoring" }],
     falco: [{ from: "monitoring", to: "falco", port: "metrics" }],
     externalSecrets: [{ from: "monitoring", to: "externalSecrets", port: "metrics" }],
+    velero: [{ from: "monitoring", to: "velero", port: "metrics" }],
 };
 
 /**
@@ -163,7 +167,7 @@ const LIMIT_RANGE_DEFAULT: Resources = { requests: LIMIT_RANGE.defaultRequest, l
 /**
  * What each add-on's charts run in an environment (rendered from the pinned charts with the
  * values below: argo-cd 9.5.11, istiod / istio-cni / ztunnel 1.29.2, falco 9.1.0,
- * external-secrets 2.8.0), with the replica counts and ADDON_RESOURCES the values use, so the
+ * external-secrets 2.8.0; velero 12.1.0 from its values in velero.ts, the chart not being in the mirror), with the replica counts and ADDON_RESOURCES the values use, so the
  * quota cannot drift from the values. Argo CD's redis-secret-init hook Job is counted (it runs
  * during every install and upgrade).
  */
@@ -201,6 +205,17 @@ export function addonWorkloads(addon: keyof OptionalAddons, environment: Environ
                 { name: "external-secrets", kind: "Deployment", replicas: leaderElected, containers: [r("externalSecrets")] },
                 { name: "external-secrets-webhook", kind: "Deployment", replicas: serving, containers: [r("externalSecretsWebhook")] },
                 { name: "external-secrets-cert-controller", kind: "Deployment", replicas: leaderElected, containers: [r("externalSecretsCertController")] },
+            ];
+        case "velero":
+            // One server (no leader election: policy singletons) with the cloud's plugin as init container; no node agent.
+            return [
+                {
+                    name: "velero",
+                    kind: "Deployment",
+                    replicas: 1,
+                    containers: [controllerResources(VELERO_RESOURCES.server, environment)],
+                    initContainers: [VELERO_RESOURCES.plugin],
+                },
             ];
     }
 }
@@ -280,6 +295,16 @@ export interface AddonsArgs {
      * @default {}
      */
     chartOverrides?: Partial<Record<"argoCd" | "istioBase" | "istiod" | "istioCni" | "ztunnel" | "falco" | "externalSecrets", Record<string, unknown>>>;
+    /**
+     * Labels Prometheus needs on a ServiceMonitor (Observability.monitorLabels), for Falco's.
+     * @default {}
+     */
+    monitorLabels?: Record<string, string>;
+    /**
+     * What Falco's chart waits for: the observability stack (it brings the ServiceMonitor CRD).
+     * @default []
+     */
+    monitoringDependsOn?: pulumi.Resource[];
 }
 
 /** Argo CD, Istio (ambient, STRICT mTLS), Falco and External Secrets Operator, as switched on. */
@@ -444,14 +469,18 @@ export class Addons extends pulumi.ComponentResource {
                         driver: { kind: "modern_ebpf" },
                         tty: true,
                         falcosidekick: { enabled: false },
-                        metrics: { enabled: true },
+                        // Falco's Prometheus endpoint (its webserver, :8765) with one match counter per
+                        // rule, scraped through the chart's ServiceMonitor; the platform's PrometheusRule
+                        // turns matches of Error-or-higher rules into alerts (observability/falcoAlerts.ts).
+                        metrics: { enabled: true, rulesCountersEnabled: true },
+                        serviceMonitor: { create: true, labels: args.monitorLabels ?? {} },
                         // Every node, dedicated pools included.
                         tolerations: [{ operator: "Exists", effect: "NoSchedule" }],
                         resources: res("falco"),
                         ...o.falco,
                     },
                 },
-                { parent: this, dependsOn: ns.children },
+                { parent: this, dependsOn: [...ns.children, ...(args.monitoringDependsOn ?? [])] },
             );
         }
 

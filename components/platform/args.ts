@@ -89,7 +89,7 @@ export interface PlatformArgs {
 export const DEFAULT_PASSWORD_ROTATION_DAYS = 90;
 
 /** Every add-on off. */
-export const NO_ADDONS: Readonly<OptionalAddons> = { argocd: false, istio: false, falco: false, externalSecrets: false };
+export const NO_ADDONS: Readonly<OptionalAddons> = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
 
 /** `PlatformArgs` with every default filled in. */
 export interface ResolvedPlatformArgs {

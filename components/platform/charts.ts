@@ -124,6 +124,15 @@ export const CHARTS = {
         kind: "helm.v4.Chart",
         addon: "externalSecrets",
     },
+    // Weekly configuration backups (issue 14 part 3): not in ../shared/charts, so a folder mirror
+    // without velero-12.1.0.tgz is reported as a gap when the add-on is on.
+    velero: {
+        chart: "velero",
+        repository: "https://vmware-tanzu.github.io/helm-charts",
+        version: "12.1.0",
+        kind: "helm.v4.Chart",
+        addon: "velero",
+    },
     // Data and observability (part 2) append their rows below.
     cloudnativePg: {
         chart: "cloudnative-pg",

@@ -21,6 +21,7 @@ import { Foundation, NamespaceSpec } from "./foundation";
 import { ComponentName, FLOWS, LAYOUT, publicHostnames } from "./layout";
 import type { FlowSpec } from "./networkPolicies";
 import { alertmanagerConfig, Observability } from "./observability";
+import { ConfigurationBackups } from "./velero";
 
 export type { PlatformArgs };
 
@@ -74,6 +75,8 @@ export class Platform extends pulumi.ComponentResource {
     public readonly edge: Edge;
     public readonly agents: Agents;
     public readonly addons: Addons;
+    /** Velero's weekly configuration backups (the `velero` add-on), when switched on. */
+    public readonly configurationBackups?: ConfigurationBackups;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         validatePlatformArgs(args);
@@ -210,9 +213,34 @@ export class Platform extends pulumi.ComponentResource {
 
         this.addons = new Addons(
             `${name}-addons`,
-            { target: a.target, environment: env, addons: a.addons, namespaces: ns, chartMirror: a.chartMirror },
+            {
+                target: a.target,
+                environment: env,
+                addons: a.addons,
+                namespaces: ns,
+                chartMirror: a.chartMirror,
+                monitorLabels: this.observability.monitorLabels,
+                // Falco's ServiceMonitor needs the Prometheus Operator's CRDs.
+                monitoringDependsOn: third ? [this.observability] : [],
+            },
             { parent: this, dependsOn: this.foundation.ready },
         );
+        if (a.addons.velero) {
+            this.configurationBackups = new ConfigurationBackups(
+                `${name}-config-backups`,
+                {
+                    target: a.target,
+                    environment: env,
+                    namespace: ns.velero,
+                    configBackupWeeks: a.retention.configBackupWeeks,
+                    monitorLabels: this.observability.monitorLabels,
+                    chartMirror: a.chartMirror,
+                    // Its ServiceMonitor needs the Prometheus Operator's CRDs.
+                    dependsOn: third ? [this.observability] : [],
+                },
+                { parent: this, dependsOn: this.foundation.ready },
+            );
+        }
 
         this.endpoints = { jamie: this.edge.urls.jamie, grafana: this.edge.urls.grafana };
         this.backupLocations = this.data.backupLocations;
@@ -221,6 +249,7 @@ export class Platform extends pulumi.ComponentResource {
         this.warnings = [
             ...this.data.warnings,
             ...this.observability.warnings,
+            ...(this.configurationBackups?.warnings ?? []),
             ...alertingWarnings(env, a.alerting),
             ...(this.skippedCharts.length > 0 ? [`third-party charts are off: not installed: ${this.skippedCharts.join(", ")}`] : []),
         ];

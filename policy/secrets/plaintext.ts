@@ -43,6 +43,7 @@ export const secretsKubernetesDisallowPlaintext = resourceRule<Config>({
                 "data-redis/redis-backup-store-credentials",
                 "monitoring/loki-store-credentials",
                 "monitoring/tempo-store-credentials",
+                "velero/velero-store-credentials",
                 // DOKS: the LUKS key of the encrypted StorageClass (components/digitalocean/storage.ts).
                 "kube-system/encrypted-ssd-luks-key",
             ],

@@ -87,6 +87,10 @@ export const DEFAULT_SINGLETONS: ReasonedExemption[] = [
         workload: "argocd/argo-cd-argocd-notifications-controller",
         reason: "Argo CD's notifications controller has no leader election: a second replica would send every notification twice. The chart (9.5.11) fixes replicas: 1; it is out of the sync path.",
     },
+    {
+        workload: "velero/velero",
+        reason: "Velero's server (the velero add-on) has no leader election: a second replica would run every scheduled backup twice. It is off the request path; a backup missed while it restarts is taken at the next schedule and the ConfigurationBackupTooOld alert fires if none succeeds.",
+    },
 ];
 
 const WORKLOAD_TYPES = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];

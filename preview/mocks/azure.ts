@@ -6,7 +6,7 @@
  * key its (versioned) key URIs, identities client and principal IDs, a cluster its FQDNs, OIDC
  * issuer URL and kubelet identity, a storage account its endpoints. `getClientConfig` answers a
  * fixed subscription and tenant; `listManagedClusterUserCredentials` answers an Entra ID
- * (kubelogin) kubeconfig for the cluster.
+ * (kubelogin) kubeconfig for the cluster, `listStorageAccountKeys` two made-up account keys.
  */
 import { createHash } from "crypto";
 import type { MockTable } from "./types";
@@ -235,6 +235,18 @@ export const azureMocks: MockTable = {
             objectId: MOCK_DEPLOYER_OBJECT_ID,
             subscriptionId: MOCK_SUBSCRIPTION_ID,
             tenantId: MOCK_TENANT_ID,
+        }),
+        "azure-native:storage:listStorageAccountKeys": (inputs) => ({
+            keys: ["key1", "key2"].map((keyName) => ({
+                keyName,
+                // An account key is 64 random bytes, base64.
+                value: Buffer.from(
+                    ["a", "b"].map((half) => hex("account-key", String(inputs.resourceGroupName), String(inputs.accountName), keyName, half)).join(""),
+                    "hex",
+                ).toString("base64"),
+                permissions: "FULL",
+                creationTime: "2026-11-30T00:00:00Z",
+            })),
         }),
         "azure-native:containerservice:listManagedClusterUserCredentials": (inputs) => ({
             kubeconfigs: [

@@ -3,7 +3,8 @@
  * would report back. Auto-named resources get the engine's `<name>-<7 hex>` name, ids have the
  * provider's shapes (`projects/p/locations/l/keyRings/r/cryptoKeys/k`, ...), a cluster gets an
  * endpoint (private or public as configured), a CA certificate and a master version; service
- * accounts get their e-mail; `getProject` answers a stable 12-digit project number.
+ * accounts get their e-mail, a service-account key its credentials file (base64 JSON with a made-up
+ * PEM key); `getProject` answers a stable 12-digit project number.
  */
 import { createHash } from "crypto";
 import type { MockTable } from "./types";
@@ -159,6 +160,34 @@ export const gcpMocks: MockTable = {
                 member: `serviceAccount:${email}`,
                 name: `projects/${p}/serviceAccounts/${email}`,
                 uniqueId: String(100000000000000000000n + BigInt(`0x${hex("sa", email).slice(0, 16)}`)),
+            };
+        },
+        "gcp:serviceaccount/key:Key": (name, inputs) => {
+            // serviceAccountId is the account's `projects/<p>/serviceAccounts/<email>` (or the e-mail itself).
+            const email =
+                String(inputs.serviceAccountId ?? "")
+                    .split("/")
+                    .pop() ?? "";
+            const keyId = hex("sa-key", name, email).slice(0, 40);
+            const body = Buffer.from(hex("private-key", keyId).repeat(24), "hex")
+                .toString("base64")
+                .match(/.{1,64}/g)!
+                .join("\n");
+            const file = {
+                type: "service_account",
+                project_id: email.split("@")[1]?.split(".")[0] ?? "",
+                private_key_id: keyId,
+                private_key: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`,
+                client_email: email,
+                token_uri: "https://oauth2.googleapis.com/token",
+            };
+            return {
+                name: `projects/${email.split("@")[1]?.split(".")[0] ?? ""}/serviceAccounts/${email}/keys/${keyId}`,
+                privateKey: Buffer.from(JSON.stringify(file)).toString("base64"),
+                privateKeyType: "TYPE_GOOGLE_CREDENTIALS_FILE",
+                keyAlgorithm: "KEY_ALG_RSA_2048",
+                validAfter: "2026-11-30T00:00:00Z",
+                validBefore: "9999-12-31T23:59:59Z",
             };
         },
         "gcp:storage/bucket:Bucket": (name, inputs) => {

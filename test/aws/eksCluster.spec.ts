@@ -706,3 +706,39 @@ describe("aws/EksCluster (minimal arguments)", () => {
         );
     });
 });
+
+describe("EksCluster: no object-store key", () => {
+    it("names the IRSA role as the binding's principal", async () => {
+        const run = await runWithMocks(() => {
+            const b = new EksCluster("t", prodArgs()).target.workloadIdentity.bind("t-velero", {
+                namespace: "velero",
+                serviceAccount: "velero",
+                objectStoreAccess: "readWrite",
+            });
+            return { principal: b.principal, annotations: b.serviceAccountAnnotations };
+        });
+        assert.match(String(run.outputs.principal), /^arn:aws:iam::\d{12}:role\//);
+        assert.strictEqual(run.outputs.principal, (run.outputs.annotations as Record<string, string>)["eks.amazonaws.com/role-arn"]);
+    });
+
+    it("refuses a key: every tool reaches S3 as its IRSA role", async () => {
+        const run = await runWithMocks(() => {
+            const t = new EksCluster("t", prodArgs()).target;
+            try {
+                t.workloadIdentity.bind("t-mongodb", {
+                    namespace: "data-mongodb",
+                    serviceAccount: "mongodb-db",
+                    objectStoreAccess: "readWrite",
+                    objectStoreKey: true,
+                });
+                return { error: "" };
+            } catch (e) {
+                return { error: (e as Error).message };
+            }
+        });
+        assert.strictEqual(
+            run.outputs.error,
+            "t-mongodb: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity",
+        );
+    });
+});

@@ -293,7 +293,9 @@ describe("AksCluster (azure-prod arguments)", () => {
         assert.strictEqual(a.opts.protect, true);
         assert.match(at(a, "accountName"), /^t[0-9a-f]{8}$/);
         assert.strictEqual(at(a, "allowBlobPublicAccess"), false);
-        assert.strictEqual(at(a, "allowSharedKeyAccess"), false);
+        // Shared keys only for Percona Backup for MongoDB (no Entra ID support in 2.12); Entra ID stays the default.
+        assert.strictEqual(at(a, "allowSharedKeyAccess"), true);
+        assert.strictEqual(at(a, "defaultToOAuthAuthentication"), true);
         assert.strictEqual(at(a, "minimumTlsVersion"), "TLS1_2");
         assert.strictEqual(at(a, "enableHttpsTrafficOnly"), true);
         assert.strictEqual(at(a, "sku.name"), "Standard_ZRS");
@@ -458,5 +460,41 @@ describe("AksCluster variants", () => {
         const e = await thrown(() => build(args));
         assert.strictEqual(e.propertyPath, "nodePools");
         assert.strictEqual(e.message, "found no system pool; AKS needs one System-mode pool");
+    });
+});
+
+describe("AksCluster: an object-store key for a tool without Workload Identity", () => {
+    it("hands out the storage account's name and key1, read from Azure on every deployment, the key secret", async () => {
+        const run = await runWithMocks(() => {
+            const c = new AksCluster("t", prodArgs());
+            const mongo = c.target.workloadIdentity.bind("t-mongodb", {
+                namespace: "data-mongodb",
+                serviceAccount: "mongodb-db",
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            });
+            const key = mongo.objectStoreKey;
+            if (key?.kind !== "azureSharedKey") {
+                throw new Error(`expected an Azure shared key, got ${key?.kind}`);
+            }
+            return {
+                accountName: key.accountName,
+                accountKey: key.accountKey,
+                storageAccountName: c.storageAccountName,
+                labels: mongo.podLabels,
+                principal: mongo.principal,
+                annotations: mongo.serviceAccountAnnotations,
+            };
+        });
+        assert.strictEqual(run.outputs.accountName, run.outputs.storageAccountName);
+        assert.strictEqual(run.redactedOutputs.accountKey, "[secret]");
+        // The mock's key1 for this account (preview/mocks/azure.ts): 64 bytes, base64.
+        assert.strictEqual(Buffer.from(String(run.outputs.accountKey), "base64").length, 64);
+        assert.deepStrictEqual(run.outputs.labels, { "azure.workload.identity/use": "true" }, "the identity stays bound as well");
+        assert.strictEqual(
+            run.outputs.principal,
+            (run.outputs.annotations as Record<string, string>)["azure.workload.identity/client-id"],
+            "the principal is the managed identity's client ID",
+        );
     });
 });

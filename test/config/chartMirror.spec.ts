@@ -52,6 +52,19 @@ describe("config platform.chartMirror", () => {
         assert.match(found[0].message, /has no falco-9\.2\.0\.tgz \(chart falco\)/);
     });
 
+    it("velero 12.1.0 is not in the shared mirror either: asked for only with platform.addons.velero on, with the helm pull that writes it", () => {
+        assert.deepStrictEqual(problems(config({ chartMirror: testMirror() })), []);
+        const found = problems(config({ chartMirror: testMirror(), addons: { velero: true } }));
+        assert.deepStrictEqual(
+            found.map((p) => p.key),
+            ["platform.chartMirror"],
+        );
+        assert.match(
+            found[0].message,
+            /has no velero-12\.1\.0\.tgz \(chart velero\); `helm pull velero --repo https:\/\/vmware-tanzu\.github\.io\/helm-charts --version 12\.1\.0` writes it/,
+        );
+    });
+
     it("refuses a folder that does not exist, and a value that is not a string", () => {
         assert.match(problems(config({ chartMirror: "/no/such/mirror" }))[0].message, /is not a folder/);
         assert.deepStrictEqual(

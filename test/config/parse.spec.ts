@@ -58,7 +58,7 @@ describe("stack config: parseStackConfig", () => {
         assert.strictEqual(cfg.retention.backupDays, 30);
         assert.strictEqual(cfg.platform.issuer, "letsencrypt-prod");
         assert.strictEqual(cfg.platform.thirdPartyCharts, true);
-        assert.deepStrictEqual(cfg.platform.addons, { argocd: false, istio: false, falco: false, externalSecrets: false });
+        assert.deepStrictEqual(cfg.platform.addons, { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false });
     });
 
     it("treats the CLI's empty declared defaults as absent", () => {

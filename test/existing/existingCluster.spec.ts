@@ -2,7 +2,14 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ExistingCluster, ExistingClusterArgs, NO_OBJECT_STORE_WARNING, OPERATOR_DUTIES_WARNING, resolveKubeconfigPath } from "../../components/existing";
+import {
+    ExistingCluster,
+    ExistingClusterArgs,
+    NO_OBJECT_STORE_WARNING,
+    OPERATOR_DUTIES_WARNING,
+    resolveKubeconfigPath,
+    StaticCredentialsBinder,
+} from "../../components/existing";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { sharedRun } from "../support/stacks";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../preview/stackFile";
@@ -155,6 +162,20 @@ describe("ExistingCluster", () => {
             }),
         );
         assert.deepStrictEqual([http.propertyPath, http.message], ["objectStore.endpoint", 'found "http://minio:9000"; must be an https:// URL']);
+    });
+});
+
+describe("StaticCredentialsBinder", () => {
+    it("binds with no cloud identity, and refuses an object-store key (the store's static credentials serve every tool)", () => {
+        const binder = new StaticCredentialsBinder();
+        assert.deepStrictEqual(
+            binder.bind("t-postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" }).podLabels,
+            {},
+        );
+        assert.throws(
+            () => binder.bind("t-mongodb", { namespace: "data-mongodb", serviceAccount: "mongodb-db", objectStoreAccess: "readWrite", objectStoreKey: true }),
+            /^Error: t-mongodb: an object-store key was asked for, but this cluster's store has static credentials \(target\.objectStore\.staticCredentials\): use those$/,
+        );
     });
 });
 

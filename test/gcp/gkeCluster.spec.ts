@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { GkeCluster, GkeClusterArgs } from "../../components/gcp";
+import { credentialsFile } from "../../components/gcp/workloadIdentity";
 import { NODE_ROLE_LABEL, NODE_ROLE_TAINT } from "../../components/contract";
 import { runWithMocks, RunResult } from "../../preview/harness";
 import { projectNumber } from "../../preview/mocks/gcp";
@@ -453,5 +454,80 @@ describe("GkeCluster variants", () => {
         const e = await thrown(() => build(args));
         assert.strictEqual(e.propertyPath, "nodePools");
         assert.strictEqual(e.message, "found none; a GKE cluster needs at least a system pool");
+    });
+});
+
+describe("GkeCluster: an object-store key for a tool without Workload Identity", () => {
+    it("creates a key of the binding's own service account and hands out its e-mail and PEM key, the key secret", async () => {
+        const run = await runWithMocks(() => {
+            const t = new GkeCluster("t", prodArgs()).target;
+            const mongo = t.workloadIdentity.bind("t-mongodb", {
+                namespace: "data-mongodb",
+                serviceAccount: "mongodb-db",
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            });
+            const plain = t.workloadIdentity.bind("t-postgres", { namespace: "data-postgres", serviceAccount: "postgres", objectStoreAccess: "readWrite" });
+            const key = mongo.objectStoreKey;
+            if (key?.kind !== "gcsServiceAccountKey") {
+                throw new Error(`expected a GCS service-account key, got ${key?.kind}`);
+            }
+            return {
+                kind: key.kind,
+                clientEmail: key.clientEmail,
+                privateKey: key.privateKey,
+                annotations: mongo.serviceAccountAnnotations,
+                principal: mongo.principal,
+                plainHasKey: plain.objectStoreKey !== undefined,
+            };
+        });
+        const key = one(run.resources, "gcp:serviceaccount/key:Key", "t-mongodb-key");
+        assert.strictEqual(at(key, "serviceAccountId"), `projects/${PROJECT}/serviceAccounts/t-mongodb@${PROJECT}.iam.gserviceaccount.com`);
+        assert.strictEqual(ofType(run.resources, "gcp:serviceaccount/key:Key").length, 1, "no key for a binding that did not ask");
+        assert.strictEqual(run.outputs.plainHasKey, false);
+        assert.strictEqual(run.outputs.clientEmail, `t-mongodb@${PROJECT}.iam.gserviceaccount.com`);
+        assert.deepStrictEqual(run.outputs.annotations, { "iam.gke.io/gcp-service-account": run.outputs.clientEmail });
+        assert.strictEqual(run.outputs.principal, run.outputs.clientEmail, "the principal is the Google service account's e-mail");
+        assert.match(String(run.outputs.privateKey), /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PRIVATE KEY-----\n$/);
+        assert.strictEqual(run.redactedOutputs.privateKey, "[secret]");
+        // The key reaches exactly the bucket grant of that service account.
+        assert.strictEqual(
+            at(one(run.resources, "gcp:storage/bucketIAMMember:BucketIAMMember", "t-mongodb-bucket"), "member"),
+            `serviceAccount:${String(run.outputs.clientEmail)}`,
+        );
+    });
+
+    it("refuses a key without read-write access, naming the binding", async () => {
+        const run = await runWithMocks(() => {
+            const t = new GkeCluster("t", prodArgs()).target;
+            try {
+                t.workloadIdentity.bind("t-reader", { namespace: "x", serviceAccount: "y", objectStoreAccess: "none", objectStoreKey: true });
+                return { error: "" };
+            } catch (e) {
+                return { error: (e as Error).message };
+            }
+        });
+        assert.strictEqual(run.outputs.error, "t-reader: objectStoreKey asked for with objectStoreAccess none; a key is handed out only with readWrite");
+        assert.strictEqual(ofType(run.resources, "gcp:serviceaccount/key:Key").length, 0);
+    });
+
+    it("reads the e-mail and key from the provider's base64 credentials file, and refuses anything else", () => {
+        const file = Buffer.from(
+            JSON.stringify({
+                type: "service_account",
+                client_email: "a@p.iam.gserviceaccount.com",
+                private_key: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+            }),
+        ).toString("base64");
+        assert.deepStrictEqual(credentialsFile(file, "t-x"), {
+            clientEmail: "a@p.iam.gserviceaccount.com",
+            privateKey: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n",
+        });
+        for (const bad of ["not base64 json", Buffer.from(JSON.stringify({ client_email: "a@p" })).toString("base64")]) {
+            assert.throws(
+                () => credentialsFile(bad, "t-x"),
+                /^Error: t-x: the service-account key is not a credentials file with client_email and private_key$/,
+            );
+        }
     });
 });

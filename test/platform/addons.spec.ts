@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1";
 import type { OptionalAddons } from "../../components/types";
 import { ADDON_FLOWS, ADDON_LAYOUT, addonQuota, Addons } from "../../components/platform/addons";
 import { namespaceQuotas } from "../../components/platform/budgets";
@@ -10,10 +11,14 @@ import { fakeRoleArn, fakeTarget, FakeBinding } from "./fakeTarget";
 import { at, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
-const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true };
+const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
+const ALL: OptionalAddons = { argocd: true, istio: true, falco: true, externalSecrets: true, velero: true };
 
-async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
+async function build(
+    addons: OptionalAddons,
+    thirdPartyCharts = true,
+    monitoring?: { labels: Record<string, string> },
+): Promise<{ run: RunResult; bindings: FakeBinding[] }> {
     let bindings: FakeBinding[] = [];
     const run = await thirdPartyChartsSwitched(thirdPartyCharts, () =>
         runWithMocks(() => {
@@ -39,7 +44,15 @@ async function build(addons: OptionalAddons, thirdPartyCharts = true): Promise<{
                 },
                 { provider: fake.target.provider },
             );
-            new Addons("t-addons", { target: fake.target, environment: "prod", addons, namespaces: f.namespaces }, { provider: fake.target.provider });
+            // A stand-in for the observability stack the Falco chart waits for (its ServiceMonitor CRD).
+            const stack = monitoring
+                ? [new ConfigMap("t-monitoring-ready", { metadata: { name: "ready", namespace: "monitoring" } }, { provider: fake.target.provider })]
+                : undefined;
+            new Addons(
+                "t-addons",
+                { target: fake.target, environment: "prod", addons, namespaces: f.namespaces, monitorLabels: monitoring?.labels, monitoringDependsOn: stack },
+                { provider: fake.target.provider },
+            );
             return {};
         }),
     );
@@ -135,13 +148,26 @@ describe("platform add-ons", function () {
         });
 
         it("lets Prometheus scrape each add-on", () => {
-            for (const ns of ["argocd", "falco", "istio", "external-secrets"]) {
+            for (const ns of ["argocd", "falco", "istio", "external-secrets", "velero"]) {
                 assert.strictEqual(
                     meta(one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `t-${ns}-allow-from-monitoring`)).namespace,
                     ns === "istio" ? "istio-system" : ns,
                 );
             }
         });
+    });
+
+    it("Falco exports a match counter per rule for Prometheus, through its ServiceMonitor, after the observability stack", async () => {
+        const { run } = await build({ ...NONE, falco: true }, true, { labels: { release: "monitoring" } });
+        const falco = one(run, CHART, "t-addons-falco");
+        const v = falco.inputs.values as any;
+        assert.deepStrictEqual(v.metrics, { enabled: true, rulesCountersEnabled: true });
+        assert.deepStrictEqual(v.serviceMonitor, { create: true, labels: { release: "monitoring" } });
+        assert.deepStrictEqual(v.falcosidekick, { enabled: false });
+        assert.ok(falco.opts.dependsOn.includes(one(run, "kubernetes:core/v1:ConfigMap", "t-monitoring-ready").urn), "waits for the ServiceMonitor CRD");
+        // Without labels (Prometheus selects every ServiceMonitor) the chart gets none.
+        const plain = (await build({ ...NONE, falco: true })).run;
+        assert.deepStrictEqual((one(plain, CHART, "t-addons-falco").inputs.values as any).serviceMonitor, { create: true, labels: {} });
     });
 
     it("each switch installs only its own charts", async () => {
@@ -157,7 +183,19 @@ describe("platform add-ons", function () {
         assert.strictEqual(ofType(run, CHART).length, 0);
         assert.strictEqual(ofType(run, "kubernetes:security.istio.io/v1:PeerAuthentication").length, 1);
         const skipped = skippedCharts(ALL, false);
-        for (const k of ["argoCd", "istioBase", "istiod", "istioCni", "ztunnel", "falco", "externalSecrets", "certManager", "envoyGateway", "ollama"]) {
+        for (const k of [
+            "argoCd",
+            "istioBase",
+            "istiod",
+            "istioCni",
+            "ztunnel",
+            "falco",
+            "externalSecrets",
+            "velero",
+            "certManager",
+            "envoyGateway",
+            "ollama",
+        ]) {
             assert.ok(skipped.includes(k as never), `${k} is reported skipped`);
         }
         assert.ok(!skipped.includes("jamie") && !skipped.includes("scarlet"));

@@ -63,7 +63,7 @@ describe("platform/args: platformArgProblems", () => {
             title: "an unknown add-on",
             over: { addons: { linkerd: true } as never },
             path: "addons.linkerd",
-            reason: "unknown add-on; allowed: argocd, istio, falco, externalSecrets",
+            reason: "unknown add-on; allowed: argocd, istio, falco, externalSecrets, velero",
         },
         {
             title: "an add-on switch that is no boolean",
@@ -164,7 +164,7 @@ describe("platform/args: defaults", () => {
         const a = resolvePlatformArgs({ ...minimal(), addons: { falco: true } });
         assert.strictEqual(a.environment, "prod");
         assert.strictEqual(a.issuer, "letsencrypt-prod");
-        assert.deepStrictEqual(a.addons, { argocd: false, istio: false, falco: true, externalSecrets: false });
+        assert.deepStrictEqual(a.addons, { argocd: false, istio: false, falco: true, externalSecrets: false, velero: false });
         assert.deepStrictEqual(a.agentEgressCidrs, ["0.0.0.0/0"]);
         assert.deepStrictEqual(a.clusterCidrs, []);
         assert.deepStrictEqual(a.retention, { ...DEFAULT_RETENTION });

@@ -83,7 +83,7 @@ describe("chart table", () => {
     });
 
     it("the shared mirror holds every always-on chart; a missing archive is named", () => {
-        const none = { argocd: false, istio: false, falco: false, externalSecrets: false };
+        const none = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
         assert.deepStrictEqual(missingFromMirror(testMirror(), none), []);
         assert.deepStrictEqual(
             missingFromMirror(testMirror(), { ...none, falco: true }).map((m) => path.basename(m.file)),

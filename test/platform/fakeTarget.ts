@@ -6,7 +6,7 @@
  */
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTarget, ObjectStore, ObjectStoreAccess, WorkloadIdentity, WorkloadIdentityBinder } from "../../components/contract";
+import type { ClusterTarget, ObjectStore, ObjectStoreAccess, ObjectStoreKey, WorkloadIdentity, WorkloadIdentityBinder } from "../../components/contract";
 import { NODE_ROLE_LABEL } from "../../components/contract";
 
 /** One call the fake binder received. */
@@ -15,6 +15,18 @@ export interface FakeBinding {
     namespace: string;
     serviceAccount: string;
     objectStoreAccess: ObjectStoreAccess;
+    /** Present when the binding asked for an object-store key. */
+    objectStoreKey?: boolean;
+}
+
+/** The private key the fake binder hands out for a GCS store (a secret value that must never leak). */
+export const FAKE_GCS_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\nZmFrZS1nY3Mta2V5\n-----END PRIVATE KEY-----\n";
+/** The account key the fake binder hands out for an Azure Blob store (a secret value that must never leak). */
+export const FAKE_AZURE_ACCOUNT_KEY = "ZmFrZS1henVyZS1hY2NvdW50LWtleS0wMTIzNDU2Nzg5YWJjZGVm";
+
+/** The e-mail of the Google service account the fake binder hands out a key of. */
+export function fakeServiceAccountEmail(name: string): string {
+    return `${name}@fake-project.iam.gserviceaccount.com`;
 }
 
 /** What `fakeTarget` returns: the target plus the bindings it recorded. */
@@ -56,9 +68,27 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
     const workloadIdentity: WorkloadIdentityBinder = {
         bind(name, args): WorkloadIdentity {
             bindings.push({ name, ...args });
+            // Like the real binders: a key only for GCS and Azure Blob stores (read when asked: tests swap the store).
+            let objectStoreKey: ObjectStoreKey | undefined;
+            if (args.objectStoreKey) {
+                const store = target.objectStore;
+                if (store?.kind === "gcs") {
+                    objectStoreKey = {
+                        kind: "gcsServiceAccountKey",
+                        clientEmail: pulumi.output(fakeServiceAccountEmail(name)),
+                        privateKey: pulumi.secret(FAKE_GCS_PRIVATE_KEY),
+                    };
+                } else if (store?.kind === "azureBlob") {
+                    objectStoreKey = { kind: "azureSharedKey", accountName: store.storageAccount!, accountKey: pulumi.secret(FAKE_AZURE_ACCOUNT_KEY) };
+                } else {
+                    throw new Error(`${name}: the fake binder hands out no key for a ${store?.kind ?? "missing"} store`);
+                }
+            }
             return {
                 serviceAccountAnnotations: pulumi.output<Record<string, string>>({ "eks.amazonaws.com/role-arn": fakeRoleArn(name) }),
                 podLabels: {},
+                principal: pulumi.output(fakeRoleArn(name)),
+                ...(objectStoreKey ? { objectStoreKey } : {}),
             };
         },
     };

@@ -6,7 +6,7 @@ import { runWithMocks, RunResult } from "../../preview/harness";
 import { fakeTarget } from "./fakeTarget";
 import { leakedSecrets, meta, ofType, one, thirdPartyChartsSwitched } from "./helpers";
 
-const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
+const NONE: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
 
 type Settings = Omit<PlatformArgs, "target" | "environment"> & { thirdPartyCharts?: boolean };
 

@@ -3,8 +3,8 @@
  * the CustomResourceDefinitions of the pinned charts (cloudnative-pg, psmdb-operator,
  * plugin-barman-cloud, as the platform installs them from ../shared/charts), and name what the
  * program really creates. The objects are the YAML blocks of that section, read from the file
- * itself, so the docs cannot drift from what is tested. Velero's chart is not in the mirror: no
- * Velero Restore is documented or checked.
+ * itself, so the docs cannot drift from what is tested. The configuration restore (Velero) is
+ * documented in its own section and checked against Velero's CRDs in ./veleroObjects.spec.ts.
  *
  * Validation is kubeconform's, strict (unknown fields and wrong types rejected), through
  * scripts/validate-manifests.ts; CEL rules are not evaluated there, so the one the restore relies on

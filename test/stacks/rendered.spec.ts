@@ -14,10 +14,10 @@ import { cname, containers, podSpec } from "../../policy/lib/pods";
 import { shippedStacks } from "../../preview/stackFile";
 import { renderStack, testMirror } from "../support/charts";
 
-/** Every add-on whose charts are all in the test mirror (falco 9.2.0 is not: ../shared/charts/README.md). */
+/** Every add-on whose charts are all in the test mirror (falco 9.2.0 and velero 12.1.0 are not: ../shared/charts/README.md). */
 function addonsInMirror(): { on: (keyof OptionalAddons)[]; gaps: string[] } {
-    const all: (keyof OptionalAddons)[] = ["argocd", "istio", "falco", "externalSecrets"];
-    const none: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false };
+    const all: (keyof OptionalAddons)[] = ["argocd", "istio", "falco", "externalSecrets", "velero"];
+    const none: OptionalAddons = { argocd: false, istio: false, falco: false, externalSecrets: false, velero: false };
     const gaps = all.filter((a) => missingFromMirror(testMirror(), { ...none, [a]: true }).length > 0);
     return { on: all.filter((a) => !gaps.includes(a)), gaps };
 }

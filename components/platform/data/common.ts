@@ -8,7 +8,7 @@ import { Secret } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { Environment, NodeRole } from "../../types";
-import type { ClusterTarget, ObjectStore, ObjectStoreKind, WorkloadIdentity } from "../../contract";
+import type { ClusterTarget, ObjectStore, ObjectStoreKey, ObjectStoreKind, WorkloadIdentity } from "../../contract";
 import { preferRole, tolerateRole, topologySpread } from "../scheduling";
 
 /** Arguments every data store component (PostgreSQL, MongoDB, Redis) shares. */
@@ -120,32 +120,59 @@ export interface ObjectStoreAccessInfo {
     url: pulumi.Output<string>;
     /** The cloud identity bound to the writer's ServiceAccount. */
     identity: WorkloadIdentity;
-    /** For `s3Compatible` stores: the Secret with `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`. */
+    /**
+     * The Secret with the writer's credentials: for `s3Compatible` stores `AWS_ACCESS_KEY_ID` /
+     * `AWS_SECRET_ACCESS_KEY`; for the kinds a tool needs a key on (`keyedStore`), what its
+     * `secretData` makes of the store's key.
+     */
     credentialsSecret?: Secret;
 }
 
 /**
+ * For a tool that cannot reach some kinds of store as a workload identity: on those `kinds` the
+ * writer asks the binder for an `ObjectStoreKey` (contract.ts) and `secretData` turns it into the
+ * keys and values of the tool's credentials Secret.
+ */
+export interface KeyedStore {
+    kinds: ObjectStoreKind[];
+    secretData: (key: ObjectStoreKey) => Record<string, pulumi.Input<string>>;
+}
+
+/**
  * Binds `namespace/serviceAccount` to a cloud identity with read-write access to the object
- * store, and, for an S3-compatible store, puts its static credentials in a Secret. Returns
- * undefined when the cluster has no object store (the caller disables backups and warns).
+ * store, and, for an S3-compatible store or a kind in `keyedStore.kinds`, puts the credentials in
+ * the Secret `secretName`. Returns undefined when the cluster has no object store (the caller
+ * disables backups and warns).
  */
 export function objectStoreWriter(
     name: string,
     target: ClusterTarget,
-    args: { namespace: string; namespaceInput: pulumi.Input<string>; serviceAccount: string; prefix: string; secretName: string },
+    args: { namespace: string; namespaceInput: pulumi.Input<string>; serviceAccount: string; prefix: string; secretName: string; keyedStore?: KeyedStore },
     opts: pulumi.CustomResourceOptions,
 ): ObjectStoreAccessInfo | undefined {
     const store = target.objectStore;
     if (!store) {
         return undefined;
     }
+    const keyed = args.keyedStore !== undefined && args.keyedStore.kinds.includes(store.kind);
     const identity = target.workloadIdentity.bind(
         `${name}-identity`,
-        { namespace: args.namespace, serviceAccount: args.serviceAccount, objectStoreAccess: "readWrite" },
+        { namespace: args.namespace, serviceAccount: args.serviceAccount, objectStoreAccess: "readWrite", ...(keyed ? { objectStoreKey: true } : {}) },
         opts,
     );
     let credentialsSecret: Secret | undefined;
-    if (store.kind === "s3Compatible") {
+    if (keyed) {
+        if (!identity.objectStoreKey) {
+            throw new Error(
+                `${name}: the ${store.kind} object store's binder handed out no key, and the backup tool cannot reach a ${store.kind} store as a workload identity`,
+            );
+        }
+        credentialsSecret = secretFrom(
+            `${name}-store-credentials`,
+            { name: args.secretName, namespace: args.namespaceInput, data: args.keyedStore!.secretData(identity.objectStoreKey) },
+            opts,
+        );
+    } else if (store.kind === "s3Compatible") {
         if (!store.staticCredentials) {
             throw new pulumi.InputPropertyError({
                 propertyPath: "target.objectStore.staticCredentials",

@@ -16,6 +16,7 @@ import {
     DataStoreArgsBase,
     generatedPassword,
     gi,
+    KeyedStore,
     noObjectStoreWarning,
     ObjectStoreAccessInfo,
     objectStoreWriter,
@@ -99,15 +100,53 @@ export interface MongoDbArgs extends DataStoreArgsBase {
     backupDays: number;
 }
 
+/** Secret with the backup agent's object-store credentials (S3-compatible, GCS and Azure stores). */
+export const MONGO_STORE_SECRET = "mongodb-backup-store-credentials";
+
+/**
+ * Keys of that Secret the operator (1.22.0, pkg/psmdb/backup/pbm.go) reads for GCS and Azure and
+ * hands to Percona Backup for MongoDB.
+ */
+export const PBM_KEY_NAMES = {
+    gcsClientEmail: "GCS_CLIENT_EMAIL",
+    gcsPrivateKey: "GCS_PRIVATE_KEY",
+    azureAccountName: "AZURE_STORAGE_ACCOUNT_NAME",
+    azureAccountKey: "AZURE_STORAGE_ACCOUNT_KEY",
+} as const;
+
+/**
+ * PBM 2.12.0 cannot act as a workload identity on GCS (its Google client needs a service-account
+ * key or HMAC keys; workload identity arrives in PBM 2.13 and the operator 1.22.0 cannot switch it
+ * on) nor on Azure Blob (shared key only), and the operator's CRD requires `credentialsSecret` on
+ * both: there the writer gets a key (contract.ts `ObjectStoreKey`) in `MONGO_STORE_SECRET`. On S3
+ * PBM's AWS SDK takes the pod's IRSA role.
+ */
+export const PBM_KEYED_STORE: KeyedStore = {
+    kinds: ["gcs", "azureBlob"],
+    secretData: (key): Record<string, pulumi.Input<string>> => {
+        switch (key.kind) {
+            case "gcsServiceAccountKey":
+                return { [PBM_KEY_NAMES.gcsClientEmail]: key.clientEmail, [PBM_KEY_NAMES.gcsPrivateKey]: key.privateKey };
+            case "azureSharedKey":
+                return { [PBM_KEY_NAMES.azureAccountName]: key.accountName, [PBM_KEY_NAMES.azureAccountKey]: key.accountKey };
+        }
+    },
+};
+
 /** The PBM storage entry for a writer's object store kind. */
 export function pbmStorage(access: ObjectStoreAccessInfo, prefix: string): Record<string, unknown> {
+    const secretName = (): pulumi.Output<string> => {
+        if (!access.credentialsSecret) {
+            throw new Error(`MongoDB backups to a ${access.kind} store need the credentials Secret ${MONGO_STORE_SECRET}, and the writer made none`);
+        }
+        return access.credentialsSecret.metadata.name;
+    };
     switch (access.kind) {
         case "s3":
             // No credentialsSecret: PBM uses the pod's IRSA / Pod Identity role.
             return { type: "s3", s3: { bucket: access.store.bucket, region: access.store.region, prefix } };
         case "gcs":
-            // No credentialsSecret: the Google SDK in PBM uses GKE Workload Identity (application default credentials).
-            return { type: "gcs", gcs: { bucket: access.store.bucket, prefix } };
+            return { type: "gcs", gcs: { bucket: access.store.bucket, prefix, credentialsSecret: secretName() } };
         case "azureBlob":
             return {
                 type: "azure",
@@ -115,18 +154,13 @@ export function pbmStorage(access: ObjectStoreAccessInfo, prefix: string): Recor
                     container: access.store.bucket,
                     prefix,
                     endpointUrl: pulumi.interpolate`https://${access.store.storageAccount}.blob.core.windows.net`,
+                    credentialsSecret: secretName(),
                 },
             };
         case "s3Compatible":
             return {
                 type: "s3",
-                s3: {
-                    bucket: access.store.bucket,
-                    region: access.store.region,
-                    endpointUrl: access.store.endpoint,
-                    prefix,
-                    credentialsSecret: access.credentialsSecret!.metadata.name,
-                },
+                s3: { bucket: access.store.bucket, region: access.store.region, endpointUrl: access.store.endpoint, prefix, credentialsSecret: secretName() },
             };
     }
 }
@@ -205,7 +239,8 @@ export class MongoDb extends pulumi.ComponentResource {
                 namespaceInput: args.namespace,
                 serviceAccount: MONGO_SERVICE_ACCOUNT,
                 prefix: toolFolder("mongodb"),
-                secretName: "mongodb-backup-store-credentials",
+                secretName: MONGO_STORE_SECRET,
+                keyedStore: PBM_KEYED_STORE,
             },
             { parent: this, dependsOn },
         );

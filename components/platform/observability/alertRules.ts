@@ -12,6 +12,7 @@
  */
 import { LAYOUT } from "../layout";
 import { BACKUP_ALERT_GROUP } from "./backupAlerts";
+import { FALCO_ALERT_GROUP } from "./falcoAlerts";
 
 /** One alert: the measured expression, how it compares to the threshold, for how long. */
 export interface AlertSpec {
@@ -192,6 +193,7 @@ export const ALERT_GROUPS: { name: string; rules: AlertSpec[] }[] = [
         ],
     },
     BACKUP_ALERT_GROUP,
+    FALCO_ALERT_GROUP,
 ];
 
 /** The PromQL of an alert: its measure compared to its threshold. */

@@ -14,8 +14,10 @@
  * - MongoDB backups: `kube_customresource_mongodb_backup_completed_timestamp`, kube-state-metrics'
  *   custom-resource metric over `PerconaServerMongoDBBackup.status.completed`
  *   (observability/values.ts `PSMDB_BACKUP_METRICS`); PBM itself exports no Prometheus metrics.
- * - Configuration backups (Velero, when switched on): `velero_backup_last_successful_timestamp`
- *   of the weekly schedule (Velero's own metrics, :8085).
+ * - Configuration backups (the `velero` add-on, ../velero.ts): `velero_backup_last_successful_timestamp`
+ *   of the weekly schedule (Velero's own metrics, :8085, scraped through the chart's ServiceMonitor).
+ *   Velero sets it at the first successful backup after the server starts, so the alert stays
+ *   silent until then.
  * - Redis's daily copy off the cluster: `kube_cronjob_status_last_successful_time` of the
  *   `redis-backup` CronJob (kube-state-metrics' CronJob collector, on by default), and
  *   `kube_cronjob_created` for a CronJob that has never succeeded (the success metric is absent then).
@@ -23,9 +25,10 @@
 import type { AlertSpec } from "./alertRules";
 import { LAYOUT } from "../layout";
 import { REDIS_BACKUP_NAME } from "../data/redisBackup";
+import { VELERO_SCHEDULE } from "../velero";
 
-/** Name of Velero's weekly configuration-backup Schedule. */
-export const VELERO_SCHEDULE = "platform-weekly";
+/** Name of Velero's weekly configuration-backup Schedule (velero.ts), re-exported for the alert's readers. */
+export { VELERO_SCHEDULE };
 
 const HOUR = 3600;
 /**

@@ -90,7 +90,7 @@ describe("platform data: DataServices", function () {
         }
         assert.deepStrictEqual(off.data.skippedCharts, ["cloudnativePg", "barmanCloudPlugin", "psmdbOperator", "redisOperator"]);
         // The same charts the chart table reports as skipped.
-        const fromTable = skippedCharts({ argocd: false, istio: false, falco: false, externalSecrets: false }, false);
+        const fromTable = skippedCharts({ argocd: false, istio: false, falco: false, externalSecrets: false, velero: false }, false);
         for (const k of off.data.skippedCharts) {
             assert.ok((fromTable as string[]).includes(k), `${k} is in the table's skipped list`);
         }

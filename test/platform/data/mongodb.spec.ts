@@ -1,7 +1,15 @@
 import * as assert from "assert";
-import { MONGO_APP_SECRET, MONGO_IMAGES, MONGO_SERVICE_ACCOUNT, MONGO_STORAGE, MONGO_SYSTEM_SECRET } from "../../../components/platform/data/mongodb";
+import {
+    MONGO_APP_SECRET,
+    MONGO_IMAGES,
+    MONGO_SERVICE_ACCOUNT,
+    MONGO_STORAGE,
+    MONGO_STORE_SECRET,
+    MONGO_SYSTEM_SECRET,
+} from "../../../components/platform/data/mongodb";
 import { at, ofType, one } from "../helpers";
 import { DataRun, runData, STATIC_SECRET_KEY, T } from "./fixtures";
+import { FAKE_AZURE_ACCOUNT_KEY, FAKE_GCS_PRIVATE_KEY, fakeServiceAccountEmail } from "../fakeTarget";
 
 const CR = "t-data-mongodb-replica-set";
 
@@ -145,15 +153,53 @@ describe("platform data: MongoDB (Percona Operator for MongoDB)", function () {
         assert.strictEqual(sa.automountServiceAccountToken, false);
     });
 
-    it("writes to GCS and Azure Blob through the workload identity, to an S3-compatible store with keys from a Secret", async () => {
-        const gcs = (one((await runData({ store: "gcs" })).run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
-        assert.deepStrictEqual(gcs, { main: true, type: "gcs", gcs: { bucket: "agents-test-backups", prefix: "mongodb" } });
-        const az = (one((await runData({ store: "azureBlob" })).run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
+    it("writes to GCS and Azure Blob with the key its binding hands out (PBM 2.12 has no workload identity there), to an S3-compatible store with keys from a Secret", async () => {
+        const gcsRun = await runData({ store: "gcs" });
+        const gcs = (one(gcsRun.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
+        assert.deepStrictEqual(gcs, {
+            main: true,
+            type: "gcs",
+            gcs: { bucket: "agents-test-backups", prefix: "mongodb", credentialsSecret: MONGO_STORE_SECRET },
+        });
+        assert.deepStrictEqual(
+            gcsRun.bindings.find((b) => b.namespace === "data-mongodb"),
+            {
+                name: "t-data-mongodb-identity",
+                namespace: "data-mongodb",
+                serviceAccount: MONGO_SERVICE_ACCOUNT,
+                objectStoreAccess: "readWrite",
+                objectStoreKey: true,
+            },
+        );
+        const gcsSecret = one(gcsRun.run, T.secret, "t-data-mongodb-store-credentials");
+        assert.deepStrictEqual((gcsSecret.inputs as any).metadata, { name: MONGO_STORE_SECRET, namespace: "data-mongodb" });
+        assert.deepStrictEqual((gcsSecret.inputs as any).stringData, {
+            GCS_CLIENT_EMAIL: fakeServiceAccountEmail("t-data-mongodb-identity"),
+            GCS_PRIVATE_KEY: FAKE_GCS_PRIVATE_KEY,
+        });
+        assert.strictEqual((gcsSecret.redactedInputs as any).stringData, "[secret]");
+        assert.ok(one(gcsRun.run, T.psmdb, CR).opts.dependsOn.includes(gcsSecret.urn), "the replica set waits for its credentials");
+        const azRun = await runData({ store: "azureBlob" });
+        const az = (one(azRun.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
         assert.deepStrictEqual(az, {
             main: true,
             type: "azure",
-            azure: { container: "agents-test-backups", prefix: "mongodb", endpointUrl: "https://agentsteststore.blob.core.windows.net" },
+            azure: {
+                container: "agents-test-backups",
+                prefix: "mongodb",
+                endpointUrl: "https://agentsteststore.blob.core.windows.net",
+                credentialsSecret: MONGO_STORE_SECRET,
+            },
         });
+        assert.deepStrictEqual((one(azRun.run, T.secret, "t-data-mongodb-store-credentials").inputs as any).stringData, {
+            AZURE_STORAGE_ACCOUNT_NAME: "agentsteststore",
+            AZURE_STORAGE_ACCOUNT_KEY: FAKE_AZURE_ACCOUNT_KEY,
+        });
+        // Only MongoDB asks for a key: every other writer uses the workload identity.
+        assert.deepStrictEqual(
+            azRun.bindings.filter((b) => b.objectStoreKey).map((b) => b.name),
+            ["t-data-mongodb-identity"],
+        );
         const compat = await runData({ store: "s3Compatible" });
         const s3c = (one(compat.run, T.psmdb, CR).inputs as any).spec.backup.storages[MONGO_STORAGE];
         assert.deepStrictEqual(s3c, {

@@ -113,7 +113,7 @@ describe("platform observability: alert rules (the seed's thresholds)", function
 
     it("gives every rule a severity, the platform label and a summary", () => {
         const rules = prometheusRuleSpec().groups.flatMap((g) => g.rules) as ReturnType<typeof rule>[];
-        assert.strictEqual(rules.length, 17);
+        assert.strictEqual(rules.length, 19);
         for (const r of rules) {
             assert.ok(["warning", "critical"].includes(r.labels.severity), r.alert);
             assert.strictEqual(r.labels.platform, "agent-platform");

@@ -281,6 +281,8 @@ describe("platform observability", function () {
             "MongoBackupTooOld",
             "RedisBackupTooOld",
             "ConfigurationBackupTooOld",
+            "FalcoCriticalEvent",
+            "FalcoErrorEvent",
         ]);
         assert.ok(rule.opts.dependsOn.includes(one(prod.run, T.chart, "t-obs-stack").urn));
     });
