@@ -39,16 +39,17 @@ describe("charts:mirror", function () {
         const dest = tmp();
         const err: string[] = [];
         const code = await main([dest, "--from", testMirror()], { out: (s) => err.push(s), err: (s) => err.push(s) });
-        assert.strictEqual(code, 1, "the shared mirror lacks falco 9.2.0 (its README)");
+        assert.strictEqual(code, 1, "the shared mirror lacks falco 9.2.0 (its README) and velero 12.1.0 (not in it at all)");
         const text = err.join("");
         assert.match(text, /falco-9\.2\.0\.tgz: FAILED, .*does not exist/);
-        assert.match(text, new RegExp(`${thirdParty.length - 1} of ${thirdParty.length} charts in .*; missing: falco-9\\.2\\.0\\.tgz`));
-        for (const c of thirdParty.filter((r) => r.key !== "falco")) {
+        assert.match(text, /velero-12\.1\.0\.tgz: FAILED, .*does not exist/);
+        assert.match(text, new RegExp(`${thirdParty.length - 2} of ${thirdParty.length} charts in .*; missing: falco-9\\.2\\.0\\.tgz, velero-12\\.1\\.0\\.tgz`));
+        for (const c of thirdParty.filter((r) => r.key !== "falco" && r.key !== "velero")) {
             assert.strictEqual(sha(path.join(dest, chartArchiveName(c.key))), sha(path.join(testMirror(), chartArchiveName(c.key))), c.key);
         }
         assert.deepStrictEqual(fs.readdirSync(dest).filter((f) => !f.endsWith(".tgz")), [], "no partial file left");
         const again = await mirrorCharts({ dest, from: testMirror(), force: false });
-        assert.strictEqual(again.filter((r) => r.status === "kept").length, thirdParty.length - 1, "a second run keeps what is there");
+        assert.strictEqual(again.filter((r) => r.status === "kept").length, thirdParty.length - 2, "a second run keeps what is there");
     });
 
     it("pulls from an HTTP chart repository with helm pull (a loopback server over the shared mirror)", async () => {
