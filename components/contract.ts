@@ -67,6 +67,35 @@ export interface WorkloadIdentity {
 /** Access a bound identity gets to the cluster's object store. */
 export type ObjectStoreAccess = "none" | "readWrite";
 
+/** Access a bound identity gets to the cluster's secret manager (`read`: the secrets under `SecretManager.namePrefix`). */
+export type SecretManagerAccess = "none" | "read";
+
+/**
+ * The cloud's secret manager a cluster reads through workload identity (External Secrets'
+ * ClusterSecretStore), with what a store must name to reach it:
+ * - `awsSecretsManager`: `region`; readable secrets are those named `<cluster name>/...`;
+ * - `gcpSecretManager`: `project`, the cluster's `clusterLocation` and `clusterName` (the Workload
+ *   Identity token exchange names them); readable secrets are those whose ID starts `<cluster name>-`
+ *   (Secret Manager IDs allow no `/`);
+ * - `azureKeyVault`: `vaultUrl` of a vault kept for this cluster's secrets; every secret in it is
+ *   readable, and `namePrefix` (`<cluster name>-`) is the naming convention only.
+ */
+export interface SecretManager {
+    kind: "awsSecretsManager" | "gcpSecretManager" | "azureKeyVault";
+    /** The prefix of the secret names a `read` binding may read (see above). */
+    namePrefix: pulumi.Output<string>;
+    /** AWS region of the secrets. */
+    region?: string;
+    /** GCP project of the secrets. */
+    project?: string;
+    /** GKE cluster location (region or zone). */
+    clusterLocation?: string;
+    /** GKE cluster name. */
+    clusterName?: pulumi.Output<string>;
+    /** Azure Key Vault URL, `https://<vault>.vault.azure.net/`. */
+    vaultUrl?: pulumi.Output<string>;
+}
+
 /** Binds a Kubernetes ServiceAccount to a cloud identity (IRSA, GKE Workload Identity, Azure Workload Identity). */
 export interface WorkloadIdentityBinder {
     /**
@@ -74,11 +103,20 @@ export interface WorkloadIdentityBinder {
      * `objectStoreAccess` to the cluster's object store. `name` names the cloud resources. With
      * `objectStoreKey: true` (only with `readWrite`, and only for a tool that cannot use the
      * identity) it also hands out an `ObjectStoreKey`; a cloud whose tools all reach the store as
-     * the identity (S3 through IRSA) or whose store has `staticCredentials` throws instead.
+     * the identity (S3 through IRSA) or whose store has `staticCredentials` throws instead. With
+     * `secretManagerAccess: "read"` it grants read of the secrets under the cluster's
+     * `SecretManager.namePrefix` (as narrowly as the cloud allows); a cluster without a secret
+     * manager throws.
      */
     bind(
         name: string,
-        args: { namespace: string; serviceAccount: string; objectStoreAccess: ObjectStoreAccess; objectStoreKey?: boolean },
+        args: {
+            namespace: string;
+            serviceAccount: string;
+            objectStoreAccess: ObjectStoreAccess;
+            objectStoreKey?: boolean;
+            secretManagerAccess?: SecretManagerAccess;
+        },
         opts?: pulumi.CustomResourceOptions,
     ): WorkloadIdentity;
 }
@@ -101,6 +139,8 @@ export interface ClusterTarget {
     objectStore?: ObjectStore;
     /** Binds Kubernetes ServiceAccounts to cloud identities. */
     workloadIdentity: WorkloadIdentityBinder;
+    /** The cloud's secret manager, read through workload identity; undefined where the cluster has none (DOKS, existing). */
+    secretManager?: SecretManager;
     /** Node label key that names a node's workload role (value: system, agents, data, monitoring). */
     nodeRoleLabel: string;
     /**

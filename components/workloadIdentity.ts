@@ -8,7 +8,7 @@
  * no store before creating anything.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ObjectStoreAccess, ObjectStoreKey, WorkloadIdentity, WorkloadIdentityBinder } from "./contract";
+import type { ObjectStoreAccess, ObjectStoreKey, SecretManagerAccess, WorkloadIdentity, WorkloadIdentityBinder } from "./contract";
 
 /** What a binding asks for. */
 export interface BindingRequest {
@@ -17,6 +17,8 @@ export interface BindingRequest {
     objectStoreAccess: ObjectStoreAccess;
     /** Also hand out a long-lived key to the store (contract.ts `ObjectStoreKey`). @default false */
     objectStoreKey?: boolean;
+    /** Read the secrets under the cluster's `SecretManager.namePrefix`. @default "none" */
+    secretManagerAccess?: SecretManagerAccess;
 }
 
 /** A `WorkloadIdentityBinder` built from a cloud's three steps; `I` is what the cloud creates per binding. */
@@ -51,6 +53,9 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
         if (request.objectStoreAccess === "readWrite") {
             this.grantObjectStore(name, identity, childOpts);
         }
+        if (request.secretManagerAccess === "read") {
+            this.grantSecretManagerRead(name, identity, childOpts);
+        }
         const key = request.objectStoreKey === true ? this.createObjectStoreKey(name, identity, childOpts) : undefined;
         return {
             serviceAccountAnnotations: this.serviceAccountAnnotations(identity),
@@ -81,6 +86,14 @@ export abstract class CloudIdentityBinder<I> implements WorkloadIdentityBinder {
             `${name}: an object-store key was asked for, but this cloud hands out none: its tools reach the object store as the workload identity`,
             this.parent,
         );
+    }
+
+    /**
+     * Grants the identity read of the secrets under the cluster's `SecretManager.namePrefix`. A
+     * cloud without a secret manager keeps the default, which throws.
+     */
+    protected grantSecretManagerRead(name: string, _identity: I, _opts: pulumi.CustomResourceOptions): void {
+        throw new pulumi.ResourceError(`${name}: secretManagerAccess read asked for, but this cluster has no secret manager`, this.parent);
     }
 
     /** The labels the pods carry (none unless the cloud's webhook selects on one). */

@@ -372,6 +372,7 @@ export class EksCluster extends pulumi.ComponentResource {
             issuerUrl,
             bucketArn: store.bucket.arn,
             kmsKeyArn: key.arn,
+            secretArnPattern: pulumi.interpolate`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${cluster.name}/*`,
             tags,
             parent: this,
         });
@@ -409,6 +410,7 @@ export class EksCluster extends pulumi.ComponentResource {
             ssdStorageClass: storageClass.metadata.name,
             objectStore: store.store,
             workloadIdentity: binder,
+            secretManager: { kind: "awsSecretsManager", region, namePrefix: pulumi.interpolate`${cluster.name}/` },
             nodeRoleLabel: NODE_ROLE_LABEL,
             maxNodes: eksMaxNodes(a.nodePools),
             readyResources: [...nodeGroupResources, ...addons, storageClass],

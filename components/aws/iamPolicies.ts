@@ -202,6 +202,19 @@ export function bucketReadWritePolicy(bucketArn: string, keyArn: string): Policy
     );
 }
 
+/** Secrets Manager actions a reader gets: the value and the metadata External Secrets reads with it. */
+export const SECRETS_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
+
+/**
+ * Read of the secrets matching `secretArnPattern` (`arn:...:secret:<cluster name>/*`): their values
+ * and metadata only, no listing (ListSecrets cannot be scoped to a name). Secrets encrypted with the
+ * account's `aws/secretsmanager` key need no KMS grant; a secret on a customer key also needs
+ * `kms:Decrypt` on that key (docs/platform.md).
+ */
+export function secretsReadPolicy(secretArnPattern: string): PolicyDocument {
+    return doc({ Sid: "ReadClusterSecrets", Effect: "Allow", Action: SECRETS_READ_ACTIONS, Resource: secretArnPattern });
+}
+
 /** Bucket policy refusing every request that does not arrive over TLS. */
 export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
     return doc({

@@ -7,7 +7,7 @@ import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import * as pulumi from "@pulumi/pulumi";
 import { BindingRequest, CloudIdentityBinder } from "../workloadIdentity";
-import { bucketReadWritePolicy, irsaTrustPolicy } from "./iamPolicies";
+import { bucketReadWritePolicy, irsaTrustPolicy, secretsReadPolicy } from "./iamPolicies";
 
 /** The ServiceAccount annotation that names the IAM role a pod assumes. */
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -48,6 +48,11 @@ export interface IrsaBinderArgs {
     /** Object store bucket ARN and its KMS key, for `objectStoreAccess: "readWrite"`. */
     bucketArn: pulumi.Input<string>;
     kmsKeyArn: pulumi.Input<string>;
+    /**
+     * The Secrets Manager ARN pattern a `secretManagerAccess: "read"` binding may read:
+     * `arn:<partition>:secretsmanager:<region>:<account>:secret:<cluster name>/*`.
+     */
+    secretArnPattern: pulumi.Input<string>;
     tags: Record<string, string>;
     /** Default parent of the roles (the cluster component). */
     parent: pulumi.Resource;
@@ -82,6 +87,14 @@ export class IrsaBinder extends CloudIdentityBinder<{ role: Role; resourceName: 
                 role: identity.role.name,
                 policy: pulumi.all([this.a.bucketArn, this.a.kmsKeyArn]).apply(([bucket, key]) => JSON.stringify(bucketReadWritePolicy(bucket, key))),
             },
+            opts,
+        );
+    }
+
+    protected grantSecretManagerRead(_name: string, identity: { role: Role; resourceName: string }, opts: pulumi.CustomResourceOptions): void {
+        new RolePolicy(
+            `${identity.resourceName}-secrets-read`,
+            { role: identity.role.name, policy: pulumi.output(this.a.secretArnPattern).apply((arn) => JSON.stringify(secretsReadPolicy(arn))) },
             opts,
         );
     }

@@ -36,7 +36,7 @@ import { AksClusterArgs, AksMaintenanceWindow, resolveAksClusterArgs, validateAk
 import { auditRetentionWarnings, AUDIT_LOG_CATEGORIES, createAksAuditLogs } from "./audit";
 import { createManagedCluster } from "./controlPlane";
 import { aksKubeconfig, ROLES } from "./helpers";
-import { assignRole, createAksKeys } from "./keys";
+import { assignRole, createAksKeys, createSecretsVault } from "./keys";
 import { createMaintenanceWindows } from "./maintenance";
 import { createAksNetwork } from "./network";
 import { createAgentPools, poolProfile, PoolProfileArgs } from "./nodePools";
@@ -166,6 +166,7 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             { parent: this, provider },
         );
+        const secretsVault = createSecretsVault({ name, resourceGroupName, location, subscriptionId, tenantId: client.tenantId, tags, protect, parent: this });
         const binder = new AksWorkloadIdentityBinder({
             resourceGroupName,
             location,
@@ -174,6 +175,7 @@ export class AksCluster extends pulumi.ComponentResource {
             issuerUrl: cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? ""),
             containerId: store.container.id,
             storageAccountName: store.account.name,
+            secretsVaultId: secretsVault.id,
             tags,
             parent: this,
         });
@@ -193,6 +195,12 @@ export class AksCluster extends pulumi.ComponentResource {
             ssdStorageClass: storageClass.metadata.name,
             objectStore: store.store,
             workloadIdentity: binder,
+            secretManager: {
+                kind: "azureKeyVault",
+                // Azure's public cloud DNS suffix (the vault's `properties.vaultUri` once created).
+                vaultUrl: pulumi.interpolate`https://${secretsVault.name}.vault.azure.net/`,
+                namePrefix: pulumi.interpolate`${cluster.name}-`,
+            },
             nodeRoleLabel: NODE_ROLE_LABEL,
             maxNodes: sumOfPoolMaximums(a.nodePools),
             readyResources: [cluster, ...pools, storageClass],

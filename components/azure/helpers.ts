@@ -36,6 +36,8 @@ export function uniqueName(base: string, seed: string, opts: { max: number; alnu
 export const ROLES = {
     /** Use keys for wrap/unwrap (AKS KMS through the cluster identity). */
     keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
+    /** Read secret contents (External Secrets' ClusterSecretStore on the secrets vault). */
+    keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
     /** Wrap/unwrap for service-side encryption (disk encryption set, storage account CMK). */
     keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     /** Join nodes and load balancers to the VNet's subnets. */

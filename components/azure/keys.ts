@@ -132,3 +132,34 @@ export function createAksKeys(a: AksKeysArgs): AksKeys {
     const desRead = assignRole(a, "des-cluster-reader", a.clusterPrincipalId, ROLES.reader, des.id);
     return { vault, kmsKey, storageKey, des, clusterAccess: [kmsAccess, desKeyAccess, desRead], storageKeyAccess };
 }
+
+/**
+ * The vault for the cluster's application secrets (External Secrets reads it): RBAC authorisation,
+ * purge protection, 90-day soft delete, standard SKU (secrets need no HSM). Kept apart from the key
+ * vault above so that a reader of secrets (Key Vault Secrets User on this vault) and whoever writes
+ * them (Key Vault Secrets Officer) get no role on the vault holding the etcd, storage and disk keys,
+ * and the secrets' traffic does not share that vault's request limits (docs/platform.md).
+ */
+export function createSecretsVault(a: Omit<AksKeysArgs, "clusterPrincipalId" | "storagePrincipalId">): Vault {
+    const { name, location } = a;
+    return new Vault(
+        `${name}-secrets-kv`,
+        {
+            resourceGroupName: a.resourceGroupName,
+            location,
+            vaultName: a.subscriptionId.apply((s) => uniqueName(`${name}-sec`, `${s}/${location}/secrets`, { max: 24 })),
+            properties: {
+                tenantId: a.tenantId,
+                sku: { family: "A", name: "standard" },
+                enableRbacAuthorization: true,
+                enablePurgeProtection: true,
+                enableSoftDelete: true,
+                softDeleteRetentionInDays: 90,
+                publicNetworkAccess: "Enabled",
+                networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
+            },
+            tags: a.tags,
+        },
+        { parent: a.parent, protect: a.protect, retainOnDelete: a.protect },
+    );
+}

@@ -8,6 +8,8 @@
  * Identity (Percona Backup for MongoDB 2.12 signs with the shared key only), a binding may also ask
  * for the storage account's key (`objectStoreKey`): read with `listStorageAccountKeys` on every
  * deployment, so a key regenerated in Azure reaches the cluster on the next `pulumi up`.
+ * A binding with `secretManagerAccess: "read"` gets Key Vault Secrets User on the cluster's secrets
+ * vault (keys.ts `createSecretsVault`): Azure RBAC scopes to a vault or one secret, not a name prefix.
  */
 import { RoleAssignment } from "@pulumi/azure-native/authorization";
 import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
@@ -40,6 +42,8 @@ export interface AksBinderArgs {
     containerId?: pulumi.Output<string>;
     /** Name of the storage account that holds the container (its key is handed out on request). */
     storageAccountName?: pulumi.Output<string>;
+    /** Resource ID of the secrets vault (scope of `secretManagerAccess: "read"`). */
+    secretsVaultId: pulumi.Output<string>;
     tags: Record<string, string>;
     /** Default parent of the created resources (the cluster component). */
     parent: pulumi.Resource;
@@ -80,6 +84,19 @@ export class AksWorkloadIdentityBinder extends CloudIdentityBinder<UserAssignedI
                 roleDefinitionId: this.args.subscriptionId.apply((s) => roleDefinitionId(s, ROLES.storageBlobDataContributor)),
                 // The skeleton asks for a grant only when the cluster has a container.
                 scope: this.args.containerId!,
+            },
+            opts,
+        );
+    }
+
+    protected grantSecretManagerRead(name: string, identity: UserAssignedIdentity, opts: pulumi.CustomResourceOptions): void {
+        new RoleAssignment(
+            `${name}-secrets-read`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: this.args.subscriptionId.apply((s) => roleDefinitionId(s, ROLES.keyVaultSecretsUser)),
+                scope: this.args.secretsVaultId,
             },
             opts,
         );

@@ -44,6 +44,9 @@ export class StaticCredentialsBinder implements WorkloadIdentityBinder {
                 `${name}: an object-store key was asked for, but this cluster's store has static credentials (target.objectStore.staticCredentials): use those`,
             );
         }
+        if (args.secretManagerAccess === "read") {
+            throw new Error(`${name}: secretManagerAccess read asked for, but this cluster has no secret manager (target.secretManager is not set)`);
+        }
         return { serviceAccountAnnotations: pulumi.output<Record<string, string>>({}), podLabels: {} };
     }
 }

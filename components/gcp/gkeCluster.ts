@@ -143,7 +143,14 @@ export class GkeCluster extends pulumi.ComponentResource {
             },
             { parent: this, provider },
         );
-        const binder = new GkeWorkloadIdentityBinder({ project, bucket: bucketName, parent: this, dependsOn: [cluster] });
+        const binder = new GkeWorkloadIdentityBinder({
+            project,
+            bucket: bucketName,
+            projectNumber,
+            secretPrefix: pulumi.interpolate`${cluster.name}-`,
+            parent: this,
+            dependsOn: [cluster],
+        });
 
         this.clusterName = cluster.name;
         this.kubeconfig = kubeconfig;
@@ -159,6 +166,13 @@ export class GkeCluster extends pulumi.ComponentResource {
             ssdStorageClass: storageClass.metadata.name,
             objectStore: store.store,
             workloadIdentity: binder,
+            secretManager: {
+                kind: "gcpSecretManager",
+                project,
+                clusterLocation: region,
+                clusterName: cluster.name,
+                namePrefix: pulumi.interpolate`${cluster.name}-`,
+            },
             nodeRoleLabel: NODE_ROLE_LABEL,
             maxNodes: gkeMaxNodes(a.nodePools, zones.length),
             readyResources: [...pools, storageClass],

@@ -7,10 +7,14 @@
  * also ask for a key of its service account (`objectStoreKey`): the key reaches exactly the
  * bucket grant, and creating it needs the organisation policy
  * `iam.disableServiceAccountKeyCreation` off for the project (docs/data.md).
+ * A binding with `secretManagerAccess: "read"` gets `roles/secretmanager.secretAccessor` on the
+ * project under an IAM condition that limits it to the secrets whose ID starts with the cluster's
+ * prefix (`secretReadCondition`): Secret Manager evaluates `resource.name` in conditions.
  */
 import { Account } from "@pulumi/gcp/serviceaccount/account";
 import { IAMMember } from "@pulumi/gcp/serviceaccount/iammember";
 import { Key } from "@pulumi/gcp/serviceaccount/key";
+import { IAMMember as ProjectIAMMember } from "@pulumi/gcp/projects/iammember";
 import { BucketIAMMember } from "@pulumi/gcp/storage/bucketIAMMember";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreKey } from "../contract";
@@ -23,12 +27,32 @@ export const GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account";
 /** Role a bound identity gets on the bucket for `objectStoreAccess: "readWrite"`. */
 export const BUCKET_READ_WRITE_ROLE = "roles/storage.objectAdmin";
 
+/** Role a bound identity gets for `secretManagerAccess: "read"` (the secrets' payloads and metadata). */
+export const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
+
+/**
+ * The IAM condition that limits a project-level secret grant to the secrets whose ID starts with
+ * `prefix`: the secret's and its versions' resource names are
+ * `projects/<project number>/secrets/<id>[/versions/<n>]` (Secret Manager, "IAM conditions").
+ */
+export function secretReadCondition(projectNumber: string, prefix: string): { title: string; description: string; expression: string } {
+    return {
+        title: "cluster-secrets",
+        description: `Secrets whose ID starts with ${prefix}`,
+        expression: `resource.name.startsWith("projects/${projectNumber}/secrets/${prefix}")`,
+    };
+}
+
 /** What the binder needs from the cluster. */
 export interface GkeBinderArgs {
     /** Project of the cluster (the Workload Identity pool is `<project>.svc.id.goog`). */
     project: string;
     /** The cluster's bucket, or undefined when it has none. */
     bucket?: pulumi.Output<string>;
+    /** The project's number (the secrets' resource names carry it). */
+    projectNumber: pulumi.Input<string>;
+    /** Prefix of the secret IDs a `secretManagerAccess: "read"` binding may read (`<cluster name>-`). */
+    secretPrefix: pulumi.Input<string>;
     /** Default parent of the created resources (the cluster component). */
     parent: pulumi.Resource;
     /** Resources the bindings wait for (the cluster: the pool exists once it does). */
@@ -69,6 +93,19 @@ export class GkeWorkloadIdentityBinder extends CloudIdentityBinder<Account> {
         new BucketIAMMember(
             `${name}-bucket`,
             { bucket: this.args.bucket!, role: BUCKET_READ_WRITE_ROLE, member: pulumi.interpolate`serviceAccount:${gsa.email}` },
+            opts,
+        );
+    }
+
+    protected grantSecretManagerRead(name: string, gsa: Account, opts: pulumi.CustomResourceOptions): void {
+        new ProjectIAMMember(
+            `${name}-secrets-read`,
+            {
+                project: this.args.project,
+                role: SECRET_ACCESSOR_ROLE,
+                member: pulumi.interpolate`serviceAccount:${gsa.email}`,
+                condition: pulumi.all([this.args.projectNumber, this.args.secretPrefix]).apply(([n, p]) => secretReadCondition(n, p)),
+            },
             opts,
         );
     }

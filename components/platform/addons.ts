@@ -8,7 +8,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { ResourceQuota } from "@pulumi/kubernetes/core/v1";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, OptionalAddons } from "../types";
-import type { ClusterTarget } from "../contract";
+import type { ClusterTarget, SecretManager } from "../contract";
 import { controllerResources, cpuMillis, LIMIT_RANGE, memoryMi, type QuotaHard, type Resources } from "./budgets";
 import { CHARTS, installChart, InstalledChart } from "./charts";
 import type { FoundationNamespace, PodSecurityLevel } from "./foundation";
@@ -274,6 +274,54 @@ export function addonQuota(addon: keyof OptionalAddons, environment: Environment
     };
 }
 
+/** Name of the ClusterSecretStore External Secrets gets (one per cluster, cluster-wide). */
+export const CLUSTER_SECRET_STORE = "cloud-secrets";
+
+/** The API version of External Secrets' stores the pinned chart (2.8.0) serves and stores. */
+export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
+
+/** The warning a cluster without a secret manager gets when External Secrets is on. */
+export const NO_SECRET_STORE_WARNING =
+    "External Secrets is on but this cluster has no cloud secret manager (DigitalOcean or an existing cluster): no ClusterSecretStore is created; add your own SecretStore (docs/platform.md)";
+
+/**
+ * The `spec` of the ClusterSecretStore that reads `sm` as the operator's own workload identity
+ * (the ServiceAccount `serviceAccount` in `namespace`, bound with `secretManagerAccess: "read"`):
+ * - AWS: `provider.aws`, service SecretsManager in `region`, `auth.jwt.serviceAccountRef` (IRSA);
+ * - GCP: `provider.gcpsm` in `project`, `auth.workloadIdentity` with the cluster's location and name;
+ * - Azure: `provider.azurekv`, `authType: WorkloadIdentity`, the secrets vault's `vaultUrl`.
+ * Throws, naming the field, when `sm` lacks what its kind needs.
+ */
+export function clusterSecretStoreSpec(sm: SecretManager, namespace: string, serviceAccount: string): pulumi.Output<{ provider: Record<string, unknown> }> {
+    type Spec = { provider: Record<string, unknown> };
+    const need = <T>(v: T | undefined, field: string): T => {
+        if (v === undefined) {
+            throw new Error(`secretManager of kind ${sm.kind} has no ${field}`);
+        }
+        return v;
+    };
+    const serviceAccountRef = { name: serviceAccount, namespace };
+    switch (sm.kind) {
+        case "awsSecretsManager":
+            return pulumi
+                .output(need(sm.region, "region"))
+                .apply((region): Spec => ({ provider: { aws: { service: "SecretsManager", region, auth: { jwt: { serviceAccountRef } } } } }));
+        case "gcpSecretManager":
+            return pulumi.all([need(sm.clusterName, "clusterName")]).apply(([clusterName]): Spec => ({
+                provider: {
+                    gcpsm: {
+                        projectID: need(sm.project, "project"),
+                        auth: { workloadIdentity: { clusterLocation: need(sm.clusterLocation, "clusterLocation"), clusterName, serviceAccountRef } },
+                    },
+                },
+            }));
+        case "azureKeyVault":
+            return need(sm.vaultUrl, "vaultUrl").apply((vaultUrl): Spec => ({
+                provider: { azurekv: { authType: "WorkloadIdentity", vaultUrl, serviceAccountRef } },
+            }));
+    }
+}
+
 /** Platform components enrolled in the ambient mesh when Istio is on (data stores keep their own TLS). */
 export const MESHED_COMPONENTS = ["gateway", "jamie", "scarlet", "ollama", "monitoring"] as const;
 
@@ -313,6 +361,10 @@ export class Addons extends pulumi.ComponentResource {
     public readonly charts: Partial<Record<string, InstalledChart>>;
     /** The mesh-wide PeerAuthentication (Istio on). */
     public readonly peerAuthentication?: CustomResource;
+    /** External Secrets' ClusterSecretStore on the cloud's secret manager (on, and the cluster has one). */
+    public readonly clusterSecretStore?: CustomResource;
+    /** What the add-ons could not set up (the report shows them with the cluster's warnings). */
+    public readonly warnings: string[] = [];
 
     constructor(name: string, args: AddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-platform:platform:Addons", name, {}, opts);
@@ -487,9 +539,16 @@ export class Addons extends pulumi.ComponentResource {
         if (args.addons.externalSecrets) {
             const ns = nsOf("externalSecrets");
             // The operator reads the cloud's secret manager as its own cloud identity.
+            // The operator reads the secrets under the cluster's prefix (contract.ts SecretManager).
+            const sm = args.target.secretManager;
             const identity = args.target.workloadIdentity.bind(
                 `${name}-external-secrets-identity`,
-                { namespace: ADDON_LAYOUT.externalSecrets.namespace, serviceAccount: "external-secrets", objectStoreAccess: "none" },
+                {
+                    namespace: ADDON_LAYOUT.externalSecrets.namespace,
+                    serviceAccount: "external-secrets",
+                    objectStoreAccess: "none",
+                    secretManagerAccess: sm ? "read" : "none",
+                },
                 { parent: this },
             );
             const pdb = { enabled: prod, maxUnavailable: 1 };
@@ -529,6 +588,22 @@ export class Addons extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: ns.children },
             );
+            if (sm) {
+                // The store's CRD comes with the chart (installCRDs).
+                const chart = this.charts.externalSecrets;
+                this.clusterSecretStore = new CustomResource(
+                    `${name}-cluster-secret-store`,
+                    {
+                        apiVersion: EXTERNAL_SECRETS_API,
+                        kind: "ClusterSecretStore",
+                        metadata: { name: CLUSTER_SECRET_STORE },
+                        spec: clusterSecretStoreSpec(sm, ADDON_LAYOUT.externalSecrets.namespace, "external-secrets"),
+                    },
+                    { parent: this, dependsOn: [...ns.children, ...(chart ? [chart] : [])] },
+                );
+            } else {
+                this.warnings.push(NO_SECRET_STORE_WARNING);
+            }
         }
 
         this.registerOutputs({ addons: args.addons });

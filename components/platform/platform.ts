@@ -250,6 +250,7 @@ export class Platform extends pulumi.ComponentResource {
             ...this.data.warnings,
             ...this.observability.warnings,
             ...(this.configurationBackups?.warnings ?? []),
+            ...(this.addons?.warnings ?? []),
             ...alertingWarnings(env, a.alerting),
             ...(this.skippedCharts.length > 0 ? [`third-party charts are off: not installed: ${this.skippedCharts.join(", ")}`] : []),
         ];

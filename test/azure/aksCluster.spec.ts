@@ -99,7 +99,8 @@ describe("AksCluster (azure-prod arguments)", () => {
             [T.subnet]: 1,
             [T.identity]: 4,
             [T.federation]: 2,
-            [T.vault]: 1,
+            // The KMS vault and the secrets vault (External Secrets reads the latter).
+            [T.vault]: 2,
             [T.key]: 3,
             [T.role]: 6,
             [T.des]: 1,
@@ -382,6 +383,7 @@ describe("AksCluster (azure-prod arguments)", () => {
             `${T.key}::t-kms`,
             `${T.key}::t-storage`,
             `${T.vault}::t-kv`,
+            `${T.vault}::t-secrets-kv`,
             `${T.workspace}::t-logs`,
             `${T.container}::t-backups`,
             `${T.account}::t-backups`,

@@ -123,8 +123,16 @@ describe("platform add-ons", function () {
 
         it("External Secrets runs as its own cloud identity", () => {
             assert.deepStrictEqual(bindings, [
-                { name: "t-addons-external-secrets-identity", namespace: "external-secrets", serviceAccount: "external-secrets", objectStoreAccess: "none" },
+                {
+                    name: "t-addons-external-secrets-identity",
+                    namespace: "external-secrets",
+                    serviceAccount: "external-secrets",
+                    objectStoreAccess: "none",
+                    // The fake target has no secret manager: no read grant, no store (externalSecretsStore.spec.ts).
+                    secretManagerAccess: "none",
+                },
             ]);
+            assert.strictEqual(ofType(run, "kubernetes:external-secrets.io/v1:ClusterSecretStore").length, 0);
             const v = one(run, CHART, "t-addons-external-secrets").inputs.values as any;
             assert.deepStrictEqual(v.serviceAccount, {
                 create: true,

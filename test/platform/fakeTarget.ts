@@ -6,7 +6,16 @@
  */
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterTarget, ObjectStore, ObjectStoreAccess, ObjectStoreKey, WorkloadIdentity, WorkloadIdentityBinder } from "../../components/contract";
+import type {
+    ClusterTarget,
+    ObjectStore,
+    ObjectStoreAccess,
+    ObjectStoreKey,
+    SecretManager,
+    SecretManagerAccess,
+    WorkloadIdentity,
+    WorkloadIdentityBinder,
+} from "../../components/contract";
 import { NODE_ROLE_LABEL } from "../../components/contract";
 
 /** One call the fake binder received. */
@@ -17,6 +26,8 @@ export interface FakeBinding {
     objectStoreAccess: ObjectStoreAccess;
     /** Present when the binding asked for an object-store key. */
     objectStoreKey?: boolean;
+    /** Present when the binding said what it may do with the secret manager. */
+    secretManagerAccess?: SecretManagerAccess;
 }
 
 /** The private key the fake binder hands out for a GCS store (a secret value that must never leak). */
@@ -50,6 +61,8 @@ export interface FakeTargetOptions {
     storageClass?: string;
     /** The node ceiling. @default 27 (the managed clouds' default production pools) */
     maxNodes?: number;
+    /** The target's secret manager. @default none */
+    secretManager?: SecretManager;
 }
 
 /** Builds a fake ClusterTarget; call inside `runWithMocks`. */
@@ -68,6 +81,9 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
     const workloadIdentity: WorkloadIdentityBinder = {
         bind(name, args): WorkloadIdentity {
             bindings.push({ name, ...args });
+            if (args.secretManagerAccess === "read" && !target.secretManager) {
+                throw new Error(`${name}: the fake binder has no secret manager to grant read of`);
+            }
             // Like the real binders: a key only for GCS and Azure Blob stores (read when asked: tests swap the store).
             let objectStoreKey: ObjectStoreKey | undefined;
             if (args.objectStoreKey) {
@@ -102,6 +118,7 @@ export function fakeTarget(opts: FakeTargetOptions = {}): FakeTarget {
         ssdStorageClass: pulumi.output(opts.storageClass ?? "encrypted-ssd"),
         objectStore,
         workloadIdentity,
+        ...(opts.secretManager ? { secretManager: opts.secretManager } : {}),
         nodeRoleLabel: NODE_ROLE_LABEL,
         maxNodes: opts.maxNodes ?? 27,
         readyResources: [],
