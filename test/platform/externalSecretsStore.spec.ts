@@ -19,9 +19,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { StaticCredentialsBinder } from "../../components/existing";
 import { CLUSTER_SECRET_STORE, clusterSecretStoreSpec, NO_SECRET_STORE_WARNING } from "../../components/platform/addons";
-import type { RecordedResource, RunResult } from "../../preview/harness";
+import { runWithMocks, type RecordedResource, type RunResult } from "../../preview/harness";
+import { CloudIdentityBinder } from "../../components/workloadIdentity";
 import { projectNumber } from "../../preview/mocks/gcp";
+import { PROJECT_ROOT } from "../../preview/stackFile";
 import { moduleDir, validateAgainstCrds } from "../../scripts/validate-manifests";
 import { stackRun } from "../support/stacks";
 
@@ -31,16 +35,28 @@ const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
 const ON = { "platform.addons.externalSecrets": true };
 const SA = { name: "external-secrets", namespace: "external-secrets" };
 
-/** External Secrets' ClusterSecretStore CRD (see the header for the version). */
-function storeCrd(): Obj {
+/** One of External Secrets' CRDs (see the header for the version), by plural. */
+function esoCrd(plural: string): Obj {
     const file = path.join(
         moduleDir("github.com/external-secrets/external-secrets", "v1.3.2"),
         "config",
         "crds",
         "bases",
-        "external-secrets.io_clustersecretstores.yaml",
+        `external-secrets.io_${plural}.yaml`,
     );
     return YAML.parse(fs.readFileSync(file, "utf8")) as Obj;
+}
+
+/** The ExternalSecret of docs/platform.md's External Secrets section. */
+function documentedExternalSecret(): Obj {
+    const md = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "platform.md"), "utf8");
+    const start = md.indexOf("\n## External Secrets: the cluster secret store");
+    assert.ok(start >= 0, "docs/platform.md has its External Secrets section");
+    const section = md.slice(start, md.indexOf("\n## ", start + 1));
+    const blocks = [...section.matchAll(/^```yaml\n([\s\S]*?)^```/gm)].map((m) => YAML.parse(m[1]) as Obj);
+    const found = blocks.filter((o) => o?.kind === "ExternalSecret");
+    assert.strictEqual(found.length, 1, "one ExternalSecret in the section");
+    return found[0];
 }
 
 function only(run: RunResult, type: string, suffix: string): RecordedResource {
@@ -160,6 +176,44 @@ describe("issue 14: External Secrets reads the cloud's secret manager through wo
         }
     });
 
+    it("a binder without a secret manager refuses a read grant (DOKS, existing, and any cloud that adds none)", async () => {
+        const ask = {
+            namespace: "external-secrets",
+            serviceAccount: "external-secrets",
+            objectStoreAccess: "none" as const,
+            secretManagerAccess: "read" as const,
+        };
+        assert.throws(
+            () => new StaticCredentialsBinder().bind("t-eso", ask),
+            /t-eso: secretManagerAccess read asked for, but this cluster has no secret manager/,
+        );
+        class NoSecretsBinder extends CloudIdentityBinder<string> {
+            constructor(parent: pulumi.Resource) {
+                super(parent, false);
+            }
+            protected createIdentity(name: string): string {
+                return name;
+            }
+            protected grantObjectStore(): void {}
+            protected serviceAccountAnnotations(): pulumi.Output<Record<string, string>> {
+                return pulumi.output<Record<string, string>>({});
+            }
+            protected principal(id: string): pulumi.Output<string> {
+                return pulumi.output(id);
+            }
+        }
+        const run = await runWithMocks(() => {
+            const parent = new pulumi.ComponentResource("test:index:Parent", "p");
+            try {
+                new NoSecretsBinder(parent).bind("t-eso", ask);
+                return { error: "" };
+            } catch (e) {
+                return { error: (e as Error).message };
+            }
+        });
+        assert.strictEqual(run.outputs.error, "t-eso: secretManagerAccess read asked for, but this cluster has no secret manager");
+    });
+
     it("a secret manager missing what its kind needs is refused, naming the field", () => {
         assert.throws(() => clusterSecretStoreSpec({ kind: "azureKeyVault", namePrefix: undefined as never }, "ns", "sa"), /azureKeyVault has no vaultUrl/);
         assert.throws(
@@ -172,7 +226,7 @@ describe("issue 14: External Secrets reads the cloud's secret manager through wo
         let crd: Obj;
         before(function () {
             assert.strictEqual(stores.length, 3, "the three clouds' stores were built above");
-            crd = storeCrd();
+            crd = esoCrd("clustersecretstores");
             const served = (crd.spec.versions as Obj[]).filter((v) => v.served).map((v) => v.name);
             assert.deepStrictEqual(served, ["v1"], "the CRD serves external-secrets.io/v1");
         });
@@ -183,6 +237,16 @@ describe("issue 14: External Secrets reads the cloud's secret manager through wo
                 results.map((r) => `${r.object}: ${r.status} ${r.msg}`.trim()),
                 stores.map(() => `ClusterSecretStore ${CLUSTER_SECRET_STORE}: valid`),
             );
+        });
+
+        it("the documented ExternalSecret is valid and names the store the platform creates", () => {
+            const es = documentedExternalSecret();
+            assert.deepStrictEqual(es.spec.secretStoreRef, { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE });
+            const [result] = validateAgainstCrds([es], [esoCrd("externalsecrets")]);
+            assert.strictEqual(`${result.status} ${result.msg}`.trim(), "valid");
+            const broken = JSON.parse(JSON.stringify(es)) as Obj;
+            broken.spec.data[0].remoteRef.name = broken.spec.data[0].remoteRef.key;
+            assert.strictEqual(validateAgainstCrds([broken], [esoCrd("externalsecrets")])[0].status, "invalid");
         });
 
         it("a wrong field, a wrong enum value or a wrong type fails", () => {
