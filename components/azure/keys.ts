@@ -61,6 +61,24 @@ export interface AksKeys {
     storageKeyAccess: RoleAssignment;
 }
 
+/**
+ * The protections both of the cluster's vaults share: RBAC authorisation (no access policies), purge
+ * protection and 90-day soft delete; the public endpoint stays reachable for the Azure services that
+ * use the keys (AzureServices bypass). `sku`: premium for HSM keys, standard for secrets.
+ */
+function hardenedVaultProperties(tenantId: pulumi.Input<string>, sku: "premium" | "standard") {
+    return {
+        tenantId,
+        sku: { family: "A" as const, name: sku },
+        enableRbacAuthorization: true,
+        enablePurgeProtection: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        publicNetworkAccess: "Enabled",
+        networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
+    };
+}
+
 /** Creates the vault, the three keys, the disk encryption set and every identity's access. */
 export function createAksKeys(a: AksKeysArgs): AksKeys {
     const { name, resourceGroupName, location, tags } = a;
@@ -71,16 +89,7 @@ export function createAksKeys(a: AksKeysArgs): AksKeys {
             resourceGroupName,
             location,
             vaultName: a.subscriptionId.apply((s) => uniqueName(name, `${s}/${location}`, { max: 24 })),
-            properties: {
-                tenantId: a.tenantId,
-                sku: { family: "A", name: "premium" },
-                enableRbacAuthorization: true,
-                enablePurgeProtection: true,
-                enableSoftDelete: true,
-                softDeleteRetentionInDays: 90,
-                publicNetworkAccess: "Enabled",
-                networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
-            },
+            properties: hardenedVaultProperties(a.tenantId, "premium"),
             tags,
         },
         stateful,
@@ -148,16 +157,7 @@ export function createSecretsVault(a: Omit<AksKeysArgs, "clusterPrincipalId" | "
             resourceGroupName: a.resourceGroupName,
             location,
             vaultName: a.subscriptionId.apply((s) => uniqueName(`${name}-sec`, `${s}/${location}/secrets`, { max: 24 })),
-            properties: {
-                tenantId: a.tenantId,
-                sku: { family: "A", name: "standard" },
-                enableRbacAuthorization: true,
-                enablePurgeProtection: true,
-                enableSoftDelete: true,
-                softDeleteRetentionInDays: 90,
-                publicNetworkAccess: "Enabled",
-                networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
-            },
+            properties: hardenedVaultProperties(a.tenantId, "standard"),
             tags: a.tags,
         },
         { parent: a.parent, protect: a.protect, retainOnDelete: a.protect },
