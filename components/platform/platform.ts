@@ -29,6 +29,20 @@ export type { PlatformArgs };
 const IDENTITIES: Partial<Record<ComponentName, "none" | "readWrite">> = { jamie: "none", scarlet: "none" };
 
 /**
+ * An add-on's namespace: its layout and Pod Security level (addons.ts `ADDON_LAYOUT`) and its quota
+ * for a cluster of `maxNodes` nodes (`addonQuota`); no service account (the charts create their own).
+ */
+export function addonNamespace(addon: keyof OptionalAddons, environment: Environment, maxNodes: number): NamespaceSpec {
+    return {
+        component: addon,
+        layout: ADDON_LAYOUT[addon],
+        quota: addonQuota(addon, environment, maxNodes),
+        podSecurity: ADDON_LAYOUT[addon].podSecurity,
+        serviceAccount: false,
+    };
+}
+
+/**
  * The namespaces the Foundation makes for a configuration: every platform component plus the
  * switched-on add-ons, each add-on's quota computed for a cluster of `maxNodes` nodes
  * (`ClusterTarget.maxNodes`, addons.ts `addonQuota`).
@@ -44,15 +58,7 @@ export function platformNamespaces(environment: Environment, addons: OptionalAdd
         meshed: meshed.has(c),
     }));
     const on = (Object.keys(addons) as (keyof OptionalAddons)[]).filter((k) => addons[k]);
-    const extra: NamespaceSpec[] = on.map((k) => ({
-        component: k,
-        layout: ADDON_LAYOUT[k],
-        quota: addonQuota(k, environment, maxNodes),
-        podSecurity: ADDON_LAYOUT[k].podSecurity,
-        // Add-on charts create their own service accounts.
-        serviceAccount: false,
-    }));
-    return { namespaces: [...core, ...extra], flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])] };
+    return { namespaces: [...core, ...on.map((k) => addonNamespace(k, environment, maxNodes))], flows: [...FLOWS, ...on.flatMap((k) => ADDON_FLOWS[k])] };
 }
 
 /** The whole platform on one cluster. */

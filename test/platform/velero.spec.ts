@@ -7,7 +7,8 @@
  */
 import * as assert from "assert";
 import type { ObjectStoreKind } from "../../components/contract";
-import { ADDON_FLOWS, ADDON_LAYOUT, addonQuota } from "../../components/platform/addons";
+import { ADDON_FLOWS, ADDON_LAYOUT } from "../../components/platform/addons";
+import { addonNamespace } from "../../components/platform/platform";
 import { CHARTS, chartArchiveName, missingFromMirror } from "../../components/platform/charts";
 import { Foundation } from "../../components/platform/foundation";
 import { LAYOUT } from "../../components/platform/layout";
@@ -37,15 +38,7 @@ async function build(store: ObjectStoreKind | "none", configBackupWeeks = 12): P
                 "t",
                 {
                     target: fake.target,
-                    namespaces: [
-                        {
-                            component: "velero",
-                            layout: ADDON_LAYOUT.velero,
-                            quota: addonQuota("velero", "prod", 27),
-                            podSecurity: ADDON_LAYOUT.velero.podSecurity,
-                            serviceAccount: false,
-                        },
-                    ],
+                    namespaces: [addonNamespace("velero", "prod", 27)],
                     flows: [],
                 },
                 { provider: fake.target.provider },

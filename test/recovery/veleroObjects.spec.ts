@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import type { ObjectStoreKind } from "../../components/contract";
-import { ADDON_LAYOUT, addonQuota } from "../../components/platform/addons";
+import { addonNamespace } from "../../components/platform/platform";
 import { Foundation } from "../../components/platform/foundation";
 import { ConfigurationBackups, VELERO_RELEASE } from "../../components/platform/velero";
 import { runWithMocks } from "../../preview/harness";
@@ -44,15 +44,7 @@ async function chartValues(store: ObjectStoreKind): Promise<Obj> {
                 "t",
                 {
                     target: fake.target,
-                    namespaces: [
-                        {
-                            component: "velero",
-                            layout: ADDON_LAYOUT.velero,
-                            quota: addonQuota("velero", "prod", 27),
-                            podSecurity: "restricted",
-                            serviceAccount: false,
-                        },
-                    ],
+                    namespaces: [addonNamespace("velero", "prod", 27)],
                     flows: [],
                 },
                 { provider: fake.target.provider },

@@ -12,7 +12,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ADDON_LAYOUT, Addons, addonQuota } from "../../../components/platform/addons";
+import { ADDON_LAYOUT, Addons } from "../../../components/platform/addons";
+import { addonNamespace } from "../../../components/platform/platform";
 import { Foundation } from "../../../components/platform/foundation";
 import type { OptionalAddons } from "../../../components/types";
 import { alertmanagerConfig, prometheusRuleSpec } from "../../../components/platform/observability";
@@ -113,15 +114,7 @@ describe("Falco's events as alerts (issue 14 part 5)", function () {
                     "t",
                     {
                         target: fake.target,
-                        namespaces: [
-                            {
-                                component: "falco",
-                                layout: ADDON_LAYOUT.falco,
-                                quota: addonQuota("falco", "prod", 27),
-                                podSecurity: "privileged",
-                                serviceAccount: false,
-                            },
-                        ],
+                        namespaces: [addonNamespace("falco", "prod", 27)],
                         flows: [],
                     },
                     { provider: fake.target.provider },
