@@ -97,6 +97,24 @@ function recordGap(step: string, started: number, detail: string): void {
     log(`GAP  ${step} (${seconds.toFixed(1)} s): ${detail}`);
 }
 
+/**
+ * Records the "destroy leaves nothing" step of a run (cluster or render mode): it passes when
+ * `pulumi destroy` and `stack rm` exited 0 and nothing is `leftover` (a description of what is
+ * left, undefined when nothing is); `clean` describes a clean result.
+ */
+function recordDestroy(label: string, started: number, destroy: Run, rm: Run, leftover: string | undefined, clean: string): boolean {
+    return record(
+        `${label}: destroy leaves nothing`,
+        destroy.status === 0 && rm.status === 0 && leftover === undefined,
+        started,
+        destroy.status !== 0
+            ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
+            : rm.status !== 0
+              ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
+              : (leftover ?? clean),
+    );
+}
+
 /** Reads `export K="V"` lines written by scripts/install-engine.sh. */
 function readEnvFile(file: string): Record<string, string> {
     const env: Record<string, string> = {};
@@ -712,18 +730,14 @@ async function clusterStack(ctx: Ctx, stack: string, label: string, packConfig: 
         await sleep(5000);
     }
     const rm = pulumi(ctx, `${label}-stack-rm`, ["stack", "rm", "--yes", "--remove-backups", stack]);
-    record(
-        `${label}: destroy leaves nothing`,
-        destroy.status === 0 && rm.status === 0 && remaining.length === 0,
+    recordDestroy(
+        label,
         started,
-        destroy.status !== 0
-            ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
-            : rm.status !== 0
-              ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
-              : remaining.length > 0
-                ? `${remaining.length} object(s) left: ${remaining.slice(0, 20).join(", ")}`
-                : `all ${objs.length} objects gone from the API server${protectedCount > 0 ? ` (${protectedCount} protected resources unprotected first)` : ""}` +
-                  `${retained.size > 0 ? `; retained by design (retainOnDelete): ${[...retained].join(", ")}: ${keptByDesign.length > 0 ? `still there: ${keptByDesign.join(", ")}` : "removed with their namespace"}` : ""}`,
+        destroy,
+        rm,
+        remaining.length > 0 ? `${remaining.length} object(s) left: ${remaining.slice(0, 20).join(", ")}` : undefined,
+        `all ${objs.length} objects gone from the API server${protectedCount > 0 ? ` (${protectedCount} protected resources unprotected first)` : ""}` +
+            `${retained.size > 0 ? `; retained by design (retainOnDelete): ${[...retained].join(", ")}: ${keptByDesign.length > 0 ? `still there: ${keptByDesign.join(", ")}` : "removed with their namespace"}` : ""}`,
     );
 }
 
@@ -846,17 +860,13 @@ function renderStack(ctx: Ctx, stack: string, label: string, packConfig: string,
     walk(manifests);
     const kept = leftovers.filter((f) => retained.some((r) => path.basename(f).endsWith(`-${r}.yaml`)));
     const left = leftovers.filter((f) => !kept.includes(f));
-    record(
-        `${label}: destroy leaves nothing`,
-        destroy.status === 0 && rm.status === 0 && left.length === 0,
+    recordDestroy(
+        label,
         started,
-        destroy.status !== 0
-            ? `destroy exited ${destroy.status}\n${tail(destroy.output)}`
-            : rm.status !== 0
-              ? `stack rm exited ${rm.status}\n${tail(rm.output)}`
-              : left.length > 0
-                ? `left behind: ${left.map((f) => path.relative(manifests, f)).join(", ")}`
-                : `no manifest left${kept.length > 0 ? ` but ${kept.length} retained by design (retainOnDelete): ${kept.map((f) => path.basename(f)).join(", ")}` : ""}`,
+        destroy,
+        rm,
+        left.length > 0 ? `left behind: ${left.map((f) => path.relative(manifests, f)).join(", ")}` : undefined,
+        `no manifest left${kept.length > 0 ? ` but ${kept.length} retained by design (retainOnDelete): ${kept.map((f) => path.basename(f)).join(", ")}` : ""}`,
     );
 }
 
