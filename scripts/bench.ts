@@ -108,6 +108,12 @@ function shippedStacks(root: string): string[] {
         .sort();
 }
 
+/** The words of a package.json script of the checkout at `root`, quotes removed (none if it has no such script). */
+export function scriptWords(root: string, script: string): string[] {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    return [...(pkg.scripts?.[script] ?? "").matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
 /**
  * The node flags (V8 options such as `--max-opt=1`) of package.json's `preview:offline` script: the
  * bench runs the preview as users do, and its floor with the same flags, so the ratio measures the
@@ -115,9 +121,7 @@ function shippedStacks(root: string): string[] {
  * older checkout measured with `--root`).
  */
 export function previewNodeFlags(root: string): string[] {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-    const script = pkg.scripts?.["preview:offline"];
-    const words = script?.trim().split(/\s+/) ?? [];
+    const words = scriptWords(root, "preview:offline");
     const loaderAt = words.indexOf("-r");
     return words[0] === "node" && loaderAt >= 1 ? words.slice(1, loaderAt) : [];
 }
@@ -188,8 +192,7 @@ function benchSlope(c: Ctx): void {
 
 /** The arguments of a package.json script that runs mocha (`mocha 'a' --ignore 'b'`), unquoted. */
 export function mochaArgs(root: string, script: string): string[] {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-    const words = [...(pkg.scripts?.[script] ?? "").matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    const words = scriptWords(root, script);
     return words[0] === "mocha" ? words.slice(1) : [];
 }
 
