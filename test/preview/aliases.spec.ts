@@ -5,20 +5,11 @@
  */
 import { strict as assert } from "assert";
 import { aliasMode, isVersionAlias, runProgram, type RunResult } from "../../preview/harness";
+import { withEnv } from "../support/env";
 import { stackRun } from "../support/stacks";
 
-async function keptRun(stack: string): Promise<RunResult> {
-    const before = process.env.MOCK_ALIASES;
-    process.env.MOCK_ALIASES = "keep";
-    try {
-        return await runProgram({ stack });
-    } finally {
-        if (before === undefined) {
-            delete process.env.MOCK_ALIASES;
-        } else {
-            process.env.MOCK_ALIASES = before;
-        }
-    }
+function keptRun(stack: string): Promise<RunResult> {
+    return withEnv("MOCK_ALIASES", "keep", () => runProgram({ stack }));
 }
 
 describe("preview/harness: version aliases in mocked runs", function () {

@@ -13,6 +13,7 @@ import { runPolicies } from "../../policy/runner";
 import { runProgram, runWithMocks, stackTraceMode, type RunResult } from "../../preview/harness";
 import { buildReport, renderJson } from "../../preview/report";
 import { shippedStacks } from "../../preview/stackFile";
+import { withEnv } from "../support/env";
 import { deepFreeze, shareKey, sharedRun, stackRun } from "../support/stacks";
 
 async function jsonReport(run: RunResult): Promise<string> {
@@ -21,22 +22,8 @@ async function jsonReport(run: RunResult): Promise<string> {
 }
 
 /** Runs `fn` with MOCK_STACK_TRACES set to `value` (or unset). */
-async function withTraces<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
-    const before = process.env.MOCK_STACK_TRACES;
-    if (value === undefined) {
-        delete process.env.MOCK_STACK_TRACES;
-    } else {
-        process.env.MOCK_STACK_TRACES = value;
-    }
-    try {
-        return await fn();
-    } finally {
-        if (before === undefined) {
-            delete process.env.MOCK_STACK_TRACES;
-        } else {
-            process.env.MOCK_STACK_TRACES = before;
-        }
-    }
+function withTraces<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return withEnv("MOCK_STACK_TRACES", value, fn);
 }
 
 describe("preview: the fast mocked run gives the reference run's report (issue 15)", function () {
