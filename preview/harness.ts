@@ -7,11 +7,12 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { setThirdPartyCharts } from "../components/platform/charts";
 import { setOfflineSecretPaths } from "../config";
 import { securePathsByKey } from "../config/secretPaths";
 import type { ResourceRecord } from "../policy/runner";
+import { enterFastMockRun, mockRunMode } from "./mockShortcuts";
 import { callMock, computedState, mockId } from "./mocks";
 import { decodeWire, secretStrings } from "./secrets";
 import { PROJECT_ROOT, projectName, readStackFile, toCliConfig } from "./stackFile";
@@ -178,21 +179,6 @@ export interface MockRunOptions {
 }
 
 /**
- * How stack traces are taken during a mocked run. The SDK captures a stack for every promise it
- * creates (`debuggablePromise`) and a full one for every resource (its source position); under
- * mocks nobody reads them, and they were about 45 % of the CPU per resource (1.1 of 2.4 ms,
- * measured by scripts/bench/slope.ts on 200-2,000 resources). "fast" (the default) sets
- * `Error.stackTraceLimit` to 0 during the run and answers the SDK's two stack probes with an empty
- * stack (sources of the registrations are then unknown, as they are to the mock monitor anyway).
- * A run that fails with a programming error (TypeError, ReferenceError, RangeError, SyntaxError,
- * also inside an apply() callback) is repeated once with full traces so its error shows where it
- * happened. `MOCK_STACK_TRACES=full` keeps full traces throughout.
- */
-export function stackTraceMode(env: NodeJS.ProcessEnv = process.env): "fast" | "full" {
-    return env.MOCK_STACK_TRACES === "full" ? "full" : "fast";
-}
-
-/**
  * Whether a mocked run keeps the providers' version aliases (`MOCK_ALIASES=keep`) or drops them
  * (the default). Each generated resource class lists the type tokens of its older API versions as
  * aliases so that `pulumi up` can match state written under them (azure-native's ManagedCluster
@@ -231,22 +217,6 @@ function dropVersionAliases(a: pulumi.ResourceTransformationArgs): pulumi.Resour
     return kept.length === aliases.length ? undefined : { props: a.props, opts: { ...a.opts, aliases: kept.length ? kept : undefined } };
 }
 
-/** Files of @pulumi/pulumi whose `new Error().stack` only probes the caller's position. */
-const SDK_STACK_PROBES = [path.join("@pulumi", "pulumi", "runtime", "debuggable.js"), path.join("@pulumi", "pulumi", "resource.js")];
-
-/**
- * `Error.prepareStackTrace` during a fast mocked run: the SDK's probes get an empty stack, any
- * other error V8's own format (`Error: message\n    at frame...`), without source maps.
- */
-function fastStackTrace(err: Error, frames: NodeJS.CallSite[]): string {
-    const top = frames[0]?.getFileName();
-    if (top && SDK_STACK_PROBES.some((p) => top.endsWith(p))) {
-        return "";
-    }
-    const head = Error.prototype.toString.call(err);
-    return frames.length === 0 ? head : `${head}\n    at ${frames.join("\n    at ")}`;
-}
-
 const PROGRAMMING_ERRORS = [TypeError, ReferenceError, RangeError, SyntaxError];
 
 /** Whether a failed run's error is a bug in code (worth a second run for its stack). */
@@ -258,19 +228,22 @@ function isProgrammingError(e: unknown): boolean {
 /**
  * Runs `build` (a program, or a function that creates components) inside a mocked stack and
  * returns every resource registered and the outputs `build` returned. Component tests use this
- * directly; `runProgram` uses it for index.ts. Stack traces: see `stackTraceMode`.
+ * directly; `runProgram` uses it for index.ts. Fast or reference run: see preview/mockShortcuts.ts;
+ * a fast run that fails with a programming error (TypeError, ReferenceError, RangeError,
+ * SyntaxError, also inside an apply() callback) is repeated once as a reference run, whose full
+ * stack traces show where the bug is.
  */
 export async function runWithMocks(build: () => unknown, opts: MockRunOptions = {}): Promise<RunResult> {
-    const mode = stackTraceMode();
+    const mode = mockRunMode();
     try {
         return await runOnce(build, opts, mode);
     } catch (e) {
-        if (mode === "full" || !isProgrammingError(e)) {
+        if (mode === "reference" || !isProgrammingError(e)) {
             throw e;
         }
         // The same run again with full stack traces: its error says where the bug is.
         try {
-            await runOnce(build, opts, "full");
+            await runOnce(build, opts, "reference");
         } catch (full) {
             if (isProgrammingError(full)) {
                 throw full;
@@ -280,7 +253,7 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
     }
 }
 
-async function runOnce(build: () => unknown, opts: MockRunOptions, traces: "fast" | "full"): Promise<RunResult> {
+async function runOnce(build: () => unknown, opts: MockRunOptions, mode: "fast" | "reference"): Promise<RunResult> {
     const project = opts.project ?? projectName();
     const stack = opts.stack ?? "test";
     const config = opts.config ?? {};
@@ -362,14 +335,9 @@ async function runOnce(build: () => unknown, opts: MockRunOptions, traces: "fast
     console.info = capture(consoleFns.info);
     console.warn = capture(consoleFns.warn);
     console.error = capture(consoleFns.error);
-    // Stack traces during the run: see stackTraceMode. An error's stack is formatted when first
+    // The fast run's shortcuts (preview/mockShortcuts.ts). An error's stack is formatted when first
     // read; one read after the run gets the formatting in force then.
-    const prepareStackTrace = Error.prepareStackTrace;
-    const stackTraceLimit = Error.stackTraceLimit;
-    if (traces === "fast") {
-        Error.prepareStackTrace = fastStackTrace;
-        Error.stackTraceLimit = 0;
-    }
+    const leaveFastRun = mode === "fast" ? enterFastMockRun() : () => undefined;
     let buildError: unknown;
     let outputs: Record<string, unknown> = {};
     try {
@@ -389,8 +357,7 @@ async function runOnce(build: () => unknown, opts: MockRunOptions, traces: "fast
         await Promise.all(pending);
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
-        Error.prepareStackTrace = prepareStackTrace;
-        Error.stackTraceLimit = stackTraceLimit;
+        leaveFastRun();
         process.off("unhandledRejection", onRejection);
         Object.assign(console, consoleFns);
     }
