@@ -142,7 +142,12 @@ interface RegisterRequest {
 }
 
 /** Runs the program for one stack under mocks and returns what it registered. */
-export async function runProgram(opts: RunOptions): Promise<RunResult> {
+export function runProgram(opts: RunOptions): Promise<RunResult> {
+    const modes = currentModes();
+    return exclusive(() => runProgramNow(opts, modes));
+}
+
+async function runProgramNow(opts: RunOptions, modes: RunModes): Promise<RunResult> {
     const project = projectName();
     const file = readStackFile(opts.stack);
     const rawConfig = applyOverrides(opts.config ?? file.config, opts.overrides ?? {}, project);
@@ -151,12 +156,13 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     // The program sees which values of this config are secret one by one, not per top-level key.
     setOfflineSecretPaths(new Set([...securePathsByKey(rawConfig, project).values()].flat()));
     try {
-        return await runWithMocks(
+        return await runWithMocksNow(
             () => {
                 clearProgramModules(programPath);
                 return require(programPath);
             },
             { stack: file.stack, project, config: cli.values, secretKeys: cli.secretKeys },
+            modes,
         );
     } finally {
         setOfflineSecretPaths(undefined);
@@ -233,17 +239,45 @@ function isProgrammingError(e: unknown): boolean {
  * SyntaxError, also inside an apply() callback) is repeated once as a reference run, whose full
  * stack traces show where the bug is.
  */
-export async function runWithMocks(build: () => unknown, opts: MockRunOptions = {}): Promise<RunResult> {
-    const mode = mockRunMode();
+export function runWithMocks(build: () => unknown, opts: MockRunOptions = {}): Promise<RunResult> {
+    const modes = currentModes();
+    return exclusive(() => runWithMocksNow(build, opts, modes));
+}
+
+/** The run modes the environment asks for, read when a run is asked for (it may start later, see `exclusive`). */
+interface RunModes {
+    mode: "fast" | "reference";
+    aliases: "keep" | "drop";
+}
+
+function currentModes(): RunModes {
+    return { mode: mockRunMode(), aliases: aliasMode() };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `fn` once every run asked for before it has finished. The SDK's runtime state (mocks, config,
+ * the stack resource) and the harness's own (the program's secret paths, the console, stack-trace
+ * settings) are per process: two runs at once would mix their resources, so concurrent callers
+ * (`Promise.all` over stacks) are queued instead.
+ */
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = queue.then(fn);
+    queue = result.catch(() => undefined);
+    return result;
+}
+
+async function runWithMocksNow(build: () => unknown, opts: MockRunOptions, modes: RunModes): Promise<RunResult> {
     try {
-        return await runOnce(build, opts, mode);
+        return await runOnce(build, opts, modes);
     } catch (e) {
-        if (mode === "reference" || !isProgrammingError(e)) {
+        if (modes.mode === "reference" || !isProgrammingError(e)) {
             throw e;
         }
         // The same run again with full stack traces: its error says where the bug is.
         try {
-            await runOnce(build, opts, "reference");
+            await runOnce(build, opts, { ...modes, mode: "reference" });
         } catch (full) {
             if (isProgrammingError(full)) {
                 throw full;
@@ -253,7 +287,7 @@ export async function runWithMocks(build: () => unknown, opts: MockRunOptions = 
     }
 }
 
-async function runOnce(build: () => unknown, opts: MockRunOptions, mode: "fast" | "reference"): Promise<RunResult> {
+async function runOnce(build: () => unknown, opts: MockRunOptions, { mode, aliases }: RunModes): Promise<RunResult> {
     const project = opts.project ?? projectName();
     const stack = opts.stack ?? "test";
     const config = opts.config ?? {};
@@ -342,7 +376,7 @@ async function runOnce(build: () => unknown, opts: MockRunOptions, mode: "fast" 
     let outputs: Record<string, unknown> = {};
     try {
         await pulumi.runtime.runInPulumiStack(async () => {
-            if (aliasMode() === "drop") {
+            if (aliases === "drop") {
                 pulumi.runtime.registerStackTransformation(dropVersionAliases);
             }
             try {

@@ -7,6 +7,7 @@
  * it happened; and a shared run can be neither changed nor confused with another configuration.
  */
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { runPolicies } from "../../policy/runner";
@@ -59,6 +60,39 @@ describe("preview: the fast mocked run gives the reference run's report (issue 1
             /boom/,
         );
         assert.deepStrictEqual([Error.stackTraceLimit, Error.prepareStackTrace, Struct.fromJavaScript, sdk.debuggablePromise], before);
+    });
+
+    it("runs asked for at once are queued: each sees only its own resources, config and mode", async () => {
+        class Thing extends pulumi.CustomResource {
+            constructor(name: string, props: pulumi.Inputs) {
+                super("test:index:Thing", name, props);
+            }
+        }
+        const build = (prefix: string) => async () => {
+            const first = new Thing(`${prefix}-1`, {});
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            new Thing(`${prefix}-2`, { after: first.urn });
+            return { stack: pulumi.getStack(), setting: new pulumi.Config("p").get("setting") };
+        };
+        const reference = withMode("reference", () => runWithMocks(build("b"), { stack: "two", project: "p", config: { "p:setting": "2" } }));
+        const [a, b] = await Promise.all([runWithMocks(build("a"), { stack: "one", project: "p", config: { "p:setting": "1" } }), reference]);
+        const things = (r: RunResult) => r.resources.filter((x) => x.type === "test:index:Thing");
+        assert.deepStrictEqual(
+            things(a).map((r) => r.name),
+            ["a-1", "a-2"],
+        );
+        assert.deepStrictEqual(
+            things(b).map((r) => r.name),
+            ["b-1", "b-2"],
+        );
+        assert.deepStrictEqual(
+            [a.outputs, b.outputs],
+            [
+                { stack: "one", setting: "1" },
+                { stack: "two", setting: "2" },
+            ],
+        );
+        assert.strictEqual(things(b)[1].inputs.after, things(b)[0].urn);
     });
 
     it("a bug in the program fails the fast run with its error and the frames that locate it", async () => {

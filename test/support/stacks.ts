@@ -9,21 +9,13 @@
  * test, a whole replacement config, another program) are not shared: `sharedRun` runs them each
  * time, exactly as `runProgram` does.
  */
+import { deepFreeze } from "../../preview/freeze";
 import { runProgram, type RunOptions, type RunResult } from "../../preview/harness";
 import { shippedStacks } from "../../preview/stackFile";
 
-const memo = new Map<string, Promise<RunResult>>();
+export { deepFreeze };
 
-/** Freezes `v` and everything reachable from it through plain objects and arrays. */
-export function deepFreeze<T>(v: T): T {
-    if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
-        Object.freeze(v);
-        for (const x of Object.values(v as object)) {
-            deepFreeze(x);
-        }
-    }
-    return v;
-}
+const memo = new Map<string, Promise<RunResult>>();
 
 /** The memo key of a run that can be shared, or undefined when it must run on its own. */
 export function shareKey(opts: RunOptions): string | undefined {
