@@ -350,7 +350,18 @@ async function renderOne(c: ChartInputs, opts: RenderOptions): Promise<ChartRend
     const apiVersions = [...(opts.apiVersions ?? [])].sort();
     const cacheKey = crypto
         .createHash("sha256")
-        .update(JSON.stringify([RENDER_CACHE_FORMAT, helmVersion(opts.helm), contentHash(where), c.release, c.namespace, valuesJson, opts.kubeVersion, apiVersions]))
+        .update(
+            JSON.stringify([
+                RENDER_CACHE_FORMAT,
+                helmVersion(opts.helm),
+                contentHash(where),
+                c.release,
+                c.namespace,
+                valuesJson,
+                opts.kubeVersion,
+                apiVersions,
+            ]),
+        )
         .digest("hex");
     const cacheDir = opts.cacheDir ?? path.join(PROJECT_ROOT, ".cache", "render");
     const cacheFile = path.join(cacheDir, `${cacheKey}.json`);
