@@ -3,7 +3,7 @@
  * engine reads what the SDK prepares for it, yet the SDK still pays for it per resource:
  *
  * - stack traces: a captured and formatted stack for every promise it creates (`debuggablePromise`)
- *   and for every resource (its source position);
+ *   and a whole one, however deep, for every resource (`Resource.callsites`, its source position);
  * - debuggable promises: every RPC and output promise is wrapped (three properties, a `then`/`catch`
  *   chain and a set entry) for a leak report printed when the process exits;
  * - the wire: every resource's inputs are converted into a protobuf `Struct` message and back, and
@@ -17,6 +17,7 @@
  */
 import { createRequire } from "module";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 
@@ -126,6 +127,7 @@ class PlainStruct extends Struct {
 const originalFromJavaScript = Struct.fromJavaScript.bind(Struct);
 
 type DebuggablePromise = (p: Promise<unknown>, ctx: unknown) => Promise<unknown>;
+type Callsites = () => { file?: string; line?: number; column?: number }[];
 
 /**
  * Takes the fast run's shortcuts (see the module comment) until the returned function is called;
@@ -137,14 +139,19 @@ export function enterFastMockRun(): () => void {
     const fromJavaScript = Struct.fromJavaScript;
     const sdk = debuggable as unknown as { debuggablePromise: DebuggablePromise };
     const debuggablePromise = sdk.debuggablePromise;
+    const resource = pulumi.Resource as unknown as { callsites: Callsites };
+    const callsites = resource.callsites;
     Error.prepareStackTrace = fastStackTrace;
     Error.stackTraceLimit = 0;
     Struct.fromJavaScript = (obj) => new PlainStruct(wireCopyObject(obj));
     sdk.debuggablePromise = (p) => p;
+    // What `callsites` returns when the probe's stack is empty (fastStackTrace), without taking one.
+    resource.callsites = () => [];
     return () => {
         Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;
         Struct.fromJavaScript = fromJavaScript;
         sdk.debuggablePromise = debuggablePromise;
+        resource.callsites = callsites;
     };
 }

@@ -253,11 +253,14 @@ function replaceRegion(text: string, markers: readonly [string, string], region:
     return text.slice(0, start) + region + text.slice(end + markers[1].length);
 }
 
-/** What docs/components.md and the README should hold, from their current text. */
-export function renderDocs(current: { components: string; readme: string }): { components: string; readme: string } {
+/**
+ * What docs/components.md and the README should hold, from their current text; `api` is the API
+ * reference when the caller has already rendered it (`renderApi` builds a TypeScript program: about a second).
+ */
+export function renderDocs(current: { components: string; readme: string }, api = renderApi()): { components: string; readme: string } {
     const example = renderExample();
     const readme = replaceRegion(current.readme, MARKERS.example, example, README);
-    const components = replaceRegion(replaceRegion(current.components, MARKERS.example, example, COMPONENTS_DOC), MARKERS.api, renderApi(), COMPONENTS_DOC);
+    const components = replaceRegion(replaceRegion(current.components, MARKERS.example, example, COMPONENTS_DOC), MARKERS.api, api, COMPONENTS_DOC);
     return { components, readme };
 }
 

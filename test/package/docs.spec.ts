@@ -20,7 +20,7 @@ describe("docs/components.md and the README's example", () => {
     });
 
     it("are what the generator writes (run npm run docs:components after changing a component's arguments or examples/aws.ts)", () => {
-        const next = renderDocs(current);
+        const next = renderDocs(current, api);
         assert.strictEqual(current.components, next.components, "docs/components.md is stale");
         assert.strictEqual(current.readme, next.readme, "README.md's example is stale");
     });

@@ -12,9 +12,20 @@ import { ESLint } from "eslint";
 const ROOT = path.resolve(__dirname, "..", "..");
 const RULES = ["@pulumi/no-output-in-template-literal", "@pulumi/no-output-instance-in-template-literal"];
 
+let eslint: ESLint | undefined;
+
+/** The configuration eslint.config.mjs gives `file` (one ESLint instance: the configuration is loaded once). */
+function configFor(file: string): Promise<{ rules?: Record<string, unknown>; languageOptions?: { parserOptions?: { projectService?: unknown } } }> {
+    eslint ??= new ESLint({ cwd: ROOT });
+    return eslint.calculateConfigForFile(path.join(ROOT, file)) as Promise<{
+        rules?: Record<string, unknown>;
+        languageOptions?: { parserOptions?: { projectService?: unknown } };
+    }>;
+}
+
 /** The severity (0 off, 1 warn, 2 error) each Pulumi rule has for a file. */
 async function severities(file: string): Promise<number[]> {
-    const config = (await new ESLint({ cwd: ROOT }).calculateConfigForFile(path.join(ROOT, file))) as { rules?: Record<string, unknown> };
+    const config = await configFor(file);
     return RULES.map((r) => {
         const v = config.rules?.[r];
         const level = Array.isArray(v) ? v[0] : v;
@@ -26,9 +37,7 @@ describe("lint: @pulumi/eslint-plugin", () => {
     for (const file of ["index.ts", "components/platform/platform.ts", "components/aws/eksCluster.ts", "examples/aws.ts"]) {
         it(`is an error in ${file}, with the type information it needs`, async () => {
             assert.deepEqual(await severities(file), [2, 2]);
-            const config = (await new ESLint({ cwd: ROOT }).calculateConfigForFile(path.join(ROOT, file))) as {
-                languageOptions?: { parserOptions?: { projectService?: unknown } };
-            };
+            const config = await configFor(file);
             assert.ok(config.languageOptions?.parserOptions?.projectService, "projectService (type-aware linting) is on");
         });
     }
