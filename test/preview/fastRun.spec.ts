@@ -7,6 +7,7 @@
  * it happened; and a shared run can be neither changed nor confused with another configuration.
  */
 import * as assert from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadPolicyConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
@@ -93,6 +94,20 @@ describe("preview: the fast mocked run gives the reference run's report (issue 1
             ],
         );
         assert.strictEqual(things(b)[1].inputs.after, things(b)[0].urn);
+    });
+
+    it("a run releases the program module of the run before it (nothing of an earlier run stays reachable through the module tree)", async () => {
+        const program = path.join(__dirname, "..", "fixtures", "programs", "tiny.ts");
+        const first = await runProgram({ stack: "local", program });
+        const second = await runProgram({ stack: "local", program });
+        assert.deepStrictEqual(
+            [first.outputs.urn, second.outputs.urn].map((u) => String(u).endsWith("test:index:Thing::tiny")),
+            [true, true],
+        );
+        const stale = Object.values(require.cache).flatMap((m) =>
+            (m?.children ?? []).filter((c) => require.cache[c.id] !== c).map((c) => `${m!.id} -> ${c.id}`),
+        );
+        assert.deepStrictEqual(stale, []);
     });
 
     it("a bug in the program fails the fast run with its error and the frames that locate it", async () => {
