@@ -126,8 +126,10 @@ function clearProgramModules(programPath: string): void {
     // The module that required a program lists it among its children for good: without this, every
     // run's program module, its exports and through them the run's whole resource graph (about 4 MB
     // for aws-prod) stayed reachable until the process ended.
-    for (const m of Object.values(require.cache)) {
-        if (m && m.children.some((c) => forgotten.has(c))) {
+    const nodeModules = path.sep + "node_modules" + path.sep;
+    for (const [id, m] of Object.entries(require.cache)) {
+        // Only this project's modules require a program (the SDKs never do): skip the thousands of others.
+        if (m && !id.includes(nodeModules) && m.children.some((c) => forgotten.has(c))) {
             m.children = m.children.filter((c) => !forgotten.has(c));
         }
     }

@@ -239,9 +239,16 @@ function helmVersion(helm: string): string {
     return helmVersionMemo;
 }
 
+/** Hashes of chart archives already read in this process, by path, size and modification time. */
+const archiveHashes = new Map<string, string>();
+
 function contentHash(file: string): string {
     const h = crypto.createHash("sha256");
     const stat = fs.statSync(file);
+    const archiveKey = `${file}\0${stat.size}\0${stat.mtimeMs}`;
+    if (stat.isFile() && archiveHashes.has(archiveKey)) {
+        return archiveHashes.get(archiveKey)!;
+    }
     if (stat.isDirectory()) {
         // A local chart: hash every file under it, in a stable order.
         const walk = (dir: string): void => {
@@ -258,7 +265,11 @@ function contentHash(file: string): string {
     } else {
         h.update(fs.readFileSync(file));
     }
-    return h.digest("hex");
+    const digest = h.digest("hex");
+    if (stat.isFile()) {
+        archiveHashes.set(archiveKey, digest);
+    }
+    return digest;
 }
 
 function run(helm: string, args: string[]): Promise<string> {
