@@ -73,10 +73,13 @@ describe("preview: the fast mocked run gives the reference run's report (issue 1
             const first = new Thing(`${prefix}-1`, {});
             await new Promise((resolve) => setTimeout(resolve, 20));
             new Thing(`${prefix}-2`, { after: first.urn });
-            return { stack: pulumi.getStack(), setting: new pulumi.Config("p").get("setting") };
+            // A fast run takes no stack traces (Error.stackTraceLimit 0), a reference run the default.
+            return { stack: pulumi.getStack(), setting: new pulumi.Config("p").get("setting"), fast: Error.stackTraceLimit === 0 };
         };
-        const reference = withMode("reference", () => runWithMocks(build("b"), { stack: "two", project: "p", config: { "p:setting": "2" } }));
-        const [a, b] = await Promise.all([runWithMocks(build("a"), { stack: "one", project: "p", config: { "p:setting": "1" } }), reference]);
+        // The first is asked for as a fast run; the second, asked for while the first runs, as a reference run.
+        const first = runWithMocks(build("a"), { stack: "one", project: "p", config: { "p:setting": "1" } });
+        const second = withMode("reference", () => runWithMocks(build("b"), { stack: "two", project: "p", config: { "p:setting": "2" } }));
+        const [a, b] = await Promise.all([first, second]);
         const things = (r: RunResult) => r.resources.filter((x) => x.type === "test:index:Thing");
         assert.deepStrictEqual(
             things(a).map((r) => r.name),
@@ -89,8 +92,8 @@ describe("preview: the fast mocked run gives the reference run's report (issue 1
         assert.deepStrictEqual(
             [a.outputs, b.outputs],
             [
-                { stack: "one", setting: "1" },
-                { stack: "two", setting: "2" },
+                { stack: "one", setting: "1", fast: true },
+                { stack: "two", setting: "2", fast: false },
             ],
         );
         assert.strictEqual(things(b)[1].inputs.after, things(b)[0].urn);
