@@ -11,10 +11,17 @@ import * as YAML from "yaml";
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const STACKS_DIR = path.join(PROJECT_ROOT, "stacks");
 
-/** The project name from Pulumi.yaml. */
+let projectMemo: { stamp: string; name: string } | undefined;
+
+/** The project name from Pulumi.yaml (parsed again only when the file's size or modification time changed). */
 export function projectName(): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { name: string };
-    return doc.name;
+    const file = path.join(PROJECT_ROOT, "Pulumi.yaml");
+    const stat = fs.statSync(file);
+    const stamp = `${stat.size}:${stat.mtimeMs}`;
+    if (projectMemo?.stamp !== stamp) {
+        projectMemo = { stamp, name: (YAML.parse(fs.readFileSync(file, "utf8")) as { name: string }).name };
+    }
+    return projectMemo.name;
 }
 
 /** The stacks shipped in stacks/, by name. */
