@@ -10,7 +10,7 @@
  *   the mock's answer again, four full conversions per resource.
  *
  * Measured on aws-prod (301 resources, 5 runs after 2 warm-up runs, same process): 465 ms per run
- * with only the stack traces cut, about 310 ms with all three (`npm run bench` records the figures).
+ * with only the stack traces cut, about 300 ms with all of this (docs/benchmarks.md, third pass).
  * `MOCK_RUN=reference` (or the older `MOCK_STACK_TRACES=full`) runs the SDK's own path untouched;
  * test/preview/fastRun.spec.ts proves that the JSON report of every shipped stack is the same
  * both ways.
