@@ -272,7 +272,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * Runs `fn` once every run asked for before it has finished. The SDK's runtime state (mocks, config,
  * the stack resource) and the harness's own (the program's secret paths, the console, stack-trace
  * settings) are per process: two runs at once would mix their resources, so concurrent callers
- * (`Promise.all` over stacks) are queued instead.
+ * (`Promise.all` over stacks) are queued instead. A program must not start a run itself: that run
+ * would wait for the one it is part of.
  */
 function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const result = queue.then(fn);
