@@ -160,19 +160,24 @@ function crdFile(cacheDir: string, hash: string): string {
     return path.join(cacheDir, "crds", `${hash}.json`);
 }
 
-/** The shared, frozen copy of a CRD whose JSON text is `text`, and its hash. */
-function sharedCrd(text: string, parsed?: KubeObject): { hash: string; crd: KubeObject } {
-    const hash = crypto.createHash("sha256").update(text).digest("hex");
+const sha256 = (text: string): string => crypto.createHash("sha256").update(text).digest("hex");
+
+/** The shared, frozen copy of the CRD whose JSON text (hash `hash`) is `text`. */
+function sharedCrd(hash: string, text: string, parsed?: KubeObject): KubeObject {
     let crd = crdMemo.get(hash);
     if (!crd) {
         crd = deepFreeze(parsed ?? (JSON.parse(text) as KubeObject));
         crdMemo.set(hash, crd);
     }
-    return { hash, crd };
+    return crd;
 }
 
-/** Writes a render to the cache (CRDs by reference, each written once) and returns its objects with the shared CRDs in place. */
-function writeCachedRender(cacheDir: string, cacheFile: string, objects: KubeObject[]): KubeObject[] {
+/**
+ * Writes a render to the cache file `cacheFile` (its CRDs by reference under `cacheDir/crds`) and
+ * returns its objects with the shared, frozen CRDs in place. A CRD file is written when it is missing
+ * or was not read and checked in this process (so a damaged one is replaced).
+ */
+export function writeCachedRender(cacheDir: string, cacheFile: string, objects: KubeObject[]): KubeObject[] {
     const stored: (KubeObject | CrdRef)[] = [];
     const out: KubeObject[] = [];
     for (const o of objects) {
@@ -182,9 +187,11 @@ function writeCachedRender(cacheDir: string, cacheFile: string, objects: KubeObj
             continue;
         }
         const text = JSON.stringify(o);
-        const { hash, crd } = sharedCrd(text, o);
+        const hash = sha256(text);
+        const checked = crdMemo.has(hash);
+        const crd = sharedCrd(hash, text, o);
         const file = crdFile(cacheDir, hash);
-        if (!fs.existsSync(file)) {
+        if (!checked || !fs.existsSync(file)) {
             fs.mkdirSync(path.dirname(file), { recursive: true });
             const tmp = `${file}.${process.pid}.tmp`;
             fs.writeFileSync(tmp, text, { mode: 0o600 });
@@ -198,8 +205,12 @@ function writeCachedRender(cacheDir: string, cacheFile: string, objects: KubeObj
     return out;
 }
 
-/** A cached render's objects, or undefined when it is not cached (or a CRD it names is gone). */
-function readCachedRender(cacheDir: string, cacheFile: string): KubeObject[] | undefined {
+/**
+ * The objects of the cached render in `cacheFile`, or undefined when it is not cached, unreadable, or
+ * a CRD it names is missing or damaged (its content no longer has its hash): the chart is then
+ * rendered again and the cache rewritten.
+ */
+export function readCachedRender(cacheDir: string, cacheFile: string): KubeObject[] | undefined {
     let stored: (KubeObject | CrdRef)[];
     try {
         stored = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as (KubeObject | CrdRef)[];
@@ -224,11 +235,10 @@ function readCachedRender(cacheDir: string, cacheFile: string): KubeObject[] | u
         } catch {
             return undefined;
         }
-        const { hash, crd } = sharedCrd(text);
-        if (hash !== ref) {
+        if (sha256(text) !== ref) {
             return undefined;
         }
-        out.push(crd);
+        out.push(sharedCrd(ref, text));
     }
     return out;
 }
