@@ -16,7 +16,6 @@
  * both ways.
  */
 import { createRequire } from "module";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
@@ -32,22 +31,6 @@ type WireObject = { [key: string]: structTypes.JavaScriptValue };
  */
 export function mockRunMode(env: NodeJS.ProcessEnv = process.env): "fast" | "reference" {
     return env.MOCK_RUN === "reference" || env.MOCK_STACK_TRACES === "full" ? "reference" : "fast";
-}
-
-/** Files of @pulumi/pulumi whose `new Error().stack` only probes the caller's position. */
-const SDK_STACK_PROBES = [path.join("@pulumi", "pulumi", "runtime", "debuggable.js"), path.join("@pulumi", "pulumi", "resource.js")];
-
-/**
- * `Error.prepareStackTrace` during a fast mocked run: the SDK's probes get an empty stack, any
- * other error V8's own format (`Error: message\n    at frame...`), without source maps.
- */
-function fastStackTrace(err: Error, frames: NodeJS.CallSite[]): string {
-    const top = frames[0]?.getFileName();
-    if (top && SDK_STACK_PROBES.some((p) => top.endsWith(p))) {
-        return "";
-    }
-    const head = Error.prototype.toString.call(err);
-    return frames.length === 0 ? head : `${head}\n    at ${frames.join("\n    at ")}`;
 }
 
 /**
@@ -134,21 +117,19 @@ type Callsites = () => { file?: string; line?: number; column?: number }[];
  * the caller calls it when the run ends, whatever happened, and the process is as before.
  */
 export function enterFastMockRun(): () => void {
-    const prepareStackTrace = Error.prepareStackTrace;
     const stackTraceLimit = Error.stackTraceLimit;
     const fromJavaScript = Struct.fromJavaScript;
     const sdk = debuggable as unknown as { debuggablePromise: DebuggablePromise };
     const debuggablePromise = sdk.debuggablePromise;
     const resource = pulumi.Resource as unknown as { callsites: Callsites };
     const callsites = resource.callsites;
-    Error.prepareStackTrace = fastStackTrace;
+    // No frames for any error (V8 formats it as `Error: message`); the SDK's two stack probes are replaced below.
     Error.stackTraceLimit = 0;
     Struct.fromJavaScript = (obj) => new PlainStruct(wireCopyObject(obj));
     sdk.debuggablePromise = (p) => p;
-    // What `callsites` returns when the probe's stack is empty (fastStackTrace), without taking one.
+    // What `callsites` returns for an empty stack, without taking one (it raises the limit itself).
     resource.callsites = () => [];
     return () => {
-        Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;
         Struct.fromJavaScript = fromJavaScript;
         sdk.debuggablePromise = debuggablePromise;
