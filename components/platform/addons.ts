@@ -306,15 +306,13 @@ export function clusterSecretStoreSpec(sm: SecretManager, namespace: string, ser
             return pulumi
                 .output(need(sm.region, "region"))
                 .apply((region): Spec => ({ provider: { aws: { service: "SecretsManager", region, auth: { jwt: { serviceAccountRef } } } } }));
-        case "gcpSecretManager":
-            return pulumi.all([need(sm.clusterName, "clusterName")]).apply(([clusterName]): Spec => ({
-                provider: {
-                    gcpsm: {
-                        projectID: need(sm.project, "project"),
-                        auth: { workloadIdentity: { clusterLocation: need(sm.clusterLocation, "clusterLocation"), clusterName, serviceAccountRef } },
-                    },
-                },
+        case "gcpSecretManager": {
+            const projectID = need(sm.project, "project");
+            const clusterLocation = need(sm.clusterLocation, "clusterLocation");
+            return need(sm.clusterName, "clusterName").apply((clusterName): Spec => ({
+                provider: { gcpsm: { projectID, auth: { workloadIdentity: { clusterLocation, clusterName, serviceAccountRef } } } },
             }));
+        }
         case "azureKeyVault":
             return need(sm.vaultUrl, "vaultUrl").apply((vaultUrl): Spec => ({
                 provider: { azurekv: { authType: "WorkloadIdentity", vaultUrl, serviceAccountRef } },
@@ -538,8 +536,8 @@ export class Addons extends pulumi.ComponentResource {
 
         if (args.addons.externalSecrets) {
             const ns = nsOf("externalSecrets");
-            // The operator reads the cloud's secret manager as its own cloud identity.
-            // The operator reads the secrets under the cluster's prefix (contract.ts SecretManager).
+            // The operator reads the cloud's secret manager as its own cloud identity: the secrets under
+            // the cluster's prefix (contract.ts SecretManager).
             const sm = args.target.secretManager;
             const identity = args.target.workloadIdentity.bind(
                 `${name}-external-secrets-identity`,

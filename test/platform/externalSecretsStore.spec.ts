@@ -220,6 +220,17 @@ describe("issue 14: External Secrets reads the cloud's secret manager through wo
             () => clusterSecretStoreSpec({ kind: "awsSecretsManager", namePrefix: undefined as never }, "ns", "sa"),
             /awsSecretsManager has no region/,
         );
+        // Every field is checked when the spec is asked for, not later inside an Output.
+        const clusterName = pulumi.output("c");
+        assert.throws(
+            () =>
+                clusterSecretStoreSpec({ kind: "gcpSecretManager", namePrefix: undefined as never, clusterName, clusterLocation: "europe-west1" }, "ns", "sa"),
+            /gcpSecretManager has no project/,
+        );
+        assert.throws(
+            () => clusterSecretStoreSpec({ kind: "gcpSecretManager", namePrefix: undefined as never, clusterName, project: "p" }, "ns", "sa"),
+            /gcpSecretManager has no clusterLocation/,
+        );
     });
 
     describe("against External Secrets' ClusterSecretStore CRD (strict)", () => {
